@@ -1,0 +1,2 @@
+// Placeholder until the editor shim is written.
+#include "CEditLine.h"

@@ -1,0 +1,16 @@
+import Foundation
+
+/// The real measurements shipped inside the package (see Resources/data/SOURCES.md).
+public enum BundledFiles {
+    /// The URL of a bundled data file, e.g. `nb201_oneproxy_latency.csv`.
+    public static func url(_ fileName: String) throws -> URL {
+        guard let dir = Bundle.module.url(forResource: "data", withExtension: nil) else {
+            throw OneProxyError("the bundled data folder is missing from this build")
+        }
+        let url = dir.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw OneProxyError("the bundled file \(fileName) is missing from this build")
+        }
+        return url
+    }
+}

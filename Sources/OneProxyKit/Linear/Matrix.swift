@@ -1,0 +1,70 @@
+/// A dense real matrix stored row-major. Small and simple: the encodings have at most a few hundred
+/// columns, the solvers work on n x d problems with d of that size.
+public struct Matrix: Sendable, Equatable {
+    public let rows: Int
+    public let cols: Int
+    public var storage: [Double]
+
+    public init(rows: Int, cols: Int, repeating value: Double = 0) {
+        precondition(rows >= 0 && cols >= 0)
+        self.rows = rows
+        self.cols = cols
+        self.storage = Array(repeating: value, count: rows * cols)
+    }
+
+    public init(rows: Int, cols: Int, storage: [Double]) {
+        precondition(storage.count == rows * cols, "storage must hold rows*cols values")
+        self.rows = rows
+        self.cols = cols
+        self.storage = storage
+    }
+
+    /// Builds a matrix from rows of equal length.
+    public init(_ rowArrays: [[Double]]) {
+        let r = rowArrays.count
+        let c = rowArrays.first?.count ?? 0
+        var s: [Double] = []
+        s.reserveCapacity(r * c)
+        for row in rowArrays {
+            precondition(row.count == c, "ragged rows")
+            s.append(contentsOf: row)
+        }
+        self.init(rows: r, cols: c, storage: s)
+    }
+
+    @inlinable public subscript(i: Int, j: Int) -> Double {
+        get { storage[i * cols + j] }
+        set { storage[i * cols + j] = newValue }
+    }
+
+    public func row(_ i: Int) -> ArraySlice<Double> { storage[(i * cols)..<((i + 1) * cols)] }
+
+    /// The rows at the given indices, in that order.
+    public func selectingRows(_ indices: [Int]) -> Matrix {
+        var s: [Double] = []
+        s.reserveCapacity(indices.count * cols)
+        for i in indices { s.append(contentsOf: row(i)) }
+        return Matrix(rows: indices.count, cols: cols, storage: s)
+    }
+
+    /// y = A x.
+    public func multiply(_ x: [Double]) -> [Double] {
+        precondition(x.count == cols)
+        var y = [Double](repeating: 0, count: rows)
+        storage.withUnsafeBufferPointer { a in
+            for i in 0..<rows {
+                var acc = 0.0
+                let base = i * cols
+                for j in 0..<cols { acc += a[base + j] * x[j] }
+                y[i] = acc
+            }
+        }
+        return y
+    }
+
+    public var transposed: Matrix {
+        var t = Matrix(rows: cols, cols: rows)
+        for i in 0..<rows { for j in 0..<cols { t[j, i] = self[i, j] } }
+        return t
+    }
+}

@@ -1,0 +1,67 @@
+/// NAS-Bench-201: a cell of 4 nodes and 6 edges, each edge one of 5 operations.
+///
+/// Arch string: `|o0~0|+|o1~0|o2~1|+|o3~0|o4~1|o5~2|`; edges in that order. The paper's encoding is
+/// 6 one-hot groups of 5 plus a constant 1 (31 columns). It has rank 25: each group sums to the
+/// constant column, so least squares on it must be rank-aware.
+public enum NB201 {
+    public static let operations = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+    public static let edgeCount = 6
+    /// For each edge in arch-string order, the input node it reads from.
+    public static let edgeInputs = [0, 0, 1, 0, 1, 2]
+    public static let encodingWidth = edgeCount * operations.count + 1
+    public static let architectureCount = 15625
+
+    /// The operation codes (0...4) of the 6 edges, in arch-string order.
+    ///
+    /// Throws a `OneProxyError` naming what is wrong (an unknown operation, a wrong number of
+    /// edges or nodes, a wrong input node) with the 1-based column in the string.
+    public static func parse(_ arch: String) throws -> [Int] {
+        let nodes = arch.split(separator: "+", omittingEmptySubsequences: false)
+        guard nodes.count == 3 else {
+            throw OneProxyError("an NB201 arch string has 3 nodes separated by '+', found \(nodes.count): \(arch)")
+        }
+        var codes: [Int] = []
+        var column = 1
+        for (nodeIndex, node) in nodes.enumerated() {
+            guard node.hasPrefix("|"), node.hasSuffix("|"), node.count >= 2 else {
+                throw OneProxyError("node \(nodeIndex + 1) must be written |op~i|...|: \(arch)", column: column)
+            }
+            let edges = node.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false)
+            guard edges.count == nodeIndex + 1 else {
+                throw OneProxyError("node \(nodeIndex + 1) must have \(nodeIndex + 1) edge(s), found \(edges.count): \(arch)", column: column)
+            }
+            var edgeColumn = column + 1
+            for (input, edge) in edges.enumerated() {
+                let parts = edge.split(separator: "~", omittingEmptySubsequences: false)
+                guard parts.count == 2, let op = operations.firstIndex(of: String(parts[0])) else {
+                    let name = edge.split(separator: "~").first.map(String.init) ?? String(edge)
+                    throw OneProxyError(
+                        "unknown NB201 operation '\(name)' (known: \(operations.joined(separator: ", ")))",
+                        column: edgeColumn)
+                }
+                guard Int(parts[1]) == input else {
+                    throw OneProxyError("edge '\(edge)' must read from node \(input)", column: edgeColumn)
+                }
+                codes.append(op)
+                edgeColumn += edge.utf8.count + 1
+            }
+            column += node.utf8.count + 1
+        }
+        return codes
+    }
+
+    /// The arch string of 6 operation codes (the inverse of `parse`).
+    public static func archString(_ codes: [Int]) -> String {
+        precondition(codes.count == edgeCount)
+        func e(_ k: Int) -> String { "\(operations[codes[k]])~\(edgeInputs[k])" }
+        return "|\(e(0))|+|\(e(1))|\(e(2))|+|\(e(3))|\(e(4))|\(e(5))|"
+    }
+
+    /// The paper's 31-column encoding: 6 one-hot groups of 5, then a constant 1.
+    public static func encode(codes: [Int], into row: inout ArraySlice<Double>) {
+        let base = row.startIndex
+        for k in 0..<(encodingWidth - 1) { row[base + k] = 0 }
+        for (edge, op) in codes.enumerated() { row[base + edge * operations.count + op] = 1 }
+        row[base + encodingWidth - 1] = 1
+    }
+}
