@@ -1,1 +1,21 @@
-print("bench")
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|all]`.
+// Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
+// the ratio against the Python reference doing the same work.
+import Foundation
+
+let which = CommandLine.arguments.dropFirst().first ?? "all"
+let benches: [(String, () throws -> Void)] = [
+    ("load", benchLoad),
+    ("correlations", benchCorrelations),
+    ("adapt", benchAdapt),
+]
+var ran = false
+for (name, run) in benches where which == "all" || which == name {
+    print("== \(name)")
+    do { try run() } catch { print("failed: \(error)") }
+    ran = true
+}
+if !ran {
+    print("usage: oneproxy-bench [all|\(benches.map(\.0).joined(separator: "|"))]")
+    exit(64)
+}

@@ -1,0 +1,3 @@
+func benchAdapt() throws {
+    print("not written yet")
+}

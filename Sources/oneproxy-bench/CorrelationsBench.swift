@@ -1,0 +1,3 @@
+func benchCorrelations() throws {
+    print("not written yet")
+}

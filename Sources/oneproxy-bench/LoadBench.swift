@@ -1,0 +1,3 @@
+func benchLoad() throws {
+    print("not written yet")
+}
