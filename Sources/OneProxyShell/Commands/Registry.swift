@@ -1,0 +1,9 @@
+/// Every command of the language, by name. A new command is one file in Commands/ plus a line here.
+public let allCommands: [CommandSpec] = [
+    helpCommand, varsCommand, showCommand, delCommand, setCommand, saveCommand, runCommand, exportCommand,
+]
+
+public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })
+
+/// The help's groups, in the order `help` lists them.
+let commandCategories = ["session", "data", "monotonicity", "predictors", "search"]

@@ -1,0 +1,46 @@
+let varsCommand = CommandSpec(
+    name: "vars", category: "session",
+    summary: "list the session's variables with their types",
+    usage: ["vars"],
+    examples: ["vars"]
+) { inv in
+    try inv.checkPositionalCount(max: 0)
+    let s = inv.session
+    if s.variableOrder.isEmpty { return .text("no variables yet: for example d = load oneproxy-nb201") }
+    let rows = s.variableOrder.map { name -> [Cell] in
+        let v = s.variables[name]!.value
+        return [.text(name), .text(v.typeName), .text(v.summary)]
+    }
+    return .text(Table(columns: ["name", "type", "value"], rows: rows).render(s.settings.renderContext))
+}
+
+let showCommand = CommandSpec(
+    name: "show", category: "session",
+    summary: "print a variable in full",
+    usage: ["show NAME [format=table|csv|json|markdown]"],
+    options: [OptionHelp("format", "this once, instead of the session's format")],
+    examples: ["d = load oneproxy-nb201; show d"]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    let (value, _) = try inv.variable(0, as: (any ShellValue).self, "a variable to show")
+    var ctx = inv.session.settings.renderContext
+    let formats = OutputFormat.allCases.map(\.rawValue)
+    ctx.format = OutputFormat(rawValue: try inv.choice("format", formats, default: ctx.format.rawValue))!
+    return .text(value.render(ctx))
+}
+
+let delCommand = CommandSpec(
+    name: "del", category: "session",
+    summary: "delete variables",
+    usage: ["del NAME [NAME …]"],
+    examples: ["x = load oneproxy-nb201; del x"]
+) { inv in
+    let names = try inv.positionals.map { try inv.word($0, "a variable name") }
+    if names.isEmpty { _ = try inv.positional(0, "a variable name") }
+    for n in names where inv.session.value(of: n.value) == nil {
+        let hint = nearestName(to: n.value, in: inv.session.variableOrder).map { "did you mean \($0)?" }
+        throw ShellError("no variable named '\(n.value)'", at: n.location, length: n.length, hint: hint)
+    }
+    for n in names { inv.session.remove(n.value) }
+    return .nothing
+}

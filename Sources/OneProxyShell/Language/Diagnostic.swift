@@ -1,0 +1,84 @@
+/// A position in the input: 1-based line and column (columns count characters, not bytes).
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A user-facing error with where it happened and how to mend it.
+///
+/// `render` prints `file:line:column: error: message`, the offending source line and a caret under
+/// the column, then the hint (`did you mean true_vpu?`) if any.
+public struct Diagnostic: Error, Sendable, Equatable {
+    public var message: String
+    public var location: SourceLocation?
+    /// How many characters the caret underlines (at least 1).
+    public var length: Int
+    public var hint: String?
+
+    public init(_ message: String, at location: SourceLocation? = nil, length: Int = 1, hint: String? = nil) {
+        self.message = message
+        self.location = location
+        self.length = max(1, length)
+        self.hint = hint
+    }
+
+    /// The full text: a header line, the source line with a caret, and the hint.
+    /// `lineOffset` is added to the line shown in the header (a chunk that starts mid-file).
+    public func render(source: String?, origin: String, color: Bool, lineOffset: Int = 0) -> String {
+        let red = color ? "\u{1B}[1;31m" : "", bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+        var out = ""
+        if let location {
+            out += "\(bold)\(origin):\(location.line + lineOffset):\(location.column):\(reset) \(red)error:\(reset) \(message)\n"
+            let lines = (source ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            if location.line >= 1, location.line <= lines.count {
+                let text = String(lines[location.line - 1])
+                out += "  \(text)\n"
+                let pad = String(repeating: " ", count: max(0, location.column - 1))
+                out += "  \(pad)\(red)^\(String(repeating: "~", count: max(0, length - 1)))\(reset)\n"
+            }
+        } else {
+            out += "\(bold)\(origin):\(reset) \(red)error:\(reset) \(message)\n"
+        }
+        if let hint { out += "  \(hint)\n" }
+        return out
+    }
+}
+
+/// The known name nearest to `word` by edit distance, if it is near enough to be a likely typo.
+public func nearestName(to word: String, in candidates: [String]) -> String? {
+    let w = Array(word.lowercased())
+    var best: (String, Int)?
+    for c in candidates {
+        let d = editDistance(w, Array(c.lowercased()))
+        if best == nil || d < best!.1 { best = (c, d) }
+    }
+    guard let (name, distance) = best else { return nil }
+    let limit = max(2, w.count / 3)
+    if distance <= limit { return name }
+    // a prefix or substring is also a good guess ("gtx" -> "eagle_gtx")
+    if w.count >= 3, let hit = candidates.first(where: { $0.lowercased().contains(String(w)) }) { return hit }
+    return nil
+}
+
+/// Levenshtein distance (insert, delete, substitute each cost 1).
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    var cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}

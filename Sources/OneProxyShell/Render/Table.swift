@@ -1,0 +1,169 @@
+import Foundation
+
+/// The output formats a value can be shown in.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case table, csv, json, markdown
+}
+
+/// How values are drawn: the format, whether ANSI colour may be used, and the terminal width.
+public struct RenderContext: Sendable {
+    public var format: OutputFormat
+    public var color: Bool
+    public var width: Int
+
+    public init(format: OutputFormat = .table, color: Bool = false, width: Int = 100) {
+        self.format = format
+        self.color = color
+        self.width = width
+    }
+}
+
+/// One cell: text, or a number with how many decimals to show (CSV and JSON keep full precision).
+public enum Cell: Sendable, Equatable {
+    case text(String)
+    case number(Double?, digits: Int)
+    case integer(Int?)
+
+    var display: String {
+        switch self {
+        case .text(let s): return s
+        case .number(let v, let digits):
+            guard let v, v.isFinite else { return "—" }
+            return String(format: "%.\(digits)f", v)
+        case .integer(let v): return v.map(String.init) ?? "—"
+        }
+    }
+
+    /// Full precision, empty when missing: for CSV.
+    var raw: String {
+        switch self {
+        case .text(let s): return s
+        case .number(let v, _): return v.flatMap { $0.isFinite ? "\($0)" : nil } ?? ""
+        case .integer(let v): return v.map(String.init) ?? ""
+        }
+    }
+
+    var json: String {
+        switch self {
+        case .text(let s): return jsonString(s)
+        case .number(let v, _): return v.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null"
+        case .integer(let v): return v.map(String.init) ?? "null"
+        }
+    }
+
+    var isNumeric: Bool {
+        if case .text = self { return false }
+        return true
+    }
+}
+
+/// A table of named columns: the one table renderer of the shell (text, CSV, JSON, Markdown).
+public struct Table: Sendable {
+    public var title: String?
+    public var columns: [String]
+    public var rows: [[Cell]]
+    /// Lines printed under the table (summaries, warnings); not part of CSV.
+    public var notes: [String]
+    /// Optional per-cell ANSI styles for the text rendering (same shape as rows).
+    public var styles: [[String?]]?
+
+    public init(title: String? = nil, columns: [String], rows: [[Cell]] = [], notes: [String] = []) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes
+    }
+
+    public func render(_ ctx: RenderContext) -> String {
+        switch ctx.format {
+        case .table: return renderText(ctx)
+        case .csv: return csv()
+        case .json: return json()
+        case .markdown: return markdown()
+        }
+    }
+
+    public func csv() -> String {
+        var out = columns.map(csvField).joined(separator: ",") + "\n"
+        for row in rows { out += row.map { csvField($0.raw) }.joined(separator: ",") + "\n" }
+        return out
+    }
+
+    public func json() -> String {
+        var out = "[\n"
+        out += rows.enumerated().map { (i, row) in
+            "  {" + zip(columns, row).map { "\(jsonString($0)): \($1.json)" }.joined(separator: ", ") + "}"
+        }.joined(separator: ",\n")
+        return out + (rows.isEmpty ? "]\n" : "\n]\n")
+    }
+
+    public func markdown() -> String {
+        var out = ""
+        if let title { out += "**\(title)**\n\n" }
+        out += "| " + columns.joined(separator: " | ") + " |\n"
+        let numericColumn = columns.indices.map { c in rows.allSatisfy { c < $0.count && $0[c].isNumeric } && !rows.isEmpty }
+        out += "|" + numericColumn.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
+        for row in rows { out += "| " + row.map { $0.display.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+        for note in notes { out += "\n\(note)\n" }
+        return out
+    }
+
+    func renderText(_ ctx: RenderContext) -> String {
+        let shown = rows.map { $0.map(\.display) }
+        var widths = columns.map { displayWidth($0) }
+        for row in shown { for (c, s) in row.enumerated() where c < widths.count { widths[c] = max(widths[c], displayWidth(s)) } }
+        let numeric = columns.indices.map { c in !rows.isEmpty && rows.allSatisfy { c < $0.count && $0[c].isNumeric } }
+        let bold = ctx.color ? "\u{1B}[1m" : "", dim = ctx.color ? "\u{1B}[2m" : "", reset = ctx.color ? "\u{1B}[0m" : ""
+        func pad(_ s: String, _ w: Int, right: Bool) -> String {
+            let fill = String(repeating: " ", count: max(0, w - displayWidth(s)))
+            return right ? fill + s : s + fill
+        }
+        var out = ""
+        if let title { out += "\(bold)\(title)\(reset)\n" }
+        out += bold + columns.enumerated().map { pad($1, widths[$0], right: numeric[$0]) }.joined(separator: "  ") + reset + "\n"
+        out += dim + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + reset + "\n"
+        for (r, row) in shown.enumerated() {
+            var cells: [String] = []
+            for (c, s) in row.enumerated() where c < widths.count {
+                let padded = pad(s, widths[c], right: numeric[c])
+                if ctx.color, let style = styles?[r][c] { cells.append(style + padded + reset) } else { cells.append(padded) }
+            }
+            out += cells.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+        }
+        for note in notes { out += note + "\n" }
+        return out
+    }
+}
+
+/// Terminal columns a string takes (combining marks take none; good enough for names and numbers).
+func displayWidth(_ s: String) -> Int { s.count }
+
+func csvField(_ s: String) -> String {
+    if s.contains(",") || s.contains("\"") || s.contains("\n") || s.hasPrefix(" ") || s.hasSuffix(" ") {
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return s
+}
+
+/// A JSON string literal.
+public func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        }
+    }
+    return out + "\""
+}
+
+/// A JSON number, or null for NaN/infinite/nil.
+public func jsonNumber(_ v: Double?) -> String {
+    guard let v, v.isFinite else { return "null" }
+    return "\(v)"
+}

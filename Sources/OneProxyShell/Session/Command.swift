@@ -1,0 +1,275 @@
+import OneProxyKit
+
+/// What a command returns: a value (bound to the target or `_`), text to print, or nothing.
+public enum CommandOutput {
+    case value(any ShellValue)
+    case text(String)
+    /// A setting changed: nothing to print, but `save` keeps the statement.
+    case setting
+    case nothing
+}
+
+/// One option a command takes, for help, completion and unknown-option errors.
+public struct OptionHelp: Sendable {
+    public var name: String
+    public var help: String
+
+    public init(_ name: String, _ help: String) {
+        self.name = name
+        self.help = help
+    }
+}
+
+/// A command of the language: its help and what it does. One file per command in Commands/.
+public struct CommandSpec: Sendable {
+    public var name: String
+    /// The help's grouping: session, data, monotonicity, predictors, search.
+    public var category: String
+    public var summary: String
+    public var usage: [String]
+    public var options: [OptionHelp]
+    public var details: String
+    /// Runnable examples (the tests run each of them).
+    public var examples: [String]
+    public var run: @Sendable (inout Invocation) throws -> CommandOutput
+
+    public init(
+        name: String, category: String, summary: String, usage: [String], options: [OptionHelp] = [],
+        details: String = "", examples: [String], run: @escaping @Sendable (inout Invocation) throws -> CommandOutput
+    ) {
+        self.name = name
+        self.category = category
+        self.summary = summary
+        self.usage = usage
+        self.options = options
+        self.details = details
+        self.examples = examples
+        self.run = run
+    }
+}
+
+/// A command's view of its statement and the session: typed access to arguments and variables,
+/// with errors that point at the argument at fault.
+public struct Invocation {
+    public let statement: Statement
+    public let session: Session
+    public let origin: String
+    /// Variables this statement read (for `save`'s dependency analysis).
+    var reads: Set<String> = []
+    var allowedOptions: Set<String> = []
+    var usedOptions: Set<String> = []
+    /// Warnings to print after the result.
+    public var warnings: [String] = []
+
+    init(statement: Statement, session: Session, origin: String) {
+        self.statement = statement
+        self.session = session
+        self.origin = origin
+    }
+
+    public var positionals: [Located<Expr>] {
+        statement.arguments.compactMap { if case .positional(let e) = $0 { return e } else { return nil } }
+    }
+
+    public var commandName: Located<String> { statement.command }
+
+    // MARK: positionals
+
+    /// The i-th positional argument, or an error saying what was expected there.
+    public func positional(_ i: Int, _ what: String) throws -> Located<Expr> {
+        let p = positionals
+        guard i < p.count else {
+            let last = statement.arguments.last.map(argumentEnd) ?? endOf(statement.command)
+            throw ShellError("\(statement.command.value): expected \(what)", at: last, hint: usageHint)
+        }
+        return p[i]
+    }
+
+    public func checkPositionalCount(max n: Int) throws {
+        let p = positionals
+        if p.count > n {
+            let extra = p[n]
+            throw ShellError("\(statement.command.value) takes at most \(n) argument\(n == 1 ? "" : "s") before its options; unexpected \(extra.value.sourceText)",
+                             at: extra.location, length: extra.length, hint: usageHint)
+        }
+    }
+
+    var usageHint: String? {
+        guard let spec = commandRegistry[statement.command.value] else { return nil }
+        return "usage: " + spec.usage.joined(separator: "\n         ")
+    }
+
+    func argumentEnd(_ a: StatementArgument) -> SourceLocation {
+        switch a {
+        case .positional(let e): return SourceLocation(line: e.location.line, column: e.location.column + e.length)
+        case .option(_, let v): return SourceLocation(line: v.location.line, column: v.location.column + v.length)
+        }
+    }
+
+    func endOf(_ l: Located<String>) -> SourceLocation { SourceLocation(line: l.location.line, column: l.location.column + l.length) }
+
+    /// A bare name (a device, a dataset name) at positional i.
+    public func word(_ i: Int, _ what: String) throws -> Located<String> {
+        let e = try positional(i, what)
+        return try word(e, what)
+    }
+
+    public func word(_ e: Located<Expr>, _ what: String) throws -> Located<String> {
+        switch e.value {
+        case .word(let w): return Located(w, at: e.location, length: e.length)
+        case .string(let s): return Located(s, at: e.location, length: e.length)
+        default: throw ShellError("expected \(what), found \(e.value.typeDescription)", at: e.location, length: e.length)
+        }
+    }
+
+    /// A quoted path (or bare word) at positional i.
+    public func path(_ i: Int) throws -> Located<String> {
+        let e = try positional(i, "a file path in quotes")
+        switch e.value {
+        case .string(let s), .word(let s): return Located(s, at: e.location, length: e.length)
+        default: throw ShellError("expected a file path in quotes, found \(e.value.typeDescription)", at: e.location, length: e.length)
+        }
+    }
+
+    /// The value of a variable named at positional i, of type T.
+    public mutating func variable<T>(_ i: Int, as type: T.Type, _ what: String) throws -> (T, Located<String>) {
+        let e = try positional(i, what)
+        return try variable(e, as: type, what)
+    }
+
+    public mutating func variable<T>(_ e: Located<Expr>, as type: T.Type, _ what: String) throws -> (T, Located<String>) {
+        guard case .word(let name) = e.value else {
+            throw ShellError("expected \(what) (a variable name), found \(e.value.typeDescription)", at: e.location, length: e.length)
+        }
+        let loc = Located(name, at: e.location, length: e.length)
+        guard let v = session.value(of: name) else {
+            var hint: String?
+            if let near = nearestName(to: name, in: session.variableOrder) { hint = "did you mean \(near)?" }
+            else if BundledNames.datasets.contains(name) { hint = "load it first: d = load \(name)" }
+            else if session.variableOrder.isEmpty { hint = "no variables yet: for example d = load oneproxy-nb201" }
+            else { hint = "variables: " + session.variableOrder.joined(separator: ", ") }
+            throw ShellError("no variable named '\(name)'", at: e.location, length: e.length, hint: hint)
+        }
+        guard let typed = v as? T else {
+            throw ShellError("'\(name)' is a \(v.typeName), expected \(what)", at: e.location, length: e.length)
+        }
+        reads.insert(name)
+        return (typed, loc)
+    }
+
+    // MARK: options
+
+    /// The option `key=…` if given (marks it used).
+    public mutating func option(_ key: String) -> Located<Expr>? {
+        for a in statement.arguments {
+            if case .option(let k, let v) = a, k.value == key {
+                usedOptions.insert(key)
+                return v
+            }
+        }
+        return nil
+    }
+
+    public mutating func int(_ key: String, default value: Int, range: ClosedRange<Int>? = nil) throws -> Int {
+        guard let e = option(key) else { return value }
+        return try int(e, key: key, range: range)
+    }
+
+    public func int(_ e: Located<Expr>, key: String, range: ClosedRange<Int>?) throws -> Int {
+        guard case .number(let v, nil) = e.value, v == v.rounded(), abs(v) < 1e15 else {
+            throw ShellError("\(key) takes a whole number, found \(e.value.sourceText)", at: e.location, length: e.length)
+        }
+        let n = Int(v)
+        if let range, !range.contains(n) {
+            throw ShellError("\(key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: e.location, length: e.length)
+        }
+        return n
+    }
+
+    public mutating func double(_ key: String, default value: Double?, range: ClosedRange<Double>? = nil) throws -> Double? {
+        guard let e = option(key) else { return value }
+        guard case .number(let v, let unit) = e.value else {
+            throw ShellError("\(key) takes a number, found \(e.value.sourceText)", at: e.location, length: e.length)
+        }
+        if let unit, unit != "%" {
+            throw ShellError("\(key) takes a plain number, not a time in \(unit)", at: e.location, length: e.length)
+        }
+        let x = unit == "%" ? v / 100 : v
+        if let range, !range.contains(x) {
+            throw ShellError("\(key) must be between \(formatNumberLiteral(range.lowerBound)) and \(formatNumberLiteral(range.upperBound)), found \(e.value.sourceText)", at: e.location, length: e.length)
+        }
+        return x
+    }
+
+    /// A duration in milliseconds (`5ms`, `0.005s`, `500us`; a bare number is milliseconds).
+    public mutating func milliseconds(_ key: String) throws -> Double? {
+        guard let e = option(key) else { return nil }
+        guard case .number(let v, let unit) = e.value, unit != "%" else {
+            throw ShellError("\(key) takes a time such as 5ms or 0.005s, found \(e.value.sourceText)", at: e.location, length: e.length)
+        }
+        return v * (numberUnits[unit ?? "ms"] ?? 1)
+    }
+
+    /// One of a fixed set of words.
+    public mutating func choice(_ key: String, _ choices: [String], default value: String) throws -> String {
+        guard let e = option(key) else { return value }
+        let w: String
+        switch e.value {
+        case .word(let s), .string(let s): w = s
+        case .number(let v, let unit): w = formatNumberLiteral(v) + (unit ?? "")
+        default: w = e.value.sourceText
+        }
+        guard choices.contains(w) else {
+            let hint = nearestName(to: w, in: choices).map { "did you mean \($0)?" }
+            throw ShellError("\(key) must be one of \(choices.joined(separator: ", ")), found \(w)", at: e.location, length: e.length, hint: hint)
+        }
+        return w
+    }
+
+    public mutating func bool(_ key: String, default value: Bool) throws -> Bool {
+        guard option(key) != nil else { return value }
+        return try choice(key, ["on", "off", "true", "false", "yes", "no"], default: "on").isTruthy
+    }
+
+    /// A list of whole numbers `[1, 2, 3]`.
+    public mutating func intList(_ key: String) throws -> (values: [Int], location: Located<Expr>)? {
+        guard let e = option(key) else { return nil }
+        guard case .list(let items) = e.value else {
+            throw ShellError("\(key) takes a list of whole numbers such as [1, 2, 3]", at: e.location, length: e.length)
+        }
+        return (try items.map { try int($0, key: key, range: nil) }, e)
+    }
+
+    /// A list of names `[a, b]`.
+    public mutating func wordList(_ key: String) throws -> [Located<String>]? {
+        guard let e = option(key) else { return nil }
+        switch e.value {
+        case .list(let items): return try items.map { try word($0, "a name") }
+        case .word, .string: return [try word(e, "a name")]
+        default: throw ShellError("\(key) takes a list of names such as [a, b]", at: e.location, length: e.length)
+        }
+    }
+
+    /// Fails on options the command does not know (with the nearest known one), before it runs.
+    func checkOptionsKnown() throws {
+        var seen: Set<String> = []
+        for a in statement.arguments {
+            guard case .option(let k, _) = a else { continue }
+            if !seen.insert(k.value).inserted {
+                throw ShellError("option '\(k.value)' is given twice", at: k.location, length: k.length)
+            }
+            if allowedOptions.contains(k.value) { continue }
+            let known = allowedOptions.sorted()
+            var hint: String?
+            if let near = nearestName(to: k.value, in: known) { hint = "did you mean \(near)=?" }
+            else if !known.isEmpty { hint = "options of \(statement.command.value): " + known.joined(separator: ", ") }
+            throw ShellError("\(statement.command.value) has no option '\(k.value)'", at: k.location, length: k.length, hint: hint)
+        }
+    }
+
+    public mutating func warn(_ text: String) { warnings.append(text) }
+}
+
+extension String {
+    var isTruthy: Bool { ["on", "true", "yes"].contains(self) }
+}

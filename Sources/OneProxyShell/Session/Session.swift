@@ -1,0 +1,199 @@
+import Foundation
+import OneProxyKit
+
+/// A variable's value and the statement that made it.
+public struct Binding: Sendable {
+    public var value: any ShellValue
+}
+
+/// A statement that succeeded and bound a variable (or changed a setting): what `save` writes.
+struct LoggedStatement: Sendable {
+    var text: String
+    var binds: String?
+    var reads: Set<String>
+    var isSetting: Bool
+}
+
+/// A shell session: named variables, settings, and the log of successful statements.
+///
+/// Guarantees: a statement that fails leaves every variable as it was (commands compute a value
+/// first; the session binds it only on success). `save` writes the successful statements that made
+/// the current variables, in order, so that replaying the script rebuilds the same variables.
+public final class Session {
+    public private(set) var variables: [String: Binding] = [:]
+    /// Variable names in the order they were first bound (for `vars`).
+    public private(set) var variableOrder: [String] = []
+    public var settings: Settings
+    public let sink: OutputSink
+    /// How many statements failed so far.
+    public private(set) var failures = 0
+    /// Polled by long computations; true once the user pressed Ctrl-C during one.
+    public var isCancelled: @Sendable () -> Bool = { false }
+    var log: [LoggedStatement] = []
+    var runStack: [String] = []
+    /// Where relative paths of `save` default to.
+    public var sessionsFolder = "sessions"
+
+    public init(settings: Settings = Settings(), sink: OutputSink) {
+        self.settings = settings
+        self.sink = sink
+    }
+
+    // MARK: variables
+
+    public func value(of name: String) -> (any ShellValue)? { variables[name]?.value }
+
+    func bind(_ name: String, _ value: any ShellValue) {
+        if variables[name] == nil { variableOrder.append(name) }
+        variables[name] = Binding(value: value)
+    }
+
+    func remove(_ name: String) {
+        variables[name] = nil
+        variableOrder.removeAll { $0 == name }
+    }
+
+    /// Words tab completion offers: commands, variables, and the words values carry (device names).
+    public func completionWords() -> [String] {
+        var words = Set(commandRegistry.keys)
+        for (name, b) in variables {
+            words.insert(name)
+            words.formUnion(b.value.completionWords)
+        }
+        words.formUnion(BundledNames.all)
+        return words.sorted()
+    }
+
+    // MARK: running
+
+    /// Runs every statement of `source`. Returns true when all succeeded (or, with `bail`, stops at
+    /// the first failure). `origin` names the source in diagnostics (a file path, `-c`, `stdin`);
+    /// `firstLine` is the line number of the source's first line in that origin.
+    @discardableResult
+    public func run(source: String, origin: String, firstLine: Int = 1) -> Bool {
+        var ok = true
+        for parsed in Parser.parse(source) {
+            if isCancelled() { break }
+            switch parsed {
+            case .failure(let failure):
+                if settings.echo { echo(failure.text) }
+                report(failure.diagnostic, source: source, origin: origin, firstLine: firstLine)
+                ok = false
+            case .success(let statement):
+                if settings.echo { echo(statement.text) }
+                if !execute(statement, source: source, origin: origin, firstLine: firstLine) { ok = false }
+            }
+            if !ok && settings.bail { break }
+        }
+        return ok
+    }
+
+    func echo(_ text: String) {
+        let prompt = settings.color ? "\u{1B}[2moneproxy>\u{1B}[0m " : "oneproxy> "
+        sink.out(prompt + text + "\n")
+    }
+
+    func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int) {
+        failures += 1
+        sink.err(d.render(source: source, origin: origin, color: settings.color, lineOffset: firstLine - 1))
+    }
+
+    /// Runs one statement; prints its result or its error. Returns whether it succeeded.
+    @discardableResult
+    public func execute(_ statement: Statement, source: String, origin: String, firstLine: Int = 1) -> Bool {
+        var invocation = Invocation(statement: statement, session: self, origin: origin)
+        do {
+            let output = try dispatch(&invocation)
+            switch output {
+            case .nothing:
+                break
+            case .text(let text):
+                sink.out(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+            case .value(let value):
+                let name = statement.target?.value ?? "_"
+                bind(name, value)
+                log.append(LoggedStatement(text: statement.text, binds: name, reads: invocation.reads, isSetting: false))
+                if statement.target != nil {
+                    sink.out("\(name): \(value.summary)\n")
+                } else {
+                    let rendered = value.render(settings.renderContext)
+                    sink.out(rendered.hasSuffix("\n") ? rendered : rendered + "\n")
+                }
+            case .setting:
+                log.append(LoggedStatement(text: statement.text, binds: nil, reads: [], isSetting: true))
+            }
+            for w in invocation.warnings { sink.err(warningText(w)) }
+            return true
+        } catch let e as ShellError {
+            report(e.diagnostic.located(default: statement.command), source: source, origin: origin, firstLine: firstLine)
+        } catch let e as OneProxyError {
+            report(Diagnostic(e.description, at: statement.command.location, length: statement.command.length),
+                   source: source, origin: origin, firstLine: firstLine)
+        } catch let e as Diagnostic {
+            report(e.located(default: statement.command), source: source, origin: origin, firstLine: firstLine)
+        } catch {
+            report(Diagnostic("\(error)", at: statement.command.location, length: statement.command.length),
+                   source: source, origin: origin, firstLine: firstLine)
+        }
+        return false
+    }
+
+    func warningText(_ w: String) -> String {
+        settings.color ? "\u{1B}[33mwarning:\u{1B}[0m \(w)\n" : "warning: \(w)\n"
+    }
+
+    private func dispatch(_ inv: inout Invocation) throws -> CommandOutput {
+        let st = inv.statement
+        let name = st.command.value
+        if let spec = commandRegistry[name] {
+            inv.allowedOptions = Set(spec.options.map(\.name))
+            try inv.checkOptionsKnown()
+            return try spec.run(&inv)
+        }
+        // `y = x` copies a variable.
+        if st.target != nil, st.arguments.isEmpty, let v = variables[name] {
+            inv.reads.insert(name)
+            return .value(v.value)
+        }
+        var hint: String?
+        if variables[name] != nil {
+            hint = "'\(name)' is a variable: type 'show \(name)'"
+        } else if let near = nearestName(to: name, in: Array(commandRegistry.keys)) {
+            hint = "did you mean \(near)?"
+        } else {
+            hint = "type 'help' to list the commands"
+        }
+        throw ShellError("unknown command '\(name)'", at: st.command.location, length: st.command.length, hint: hint)
+    }
+
+    // MARK: saving
+
+    /// The script `save` writes: a header, then the statements that made the current variables.
+    public func script() -> String {
+        var needed = Set(variables.keys)
+        var kept: [LoggedStatement] = []
+        for entry in log.reversed() {
+            if entry.isSetting { kept.append(entry); continue }
+            if let b = entry.binds, needed.contains(b) {
+                kept.append(entry)
+                needed.remove(b)
+                needed.formUnion(entry.reads)
+            }
+        }
+        var out = "# oneproxy session script: replay with `oneproxy FILE` or `run \"FILE\"` in the shell.\n"
+        out += "# It holds the successful statements that made this session's variables, in order.\n"
+        for entry in kept.reversed() { out += entry.text + "\n" }
+        return out
+    }
+}
+
+extension Diagnostic {
+    /// The same diagnostic, pointing at `fallback` when it has no location of its own.
+    func located(default fallback: Located<String>) -> Diagnostic {
+        guard location == nil else { return self }
+        var d = self
+        d.location = fallback.location
+        d.length = fallback.length
+        return d
+    }
+}

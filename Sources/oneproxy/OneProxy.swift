@@ -1,0 +1,178 @@
+import ArgumentParser
+import CEditLine
+import Foundation
+import OneProxyShell
+
+/// The `oneproxy` executable: flags, then a terminal loop (libedit) or a script, `-c` or a pipe.
+@main
+struct OneProxy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oneproxy",
+        abstract: "An interactive shell for hardware-aware NAS with one proxy device.",
+        discussion: """
+            With no FILE and a terminal on standard input, starts the line-edited shell. With FILE,
+            runs the script; with -c, runs the commands; otherwise reads commands from standard input.
+            Exit status: 0 when every statement succeeded, 1 when any failed, 64 for usage errors,
+            66 when FILE cannot be read.
+            """,
+        version: oneproxyVersion
+    )
+
+    @Argument(help: "A script to run (.ops).")
+    var file: String?
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Commands to run, separated by ';'.", valueName: "commands"))
+    var commands: String?
+
+    @Flag(help: "Stop at the first statement that fails.")
+    var bail = false
+
+    @Flag(help: "Print each statement before its output (a transcript).")
+    var echo = false
+
+    @Option(help: "Output format: table, csv, json or markdown.")
+    var format: OutputFormat = .table
+
+    @Flag(name: .customLong("no-color"), help: "Never use colour (also: the NO_COLOR environment variable).")
+    var noColor = false
+
+    func validate() throws {
+        if file != nil && commands != nil { throw ValidationError("give either FILE or -c, not both") }
+    }
+
+    mutating func run() throws {
+        enableUTF8Input()
+        let interactive = file == nil && commands == nil && isatty(STDIN_FILENO) == 1
+        let env = ProcessInfo.processInfo.environment
+        let colorAllowed = !noColor && env["NO_COLOR"].map(\.isEmpty) ?? true && env["TERM"] != "dumb"
+        let settings = Settings(
+            format: format, color: colorAllowed && isatty(STDOUT_FILENO) == 1, echo: echo, bail: bail,
+            width: terminalWidth())
+        let sink = StandardSink()
+        let session = Session(settings: settings, sink: sink)
+        if let commands {
+            session.run(source: commands, origin: "-c")
+        } else if let file {
+            guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("oneproxy: cannot read \(file)\n".utf8))
+                throw ExitCode(66)
+            }
+            session.run(source: source, origin: file)
+        } else if interactive {
+            runTerminal(session)
+        } else {
+            runPipe(session)
+        }
+        if session.failures > 0 { throw ExitCode(1) }
+    }
+}
+
+let oneproxyVersion = "0.1.0"
+
+/// Results to stdout, diagnostics to stderr, unbuffered so that they interleave as they happen.
+final class StandardSink: OutputSink {
+    func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    func err(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// libedit reads multibyte input only under a UTF-8 locale: take the user's, or C.UTF-8 when unset.
+func enableUTF8Input() {
+    let current = setlocale(LC_CTYPE, "").map { String(cString: $0) } ?? "C"
+    if current == "C" || current == "POSIX" || !current.uppercased().contains("UTF") {
+        _ = setlocale(LC_CTYPE, "C.UTF-8")
+    }
+}
+
+func terminalWidth() -> Int {
+    var ws = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col > 20 { return Int(ws.ws_col) }
+    if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 20 { return c }
+    return 100
+}
+
+/// Whether `text` leaves a list open (a newline inside [ … ] continues the statement).
+func hasOpenList(_ text: String) -> Bool {
+    var depth = 0
+    for t in Lexer.tokenize(text) {
+        if t.kind == .leftBracket { depth += 1 }
+        if t.kind == .rightBracket { depth = max(0, depth - 1) }
+        if case .separator = t.kind, depth == 0 { depth = 0 }
+    }
+    return depth > 0
+}
+
+/// Commands from a pipe or redirected file: no prompt, no editor; line numbers count from 1.
+func runPipe(_ session: Session) {
+    var chunk = ""
+    var chunkLine = 1
+    var lineNumber = 0
+    while let line = readLine(strippingNewline: true) {
+        lineNumber += 1
+        if chunk.isEmpty { chunkLine = lineNumber }
+        chunk += (chunk.isEmpty ? "" : "\n") + line
+        if hasOpenList(chunk) { continue }
+        let ok = session.run(source: chunk, origin: "stdin", firstLine: chunkLine)
+        chunk = ""
+        if !ok && session.settings.bail { return }
+    }
+    if !chunk.isEmpty { session.run(source: chunk, origin: "stdin", firstLine: chunkLine) }
+}
+
+/// The session the completion callback asks (the terminal loop is single-threaded).
+nonisolated(unsafe) var completionSession: Session?
+
+func runTerminal(_ session: Session) {
+    let env = ProcessInfo.processInfo.environment
+    let historyPath = env["ONEPROXY_HISTORY"] ?? (NSHomeDirectory() + "/.oneproxy_history")
+    oneproxy_sigint_install()
+    _ = oneproxy_el_start("oneproxy", historyPath, 2000)
+    completionSession = session
+    oneproxy_el_set_completer { linePointer, wordStart in
+        guard let session = completionSession else { return nil }
+        let line = String(cString: linePointer)
+        let (start, words) = Completer.candidates(line: line, session: session)
+        guard !words.isEmpty else { return nil }
+        wordStart.pointee = Int32(start)
+        var bytes: [UInt8] = []
+        for w in words { bytes += Array(w.utf8) + [0] }
+        bytes.append(0)
+        let buffer = malloc(bytes.count)!.assumingMemoryBound(to: CChar.self)
+        bytes.withUnsafeBufferPointer { src in
+            for (i, b) in src.enumerated() { buffer[i] = CChar(bitPattern: b) }
+        }
+        return buffer
+    }
+    session.isCancelled = { oneproxy_sigint_peek() != 0 }
+    let dim = session.settings.color ? "\u{1B}[2m" : "", reset = session.settings.color ? "\u{1B}[0m" : ""
+    session.sink.out("oneproxy \(oneproxyVersion): hardware-aware NAS with one proxy device. \(dim)Type help; Tab completes; Ctrl-D exits.\(reset)\n")
+    let prompt = session.settings.color ? "\u{1B}[1;36moneproxy>\u{1B}[0m " : "oneproxy> "
+    var lineNumber = 0
+    var chunk = ""
+    while true {
+        var status: Int32 = 0
+        let p = chunk.isEmpty ? prompt : "     ...> "
+        guard let cLine = oneproxy_el_readline(p, &status) else {
+            if status == 2 { chunk = ""; continue } // Ctrl-C: drop the line, keep the session
+            break // Ctrl-D or end of input
+        }
+        let line = String(cString: cLine)
+        free(cLine)
+        lineNumber += 1
+        if line.trimmingCharacters(in: .whitespaces).isEmpty && chunk.isEmpty { continue }
+        oneproxy_el_add_history(line)
+        chunk += (chunk.isEmpty ? "" : "\n") + line
+        if hasOpenList(chunk) { continue }
+        if ["exit", "quit"].contains(chunk.trimmingCharacters(in: .whitespaces)) { break }
+        _ = oneproxy_sigint_take()
+        session.run(source: chunk, origin: "input")
+        if oneproxy_sigint_take() != 0 { session.sink.err("interrupted\n") }
+        chunk = ""
+    }
+    session.sink.out("\n")
+    oneproxy_el_end()
+}

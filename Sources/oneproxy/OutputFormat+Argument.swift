@@ -1,0 +1,4 @@
+import ArgumentParser
+import OneProxyShell
+
+extension OutputFormat: ExpressibleByArgument {}
