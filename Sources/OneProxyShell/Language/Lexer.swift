@@ -49,7 +49,7 @@ public struct Lexer {
     }
 
     static func isWordStart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." || c == "/" || c == "~" }
-    static func isWordChar(_ c: Character) -> Bool { isWordStart(c) || c == "-" }
+    static func isWordChar(_ c: Character) -> Bool { isWordStart(c) || c == "-" || c == "%" }
 
     public mutating func all() -> [Token] {
         var out: [Token] = []

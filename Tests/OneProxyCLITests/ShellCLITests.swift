@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@Suite("oneproxy executable: modes, exit status, errors")
+struct ShellCLITests {
+    @Test func helpRunsAndExitsZero() throws {
+        let r = try runOneProxy(["-c", "help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("help COMMAND"))
+        #expect(r.stderr.isEmpty)
+        #expect(!r.stdout.contains("\u{1B}["), "no colour when not on a terminal")
+    }
+
+    @Test func everyCommandHasHelpWithAnExample() throws {
+        let r = try runOneProxy(["-c", "help"])
+        let names = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(names.count >= 8)
+        for name in names {
+            let h = try runOneProxy(["-c", "help \(name)"])
+            #expect(h.status == 0, "help \(name)")
+            #expect(h.stdout.contains("usage:") && h.stdout.contains("example"), "help \(name)")
+        }
+    }
+
+    @Test func aTypoIsAnErrorWithLineColumnCaretAndSuggestionAndStatusOne() throws {
+        let r = try runOneProxy(["-c", "vars; hepl"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "-c:1:7: error: unknown command 'hepl'\n  vars; hepl\n        ^~~~\n  did you mean help?\n")
+        #expect(r.stdout.contains("no variables yet"), "the statement before the error still ran")
+    }
+
+    @Test func usageErrorsExit64() throws {
+        #expect(try runOneProxy(["--bogus"]).status == 64)
+        #expect(try runOneProxy(["--format", "xml", "-c", "vars"]).status == 64)
+        #expect(try runOneProxy(["x.ops", "-c", "vars"]).status == 64)
+    }
+
+    @Test func unreadableScriptExits66() throws {
+        let r = try runOneProxy(["no/such/file.ops"])
+        #expect(r.status == 66)
+        #expect(r.stderr.contains("cannot read no/such/file.ops"))
+    }
+
+    @Test func pipedInputHasNoPromptAndCountsLines() throws {
+        let r = try runOneProxy([], stdin: "vars\n\nset formt=csv\nvars\n")
+        #expect(r.status == 1)
+        #expect(!r.stdout.contains("oneproxy>"))
+        #expect(r.stderr.hasPrefix("stdin:3:5: error: set has no option 'formt'"))
+        #expect(r.stdout.components(separatedBy: "no variables yet").count == 3, "both vars ran")
+    }
+
+    @Test func scriptGoesOnAfterAnErrorUnlessBail() throws {
+        let dir = try temporaryDirectory()
+        try "vars\nbogus\nvars\n".write(to: dir.appendingPathComponent("s.ops"), atomically: true, encoding: .utf8)
+        let r = try runOneProxy(["s.ops"], directory: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("s.ops:2:1: error: unknown command 'bogus'"))
+        #expect(r.stdout.components(separatedBy: "no variables yet").count == 3)
+        let b = try runOneProxy(["--bail", "s.ops"], directory: dir)
+        #expect(b.status == 1)
+        #expect(b.stdout.components(separatedBy: "no variables yet").count == 2)
+    }
+
+    @Test func echoPrintsEachStatementBeforeItsOutput() throws {
+        let r = try runOneProxy(["--echo", "-c", "vars; set"])
+        #expect(r.stdout.hasPrefix("oneproxy> vars\nno variables yet"))
+        #expect(r.stdout.contains("oneproxy> set\n"))
+    }
+
+    @Test func formatFlagAndNoColorEnvironment() throws {
+        let r = try runOneProxy(["--format", "csv", "-c", "set"], env: ["NO_COLOR": "1"])
+        #expect(r.stdout.hasPrefix("setting,value\nformat,csv\n"))
+    }
+
+    @Test func saveWritesAtomicallyIntoSessionsAndRunReplays() throws {
+        let dir = try temporaryDirectory()
+        let r = try runOneProxy(["-c", "set format=markdown; save \"mine\""], directory: dir)
+        #expect(r.status == 0)
+        let script = try String(contentsOf: dir.appendingPathComponent("sessions/mine.ops"), encoding: .utf8)
+        #expect(script.hasPrefix("# oneproxy session script"))
+        #expect(script.contains("set format=markdown\n"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("sessions").path)
+        #expect(leftovers == ["mine.ops"], "no temporary file left behind")
+        let replay = try runOneProxy(["-c", "run \"mine.ops\"; set"], directory: dir)
+        #expect(replay.status == 0)
+        #expect(replay.stdout.contains("| format | markdown |"))
+    }
+
+    @Test func runReportsTheFilesLineAndFailsTheRunStatement() throws {
+        let dir = try temporaryDirectory()
+        try "vars\n  nope\n".write(to: dir.appendingPathComponent("bad.ops"), atomically: true, encoding: .utf8)
+        let r = try runOneProxy(["-c", "run \"bad.ops\""], directory: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.ops:2:3: error: unknown command 'nope'"))
+        #expect(r.stderr.contains("-c:1:5: error: 1 statement in bad.ops failed"))
+    }
+
+    @Test func aScriptThatRunsItselfStops() throws {
+        let dir = try temporaryDirectory()
+        try "run \"loop.ops\"\n".write(to: dir.appendingPathComponent("loop.ops"), atomically: true, encoding: .utf8)
+        let r = try runOneProxy(["loop.ops"], directory: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("runs itself"))
+    }
+}
