@@ -42,6 +42,7 @@ int history(History *, HistEvent *, int, ...);
 #define CC_REDISPLAY 8
 #define CC_ERROR 6
 #define EL_PROMPT 0
+#define EL_PROMPT_ESC 21
 #define EL_EDITOR 2
 #define EL_SIGNAL 3
 #define EL_BIND 4
@@ -168,7 +169,7 @@ int oneproxy_el_start(const char *prog, const char *history_file, int history_si
     }
     el_set(el, EL_EDITOR, "emacs");
     el_set(el, EL_SIGNAL, 1);
-    el_set(el, EL_PROMPT, prompt_fn);
+    el_set(el, EL_PROMPT_ESC, prompt_fn, (int)'\1'); // \1 … \1 brackets non-printing colour codes
     el_set(el, EL_ADDFN, "oneproxy-complete", "complete a word", complete_fn);
     el_set(el, EL_BIND, "^I", "oneproxy-complete", NULL);
     el_set(el, EL_BIND, "^R", "em-inc-search-prev", NULL);

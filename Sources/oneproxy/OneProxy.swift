@@ -150,7 +150,8 @@ func runTerminal(_ session: Session) {
     session.isCancelled = { oneproxy_sigint_peek() != 0 }
     let dim = session.settings.color ? "\u{1B}[2m" : "", reset = session.settings.color ? "\u{1B}[0m" : ""
     session.sink.out("oneproxy \(oneproxyVersion): hardware-aware NAS with one proxy device. \(dim)Type help; Tab completes; Ctrl-D exits.\(reset)\n")
-    let prompt = session.settings.color ? "\u{1B}[1;36moneproxy>\u{1B}[0m " : "oneproxy> "
+    // libedit needs the colour codes bracketed by \u{1} (EL_PROMPT_ESC) to measure the prompt.
+    let prompt = session.settings.color ? "\u{1}\u{1B}[1;36m\u{1}oneproxy>\u{1}\u{1B}[0m\u{1} " : "oneproxy> "
     var lineNumber = 0
     var chunk = ""
     while true {
