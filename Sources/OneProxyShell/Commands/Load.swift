@@ -1,0 +1,106 @@
+import Foundation
+import OneProxyKit
+
+let loadCommand = CommandSpec(
+    name: "load", category: "data",
+    summary: "load a bundled dataset by name, or your own measurements from a CSV file",
+    usage: ["d = load NAME", "u = load \"file.csv\" [unit=ms|s|us] [name=NAME]"],
+    options: [
+        OptionHelp("unit", "the unit of plain numeric device columns: ms (default), s or us; *_ms, *_s, *_us columns say their own"),
+        OptionHelp("name", "the dataset's name (default: the file's name)"),
+    ],
+    details: """
+        Bundled datasets (type `datasets`): oneproxy-nb201, help-nb201, help-fbnet, help-ofa.
+        A CSV file needs a key column (arch_str, nb201_index, op_idx_list, or OFA's ks/e/d/r) and one
+        column per device (*_ms, or plain numbers). Latencies that are empty, non-numeric, NaN or <= 0
+        are missing: counted per device and left out of every correlation.
+        """,
+    examples: ["d = load oneproxy-nb201", "u = load \"my_i7.csv\" unit=s"]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    let arg = try inv.positional(0, "a bundled dataset name or a CSV file in quotes")
+    let unitName = try inv.choice("unit", LatencyUnit.allCases.map(\.rawValue), default: "ms")
+    let nameOption = try inv.option("name").map { try inv.word($0, "a name") }
+    switch arg.value {
+    case .word(let name) where !(name.contains(".") || name.contains("/")):
+        guard BundledDatasets.names.contains(name) else {
+            let hint = nearestName(to: name, in: BundledDatasets.names).map { "did you mean \($0)?" }
+                ?? "bundled datasets: " + BundledDatasets.names.joined(separator: ", ") + "; a file goes in quotes"
+            throw ShellError("no bundled dataset named '\(name)'", at: arg.location, length: arg.length, hint: hint)
+        }
+        var d = try BundledDatasets.load(name)
+        if let n = nameOption { d.name = n.value }
+        return .value(DatasetValue(d))
+    case .word(let path), .string(let path):
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ShellError("no such file: \(path)", at: arg.location, length: arg.length,
+                             hint: BundledDatasets.names.contains(path) ? "\(path) is bundled: write it without quotes" : nil)
+        }
+        let name = nameOption?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let (d, report) = try loadUserCSV(path: path, unit: LatencyUnit(rawValue: unitName)!, name: name)
+        for w in report.warnings { inv.warn(w) }
+        return .value(DatasetValue(d))
+    default:
+        throw ShellError("expected a bundled dataset name or a CSV file in quotes, found \(arg.value.typeDescription)", at: arg.location, length: arg.length)
+    }
+}
+
+let datasetsCommand = CommandSpec(
+    name: "datasets", category: "data",
+    summary: "list the bundled datasets with their sizes and sources",
+    usage: ["datasets"],
+    examples: ["datasets"]
+) { inv in
+    try inv.checkPositionalCount(max: 0)
+    var t = Table(columns: ["name", "architectures", "devices", "space", "description", "source"])
+    t.rows = BundledDatasets.catalog.map { [.text($0.name), .integer($0.rows), .integer($0.devices), .text($0.space.rawValue), .text($0.description), .text($0.credit)] }
+    return .value(TableValue(typeName: "table", table: t, summary: "\(t.rows.count) bundled datasets"))
+}
+
+let devicesCommand = CommandSpec(
+    name: "devices", category: "data",
+    summary: "per device: measured count, missing, distinct values, min/median/max; near-duplicates",
+    usage: ["devices d"],
+    details: "Warns about near-duplicate devices (SRCC >= 0.995: probably one device's data under two names) and about heavily tied devices (few distinct values).",
+    examples: ["d = load oneproxy-nb201; devices d"]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
+    let d = dv.dataset
+    var t = devicesTable(d)
+    t.title = dv.summary
+    let m = correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: .spearman)
+    for p in summarize(m, strong: strongMonotonicity, duplicate: 0.995).nearDuplicates {
+        t.notes.append(String(format: "near-duplicate: %@ and %@ rank the architectures almost identically (SRCC %.4f): probably one device under two names", p.a, p.b, p.value))
+    }
+    for s in summarizeDevices(d) where s.count > 0 && s.distinct * 20 < s.count {
+        t.notes.append("ties: \(s.name) has \(s.distinct) distinct values over \(s.count) architectures (rank correlations use average ranks)")
+    }
+    return .value(TableValue(typeName: "table", table: t, summary: "devices of \(d.name): \(d.devices.count)"))
+}
+
+let mergeCommand = CommandSpec(
+    name: "merge", category: "data",
+    summary: "join two datasets on the architecture (inner join)",
+    usage: ["m = merge d u"],
+    details: "Keeps the first dataset's row order and the architectures both have; says how many matched.",
+    examples: ["d = load oneproxy-nb201; h = load help-nb201; m = merge d h"]
+) { inv in
+    try inv.checkPositionalCount(max: 2)
+    let (a, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
+    let (b, _) = try inv.variable(1, as: DatasetValue.self, "a second dataset")
+    let (m, matched) = try merge(a.dataset, b.dataset)
+    inv.warn("merge matched \(matched) of \(a.dataset.rowCount) architectures of \(a.dataset.name) (\(b.dataset.rowCount) in \(b.dataset.name))")
+    return .value(DatasetValue(m))
+}
+
+extension Invocation {
+    /// A device of `d` named by `e`, or an error with the nearest device name.
+    func device(_ e: Located<Expr>, in d: Dataset, role: String = "a device") throws -> Device {
+        let name = try word(e, role)
+        if let dev = d.device(named: name.value) { return dev }
+        let hint = nearestName(to: name.value, in: d.deviceNames).map { "did you mean \($0)?" }
+            ?? "devices of \(d.name): " + d.deviceNames.joined(separator: ", ")
+        throw ShellError("\(d.name) has no device '\(name.value)'", at: name.location, length: name.length, hint: hint)
+    }
+}

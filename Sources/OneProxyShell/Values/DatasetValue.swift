@@ -1,0 +1,38 @@
+import Foundation
+import OneProxyKit
+
+/// A dataset variable: architectures x devices (and accuracies).
+public struct DatasetValue: ShellValue {
+    public var dataset: Dataset
+
+    public init(_ dataset: Dataset) { self.dataset = dataset }
+
+    public var typeName: String { "dataset" }
+
+    public var summary: String {
+        let d = dataset
+        var s = "\(d.name): \(d.rowCount) architectures (\(d.space.rawValue)) x \(d.devices.count) devices"
+        if !d.accuracies.isEmpty { s += ", accuracies " + d.accuracies.map(\.name).joined(separator: ", ") }
+        return s
+    }
+
+    public func render(_ ctx: RenderContext) -> String {
+        var t = devicesTable(dataset)
+        t.title = summary + "\nsource: \(dataset.source)"
+        return t.render(ctx)
+    }
+
+    public var exportExtensions: [String] { ["csv"] }
+    public func export(as ext: String) throws -> String { exportCSV(dataset) }
+    public var completionWords: [String] { dataset.deviceNames + dataset.accuracies.map(\.name) }
+}
+
+/// The per-device table of `devices d`: count, missing, distinct values, min/median/max.
+func devicesTable(_ d: Dataset) -> Table {
+    var t = Table(columns: ["device", "count", "missing", "distinct", "min_ms", "median_ms", "max_ms"])
+    t.rows = summarizeDevices(d).map { s in
+        [.text(s.name), .integer(s.count), .integer(s.missing), .integer(s.distinct),
+         .number(s.min, digits: 3), .number(s.median, digits: 3), .number(s.max, digits: 3)]
+    }
+    return t
+}
