@@ -27,6 +27,7 @@ public struct CorrelationMatrix: Sendable, Equatable {
 /// What the matrix needs of one column, computed once.
 private struct PreparedColumn: Sendable {
     /// Order-preserving integer keys (dense ranks over the present rows); -1 where missing.
+    /// Empty for pearson, which needs no ranks.
     var dense: [Int32] = []
     var distinct = 0
     var present = 0
@@ -44,6 +45,12 @@ private func prepare(_ x: [Double], method: CorrelationMethod) -> PreparedColumn
     for v in x where !v.isNaN { presentValues.append(v) }
     p.present = presentValues.count
     p.complete = p.present == x.count
+    if method == .pearson {
+        // Pearson needs no ranks: only whether the column varies, and its unit vector
+        p.constant = isConstant(presentValues)
+        if p.complete && !p.constant { p.unit = unitCentred(x) }
+        return p
+    }
     let (ranks, distinct) = denseRanks(presentValues)
     p.distinct = distinct
     p.constant = distinct < 2
@@ -54,9 +61,8 @@ private func prepare(_ x: [Double], method: CorrelationMethod) -> PreparedColumn
         var k = 0
         for i in 0..<x.count where !x[i].isNaN { p.dense[i] = ranks[k]; k += 1 }
     }
-    if p.complete && !p.constant && method != .kendall {
-        let v = method == .spearman ? averageRanks(dense: ranks, distinct: distinct) : x
-        p.unit = unitCentred(v)
+    if p.complete && !p.constant && method == .spearman {
+        p.unit = unitCentred(averageRanks(dense: ranks, distinct: distinct))
     }
     return p
 }
@@ -113,6 +119,14 @@ private func pairValue(
         }
     }
     // some rows missing: work on the shared rows only (ranks recomputed there)
+    if method == .pearson {
+        var va: [Double] = [], vb: [Double] = []
+        va.reserveCapacity(x.count); vb.reserveCapacity(x.count)
+        for i in 0..<x.count where !x[i].isNaN && !y[i].isNaN { va.append(x[i]); vb.append(y[i]) }
+        if va.count < 2 { return PairCorrelation(value: nil, n: va.count, undefinedReason: tooFewRows) }
+        let r = pearsonComplete(va, vb)
+        return PairCorrelation(value: r, n: va.count, undefinedReason: r == nil ? constantColumn : nil)
+    }
     var da: [Int32] = [], db: [Int32] = []
     da.reserveCapacity(x.count); db.reserveCapacity(x.count)
     for i in 0..<x.count where a.dense[i] >= 0 && b.dense[i] >= 0 {
@@ -120,19 +134,9 @@ private func pairValue(
     }
     let n = da.count
     if n < 2 { return PairCorrelation(value: nil, n: n, undefinedReason: tooFewRows) }
-    switch method {
-    case .kendall:
-        return kendallTauB(x: da, kx: a.distinct, y: db, ky: b.distinct)
-    case .spearman:
-        let r = pearsonComplete(averageRanks(dense: da, distinct: a.distinct), averageRanks(dense: db, distinct: b.distinct))
-        return PairCorrelation(value: r, n: n, undefinedReason: r == nil ? constantColumn : nil)
-    case .pearson:
-        var va: [Double] = [], vb: [Double] = []
-        va.reserveCapacity(n); vb.reserveCapacity(n)
-        for i in 0..<x.count where a.dense[i] >= 0 && b.dense[i] >= 0 { va.append(x[i]); vb.append(y[i]) }
-        let r = pearsonComplete(va, vb)
-        return PairCorrelation(value: r, n: n, undefinedReason: r == nil ? constantColumn : nil)
-    }
+    if method == .kendall { return kendallTauB(x: da, kx: a.distinct, y: db, ky: b.distinct) }
+    let r = pearsonComplete(averageRanks(dense: da, distinct: a.distinct), averageRanks(dense: db, distinct: b.distinct))
+    return PairCorrelation(value: r, n: n, undefinedReason: r == nil ? constantColumn : nil)
 }
 
 /// The correlation matrix of `columns` (one per name, equal lengths, NaN = missing).
@@ -141,7 +145,7 @@ private func pairValue(
 /// pairwise-complete definition as scipy's spearmanr / kendalltau / pearsonr on the rows both
 /// columns measured — up to floating-point rounding (~1e-15). When neither column has missing
 /// values, the ranks of each column are computed once and a pair costs one dot product
-/// (spearman, pearson) or one O(n log n) merge count (kendall); with missing values the ranks are
+/// (spearman, pearson) or one O(n log n) inversion count (kendall); with missing values the ranks are
 /// recomputed on the shared rows. Pairs run concurrently; the result does not depend on that.
 public func correlationMatrix(names: [String], columns: [[Double]], method: CorrelationMethod) -> CorrelationMatrix {
     precondition(names.count == columns.count, "one name per column")

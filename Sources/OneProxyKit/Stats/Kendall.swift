@@ -19,7 +19,7 @@ let constantColumn = "a column is constant over the shared rows"
 /// Kendall's tau-b of rows given as order-preserving integer keys (x in 0..<kx, y in 0..<ky).
 ///
 /// Knight (1966): sort the rows by (x, y) (here two stable counting sorts, O(n + kx + ky)); then the
-/// discordant pairs are exactly the strict inversions of the y sequence (merge sort, O(n log n)),
+/// discordant pairs are exactly the strict inversions of the y sequence (Fenwick tree, O(n log n)),
 /// and the ties in x, in y and in both are counted from run lengths.
 func kendallTauB(x: [Int32], kx: Int, y: [Int32], ky: Int) -> PairCorrelation {
     let n = x.count
@@ -70,54 +70,33 @@ func kendallTauB(x: [Int32], kx: Int, y: [Int32], ky: Int) -> PairCorrelation {
         }
     }
     jointTies += run * (run - 1) / 2
-    let discordant = strictInversions(&seqY)
+    let discordant = strictInversions(seqY, distinct: ky)
     let concordantMinusDiscordant = total - xTies - yTies + jointTies - 2 * discordant
     let tau = Double(concordantMinusDiscordant) / Double(total - xTies).squareRoot()
         / Double(total - yTies).squareRoot()
     return PairCorrelation(value: max(-1, min(1, tau)), n: n)
 }
 
-/// The number of pairs i < j with a[i] > a[j] (equal values are not inversions). Sorts `a`.
-/// Bottom-up merge sort, O(n log n).
-func strictInversions(_ a: inout [Int32]) -> Int {
+/// The number of pairs i < j with a[i] > a[j] (equal values are not inversions), for keys in
+/// 0..<distinct. A Fenwick tree over the keys: O(n log distinct), no data-dependent branches.
+func strictInversions(_ a: [Int32], distinct: Int) -> Int {
     let n = a.count
     if n < 2 { return 0 }
-    var buffer = [Int32](repeating: 0, count: n)
+    var tree = [Int32](repeating: 0, count: distinct + 1)
     var inversions = 0
-    var width = 1
-    var sourceIsA = true
-    while width < n {
-        a.withUnsafeMutableBufferPointer { pa in
-            buffer.withUnsafeMutableBufferPointer { pb in
-                let src = sourceIsA ? pa : pb
-                let dst = sourceIsA ? pb : pa
-                var lo = 0
-                while lo < n {
-                    let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
-                    var l = lo, r = mid, o = lo
-                    if mid < hi && src[mid - 1] <= src[mid] {
-                        // already in order: copy through
-                        while o < hi { dst[o] = src[o]; o += 1 }
-                    } else {
-                        while l < mid && r < hi {
-                            if src[r] < src[l] {
-                                dst[o] = src[r]; r += 1
-                                inversions += mid - l
-                            } else {
-                                dst[o] = src[l]; l += 1
-                            }
-                            o += 1
-                        }
-                        while l < mid { dst[o] = src[l]; l += 1; o += 1 }
-                        while r < hi { dst[o] = src[r]; r += 1; o += 1 }
-                    }
-                    lo = hi
-                }
+    tree.withUnsafeMutableBufferPointer { t in
+        a.withUnsafeBufferPointer { keys in
+            for k in 0..<n {
+                let v = Int(keys[k]) + 1
+                // how many earlier keys are <= this one
+                var notGreater = 0
+                var i = v
+                while i > 0 { notGreater += Int(t[i]); i &= i - 1 }
+                inversions += k - notGreater
+                i = v
+                while i <= distinct { t[i] += 1; i += i & -i }
             }
         }
-        sourceIsA.toggle()
-        width *= 2
     }
-    if !sourceIsA { a = buffer }
     return inversions
 }

@@ -53,50 +53,60 @@ private func orderKey(_ v: Double) -> UInt64 {
 }
 
 /// The indices of `values` in ascending order of value, ties in index order (a stable sort).
-/// LSD radix sort on 8-bit digits of an order-preserving key, skipping digits all keys share.
+///
+/// One bucket pass on the high bits of an order-preserving key spread over about n buckets (a
+/// counting scatter, which keeps index order), then each bucket sorted by (key, index): O(n) for
+/// spread-out values, O(n log n) at worst (all values in one bucket).
 func ascendingOrder(_ values: [Double]) -> [Int32] {
     let n = values.count
-    if n < 256 {
+    if n < 64 {
         return Array(0..<Int32(n)).sorted { a, b in
             let va = values[Int(a)], vb = values[Int(b)]
             return va < vb || (va == vb && a < b)
         }
     }
-    var keys = values.map(orderKey)
-    var index = Array(0..<Int32(n))
-    var counts = [Int](repeating: 0, count: 8 * 256)
-    for k in keys {
-        for d in 0..<8 { counts[d * 256 + Int((k >> (8 * UInt64(d))) & 0xFF)] += 1 }
+    let keys = values.map(orderKey)
+    var lo = UInt64.max, hi = UInt64.min
+    for k in keys { lo = min(lo, k); hi = max(hi, k) }
+    if lo == hi { return Array(0..<Int32(n)) }
+    let range = hi - lo
+    let bucketBits = Int.bitWidth - (n - 1).leadingZeroBitCount    // about n buckets
+    let rangeBits = UInt64.bitWidth - range.leadingZeroBitCount
+    let shift = UInt64(max(0, rangeBits - bucketBits))
+    let buckets = Int(range >> shift) + 1
+    var start = [Int](repeating: 0, count: buckets + 1)
+    for k in keys { start[Int((k - lo) >> shift) + 1] += 1 }
+    for b in 0..<buckets { start[b + 1] += start[b] }
+    var sortedKeys = [UInt64](repeating: 0, count: n)
+    var order = [Int32](repeating: 0, count: n)
+    var next = start
+    for i in 0..<n {
+        let b = Int((keys[i] - lo) >> shift)
+        let p = next[b]
+        next[b] = p + 1
+        sortedKeys[p] = keys[i]
+        order[p] = Int32(i)
     }
-    var keys2 = [UInt64](repeating: 0, count: n)
-    var index2 = [Int32](repeating: 0, count: n)
-    var offsets = [Int](repeating: 0, count: 256)
-    for d in 0..<8 {
-        let base = d * 256
-        // a digit every key shares leaves the order unchanged
-        if counts[base + Int((keys[0] >> (8 * UInt64(d))) & 0xFF)] == n { continue }
-        var sum = 0
-        for b in 0..<256 { offsets[b] = sum; sum += counts[base + b] }
-        let shift = 8 * UInt64(d)
-        keys.withUnsafeBufferPointer { ks in
-            index.withUnsafeBufferPointer { ix in
-                keys2.withUnsafeMutableBufferPointer { ks2 in
-                    index2.withUnsafeMutableBufferPointer { ix2 in
-                        offsets.withUnsafeMutableBufferPointer { off in
-                            for i in 0..<n {
-                                let b = Int((ks[i] >> shift) & 0xFF)
-                                let p = off[b]
-                                off[b] = p + 1
-                                ks2[p] = ks[i]
-                                ix2[p] = ix[i]
-                            }
-                        }
+    sortedKeys.withUnsafeMutableBufferPointer { ks in
+        order.withUnsafeMutableBufferPointer { ix in
+            for b in 0..<buckets {
+                let from = start[b], to = start[b + 1]
+                if to - from < 2 { continue }
+                if to - from <= 32 {
+                    // stable insertion sort by key (indices already ascending within the bucket)
+                    for i in (from + 1)..<to {
+                        let k = ks[i], x = ix[i]
+                        var j = i
+                        while j > from && ks[j - 1] > k { ks[j] = ks[j - 1]; ix[j] = ix[j - 1]; j -= 1 }
+                        ks[j] = k; ix[j] = x
                     }
+                } else {
+                    var pairs = (from..<to).map { (ks[$0], ix[$0]) }
+                    pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                    for (o, p) in pairs.enumerated() { ks[from + o] = p.0; ix[from + o] = p.1 }
                 }
             }
         }
-        swap(&keys, &keys2)
-        swap(&index, &index2)
     }
-    return index
+    return order
 }

@@ -59,13 +59,15 @@ import Testing
     /// The radix path (n >= 256) against a plain definition: rank = #less + (#equal + 1) / 2.
     @Test func averageRanksLargeInputWithTies() {
         var g = SeededGenerator(seed: 11)
-        let x = (0..<600).map { _ in Double(g.index(below: 40)) * 0.25 - 3 }
+        var x = (0..<600).map { _ in Double(g.index(below: 40)) * 0.25 - 3 }
+        for i in stride(from: 0, to: 600, by: 50) { x[i] = -0.0 }   // -0.0 == 0.0: one tie group
+        x += (0..<300).map { _ in g.unit() * 1e-3 }                  // many distinct, one bucket region
         let r = averageRanks(x)
         for i in stride(from: 0, to: x.count, by: 7) {
             let less = x.filter { $0 < x[i] }.count, equal = x.filter { $0 == x[i] }.count
             #expect(r[i] == Double(less) + Double(equal + 1) / 2)
         }
-        #expect(r.reduce(0, +) == Double(600 * 601 / 2))
+        #expect(r.reduce(0, +) == Double(900 * 901 / 2))
     }
 
     @Test func missingValuesAreDroppedPairwise() {
