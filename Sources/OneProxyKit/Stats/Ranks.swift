@@ -2,7 +2,8 @@
 /// `rankdata(method="average")`). NaN must not be present: callers drop missing pairs first.
 ///
 /// Guarantees: the ranks sum to n(n+1)/2, equal values get equal ranks, and the ranks are invariant
-/// to any strictly increasing transform of x. Runs in O(n) for large n (a stable radix sort).
+/// to any strictly increasing transform of x. O(n) for spread-out values (one bucket pass), O(n log n)
+/// at worst.
 public func averageRanks(_ x: [Double]) -> [Double] {
     let dense = denseRanks(x)
     return averageRanks(dense: dense.ranks, distinct: dense.distinct)
