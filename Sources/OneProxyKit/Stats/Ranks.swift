@@ -1,20 +1,113 @@
 /// Ranks 1...n of `x`, with tied values given the average of the ranks they span (scipy's
 /// `rankdata(method="average")`). NaN must not be present: callers drop missing pairs first.
 ///
-/// Guarantees: the ranks sum to n(n+1)/2 and are invariant to any strictly increasing transform of x.
+/// Guarantees: the ranks sum to n(n+1)/2, equal values get equal ranks, and the ranks are invariant
+/// to any strictly increasing transform of x. O(n) for spread-out values (one bucket pass), O(n log n)
+/// at worst.
 public func averageRanks(_ x: [Double]) -> [Double] {
-    let n = x.count
-    var order = Array(0..<n)
-    order.sort { x[$0] < x[$1] }
-    var ranks = [Double](repeating: 0, count: n)
-    var i = 0
-    while i < n {
-        var j = i + 1
-        while j < n && x[order[j]] == x[order[i]] { j += 1 }
-        // positions i..<j (0-based) share ranks i+1 ... j: their mean is (i + 1 + j) / 2
-        let r = Double(i + 1 + j) / 2
-        for k in i..<j { ranks[order[k]] = r }
-        i = j
+    let dense = denseRanks(x)
+    return averageRanks(dense: dense.ranks, distinct: dense.distinct)
+}
+
+/// Dense ranks 0..<distinct of `values` (equal values share a rank, the smallest value gets 0).
+/// NaN must not be present.
+///
+/// Dense ranks keep the order and the equalities of the values, so they stay valid order keys on
+/// any subset or resample of the rows (there they are no longer dense, only order-preserving).
+func denseRanks(_ values: [Double]) -> (ranks: [Int32], distinct: Int) {
+    let n = values.count
+    var ranks = [Int32](repeating: 0, count: n)
+    if n == 0 { return (ranks, 0) }
+    let order = ascendingOrder(values)
+    var current: Int32 = 0
+    var previous = values[Int(order[0])]
+    for k in 0..<n {
+        let i = Int(order[k])
+        let v = values[i]
+        if v != previous { current += 1; previous = v }
+        ranks[i] = current
     }
-    return ranks
+    return (ranks, Int(current) + 1)
+}
+
+/// Average ranks (1-based, ties averaged) from order-preserving integer keys in 0..<distinct.
+/// O(n + distinct): count each key, then each key's rows share the mean of the positions they span.
+func averageRanks(dense: [Int32], distinct: Int) -> [Double] {
+    var counts = [Int](repeating: 0, count: distinct)
+    for r in dense { counts[Int(r)] += 1 }
+    var rankOf = [Double](repeating: 0, count: distinct)
+    var start = 0
+    for v in 0..<distinct {
+        let c = counts[v]
+        // positions start ..< start + c (0-based) hold ranks start + 1 ... start + c: mean below.
+        rankOf[v] = Double(2 * start + c + 1) / 2
+        start += c
+    }
+    return dense.map { rankOf[Int($0)] }
+}
+
+/// An unsigned key that orders like the Double (for non-NaN values; -0.0 and 0.0 get one key).
+@inline(__always)
+private func orderKey(_ v: Double) -> UInt64 {
+    let bits = (v == 0 ? 0.0 : v).bitPattern
+    return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+}
+
+/// The indices of `values` in ascending order of value, ties in index order (a stable sort).
+///
+/// One bucket pass on the high bits of an order-preserving key spread over about n buckets (a
+/// counting scatter, which keeps index order), then each bucket sorted by (key, index): O(n) for
+/// spread-out values, O(n log n) at worst (all values in one bucket).
+func ascendingOrder(_ values: [Double]) -> [Int32] {
+    let n = values.count
+    if n < 64 {
+        return Array(0..<Int32(n)).sorted { a, b in
+            let va = values[Int(a)], vb = values[Int(b)]
+            return va < vb || (va == vb && a < b)
+        }
+    }
+    let keys = values.map(orderKey)
+    var lo = UInt64.max, hi = UInt64.min
+    for k in keys { lo = min(lo, k); hi = max(hi, k) }
+    if lo == hi { return Array(0..<Int32(n)) }
+    let range = hi - lo
+    let bucketBits = Int.bitWidth - (n - 1).leadingZeroBitCount    // about n buckets
+    let rangeBits = UInt64.bitWidth - range.leadingZeroBitCount
+    let shift = UInt64(max(0, rangeBits - bucketBits))
+    let buckets = Int(range >> shift) + 1
+    var start = [Int](repeating: 0, count: buckets + 1)
+    for k in keys { start[Int((k - lo) >> shift) + 1] += 1 }
+    for b in 0..<buckets { start[b + 1] += start[b] }
+    var sortedKeys = [UInt64](repeating: 0, count: n)
+    var order = [Int32](repeating: 0, count: n)
+    var next = start
+    for i in 0..<n {
+        let b = Int((keys[i] - lo) >> shift)
+        let p = next[b]
+        next[b] = p + 1
+        sortedKeys[p] = keys[i]
+        order[p] = Int32(i)
+    }
+    sortedKeys.withUnsafeMutableBufferPointer { ks in
+        order.withUnsafeMutableBufferPointer { ix in
+            for b in 0..<buckets {
+                let from = start[b], to = start[b + 1]
+                if to - from < 2 { continue }
+                if to - from <= 32 {
+                    // stable insertion sort by key (indices already ascending within the bucket)
+                    for i in (from + 1)..<to {
+                        let k = ks[i], x = ix[i]
+                        var j = i
+                        while j > from && ks[j - 1] > k { ks[j] = ks[j - 1]; ix[j] = ix[j - 1]; j -= 1 }
+                        ks[j] = k; ix[j] = x
+                    }
+                } else {
+                    var pairs = (from..<to).map { (ks[$0], ix[$0]) }
+                    pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                    for (o, p) in pairs.enumerated() { ks[from + o] = p.0; ix[from + o] = p.1 }
+                }
+            }
+        }
+    }
+    return order
 }

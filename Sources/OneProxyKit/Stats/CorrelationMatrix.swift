@@ -1,0 +1,176 @@
+/// The correlation of every pair of columns (devices), each on the rows both measured.
+///
+/// Invariants: `values` and `counts` are square, `names.count` on a side, and symmetric;
+/// `values[i][j]` is nil exactly when the correlation is undefined (fewer than 2 shared rows, or a
+/// column constant over them), never NaN; `counts[i][j]` is the number of rows both columns
+/// measured (on the diagonal: the rows column i measured), and `values[i][i]` is 1 when defined.
+public struct CorrelationMatrix: Sendable, Equatable {
+    public var names: [String]
+    public var values: [[Double?]]
+    public var counts: [[Int]]
+    public var method: CorrelationMethod
+
+    public init(names: [String], values: [[Double?]], counts: [[Int]], method: CorrelationMethod) {
+        self.names = names
+        self.values = values
+        self.counts = counts
+        self.method = method
+    }
+
+    /// The correlation of two named columns, or nil when a name is unknown or the value undefined.
+    public func value(_ a: String, _ b: String) -> Double? {
+        guard let i = names.firstIndex(of: a), let j = names.firstIndex(of: b) else { return nil }
+        return values[i][j]
+    }
+}
+
+/// What the matrix needs of one column, computed once.
+private struct PreparedColumn: Sendable {
+    /// Order-preserving integer keys (dense ranks over the present rows); -1 where missing.
+    /// Empty for pearson, which needs no ranks.
+    var dense: [Int32] = []
+    var distinct = 0
+    var present = 0
+    var complete = false
+    var constant = true
+    /// For a complete, non-constant column: the centred, unit-length vector whose dot product with
+    /// another's is Pearson's r (of average ranks for spearman, of the values for pearson).
+    var unit: [Double]? = nil
+}
+
+private func prepare(_ x: [Double], method: CorrelationMethod) -> PreparedColumn {
+    var p = PreparedColumn()
+    var presentValues: [Double] = []
+    presentValues.reserveCapacity(x.count)
+    for v in x where !v.isNaN { presentValues.append(v) }
+    p.present = presentValues.count
+    p.complete = p.present == x.count
+    if method == .pearson {
+        // Pearson needs no ranks: only whether the column varies, and its unit vector
+        p.constant = isConstant(presentValues)
+        if p.complete && !p.constant { p.unit = unitCentred(x) }
+        return p
+    }
+    let (ranks, distinct) = denseRanks(presentValues)
+    p.distinct = distinct
+    p.constant = distinct < 2
+    if p.complete {
+        p.dense = ranks
+    } else {
+        p.dense = [Int32](repeating: -1, count: x.count)
+        var k = 0
+        for i in 0..<x.count where !x[i].isNaN { p.dense[i] = ranks[k]; k += 1 }
+    }
+    if p.complete && !p.constant && method == .spearman {
+        p.unit = unitCentred(averageRanks(dense: ranks, distinct: distinct))
+    }
+    return p
+}
+
+/// (v - mean) / |v - mean|, or nil when that norm is 0.
+private func unitCentred(_ v: [Double]) -> [Double]? {
+    var mean = 0.0
+    for a in v { mean += a }
+    mean /= Double(v.count)
+    var centred = v.map { $0 - mean }
+    var ss = 0.0
+    for a in centred { ss += a * a }
+    guard ss > 0 else { return nil }
+    let scale = 1 / ss.squareRoot()
+    for i in centred.indices { centred[i] *= scale }
+    return centred
+}
+
+@inline(__always)
+private func dot(_ a: [Double], _ b: [Double]) -> Double {
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            // four accumulators: lets the compiler vectorise the loop
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            let n = pa.count
+            var i = 0
+            while i + 4 <= n {
+                s0 += pa[i] * pb[i]; s1 += pa[i + 1] * pb[i + 1]
+                s2 += pa[i + 2] * pb[i + 2]; s3 += pa[i + 3] * pb[i + 3]
+                i += 4
+            }
+            while i < n { s0 += pa[i] * pb[i]; i += 1 }
+            return (s0 + s1) + (s2 + s3)
+        }
+    }
+}
+
+private func pairValue(
+    _ a: PreparedColumn, _ b: PreparedColumn, _ x: [Double], _ y: [Double], method: CorrelationMethod
+) -> PairCorrelation {
+    if a.complete && b.complete {
+        let n = x.count
+        if n < 2 { return PairCorrelation(value: nil, n: n, undefinedReason: tooFewRows) }
+        if a.constant || b.constant { return PairCorrelation(value: nil, n: n, undefinedReason: constantColumn) }
+        switch method {
+        case .spearman, .pearson:
+            // fast path: ranks (or values) prepared once per column, one dot product per pair
+            guard let ua = a.unit, let ub = b.unit else {
+                return PairCorrelation(value: nil, n: n, undefinedReason: constantColumn)
+            }
+            return PairCorrelation(value: max(-1, min(1, dot(ua, ub))), n: n)
+        case .kendall:
+            return kendallTauB(x: a.dense, kx: a.distinct, y: b.dense, ky: b.distinct)
+        }
+    }
+    // some rows missing: work on the shared rows only (ranks recomputed there)
+    if method == .pearson {
+        var va: [Double] = [], vb: [Double] = []
+        va.reserveCapacity(x.count); vb.reserveCapacity(x.count)
+        for i in 0..<x.count where !x[i].isNaN && !y[i].isNaN { va.append(x[i]); vb.append(y[i]) }
+        if va.count < 2 { return PairCorrelation(value: nil, n: va.count, undefinedReason: tooFewRows) }
+        let r = pearsonComplete(va, vb)
+        return PairCorrelation(value: r, n: va.count, undefinedReason: r == nil ? constantColumn : nil)
+    }
+    var da: [Int32] = [], db: [Int32] = []
+    da.reserveCapacity(x.count); db.reserveCapacity(x.count)
+    for i in 0..<x.count where a.dense[i] >= 0 && b.dense[i] >= 0 {
+        da.append(a.dense[i]); db.append(b.dense[i])
+    }
+    let n = da.count
+    if n < 2 { return PairCorrelation(value: nil, n: n, undefinedReason: tooFewRows) }
+    if method == .kendall { return kendallTauB(x: da, kx: a.distinct, y: db, ky: b.distinct) }
+    let r = pearsonComplete(averageRanks(dense: da, distinct: a.distinct), averageRanks(dense: db, distinct: b.distinct))
+    return PairCorrelation(value: r, n: n, undefinedReason: r == nil ? constantColumn : nil)
+}
+
+/// The correlation matrix of `columns` (one per name, equal lengths, NaN = missing).
+///
+/// Guarantees: entry (i, j) equals `correlate(columns[i], columns[j], method:)` — the same
+/// pairwise-complete definition as scipy's spearmanr / kendalltau / pearsonr on the rows both
+/// columns measured — up to floating-point rounding (~1e-15). When neither column has missing
+/// values, the ranks of each column are computed once and a pair costs one dot product
+/// (spearman, pearson) or one O(n log n) inversion count (kendall); with missing values the ranks are
+/// recomputed on the shared rows. Pairs run concurrently; the result does not depend on that.
+public func correlationMatrix(names: [String], columns: [[Double]], method: CorrelationMethod) -> CorrelationMatrix {
+    precondition(names.count == columns.count, "one name per column")
+    let d = columns.count
+    let rows = columns.first?.count ?? 0
+    precondition(columns.allSatisfy { $0.count == rows }, "columns must have equal length")
+
+    let cols = concurrentMap(d) { c in prepare(columns[c], method: method) }
+    var pairList: [(Int, Int)] = []
+    pairList.reserveCapacity(d * (d - 1) / 2)
+    for i in 0..<d { for j in (i + 1)..<max(i + 1, d) { pairList.append((i, j)) } }
+    let pairs = pairList
+    let results = concurrentMap(pairs.count) { k in
+        let (i, j) = pairs[k]
+        return pairValue(cols[i], cols[j], columns[i], columns[j], method: method)
+    }
+    var values = [[Double?]](repeating: [Double?](repeating: nil, count: d), count: d)
+    var counts = [[Int]](repeating: [Int](repeating: 0, count: d), count: d)
+    for c in 0..<d {
+        counts[c][c] = cols[c].present
+        values[c][c] = cols[c].present >= 2 && !cols[c].constant ? 1 : nil
+    }
+    for (k, (i, j)) in pairs.enumerated() {
+        values[i][j] = results[k].value; values[j][i] = results[k].value
+        counts[i][j] = results[k].n; counts[j][i] = results[k].n
+    }
+    return CorrelationMatrix(names: names, values: values, counts: counts, method: method)
+}

@@ -1,0 +1,61 @@
+import Foundation
+import OneProxyKit
+import Testing
+
+@Suite struct SummaryHeatmapTests {
+    @Test func oneproxySummaryAgainstScipyValues() throws {
+        let file = "nb201_oneproxy_latency.csv"
+        let data = try TestCSV.msColumns(file)
+        let fixture = try StatsFixtures.pairs(file)
+        let m = correlationMatrix(names: data.names, columns: data.columns, method: .spearman)
+        let s = summarize(m)
+        let scipy = fixture.spearman.compactMap { $0 }
+        #expect(s.totalPairs == 18 * 17 / 2)
+        #expect(s.undefinedPairs == fixture.spearman.count - scipy.count)
+        #expect(s.strongPairs == scipy.filter { $0 >= 0.9 }.count)
+        let weakest = try #require(s.weakest)
+        #expect(abs(weakest.value - scipy.min()!) < 1e-9)
+        // the known quirk: eagle_gtx and eagle_i7 are one device under two names (SRCC 0.999)
+        let dup = s.nearDuplicates.first { Set([$0.a, $0.b]) == ["eagle_gtx_ms", "eagle_i7_ms"] }
+        #expect(dup != nil)
+        #expect(dup.map { $0.value > 0.998 } == true)
+        #expect(s.nearDuplicates.count == scipy.filter { $0 >= 0.995 }.count)
+        #expect(zip(s.nearDuplicates, s.nearDuplicates.dropFirst()).allSatisfy { $0.value >= $1.value })
+    }
+
+    @Test func heatmapShowsEveryCell() throws {
+        let file = "nb201_oneproxy_latency.csv"
+        let data = try TestCSV.msColumns(file)
+        let fixture = try StatsFixtures.pairs(file)
+        let m = correlationMatrix(names: data.names, columns: data.columns, method: .spearman)
+        let svg = heatmapSVG(m, order: clusteredOrder(m), title: "SRCC <NB201> & co")
+        #expect(svg.hasPrefix("<?xml"))
+        #expect(svg.hasSuffix("</svg>\n"))
+        #expect(svg.contains("SRCC &lt;NB201&gt; &amp; co"))
+        #expect(!svg.contains("\u{1B}"))
+        #expect(occurrences("class=\"cell\"", in: svg) == 18 * 18)
+        // strong: the diagonal plus twice each off-diagonal pair scipy puts at >= 0.9
+        let strongPairs = fixture.spearman.compactMap { $0 }.filter { $0 >= 0.9 }.count
+        #expect(occurrences("class=\"strong\"", in: svg) == 18 + 2 * strongPairs)
+        for name in data.names { #expect(svg.contains(">\(name)</text>")) }
+        #expect(svg.contains(">1.00</text>"))
+        #expect(svg.contains("linearGradient"))
+        // balanced tags for the elements we open
+        for tag in ["svg", "g", "title", "defs", "linearGradient"] {
+            #expect(occurrences("<\(tag)", in: svg) - occurrences("<\(tag)/", in: svg) == occurrences("</\(tag)>", in: svg), "\(tag)")
+        }
+    }
+
+    @Test func heatmapUndefinedAndNegativeCells() {
+        let m = CorrelationMatrix(
+            names: ["x", "y"], values: [[1, -0.004], [-0.004, nil]], counts: [[5, 5], [5, 5]], method: .pearson)
+        let svg = heatmapSVG(m, order: [1, 0], title: "t")
+        #expect(svg.contains(">n/a</text>"))
+        #expect(svg.contains(">0.00</text>"), "no -0.00")
+        #expect(occurrences("class=\"strong\"", in: svg) == 1)
+    }
+}
+
+func occurrences(_ needle: String, in haystack: String) -> Int {
+    haystack.components(separatedBy: needle).count - 1
+}
