@@ -5,7 +5,8 @@ one OneProxyKit documents, written independently with numpy's lstsq/pinv/solve a
   - proxy weights w: numpy.linalg.lstsq (minimum norm) on the rows the proxy measured;
   - normalisation: y~ = y / std(y_fit), w~ = w / std(X_fit w)  (population std over the fit rows);
   - objective: (1/n) ||X (w~ o (a + b)) + c - y~||^2 + lam ||b||_2 ;
-  - l2 solved by the ridge path: (A'A + n mu I) b = A'r, lam = 2 mu ||b(mu)||, mu found by brentq;
+  - l2 solved by the ridge path b(mu) = argmin (1/n)||Ab - r||^2 + mu||b||^2 (via numpy's SVD of A),
+    lam = 2 mu ||b(mu)||, mu found by brentq;
   - grid: 0 plus lam_max * 10^linspace(-4, 0, 25), lam_max = (2/n)||A'r||_2 (b = 0 from there on);
   - validation selection: fit on train, max SRCC on val, ties -> larger lam;
   - CV selection: contiguous folds of the sample order (train then val), pooled out-of-fold SRCC,
@@ -78,17 +79,21 @@ def solve_l2(rows, wt, yt, lam):
     Z, t, Zc, tc, yc, A, r = reduced(rows, wt, yt)
     n = len(rows)
     lam_max = 2.0 / n * np.linalg.norm(A.T @ r)
+    # Work in A's SVD, dropping singular values <= max(m, n) * eps * s_max: solving the normal
+    # equations (A'A + n mu I) b = A'r directly is unsafe when a fold loses a rank (A'A then has
+    # rounding-level negative eigenvalues and brentq can find a spurious root with |b| ~ 1e22).
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    k = int((s > s[0] * max(A.shape) * np.finfo(float).eps).sum())
+    s, g = s[:k], (U.T @ r)[:k]
     if lam == 0:
-        b = np.linalg.pinv(A, rcond=1e-12) @ r
+        b = Vt[:k].T @ (g / s)
     elif lam >= lam_max:
         b = np.zeros(31)
     else:
-        G, q = A.T @ A, A.T @ r
-        bmu = lambda mu: np.linalg.solve(G + n * mu * np.eye(31), q)
-        f = lambda lm: 2 * np.exp(lm) * np.linalg.norm(bmu(np.exp(lm))) - lam
-        lo, hi = -60.0, 60.0
-        lm = brentq(f, lo, hi, xtol=1e-14, rtol=1e-15, maxiter=500)
-        b = bmu(np.exp(lm))
+        # lam(nu) = (2/n) || nu s g / (s^2 + nu) ||, increasing in nu = n mu
+        f = lambda t: 2.0 / n * np.linalg.norm(np.exp(t) * s * g / (s * s + np.exp(t))) - lam
+        t = brentq(f, -700.0, 700.0, xtol=1e-15, rtol=1e-15, maxiter=1000)
+        b = Vt[:k].T @ (s * g / (s * s + np.exp(t)))
     a = tc @ (yc - Zc @ b) / (tc @ tc)
     coef = wt * (a + b)
     c = yt[rows].mean() - Z.mean(0) @ (a + b)
@@ -153,10 +158,47 @@ def cv(k):
             "srcc_all": alls[best]}
 
 
+def ridge_fit(rows, alpha):
+    Xr = X[rows]
+    xm = Xr.mean(0)
+    ym = target[rows].mean()
+    Xc = Xr - xm
+    n = len(rows)
+    beta = np.linalg.lstsq(Xc.T @ Xc + n * alpha * np.eye(31), Xc.T @ (target[rows] - ym), rcond=None)[0]
+    return beta, ym - xm @ beta
+
+
+def target_only(fit_rows, k):
+    """Ridge (1/n)||X beta + c - y||^2 + alpha ||beta||^2 on the samples, alpha chosen by the same rule."""
+    Xc = X[fit_rows] - X[fit_rows].mean(0)
+    mean_eig = np.sum(np.linalg.svd(Xc, compute_uv=False) ** 2) / (len(fit_rows) * 31)
+    alphas = mean_eig * 10 ** np.linspace(-4, 2, 25)
+    scores = []
+    for al in alphas:
+        if k is None:
+            beta, c = ridge_fit(fit_rows, al)
+            scores.append(srcc(X[VAL] @ beta + c, target[VAL]))
+        else:
+            n = len(fit_rows)
+            oof = np.zeros(n)
+            for f in range(k):
+                fold = list(range(f * n // k, (f + 1) * n // k))
+                tr = [fit_rows[i] for i in range(n) if i not in fold]
+                beta, c = ridge_fit(tr, al)
+                oof[fold] = X[[fit_rows[i] for i in fold]] @ beta + c
+            scores.append(srcc(oof, target[fit_rows]))
+    best = max(range(25), key=lambda i: (round(scores[i], 12), alphas[i]))
+    beta, c = ridge_fit(fit_rows, alphas[best])
+    return {"alpha": float(alphas[best]), "srcc_all": srcc(X @ beta + c, target)}
+
+
+out["target_only_validation"] = target_only(TRAIN, None)
+out["target_only_cv5"] = target_only(ROWS, 5)
 out["cv5"] = cv(5)
 out["loo"] = cv(70)
 with open(OUT, "w") as f:
     json.dump(out, f, indent=1)
 print(json.dumps({k: v for k, v in out.items() if k not in ("proxy_weights",)}, default=str)[:3000])
+print("target only", out["target_only_validation"], out["target_only_cv5"])
 for name in ("validation", "cv5", "loo"):
     print(name, out[name]["chosen_lambda"], out[name]["srcc_all"])
