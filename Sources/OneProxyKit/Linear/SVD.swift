@@ -75,101 +75,116 @@ extension Matrix {
     }
 
     /// SVD of a matrix with rows >= cols: QR, then one-sided Jacobi on R.
+    /// Works on flat column-major buffers (column j of an m-row array starts at j·m).
     private static func svdTall(_ a: Matrix) -> SingularValueDecomposition {
         let m = a.rows, n = a.cols
         if n == 0 {
             return SingularValueDecomposition(u: Matrix(rows: m, cols: 0), singularValues: [], v: Matrix(rows: 0, cols: 0))
         }
-        // Householder QR on column-major columns.
-        var col = [[Double]](repeating: [Double](repeating: 0, count: m), count: n)
-        for i in 0..<m { for j in 0..<n { col[j][i] = a[i, j] } }
-        var vs: [[Double]] = []  // Householder vectors (length m, zeros above k)
-        var betas: [Double] = []
-        for k in 0..<n {
-            var norm = 0.0
-            var scale = 0.0
-            for i in k..<m { scale = max(scale, abs(col[k][i])) }
-            if scale > 0 {
-                for i in k..<m { let t = col[k][i] / scale; norm += t * t }
-                norm = scale * norm.squareRoot()
-            }
-            var v = [Double](repeating: 0, count: m)
-            if norm == 0 {
-                vs.append(v); betas.append(0); continue
-            }
-            let alpha = col[k][k] > 0 ? -norm : norm
-            for i in k..<m { v[i] = col[k][i] }
-            v[k] -= alpha
-            var vtv = 0.0
-            for i in k..<m { vtv += v[i] * v[i] }
-            let beta = vtv > 0 ? 2 / vtv : 0
-            for j in k..<n {
-                var s = 0.0
-                for i in k..<m { s += v[i] * col[j][i] }
-                s *= beta
-                if s != 0 { for i in k..<m { col[j][i] -= s * v[i] } }
-            }
-            vs.append(v); betas.append(beta)
-        }
-        // R as columns of length n (upper triangle).
-        var w = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for j in 0..<n { for i in 0...j { w[j][i] = col[j][i] } }
-        var vv = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for j in 0..<n { vv[j][j] = 1 }
-        // One-sided Jacobi: rotate column pairs of R until all are orthogonal.
-        let eps = Double.ulpOfOne
-        for _ in 0..<80 {
-            var rotated = false
-            for p in 0..<(n - 1) {
-                for q in (p + 1)..<n {
-                    var alpha = 0.0, beta = 0.0, gamma = 0.0
-                    for i in 0..<n {
-                        let x = w[p][i], y = w[q][i]
-                        alpha += x * x; beta += y * y; gamma += x * y
-                    }
-                    if gamma == 0 || abs(gamma) <= eps * (alpha * beta).squareRoot() { continue }
-                    rotated = true
-                    let zeta = (beta - alpha) / (2 * gamma)
-                    let t = (zeta >= 0 ? 1.0 : -1.0) / (abs(zeta) + (1 + zeta * zeta).squareRoot())
-                    let c = 1 / (1 + t * t).squareRoot()
-                    let s = c * t
-                    for i in 0..<n {
-                        let x = w[p][i], y = w[q][i]
-                        w[p][i] = c * x - s * y
-                        w[q][i] = s * x + c * y
-                        let vx = vv[p][i], vy = vv[q][i]
-                        vv[p][i] = c * vx - s * vy
-                        vv[q][i] = s * vx + c * vy
+        var col = [Double](repeating: 0, count: m * n)   // A, overwritten by R and the reflectors
+        var betas = [Double](repeating: 0, count: n)
+        var heads = [Double](repeating: 0, count: n)     // first entry of each Householder vector
+        var w = [Double](repeating: 0, count: n * n)     // R, column-major, then rotated
+        var vv = [Double](repeating: 0, count: n * n)    // V, column-major
+        var sigma = [Double](repeating: 0, count: n)
+        col.withUnsafeMutableBufferPointer { c in
+            for i in 0..<m { for j in 0..<n { c[j * m + i] = a.storage[i * n + j] } }
+            // Householder QR: reflector k is (heads[k], c[k*m + k+1 ..< (k+1)*m]).
+            for k in 0..<n {
+                let ck = k * m
+                var scale = 0.0
+                for i in k..<m { scale = max(scale, abs(c[ck + i])) }
+                if scale == 0 { betas[k] = 0; heads[k] = 0; continue }
+                var ss = 0.0
+                for i in k..<m { let t = c[ck + i] / scale; ss += t * t }
+                let norm = scale * ss.squareRoot()
+                let alpha = c[ck + k] > 0 ? -norm : norm
+                let head = c[ck + k] - alpha
+                var vtv = head * head
+                for i in (k + 1)..<max(k + 1, m) { vtv += c[ck + i] * c[ck + i] }
+                let beta = vtv > 0 ? 2 / vtv : 0
+                for j in (k + 1)..<max(k + 1, n) {
+                    let cj = j * m
+                    var s = head * c[cj + k]
+                    for i in (k + 1)..<max(k + 1, m) { s += c[ck + i] * c[cj + i] }
+                    s *= beta
+                    if s != 0 {
+                        c[cj + k] -= s * head
+                        for i in (k + 1)..<max(k + 1, m) { c[cj + i] -= s * c[ck + i] }
                     }
                 }
+                c[ck + k] = alpha
+                betas[k] = beta
+                heads[k] = head
             }
-            if !rotated { break }
+            for j in 0..<n { for i in 0...j { w[j * n + i] = c[j * m + i] } }
         }
-        var sigma = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            var s = 0.0
-            for i in 0..<n { s += w[j][i] * w[j][i] }
-            sigma[j] = s.squareRoot()
+        let eps = Double.ulpOfOne
+        w.withUnsafeMutableBufferPointer { w in
+            vv.withUnsafeMutableBufferPointer { vv in
+                for j in 0..<n { vv[j * n + j] = 1 }
+                for _ in 0..<80 {
+                    var rotated = false
+                    for p in 0..<(n - 1) {
+                        let bp = p * n
+                        for q in (p + 1)..<n {
+                            let bq = q * n
+                            var alpha = 0.0, beta = 0.0, gamma = 0.0
+                            for i in 0..<n {
+                                let x = w[bp + i], y = w[bq + i]
+                                alpha += x * x; beta += y * y; gamma += x * y
+                            }
+                            if gamma == 0 || abs(gamma) <= eps * (alpha * beta).squareRoot() { continue }
+                            rotated = true
+                            let zeta = (beta - alpha) / (2 * gamma)
+                            let t = (zeta >= 0 ? 1.0 : -1.0) / (abs(zeta) + (1 + zeta * zeta).squareRoot())
+                            let cs = 1 / (1 + t * t).squareRoot()
+                            let sn = cs * t
+                            for i in 0..<n {
+                                let x = w[bp + i], y = w[bq + i]
+                                w[bp + i] = cs * x - sn * y
+                                w[bq + i] = sn * x + cs * y
+                                let vx = vv[bp + i], vy = vv[bq + i]
+                                vv[bp + i] = cs * vx - sn * vy
+                                vv[bq + i] = sn * vx + cs * vy
+                            }
+                        }
+                    }
+                    if !rotated { break }
+                }
+                for j in 0..<n {
+                    var s = 0.0
+                    for i in 0..<n { s += w[j * n + i] * w[j * n + i] }
+                    sigma[j] = s.squareRoot()
+                }
+            }
         }
         let order = (0..<n).sorted { sigma[$0] > sigma[$1] }
         // U = Q · [Ur; 0]: apply the reflectors in reverse to the padded columns of Ur.
         var u = Matrix(rows: m, cols: n)
         var v = Matrix(rows: n, cols: n)
         var sorted = [Double](repeating: 0, count: n)
+        var x = [Double](repeating: 0, count: m)
         for (newJ, j) in order.enumerated() {
             sorted[newJ] = sigma[j]
-            for i in 0..<n { v[i, newJ] = vv[j][i] }
+            for i in 0..<n { v.storage[i * n + newJ] = vv[j * n + i] }
             guard sigma[j] > 0 else { continue }
-            var x = [Double](repeating: 0, count: m)
-            for i in 0..<n { x[i] = w[j][i] / sigma[j] }
-            for k in stride(from: n - 1, through: 0, by: -1) where betas[k] != 0 {
-                let h = vs[k]
-                var s = 0.0
-                for i in k..<m { s += h[i] * x[i] }
-                s *= betas[k]
-                if s != 0 { for i in k..<m { x[i] -= s * h[i] } }
+            col.withUnsafeBufferPointer { c in
+                x.withUnsafeMutableBufferPointer { x in
+                    for i in 0..<m { x[i] = i < n ? w[j * n + i] / sigma[j] : 0 }
+                    for k in stride(from: n - 1, through: 0, by: -1) where betas[k] != 0 {
+                        let ck = k * m
+                        var s = heads[k] * x[k]
+                        for i in (k + 1)..<max(k + 1, m) { s += c[ck + i] * x[i] }
+                        s *= betas[k]
+                        if s != 0 {
+                            x[k] -= s * heads[k]
+                            for i in (k + 1)..<max(k + 1, m) { x[i] -= s * c[ck + i] }
+                        }
+                    }
+                }
             }
-            for i in 0..<m { u[i, newJ] = x[i] }
+            for i in 0..<m { u.storage[i * n + newJ] = x[i] }
         }
         return SingularValueDecomposition(u: u, singularValues: sorted, v: v)
     }
