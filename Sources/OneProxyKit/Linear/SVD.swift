@@ -1,10 +1,11 @@
 /// A thin singular value decomposition `A = U · diag(σ) · Vᵀ` of an m × n matrix.
 ///
 /// Guarantees: `singularValues` has k = min(m, n) entries, sorted descending and >= 0; `u` is m × k
-/// and `v` is n × k. The columns of `v` are orthonormal; the columns of `u` belonging to a nonzero
-/// singular value are orthonormal (those of an exactly zero singular value are zero vectors).
-/// Computed by Householder QR followed by one-sided Jacobi rotations on the triangular factor,
-/// which gives singular values to high relative accuracy (Demmel–Veselić).
+/// and `v` is n × k. The columns of `u` and of `v` belonging to nonzero singular values are
+/// orthonormal (those of an exactly zero singular value are zero vectors, which the least-squares
+/// and pseudo-inverse routines never use). Computed by Householder QR with column pivoting followed
+/// by one-sided Jacobi rotations on Rᵀ (Drmač–Veselić), which converges in a few sweeps and gives
+/// singular values to high relative accuracy.
 public struct SingularValueDecomposition: Sendable, Equatable {
     public let u: Matrix
     public let singularValues: [Double]
@@ -87,11 +88,24 @@ extension Matrix {
         var w = [Double](repeating: 0, count: n * n)     // R, column-major, then rotated
         var vv = [Double](repeating: 0, count: n * n)    // V, column-major
         var sigma = [Double](repeating: 0, count: n)
+        var perm = Array(0..<n)
         col.withUnsafeMutableBufferPointer { c in
             for i in 0..<m { for j in 0..<n { c[j * m + i] = a.storage[i * n + j] } }
-            // Householder QR: reflector k is (heads[k], c[k*m + k+1 ..< (k+1)*m]).
+            // Householder QR with column pivoting (A P = Q R): reflector k is
+            // (heads[k], c[k*m + k+1 ..< (k+1)*m]). Pivoting grades R so that one-sided Jacobi on
+            // Rᵀ converges in a few sweeps (Drmač–Veselić).
             for k in 0..<n {
                 let ck = k * m
+                var best = k, bestNorm = -1.0
+                for j in k..<n {
+                    var s = 0.0
+                    for i in k..<m { s += c[j * m + i] * c[j * m + i] }
+                    if s > bestNorm { bestNorm = s; best = j }
+                }
+                if best != k {
+                    for i in 0..<m { c.swapAt(ck + i, best * m + i) }
+                    perm.swapAt(k, best)
+                }
                 var scale = 0.0
                 for i in k..<m { scale = max(scale, abs(c[ck + i])) }
                 if scale == 0 { betas[k] = 0; heads[k] = 0; continue }
@@ -117,29 +131,42 @@ extension Matrix {
                 betas[k] = beta
                 heads[k] = head
             }
-            for j in 0..<n { for i in 0...j { w[j * n + i] = c[j * m + i] } }
+            // w holds Rᵀ column-major: column i of Rᵀ is row i of R.
+            for j in 0..<n { for i in 0...j { w[i * n + j] = c[j * m + i] } }
         }
         let eps = Double.ulpOfOne
         w.withUnsafeMutableBufferPointer { w in
             vv.withUnsafeMutableBufferPointer { vv in
                 for j in 0..<n { vv[j * n + j] = 1 }
+                var norms = [Double](repeating: 0, count: n)
                 for _ in 0..<80 {
                     var rotated = false
+                    // Squared column norms, refreshed each sweep and updated through rotations
+                    // (α' = α − tγ, β' = β + tγ), so a pair costs one dot product.
+                    for j in 0..<n {
+                        var s = 0.0
+                        for i in 0..<n { s += w[j * n + i] * w[j * n + i] }
+                        norms[j] = s
+                    }
+                    // Columns below ε·(largest column) are rounding noise (far under any rank
+                    // tolerance): rotating noise against noise never converges, so skip them.
+                    let negligible = (norms.max() ?? 0) * eps * eps
                     for p in 0..<(n - 1) {
                         let bp = p * n
                         for q in (p + 1)..<n {
                             let bq = q * n
-                            var alpha = 0.0, beta = 0.0, gamma = 0.0
-                            for i in 0..<n {
-                                let x = w[bp + i], y = w[bq + i]
-                                alpha += x * x; beta += y * y; gamma += x * y
-                            }
+                            let alpha = norms[p], beta = norms[q]
+                            if alpha <= negligible || beta <= negligible { continue }
+                            var gamma = 0.0
+                            for i in 0..<n { gamma += w[bp + i] * w[bq + i] }
                             if gamma == 0 || abs(gamma) <= eps * (alpha * beta).squareRoot() { continue }
                             rotated = true
                             let zeta = (beta - alpha) / (2 * gamma)
                             let t = (zeta >= 0 ? 1.0 : -1.0) / (abs(zeta) + (1 + zeta * zeta).squareRoot())
                             let cs = 1 / (1 + t * t).squareRoot()
                             let sn = cs * t
+                            norms[p] = max(0, alpha - t * gamma)
+                            norms[q] = beta + t * gamma
                             for i in 0..<n {
                                 let x = w[bp + i], y = w[bq + i]
                                 w[bp + i] = cs * x - sn * y
@@ -160,18 +187,19 @@ extension Matrix {
             }
         }
         let order = (0..<n).sorted { sigma[$0] > sigma[$1] }
-        // U = Q · [Ur; 0]: apply the reflectors in reverse to the padded columns of Ur.
+        // Rᵀ = Ux Σ Vxᵀ, so A P = Q R = (Q Vx) Σ Uxᵀ: U = Q · [Vx; 0] (reflectors applied in
+        // reverse) and V = P Ux with Ux's columns the rotated columns of Rᵀ divided by σ.
         var u = Matrix(rows: m, cols: n)
         var v = Matrix(rows: n, cols: n)
         var sorted = [Double](repeating: 0, count: n)
         var x = [Double](repeating: 0, count: m)
         for (newJ, j) in order.enumerated() {
             sorted[newJ] = sigma[j]
-            for i in 0..<n { v.storage[i * n + newJ] = vv[j * n + i] }
             guard sigma[j] > 0 else { continue }
+            for i in 0..<n { v.storage[perm[i] * n + newJ] = w[j * n + i] / sigma[j] }
             col.withUnsafeBufferPointer { c in
                 x.withUnsafeMutableBufferPointer { x in
-                    for i in 0..<m { x[i] = i < n ? w[j * n + i] / sigma[j] : 0 }
+                    for i in 0..<m { x[i] = i < n ? vv[j * n + i] : 0 }
                     for k in stride(from: n - 1, through: 0, by: -1) where betas[k] != 0 {
                         let ck = k * m
                         var s = heads[k] * x[k]

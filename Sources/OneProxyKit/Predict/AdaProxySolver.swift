@@ -247,17 +247,26 @@ public struct AdaProxyProblem: Sendable {
         let thr = Double(n) * lambda / 2
         var sweeps = 0
         var lastGap = Double.infinity
+        let dd = d
         while sweeps < 100_000 {
             sweeps += 1
-            for j in 0..<d {
-                let gjj = G[j, j]
-                if gjj <= 0 { if b[j] != 0 { b[j] = 0 }; continue }
-                let rho = gjj * b[j] - grad[j]  // q_j − Σ_{k≠j} G_jk b_k
-                let nb = rho > thr ? (rho - thr) / gjj : (rho < -thr ? (rho + thr) / gjj : 0)
-                let delta = nb - b[j]
-                if delta != 0 {
-                    b[j] = nb
-                    for k in 0..<d { grad[k] += delta * G[k, j] }
+            // G is symmetric: column j is row j, contiguous.
+            G.storage.withUnsafeBufferPointer { g in
+                b.withUnsafeMutableBufferPointer { b in
+                    grad.withUnsafeMutableBufferPointer { grad in
+                        for j in 0..<dd {
+                            let gjj = g[j * dd + j]
+                            if gjj <= 0 { b[j] = 0; continue }
+                            let rho = gjj * b[j] - grad[j]  // q_j − Σ_{k≠j} G_jk b_k
+                            let nb = rho > thr ? (rho - thr) / gjj : (rho < -thr ? (rho + thr) / gjj : 0)
+                            let delta = nb - b[j]
+                            if delta != 0 {
+                                b[j] = nb
+                                let row = j * dd
+                                for k in 0..<dd { grad[k] += delta * g[row + k] }
+                            }
+                        }
+                    }
                 }
             }
             if sweeps % 5 == 0 || sweeps < 5 {
@@ -281,12 +290,21 @@ public struct AdaProxyProblem: Sendable {
         var t = 1.0
         var iter = 0
         var lastGap = Double.infinity
-        var gy = [Double](repeating: 0, count: d)
         var v = [Double](repeating: 0, count: d)
+        let dd = d
+        let step2n = step * 2 / nD
         while iter < 200_000 {
             iter += 1
-            gy = G.multiply(y)
-            for j in 0..<d { v[j] = y[j] - step * 2 / nD * (gy[j] - q[j]) }
+            G.storage.withUnsafeBufferPointer { g in
+                y.withUnsafeBufferPointer { y in
+                    for i in 0..<dd {
+                        var acc = 0.0
+                        let row = i * dd
+                        for k in 0..<dd { acc += g[row + k] * y[k] }
+                        v[i] = y[i] - step2n * (acc - q[i])
+                    }
+                }
+            }
             let xNew = proxLinf(v, radius: step * lambda)
             let tNew = (1 + (1 + 4 * t * t).squareRoot()) / 2
             // Restart when the momentum points uphill: (y − xNew)·(xNew − x) > 0.
