@@ -1,0 +1,87 @@
+/// The minimum-norm least-squares solution of `A x ≈ b` and what the solver learned on the way.
+public struct LeastSquaresSolution: Sendable, Equatable {
+    /// The solution: among all minimisers of ||A x − b||₂ (after discarding singular values below
+    /// the tolerance), the one of smallest ||x||₂. Equal to `pinv(A) b`.
+    public var x: [Double]
+    /// The numerical rank: singular values above `relativeTolerance · σ_max`.
+    public var rank: Int
+    /// All singular values of A, descending.
+    public var singularValues: [Double]
+    /// ||A x − b||₂².
+    public var residualSumOfSquares: Double
+}
+
+/// Rank-aware least squares: the minimum-norm minimiser of ||A x − b||₂ via the SVD.
+///
+/// Singular values σᵢ <= `relativeTolerance · σ_max` are treated as zero (default: numpy's
+/// `max(m, n) · ε`), so a rank-deficient design (e.g. the 31-column NB201 one-hot encoding, rank
+/// 25) gets the same bounded solution as `numpy.linalg.lstsq` / `pinv` instead of huge weights that
+/// cancel. Guarantees: x lies in the row space of A (x ⟂ null space) and Aᵀ(A x − b) = 0 up to
+/// rounding on the retained singular directions.
+public func leastSquares(_ a: Matrix, _ b: [Double], relativeTolerance: Double? = nil) -> LeastSquaresSolution {
+    precondition(b.count == a.rows, "right-hand side must have one entry per row")
+    let d = a.svd()
+    let r = d.rank(relativeTolerance: relativeTolerance)
+    let utb = d.u.multiplyTransposed(b)
+    var x = [Double](repeating: 0, count: a.cols)
+    for j in 0..<r {
+        let coef = utb[j] / d.singularValues[j]
+        for i in 0..<a.cols { x[i] += d.v[i, j] * coef }
+    }
+    let fitted = a.multiply(x)
+    var rss = 0.0
+    for i in 0..<a.rows { let e = fitted[i] - b[i]; rss += e * e }
+    return LeastSquaresSolution(x: x, rank: r, singularValues: d.singularValues, residualSumOfSquares: rss)
+}
+
+extension Matrix {
+    /// The Moore–Penrose pseudo-inverse (cols × rows), with singular values at or below
+    /// `relativeTolerance · σ_max` treated as zero (default `max(m, n) · ε`).
+    /// Guarantees the Penrose conditions A A⁺ A = A and A⁺ A A⁺ = A⁺ up to rounding.
+    public func pseudoInverse(relativeTolerance: Double? = nil) -> Matrix {
+        let d = svd()
+        let r = d.rank(relativeTolerance: relativeTolerance)
+        var p = Matrix(rows: cols, cols: rows)
+        for k in 0..<r {
+            let inv = 1 / d.singularValues[k]
+            for i in 0..<cols {
+                let vik = d.v[i, k] * inv
+                if vik == 0 { continue }
+                for j in 0..<rows { p.storage[i * rows + j] += vik * d.u[j, k] }
+            }
+        }
+        return p
+    }
+}
+
+/// Solves the symmetric positive definite system S x = b by Cholesky; nil when S is not (numerically)
+/// positive definite.
+public func choleskySolve(_ s: Matrix, _ b: [Double]) -> [Double]? {
+    let n = s.rows
+    precondition(s.cols == n && b.count == n)
+    var l = [Double](repeating: 0, count: n * n)
+    for j in 0..<n {
+        var diag = s[j, j]
+        for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
+        guard diag > 0 else { return nil }
+        let ljj = diag.squareRoot()
+        l[j * n + j] = ljj
+        for i in (j + 1)..<max(j + 1, n) {
+            var v = s[i, j]
+            for k in 0..<j { v -= l[i * n + k] * l[j * n + k] }
+            l[i * n + j] = v / ljj
+        }
+    }
+    var y = b
+    for i in 0..<n {
+        var v = y[i]
+        for k in 0..<i { v -= l[i * n + k] * y[k] }
+        y[i] = v / l[i * n + i]
+    }
+    for i in stride(from: n - 1, through: 0, by: -1) {
+        var v = y[i]
+        for k in (i + 1)..<max(i + 1, n) { v -= l[k * n + i] * y[k] }
+        y[i] = v / l[i * n + i]
+    }
+    return y
+}

@@ -1,0 +1,387 @@
+import Foundation
+
+/// The penalty norm on AdaProxy's per-feature correction b.
+public enum AdaNorm: String, Sendable, CaseIterable, Equatable {
+    case l1, l2, linf
+}
+
+/// The units AdaProxy works in: target latencies are divided by `target`, the proxy's weights by
+/// `proxy`. `adaptProxy` uses the population standard deviations of the target latencies and of the
+/// proxy fit's predictions over the rows it fits, which makes λ independent of the latency units.
+public struct AdaProxyScale: Sendable, Equatable {
+    public var target: Double
+    public var proxy: Double
+    public init(target: Double, proxy: Double) {
+        self.target = target
+        self.proxy = proxy
+    }
+    /// No rescaling: λ is then exactly the λ of METHOD.md's objective in the data's own units.
+    public static let identity = AdaProxyScale(target: 1, proxy: 1)
+}
+
+/// One solution of the AdaProxy problem, in the caller's units (see `AdaProxyProblem`).
+public struct AdaProxySolution: Sendable, Equatable {
+    public var lambda: Double
+    /// The adaptation: the adapted predictor is `x ↦ x · (w ∘ (a·1 + b)) + c`.
+    public var a: Double
+    public var b: [Double]
+    public var c: Double
+    /// An upper bound on (objective − optimum) in the scaled objective, from a feasible dual point.
+    /// 0 for the closed forms (λ = 0, b = 0 region, and p = 2).
+    public var dualityGap: Double
+    /// Coordinate-descent sweeps (l1) or proximal-gradient steps (∞); 0 for closed forms.
+    public var iterations: Int
+}
+
+/// AdaProxy's problem on a set of samples (METHOD.md §4):
+///
+///     minimise over a, b, c:  (1/n) ‖ Z̃ (a·1 + b) + c̃ − ỹ ‖²  +  λ ‖b‖_p,
+///
+/// where Z̃ = X · diag(w / scale.proxy) and ỹ = y / scale.target, and c = scale.target · c̃. The
+/// returned a, b, c are in the caller's units, i.e. those of METHOD.md's formula
+/// `x ↦ x · (w ∘ (a + b)) + c` with the original w and y. (With `AdaProxyScale.identity`, λ is the
+/// METHOD objective's λ; in general the METHOD-units λ is λ · scale.target · scale.proxy.)
+///
+/// a and c are unpenalised, so they are eliminated exactly (centring, then projecting out Z̃·1),
+/// leaving `min_b (1/n)‖A b − r‖² + λ‖b‖_p`, solved by:
+/// - p = 2: the ridge path (AᵀA + nμ I) b = Aᵀr with μ chosen so that λ = 2μ‖b(μ)‖ (the
+///   stationarity condition of the non-squared norm), found by bisection on log μ over the SVD of A;
+/// - p = 1: cyclic coordinate descent, stopped by a duality gap;
+/// - p = ∞: FISTA with adaptive restart; the prox of t·λ‖·‖∞ is v − Π_{‖·‖₁ ≤ tλ}(v), i.e. clipping
+///   at the threshold of the ℓ1-ball projection; stopped by a duality gap.
+/// λ = 0 gives the minimum-‖b‖₂ least-squares solution for every p. For λ ≥ `lambdaMax(norm)`,
+/// b = 0 exactly (the fit falls back to a rescaled proxy fit).
+/// Guarantee: the returned (a, b, c) is optimal to within `dualityGap` ≤ 1e-12 · (‖r‖²/n) + 1e-300
+/// (l1, ∞; or an iteration cap reached, visible in `iterations`), and to rounding for p = 2.
+public struct AdaProxyProblem: Sendable {
+    public let n: Int
+    public let d: Int
+    public let scale: AdaProxyScale
+    /// Scaled proxy weights w / scale.proxy.
+    let wScaled: [Double]
+    /// Reduced design A (n × d) and response r, Gram G = AᵀA, q = Aᵀr, rr = rᵀr.
+    let A: Matrix
+    let r: [Double]
+    let G: Matrix
+    let q: [Double]
+    let rr: Double
+    // For recovering a and c from b.
+    let zMean: [Double]
+    let tMean: Double
+    let yMean: Double
+    let ztc: [Double]
+    let tcyc: Double
+    let tctc: Double
+
+    /// - Parameters: `x` the encoded samples (n × d), `weights` the proxy's linear weights (d),
+    ///   `targets` the target latencies of the samples (n, no NaN), `scale` the units.
+    public init(x: Matrix, weights: [Double], targets: [Double], scale: AdaProxyScale = .identity) {
+        precondition(weights.count == x.cols && targets.count == x.rows)
+        n = x.rows
+        d = x.cols
+        self.scale = scale
+        wScaled = weights.map { $0 / scale.proxy }
+        let y = targets.map { $0 / scale.target }
+        var z = x
+        for i in 0..<n { for j in 0..<d { z[i, j] *= wScaled[j] } }
+        var zm = [Double](repeating: 0, count: d)
+        var t = [Double](repeating: 0, count: n)
+        for i in 0..<n { for j in 0..<d { zm[j] += z[i, j]; t[i] += z[i, j] } }
+        let nn = Double(max(n, 1))
+        for j in 0..<d { zm[j] /= nn }
+        let tm = t.reduce(0, +) / nn
+        let ym = y.reduce(0, +) / nn
+        var zc = z
+        for i in 0..<n { for j in 0..<d { zc[i, j] -= zm[j] } }
+        let tc = t.map { $0 - tm }
+        let yc = y.map { $0 - ym }
+        let tt = tc.reduce(0) { $0 + $1 * $1 }
+        let ztcv = zc.multiplyTransposed(tc)
+        let ty = zip(tc, yc).reduce(0) { $0 + $1.0 * $1.1 }
+        // Project out tc (a is unpenalised). If the proxy fit is constant on these rows, a drops out.
+        let useA = tt > 1e-300
+        var a = zc
+        var rv = yc
+        if useA {
+            for i in 0..<n {
+                let f = tc[i] / tt
+                for j in 0..<d { a[i, j] -= f * ztcv[j] }
+                rv[i] -= f * ty
+            }
+        }
+        A = a
+        r = rv
+        G = a.gram()
+        q = a.multiplyTransposed(rv)
+        rr = rv.reduce(0) { $0 + $1 * $1 }
+        zMean = zm
+        tMean = tm
+        yMean = ym
+        ztc = useA ? ztcv : [Double](repeating: 0, count: d)
+        tcyc = useA ? ty : 0
+        tctc = useA ? tt : 1
+    }
+
+    /// The smallest λ at which b = 0 is optimal: (2/n)‖Aᵀr‖_q with q the dual norm of p.
+    public func lambdaMax(_ norm: AdaNorm) -> Double {
+        2 / Double(n) * dualNorm(q, norm)
+    }
+
+    /// The scaled objective (1/n)‖Z̃(a + b) + c̃ − ỹ‖² + λ‖b‖_p of a candidate given in caller units,
+    /// computed directly from the samples (not through the reduced form).
+    public func objective(x: Matrix, targets: [Double], a: Double, b: [Double], c: Double, lambda: Double, norm: AdaNorm) -> Double {
+        let k = scale.proxy / scale.target  // caller-unit a, b → scaled
+        var coef = [Double](repeating: 0, count: d)
+        for j in 0..<d { coef[j] = wScaled[j] * (a + b[j]) * k }
+        let pred = x.multiply(coef)
+        var loss = 0.0
+        for i in 0..<x.rows { let e = pred[i] + c / scale.target - targets[i] / scale.target; loss += e * e }
+        return loss / Double(x.rows) + lambda * primalNorm(b.map { $0 * k }, norm)
+    }
+
+    /// Solves at one λ (>= 0).
+    public func solve(norm: AdaNorm, lambda: Double) -> AdaProxySolution {
+        solvePath(norm: norm, lambdas: [lambda])[0]
+    }
+
+    /// Solves at each λ (any order), warm-starting the iterative solvers from larger to smaller λ.
+    /// The results are in the order of `lambdas`.
+    public func solvePath(norm: AdaNorm, lambdas: [Double]) -> [AdaProxySolution] {
+        var out = [AdaProxySolution?](repeating: nil, count: lambdas.count)
+        let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
+        let lmax = lambdaMax(norm)
+        var warm = [Double](repeating: 0, count: d)
+        var svdCache: SingularValueDecomposition?
+        var lipschitz: Double?
+        for idx in order {
+            let lam = lambdas[idx]
+            precondition(lam >= 0 && lam.isFinite, "λ must be finite and >= 0")
+            var b: [Double]
+            var gap = 0.0
+            var iterations = 0
+            if lam >= lmax {
+                b = [Double](repeating: 0, count: d)
+            } else if lam == 0 || norm == .l2 {
+                if svdCache == nil { svdCache = A.svd() }
+                b = ridgeForLambda(svdCache!, lambda: lam)
+            } else if norm == .l1 {
+                (b, gap, iterations) = coordinateDescent(lambda: lam, start: warm)
+            } else {
+                if lipschitz == nil { lipschitz = largestEigenvalue(G) * 2 / Double(n) }
+                (b, gap, iterations) = fista(lambda: lam, start: warm, lipschitz: lipschitz!)
+            }
+            warm = b
+            out[idx] = finish(b: b, lambda: lam, gap: gap, iterations: iterations)
+        }
+        return out.map { $0! }
+    }
+
+    /// Recovers a and c̃ from b (scaled), and converts to caller units.
+    private func finish(b: [Double], lambda: Double, gap: Double, iterations: Int) -> AdaProxySolution {
+        var zb = 0.0
+        for j in 0..<d { zb += ztc[j] * b[j] }
+        let aS = (tcyc - zb) / tctc
+        var mb = 0.0
+        for j in 0..<d { mb += zMean[j] * b[j] }
+        let cS = yMean - aS * tMean - mb
+        let k = scale.target / scale.proxy
+        return AdaProxySolution(lambda: lambda, a: aS * k, b: b.map { $0 * k }, c: cS * scale.target,
+                                dualityGap: gap, iterations: iterations)
+    }
+
+    /// p = 2 (and λ = 0 for every p): b(ν) = V diag(s/(s² + ν)) Uᵀr with ν = nμ chosen so that
+    /// 2μ‖b(μ)‖ = λ; λ = 0 gives the pseudo-inverse solution.
+    private func ridgeForLambda(_ svd: SingularValueDecomposition, lambda: Double) -> [Double] {
+        let k = svd.rank()
+        let s = Array(svd.singularValues[0..<k])
+        let ur = svd.u.multiplyTransposed(r)
+        let g = Array(ur[0..<k])
+        var nu = 0.0
+        if lambda > 0 {
+            // λ(ν) = (2/n) sqrt(Σ (ν sᵢ gᵢ / (sᵢ² + ν))²), increasing in ν from 0 to λ_max.
+            let nD = Double(n)
+            func lam(_ t: Double) -> Double {
+                let v = exp(t)
+                var acc = 0.0
+                for i in 0..<k { let h = v * s[i] * g[i] / (s[i] * s[i] + v); acc += h * h }
+                return 2 / nD * acc.squareRoot()
+            }
+            var lo = -750.0, hi = 750.0
+            for _ in 0..<200 {
+                let mid = 0.5 * (lo + hi)
+                if mid == lo || mid == hi { break }
+                if lam(mid) < lambda { lo = mid } else { hi = mid }
+            }
+            nu = exp(0.5 * (lo + hi))
+        }
+        var coef = [Double](repeating: 0, count: k)
+        for i in 0..<k { coef[i] = s[i] * g[i] / (s[i] * s[i] + nu) }
+        var b = [Double](repeating: 0, count: d)
+        for i in 0..<k where coef[i] != 0 { for j in 0..<d { b[j] += svd.v[j, i] * coef[i] } }
+        return b
+    }
+
+    /// Primal value and duality gap of b for (1/n)‖Ab − r‖² + λ‖b‖_p, from Gram quantities.
+    /// gradTerm = G b − q.
+    private func gap(b: [Double], gradTerm: [Double], lambda: Double, norm: AdaNorm) -> (primal: Double, gap: Double) {
+        let nD = Double(n)
+        var bGb = 0.0, bq = 0.0
+        for j in 0..<d { bGb += b[j] * (gradTerm[j] + q[j]); bq += b[j] * q[j] }
+        let loss = max(0, bGb - 2 * bq + rr) / nD
+        let primal = loss + lambda * primalNorm(b, norm)
+        // θ = (2/n)(Ab − r): ‖θ‖² = 4 loss / n, θ·r = (2/n)(bq − rr), Aᵀθ = (2/n) gradTerm.
+        let dn = 2 / nD * dualNorm(gradTerm, norm)
+        let sc = dn > lambda ? lambda / dn : 1
+        let thetaR = 2 / nD * (bq - rr)
+        let dual = -sc * thetaR - nD * sc * sc * (4 * loss / nD) / 4
+        return (primal, max(0, primal - dual))
+    }
+
+    private var gapTolerance: Double { 1e-12 * rr / Double(max(n, 1)) + 1e-300 }
+
+    /// Cyclic coordinate descent for p = 1 on the Gram form.
+    private func coordinateDescent(lambda: Double, start: [Double]) -> ([Double], Double, Int) {
+        var b = start
+        var grad = G.multiply(b)
+        for j in 0..<d { grad[j] -= q[j] }  // grad = G b − q
+        let thr = Double(n) * lambda / 2
+        var sweeps = 0
+        var lastGap = Double.infinity
+        let dd = d
+        while sweeps < 100_000 {
+            sweeps += 1
+            // G is symmetric: column j is row j, contiguous.
+            G.storage.withUnsafeBufferPointer { g in
+                b.withUnsafeMutableBufferPointer { b in
+                    grad.withUnsafeMutableBufferPointer { grad in
+                        for j in 0..<dd {
+                            let gjj = g[j * dd + j]
+                            if gjj <= 0 { b[j] = 0; continue }
+                            let rho = gjj * b[j] - grad[j]  // q_j − Σ_{k≠j} G_jk b_k
+                            let nb = rho > thr ? (rho - thr) / gjj : (rho < -thr ? (rho + thr) / gjj : 0)
+                            let delta = nb - b[j]
+                            if delta != 0 {
+                                b[j] = nb
+                                let row = j * dd
+                                for k in 0..<dd { grad[k] += delta * g[row + k] }
+                            }
+                        }
+                    }
+                }
+            }
+            if sweeps % 5 == 0 || sweeps < 5 {
+                // Refresh the gradient exactly to keep the gap honest.
+                grad = G.multiply(b)
+                for j in 0..<d { grad[j] -= q[j] }
+                lastGap = gap(b: b, gradTerm: grad, lambda: lambda, norm: .l1).gap
+                if lastGap <= gapTolerance { break }
+            }
+        }
+        return (b, lastGap, sweeps)
+    }
+
+    /// FISTA with gradient-based adaptive restart for p = ∞.
+    private func fista(lambda: Double, start: [Double], lipschitz: Double) -> ([Double], Double, Int) {
+        guard lipschitz > 0 else { return ([Double](repeating: 0, count: d), 0, 0) }
+        let step = 1 / lipschitz
+        let nD = Double(n)
+        var x = start
+        var y = start
+        var t = 1.0
+        var iter = 0
+        var lastGap = Double.infinity
+        var v = [Double](repeating: 0, count: d)
+        let dd = d
+        let step2n = step * 2 / nD
+        while iter < 200_000 {
+            iter += 1
+            G.storage.withUnsafeBufferPointer { g in
+                y.withUnsafeBufferPointer { y in
+                    for i in 0..<dd {
+                        var acc = 0.0
+                        let row = i * dd
+                        for k in 0..<dd { acc += g[row + k] * y[k] }
+                        v[i] = y[i] - step2n * (acc - q[i])
+                    }
+                }
+            }
+            let xNew = proxLinf(v, radius: step * lambda)
+            let tNew = (1 + (1 + 4 * t * t).squareRoot()) / 2
+            // Restart when the momentum points uphill: (y − xNew)·(xNew − x) > 0.
+            var dot = 0.0
+            for j in 0..<d { dot += (y[j] - xNew[j]) * (xNew[j] - x[j]) }
+            if dot > 0 {
+                y = xNew
+                t = 1
+            } else {
+                let mom = (t - 1) / tNew
+                for j in 0..<d { y[j] = xNew[j] + mom * (xNew[j] - x[j]) }
+                t = tNew
+            }
+            x = xNew
+            if iter % 10 == 0 {
+                var gx = G.multiply(x)
+                for j in 0..<d { gx[j] -= q[j] }
+                lastGap = gap(b: x, gradTerm: gx, lambda: lambda, norm: .linf).gap
+                if lastGap <= gapTolerance { break }
+            }
+        }
+        return (x, lastGap, iter)
+    }
+}
+
+/// ‖v‖_p.
+func primalNorm(_ v: [Double], _ norm: AdaNorm) -> Double {
+    switch norm {
+    case .l1: return v.reduce(0) { $0 + abs($1) }
+    case .l2: return v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    case .linf: return v.reduce(0) { max($0, abs($1)) }
+    }
+}
+
+/// The dual norm of ‖·‖_p: ∞ for p = 1, 2 for 2, 1 for ∞.
+func dualNorm(_ v: [Double], _ norm: AdaNorm) -> Double {
+    switch norm {
+    case .l1: return primalNorm(v, .linf)
+    case .l2: return primalNorm(v, .l2)
+    case .linf: return primalNorm(v, .l1)
+    }
+}
+
+/// prox of ρ‖·‖∞ at v: v − Π_{‖·‖₁ ≤ ρ}(v), which clips every entry at the projection's threshold θ.
+func proxLinf(_ v: [Double], radius rho: Double) -> [Double] {
+    let absV = v.map(abs)
+    let l1 = absV.reduce(0, +)
+    if l1 <= rho { return [Double](repeating: 0, count: v.count) }
+    let u = absV.sorted(by: >)
+    var cum = 0.0
+    var theta = 0.0
+    for (k, uk) in u.enumerated() {
+        cum += uk
+        let th = (cum - rho) / Double(k + 1)
+        if uk - th > 0 { theta = th } else { break }
+    }
+    return v.map { $0 > theta ? theta : ($0 < -theta ? -theta : $0) }
+}
+
+/// The largest eigenvalue of a symmetric positive semidefinite matrix (power iteration, 1% safety).
+func largestEigenvalue(_ g: Matrix) -> Double {
+    let n = g.rows
+    guard n > 0 else { return 0 }
+    var x = (0..<n).map { 1 + 0.01 * Double($0 % 7) }
+    var lam = 0.0
+    for _ in 0..<500 {
+        let y = g.multiply(x)
+        let norm = y.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if norm == 0 { return 0 }
+        let newLam = zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } / x.reduce(0) { $0 + $1 * $1 }
+        x = y.map { $0 / norm }
+        if abs(newLam - lam) <= 1e-10 * newLam { lam = newLam; break }
+        lam = newLam
+    }
+    // The Rayleigh quotient under-estimates; bound above by the Frobenius-safe 1.01 factor, capped
+    // by the trace (always an upper bound for PSD).
+    var trace = 0.0
+    for i in 0..<n { trace += g[i, i] }
+    return min(lam * 1.01, trace)
+}

@@ -1,0 +1,310 @@
+import Foundation
+
+/// How AdaProxy's λ is chosen.
+public enum LambdaSelection: Sendable, Equatable {
+    /// Fit on the training rows at each candidate; keep the λ with the best SRCC on the validation
+    /// rows (the paper's rule).
+    case validation
+    /// k-fold cross-validation over train ∪ val in the given order (train rows, then val rows),
+    /// in contiguous folds: fold f holds positions ⌊f·n/k⌋ ..< ⌊(f+1)·n/k⌋. The score is the SRCC of
+    /// the pooled out-of-fold predictions; the chosen λ is then refitted on all of train ∪ val.
+    /// `nil` folds = leave-one-out.
+    case crossValidation(folds: Int?)
+    /// This λ, fitted on the training rows.
+    case fixed(Double)
+}
+
+/// One candidate λ on the path, with the SRCC of its predictions (nil when undefined, e.g. constant).
+public struct LambdaPathEntry: Sendable, Equatable {
+    public var lambda: Double
+    /// Of the fit at this λ (on the rows the final model is fitted on) over the training rows.
+    public var trainSRCC: Double?
+    /// Same fit, over the validation rows (held out for `.validation`/`.fixed`; in-sample for CV).
+    public var valSRCC: Double?
+    /// Pooled out-of-fold SRCC, when λ is chosen by cross-validation.
+    public var cvSRCC: Double?
+    /// Same fit, over every row the target measured.
+    public var allSRCC: Double?
+}
+
+/// The result of `adaptProxy`: the adapted predictor, the honest baselines, and the λ path.
+public struct AdaptationReport: Sendable {
+    public var norm: AdaNorm
+    public var selection: LambdaSelection
+    /// The chosen λ in the scaled objective (see `adaptProxy`).
+    public var lambda: Double
+    /// The same λ in METHOD.md's objective written in the data's own units: λ · σ_y · σ_p.
+    public var lambdaInDataUnits: Double
+    /// The units used: σ_y (target) and σ_p (proxy fit predictions) over the fitted rows.
+    public var scale: AdaProxyScale
+    public var a: Double
+    public var b: [Double]
+    public var c: Double
+    /// w ∘ (a·1 + b): the adapted predictor is `x ↦ x · adaptedWeights + c`.
+    public var adaptedWeights: [Double]
+    /// The proxy's linear predictor (fitted on every row the proxy measured).
+    public var proxyPredictor: LinearPredictor
+    /// SRCC of the adapted predictor over every row the target measured, the training rows, the
+    /// validation rows.
+    public var srccAdapted: Double?
+    public var srccTrain: Double?
+    public var srccVal: Double?
+    /// Baseline: proxy latencies vs target latencies over the rows both measured.
+    public var srccRaw: Double?
+    /// Baseline: the proxy's fit x·w vs target latencies over the rows the target measured.
+    public var srccProxyFit: Double?
+    /// Baseline: ridge on the encoding with the same target samples and no proxy, its strength
+    /// chosen by the same rule (validation for `.validation`/`.fixed`, the same folds for CV).
+    public var srccTargetOnly: Double?
+    /// The ridge strength α of that baseline, in (1/n)‖Xβ + c − y‖² + α‖β‖².
+    public var targetOnlyAlpha: Double
+    public var train: [Int]
+    public var val: [Int]
+    public var path: [LambdaPathEntry]
+
+    /// The adapted predictor's latency for each row of X.
+    public func predict(_ x: Matrix) -> [Double] {
+        x.multiply(adaptedWeights).map { $0 + c }
+    }
+}
+
+/// The default λ candidates: 0, then 25 values log-spaced from 1e-4·λ_max to λ_max, where λ_max is
+/// the smallest λ at which b = 0 (so the grid spans "no penalty" to "b = 0", ascending).
+public func defaultLambdaGrid(lambdaMax: Double) -> [Double] {
+    [0] + (0..<25).map { lambdaMax * pow(10, -4 + 4 * Double($0) / 24) }
+}
+
+/// `count` distinct elements of `candidates`, in a random order determined by `seed` alone
+/// (a seeded Fisher–Yates permutation; the first `min(count, candidates.count)` picks).
+public func sampleRows(candidates: [Int], count: Int, seed: UInt64) -> [Int] {
+    var g = SeededGenerator(seed: seed)
+    let p = g.permutation(candidates.count)
+    return p.prefix(max(0, min(count, candidates.count))).map { candidates[$0] }
+}
+
+/// AdaProxy (METHOD.md §4): adapts the proxy's linear predictor to a target from a few samples.
+///
+/// The proxy's weights w are `fitLinearPredictor` on every row the proxy measured. For each
+/// candidate λ the problem `min (1/n)‖X(w̃ ∘ (a + b)) + c̃ − ỹ‖² + λ‖b‖_p` is solved exactly
+/// (`AdaProxyProblem`), where ỹ = y/σ_y and w̃ = w/σ_p, with σ_y the population standard deviation
+/// of the target latencies and σ_p that of the proxy fit x·w, both over the rows the final model is
+/// fitted on (train for `.validation`/`.fixed`, train ∪ val for CV; the same scale is used inside
+/// every fold). So λ does not depend on the units of either device: multiplying all latencies by
+/// 1000 gives the same λ, a, b and predictions × 1000. The reported a, b, c are in data units.
+///
+/// Selection: the λ with the highest score (validation SRCC, or pooled out-of-fold SRCC); scores
+/// within 1e-12 count as tied and the **larger** λ wins (the simpler model, closer to the proxy);
+/// an undefined score (constant predictions) never wins.
+///
+/// Throws `OneProxyError` when the inputs disagree in length, a sample row is out of range or
+/// repeated, a sampled row has no target or proxy latency (naming the row), there are too few
+/// samples (train ≥ 3 and val ≥ 2 for validation; ≥ 3 rows and 2 ≤ folds ≤ n for CV; train ≥ 3 for
+/// fixed), the target latencies are constant over the samples, or λ is negative.
+public func adaptProxy(
+    X: Matrix, proxyLatencies: [Double], targetLatencies: [Double], train: [Int], val: [Int],
+    norm: AdaNorm, selection: LambdaSelection, grid: [Double]? = nil
+) throws -> AdaptationReport {
+    guard proxyLatencies.count == X.rows, targetLatencies.count == X.rows else {
+        throw OneProxyError("the encoding has \(X.rows) rows but \(proxyLatencies.count) proxy and \(targetLatencies.count) target latencies were given")
+    }
+    var seen = Set<Int>()
+    for row in train + val {
+        guard row >= 0 && row < X.rows else {
+            throw OneProxyError("sample row \(row) is out of range (the data has rows 0..<\(X.rows))")
+        }
+        guard seen.insert(row).inserted else { throw OneProxyError("sample row \(row) is used twice") }
+        if targetLatencies[row].isNaN { throw OneProxyError("sample row \(row) has no target latency") }
+        if proxyLatencies[row].isNaN { throw OneProxyError("sample row \(row) has no proxy latency") }
+    }
+    let fitRows: [Int]
+    switch selection {
+    case .validation:
+        guard train.count >= 3, val.count >= 2 else {
+            throw OneProxyError("too few samples: validation selection needs at least 3 training and 2 validation rows (got \(train.count) and \(val.count))")
+        }
+        fitRows = train
+    case .fixed(let lam):
+        guard lam >= 0, lam.isFinite else { throw OneProxyError("λ must be a finite number >= 0, got \(lam)") }
+        guard train.count >= 3 else {
+            throw OneProxyError("too few samples: a fit needs at least 3 training rows (got \(train.count))")
+        }
+        fitRows = train
+    case .crossValidation(let folds):
+        let n = train.count + val.count
+        guard n >= 3 else { throw OneProxyError("too few samples: cross-validation needs at least 3 rows (got \(n))") }
+        if let k = folds, k < 2 || k > n {
+            throw OneProxyError("cross-validation needs between 2 and \(n) folds, got \(k)")
+        }
+        fitRows = train + val
+    }
+    if let grid, let bad = grid.first(where: { !($0 >= 0 && $0.isFinite) }) {
+        throw OneProxyError("λ candidates must be finite numbers >= 0, got \(bad)")
+    }
+
+    let proxyFit = try fitLinearPredictor(X: X, latencies: proxyLatencies)
+    let w = proxyFit.weights
+    let proxyPred = proxyFit.predict(X)
+    let targetRows = targetLatencies.indices.filter { !targetLatencies[$0].isNaN }
+    let yAll = targetRows.map { targetLatencies[$0] }
+
+    let sY = populationStd(fitRows.map { targetLatencies[$0] })
+    let sP = populationStd(fitRows.map { proxyPred[$0] })
+    guard sY > 0 else { throw OneProxyError("the target latencies are constant over the samples: nothing to adapt to") }
+    let scale = AdaProxyScale(target: sY, proxy: sP > 0 ? sP : 1)
+
+    func problem(_ rows: [Int]) -> AdaProxyProblem {
+        AdaProxyProblem(x: X.selectingRows(rows), weights: w, targets: rows.map { targetLatencies[$0] }, scale: scale)
+    }
+    func weightsOf(_ s: AdaProxySolution) -> [Double] { (0..<w.count).map { w[$0] * (s.a + s.b[$0]) } }
+    func predictRows(_ s: AdaProxySolution, _ rows: [Int]) -> [Double] {
+        let ws = weightsOf(s)
+        return rows.map { i in
+            var acc = s.c
+            for j in 0..<ws.count { acc += X[i, j] * ws[j] }
+            return acc
+        }
+    }
+    func srcc(_ pred: [Double], _ rows: [Int]) -> Double? { spearman(pred, rows.map { targetLatencies[$0] }).value }
+
+    let full = problem(fitRows)
+    let candidates: [Double]
+    if case .fixed(let lam) = selection { candidates = [lam] } else {
+        candidates = grid ?? defaultLambdaGrid(lambdaMax: full.lambdaMax(norm))
+    }
+    let fits = full.solvePath(norm: norm, lambdas: candidates)
+    var path = fits.map { s in
+        LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
+                        valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
+                        allSRCC: srcc(predictRows(s, targetRows), targetRows))
+    }
+
+    var chosen = 0
+    let folds = cvFolds(count: fitRows.count, selection: selection)
+    switch selection {
+    case .fixed: chosen = 0
+    case .validation: chosen = bestIndex(scores: path.map(\.valSRCC), lambdas: candidates)
+    case .crossValidation:
+        var oof = [[Double]](repeating: [Double](repeating: 0, count: fitRows.count), count: candidates.count)
+        for fold in folds {
+            let held = Set(fold)
+            let inRows = fitRows.indices.filter { !held.contains($0) }.map { fitRows[$0] }
+            let outRows = fold.map { fitRows[$0] }
+            let sols = problem(inRows).solvePath(norm: norm, lambdas: candidates)
+            for (ci, s) in sols.enumerated() {
+                let p = predictRows(s, outRows)
+                for (k, pos) in fold.enumerated() { oof[ci][pos] = p[k] }
+            }
+        }
+        for ci in candidates.indices { path[ci].cvSRCC = srcc(oof[ci], fitRows) }
+        chosen = bestIndex(scores: path.map(\.cvSRCC), lambdas: candidates)
+    }
+    let best = fits[chosen]
+    let adapted = weightsOf(best)
+
+    // Target-only ridge baseline on the same samples.
+    let (alpha, ridgePred) = targetOnlyRidge(X: X, y: targetLatencies, fitRows: fitRows, val: val, folds: folds, selection: selection)
+
+    return AdaptationReport(
+        norm: norm, selection: selection, lambda: best.lambda, lambdaInDataUnits: best.lambda * scale.target * scale.proxy,
+        scale: scale, a: best.a, b: best.b, c: best.c, adaptedWeights: adapted, proxyPredictor: proxyFit,
+        srccAdapted: path[chosen].allSRCC, srccTrain: path[chosen].trainSRCC, srccVal: path[chosen].valSRCC,
+        srccRaw: spearman(proxyLatencies, targetLatencies).value,
+        srccProxyFit: spearman(targetRows.map { proxyPred[$0] }, yAll).value,
+        srccTargetOnly: spearman(targetRows.map { ridgePred[$0] }, yAll).value,
+        targetOnlyAlpha: alpha, train: train, val: val, path: path)
+}
+
+/// The positions (into the fitted rows) of each CV fold; empty unless selection is CV.
+func cvFolds(count n: Int, selection: LambdaSelection) -> [[Int]] {
+    guard case .crossValidation(let k) = selection else { return [] }
+    let folds = k ?? n
+    return (0..<folds).map { f in Array((f * n / folds)..<((f + 1) * n / folds)) }
+}
+
+/// argmax of the scores; ties within 1e-12 go to the larger λ; nil scores never win (index 0 if all nil).
+func bestIndex(scores: [Double?], lambdas: [Double]) -> Int {
+    var best: Int?
+    for i in scores.indices {
+        guard let s = scores[i] else { continue }
+        guard let b = best, let sb = scores[b] else { best = i; continue }
+        if s > sb + 1e-12 || (abs(s - sb) <= 1e-12 && lambdas[i] > lambdas[b]) { best = i }
+    }
+    return best ?? 0
+}
+
+func populationStd(_ v: [Double]) -> Double {
+    guard !v.isEmpty else { return 0 }
+    let m = v.reduce(0, +) / Double(v.count)
+    return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)).squareRoot()
+}
+
+/// The target-only baseline: ridge `(1/n)‖X β + c − y‖² + α‖β‖²` (c unpenalised) on the sampled
+/// rows, α from 25 values log-spaced over 1e-4 .. 1e2 times the mean eigenvalue of XcᵀXc/n, chosen by
+/// the same rule as λ. Returns α and the predictions for every row of X.
+func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection) -> (Double, [Double]) {
+    struct Ridge {
+        let svd: SingularValueDecomposition
+        let uty: [Double]
+        let xMean: [Double]
+        let yMean: Double
+        let n: Int
+        init(_ x: Matrix, _ y: [Double]) {
+            n = x.rows
+            var xm = [Double](repeating: 0, count: x.cols)
+            for i in 0..<x.rows { for j in 0..<x.cols { xm[j] += x[i, j] } }
+            let nD = Double(max(x.rows, 1))
+            xm = xm.map { $0 / nD }
+            var xc = x
+            for i in 0..<x.rows { for j in 0..<x.cols { xc[i, j] -= xm[j] } }
+            let ym = y.reduce(0, +) / nD
+            let d = xc.svd()
+            yMean = ym
+            svd = d
+            uty = d.u.multiplyTransposed(y.map { $0 - ym })
+            xMean = xm
+        }
+        var meanEigen: Double { svd.singularValues.reduce(0) { $0 + $1 * $1 } / Double(max(n, 1) * max(svd.singularValues.count, 1)) }
+        func coefficients(_ alpha: Double) -> ([Double], Double) {
+            let k = svd.rank()
+            var beta = [Double](repeating: 0, count: xMean.count)
+            for i in 0..<k {
+                let s = svd.singularValues[i]
+                let f = s * uty[i] / (s * s + Double(n) * alpha)
+                for j in 0..<beta.count { beta[j] += svd.v[j, i] * f }
+            }
+            var c = yMean
+            for j in 0..<beta.count { c -= xMean[j] * beta[j] }
+            return (beta, c)
+        }
+    }
+    func predict(_ coef: ([Double], Double), _ rows: [Int]) -> [Double] {
+        rows.map { i in
+            var acc = coef.1
+            for j in 0..<coef.0.count { acc += X[i, j] * coef.0[j] }
+            return acc
+        }
+    }
+    let full = Ridge(X.selectingRows(fitRows), fitRows.map { y[$0] })
+    let alphas = (0..<25).map { full.meanEigen * pow(10, -4 + 6 * Double($0) / 24) }
+    let scores: [Double?]
+    switch selection {
+    case .crossValidation:
+        var oof = [[Double]](repeating: [Double](repeating: 0, count: fitRows.count), count: alphas.count)
+        for fold in folds {
+            let held = Set(fold)
+            let inRows = fitRows.indices.filter { !held.contains($0) }.map { fitRows[$0] }
+            let outRows = fold.map { fitRows[$0] }
+            let r = Ridge(X.selectingRows(inRows), inRows.map { y[$0] })
+            for (ai, alpha) in alphas.enumerated() {
+                let p = predict(r.coefficients(alpha), outRows)
+                for (k, pos) in fold.enumerated() { oof[ai][pos] = p[k] }
+            }
+        }
+        scores = oof.map { spearman($0, fitRows.map { y[$0] }).value }
+    case .validation, .fixed:
+        scores = alphas.map { spearman(predict(full.coefficients($0), val), val.map { y[$0] }).value }
+    }
+    let chosen = bestIndex(scores: scores, lambdas: alphas)
+    let all = predict(full.coefficients(alphas[chosen]), Array(0..<X.rows))
+    return (alphas[chosen], all)
+}
