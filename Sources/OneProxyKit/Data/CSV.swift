@@ -51,19 +51,35 @@ public struct CSVTable: Sendable {
         guard text.count < Int(Int32.max) else { throw OneProxyError("file too large (2 GB limit)", file: file) }
         self.bytes = text
 
+        let scanned = try text.withUnsafeBufferPointer { try Self.scan($0, file: file) }
+        let header = scanned.header, width = header.count
+        let starts = scanned.starts, ends = scanned.ends, escaped = scanned.escaped, rowLines = scanned.rowLines
+
+        guard width > 0 else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
+        self.header = header
+        self.starts = starts
+        self.ends = ends
+        self.escaped = escaped
+        self.rowLines = rowLines
+        self.rowCount = rowLines.count
+    }
+
+    struct Scanned {
+        var header: [String] = []
+        var starts: [Int32] = [], ends: [Int32] = [], escaped: [UInt8] = [], rowLines: [Int32] = []
+    }
+
+    /// The tokenizer: all state in locals (no captured variables, so no exclusivity checks).
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String) throws -> Scanned {
         var starts: [Int32] = [], ends: [Int32] = [], escaped: [UInt8] = [], rowLines: [Int32] = []
         var header: [String] = []
         var width = -1
-        let estimate = text.count / 8
+        let estimate = buf.count / 8
         starts.reserveCapacity(estimate); ends.reserveCapacity(estimate); escaped.reserveCapacity(estimate)
-
-        try text.withUnsafeBufferPointer { buf in
             let n = buf.count
             var i = 0
             var line: Int32 = 1
             // Fields of the record being read.
-            var rs: [Int32] = [], re: [Int32] = [], rq: [UInt8] = []
-            rs.reserveCapacity(64); re.reserveCapacity(64); rq.reserveCapacity(64)
 
             @inline(__always) func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
 
@@ -82,7 +98,7 @@ public struct CSVTable: Sendable {
                     if j < n, buf[j] == 0x0D, j + 1 < n, buf[j + 1] == 0x0A { j += 1 }
                     i = j + 1; line += 1; continue
                 }
-                rs.removeAll(keepingCapacity: true); re.removeAll(keepingCapacity: true); rq.removeAll(keepingCapacity: true)
+                let base = starts.count
                 // Read fields until the end of the record.
                 var endOfRecord = false
                 while !endOfRecord {
@@ -106,7 +122,7 @@ public struct CSVTable: Sendable {
                             let loc = Self.location(buf, offset: open)
                             throw OneProxyError("unterminated quoted field (no closing \")", file: file, line: loc.line, column: loc.column)
                         }
-                        rs.append(Int32(s)); re.append(Int32(i)); rq.append(2 | esc)
+                        starts.append(Int32(s)); ends.append(Int32(i)); escaped.append(2 | esc)
                         i += 1  // closing quote
                         while i < n, isBlank(buf[i]) { i += 1 }
                         if i < n, buf[i] != 0x2C, buf[i] != 0x0A, buf[i] != 0x0D {
@@ -122,7 +138,7 @@ public struct CSVTable: Sendable {
                         }
                         var e = i
                         while e > s, isBlank(buf[e - 1]) { e -= 1 }
-                        rs.append(Int32(s)); re.append(Int32(e)); rq.append(0)
+                        starts.append(Int32(s)); ends.append(Int32(e)); escaped.append(0)
                     }
                     // Now at a separator, a line end, or the end of the input.
                     if i >= n { endOfRecord = true }
@@ -135,46 +151,40 @@ public struct CSVTable: Sendable {
                 }
                 if width < 0 {
                     // Header: drop trailing empty names.
-                    var count = rs.count
-                    while count > 1, rs[count - 1] == re[count - 1] { count -= 1 }
+                    var count = starts.count - base
+                    while count > 1, starts[base + count - 1] == ends[base + count - 1] { count -= 1 }
                     for k in 0..<count {
-                        header.append(Self.decode(buf, Int(rs[k]), Int(re[k]), rq[k] & 1 != 0))
+                        header.append(Self.decode(buf, Int(starts[base + k]), Int(ends[base + k]), escaped[base + k] & 1 != 0))
                     }
                     width = count
+                    let all = starts.count - base
+                    starts.removeLast(all); ends.removeLast(all); escaped.removeLast(all)
                     continue
                 }
-                var count = rs.count
+                var count = starts.count - base
                 if count > width {
                     var k = count
-                    while k > width, rs[k - 1] == re[k - 1] { k -= 1 }
+                    while k > width, starts[base + k - 1] == ends[base + k - 1] { k -= 1 }
                     if k > width {
-                        let loc = Self.location(buf, offset: Int(rs[width]) - (rq[width] & 2 != 0 ? 1 : 0))
+                        let loc = Self.location(buf, offset: Int(starts[base + width]) - (escaped[base + width] & 2 != 0 ? 1 : 0))
                         throw OneProxyError(
                             "ragged row: \(k) fields, but the header has \(width) columns", file: file,
                             line: loc.line, column: loc.column)
                     }
+                    let extra = count - width
+                    starts.removeLast(extra); ends.removeLast(extra); escaped.removeLast(extra)
                     count = width
                 } else if count < width {
-                    var endOffset = Int(re[count - 1]) + (rq[count - 1] & 2 != 0 ? 1 : 0)
+                    var endOffset = Int(ends[base + count - 1]) + (escaped[base + count - 1] & 2 != 0 ? 1 : 0)
                     while endOffset < n, isBlank(buf[endOffset]) { endOffset += 1 }
                     let loc = Self.location(buf, offset: endOffset)
                     throw OneProxyError(
                         "ragged row: \(count) field\(count == 1 ? "" : "s"), but the header has \(width) columns",
                         file: file, line: loc.line, column: loc.column)
                 }
-                for k in 0..<count {
-                    starts.append(rs[k]); ends.append(re[k]); escaped.append(rq[k])
-                }
                 rowLines.append(recordLine)
             }
-        }
-        guard width > 0 else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
-        self.header = header
-        self.starts = starts
-        self.ends = ends
-        self.escaped = escaped
-        self.rowLines = rowLines
-        self.rowCount = rowLines.count
+        return Scanned(header: header, starts: starts, ends: ends, escaped: escaped, rowLines: rowLines)
     }
 
     /// The 1-based line and column (in characters) of a byte offset.

@@ -172,6 +172,10 @@ func buildDataset(
         keyName = header[oc]
         used.insert(oc)
         for r in 0..<t.rowCount {
+            // Fast path: the canonical spelling is its own key.
+            if let k = t.withFieldBytes(row: r, column: oc, { b in
+                isDigitList(b, count: FBNet.layerCount, allowed: 0x1FF) ? String(decoding: b, as: UTF8.self) : nil
+            }) { keys.append(k); continue }
             let s = t.string(row: r, column: oc)
             do { keys.append(FBNet.key(try FBNet.parse(s))) } catch let e as OneProxyError {
                 throw t.error(e.message, row: r, column: oc, offsetInField: (e.column ?? 1) - 1)
@@ -181,7 +185,19 @@ func buildDataset(
         space = .ofa
         keyName = "ks|e|d|r"
         used.formUnion([kc, ec, dc, rc])
+        var scratch: [UInt8] = []
         for r in 0..<t.rowCount {
+            scratch.removeAll(keepingCapacity: true)
+            let fast = t.withFieldBytes(row: r, column: kc) { b in
+                isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 5 | 1 << 7) && { scratch += b; return true }()
+            } && t.withFieldBytes(row: r, column: ec) { b in
+                isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 4 | 1 << 6) && { scratch.append(0x7C); scratch += b; return true }()
+            } && t.withFieldBytes(row: r, column: dc) { b in
+                isDigitList(b, count: OFA.stageCount, allowed: 1 << 2 | 1 << 3 | 1 << 4) && { scratch.append(0x7C); scratch += b; return true }()
+            } && t.withFieldBytes(row: r, column: rc) { b in
+                (1...6).contains(b.count) && b[0] != 0x30 && b.allSatisfy { $0 &- 0x30 <= 9 } && { scratch.append(0x7C); scratch += b; return true }()
+            }
+            if fast { keys.append(String(decoding: scratch, as: UTF8.self)); continue }
             let f = [kc, ec, dc, rc].map { t.string(row: r, column: $0) }
             do {
                 keys.append(OFA.key(try OFA.parse(ks: f[0], e: f[1], d: f[2], r: f[3])))
@@ -290,6 +306,20 @@ func buildDataset(
         missing: missing, accuracies: accuracies.map(\.name), ignoredColumns: ignored, nearDuplicates: near,
         warnings: warnings)
     return (dataset, report)
+}
+
+/// Whether `b` is exactly `count` single digits joined by `-`, each digit d with bit d set in `allowed`.
+@inline(__always)
+func isDigitList(_ b: UnsafeBufferPointer<UInt8>, count: Int, allowed: UInt16) -> Bool {
+    guard b.count == 2 * count - 1 else { return false }
+    var k = 0
+    while k < b.count {
+        let d = b[k] &- 0x30
+        guard d <= 9, allowed & (1 << UInt16(d)) != 0 else { return false }
+        if k + 1 < b.count, b[k + 1] != 0x2D { return false }
+        k += 2
+    }
+    return true
 }
 
 private func headerError(_ t: CSVTable, _ message: String, column c: Int) -> OneProxyError {
