@@ -1,3 +1,32 @@
+import Foundation
+import OneProxyKit
+
+/// Load time per bundled dataset (median of 15 after a warm-up; the NB201 index/accuracy table is
+/// built once per process, so its one-off cost is reported on its own), then resident memory.
 func benchLoad() throws {
-    print("not written yet")
+    let python = pythonReference("load")
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    _ = try NB201Table.shared()
+    let tableSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    report("nb201 accuracy table (first use, once)", seconds: tableSeconds, python: python, key: "nb201_accuracy")
+    for info in BundledDatasets.catalog {
+        var rows = 0
+        let s = try medianSeconds { rows = try BundledDatasets.load(info.name).rowCount }
+        report("load \(info.name) (\(rows) rows)", seconds: s, python: python, key: info.name)
+    }
+    let helpPath = try BundledFiles.url("nb201_help_latency.csv").path
+    let csvOnly = try medianSeconds { _ = try CSVTable(contentsOfFile: helpPath) }
+    report("  of which CSVTable(help-nb201) alone", seconds: csvOnly, python: python, key: "csv_help_nb201")
+    let t = try CSVTable(contentsOfFile: helpPath)
+    let numbers = medianSeconds { for c in 2..<t.columnCount { _ = t.doubles(column: c) } }
+    report("  of which 27 x 15625 numbers alone", seconds: numbers, python: python, key: "numbers_help_nb201")
+    let i7Path = try BundledFiles.url("nb201_i7_brpnas_latency.csv").path
+    let s = try medianSeconds(repeats: 7) { _ = try loadUserCSV(path: i7Path, name: "i7") }
+    report("loadUserCSV i7 file (15284 rows)", seconds: s, python: python, key: "i7_user")
+    var keep: [Dataset] = []
+    keep.append(try BundledDatasets.load("help-nb201"))
+    if let rss = residentBytes() {
+        print(String(format: "resident memory after loading help-nb201: %.1f MB", Double(rss) / 1e6))
+    }
+    _ = keep.count
 }

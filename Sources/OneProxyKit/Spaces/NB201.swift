@@ -65,3 +65,67 @@ public enum NB201 {
         row[base + encodingWidth - 1] = 1
     }
 }
+
+extension NB201 {
+    private static let opBytes: [[UInt8]] = operations.map { Array($0.utf8) }
+
+    /// The architecture id of 6 codes: `codes` read as a base-5 number, first edge most significant.
+    /// A bijection between the 15625 architectures and `0..<15625` (not the official index).
+    @inlinable public static func codeID(_ codes: [Int]) -> Int {
+        var id = 0
+        for c in codes { id = id * 5 + c }
+        return id
+    }
+
+    /// The 6 codes of an architecture id (the inverse of `codeID`).
+    public static func codes(codeID: Int) -> [Int] {
+        precondition((0..<architectureCount).contains(codeID))
+        var c = [Int](repeating: 0, count: edgeCount)
+        var id = codeID
+        for k in stride(from: edgeCount - 1, through: 0, by: -1) { c[k] = id % 5; id /= 5 }
+        return c
+    }
+
+    /// Fast strict parse of an arch string's UTF-8 bytes to its `codeID`; nil when the bytes are not
+    /// exactly a canonical arch string (then call `parse` for the reason).
+    static func fastCodeID(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = b.count
+        var id = 0
+        guard n > 0, b[0] == 0x7C else { return nil }
+        i = 1
+        for node in 0..<3 {
+            if node > 0 {
+                guard i + 1 < n, b[i] == 0x2B, b[i + 1] == 0x7C else { return nil }
+                i += 2
+            }
+            for input in 0...node {
+                var found = -1
+                for (op, name) in opBytes.enumerated() where i + name.count <= n {
+                    var ok = true
+                    for k in 0..<name.count where b[i + k] != name[k] { ok = false; break }
+                    if ok, i + name.count < n, b[i + name.count] == 0x7E { found = op; i += name.count; break }
+                }
+                guard found >= 0 else { return nil }
+                guard i + 2 < n, b[i] == 0x7E, b[i + 1] == UInt8(0x30 + input), b[i + 2] == 0x7C else { return nil }
+                i += 3
+                id = id * 5 + found
+            }
+        }
+        return i == n ? id : nil
+    }
+
+    /// The codes of an arch string given as bytes, throwing `parse`'s located error when invalid.
+    static func codeID(bytes: UnsafeBufferPointer<UInt8>) throws -> Int {
+        if let id = fastCodeID(bytes) { return id }
+        let codes = try parse(String(decoding: bytes, as: UTF8.self))
+        return codeID(codes)
+    }
+
+    /// The 31-column one-hot encoding of an arch string (7 ones: one per edge, plus the constant).
+    public static func encoding(_ arch: String) throws -> [Double] {
+        var row = [Double](repeating: 0, count: encodingWidth)[...]
+        encode(codes: try parse(arch), into: &row)
+        return Array(row)
+    }
+}

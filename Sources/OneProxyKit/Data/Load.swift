@@ -1,0 +1,354 @@
+import Foundation
+
+/// The time unit of a latency column without a unit suffix. Loaded latencies are always milliseconds.
+public enum LatencyUnit: String, Sendable, CaseIterable {
+    case s, ms, us
+
+    /// Multiply a value in this unit by this to get milliseconds.
+    public var millisecondsPerUnit: Double {
+        switch self {
+        case .s: 1000
+        case .ms: 1
+        case .us: 0.001
+        }
+    }
+}
+
+/// What `loadUserCSV` found in a file, for the shell to show.
+public struct LoadReport: Sendable, Equatable {
+    /// The file name errors and messages use.
+    public var file: String
+    public var rows: Int
+    public var space: SpaceKind
+    /// The column(s) the key came from: `arch_str`, `nb201_index`, `op_idx_list`, `ks|e|d|r`, ...
+    public var keyColumn: String
+    /// Device names, in column order, with the unit each column was read in.
+    public var devices: [String]
+    public var units: [LatencyUnit]
+    /// Missing measurements per device (aligned with `devices`): empty, non-numeric, NaN, inf or <= 0.
+    public var missing: [Int]
+    public var accuracies: [String]
+    /// Columns not used (`row`, unnamed, non-numeric extra columns).
+    public var ignoredColumns: [String]
+    /// Device pairs ranking the rows almost identically (SRCC >= 0.995).
+    public var nearDuplicates: [NearDuplicate]
+    /// Human-readable notes: `rice_edgetpu: 259 of 1999 missing`, ignored columns, assumed units,
+    /// near-duplicate devices.
+    public var warnings: [String]
+}
+
+/// Reads a user's CSV of architectures x devices.
+///
+/// Detection, in this order:
+/// - key: `arch_str` (or `ArchitectureString`) and/or `nb201_index` → NB201 (each is derived from the
+///   other through the official table, and checked against it when both are present);
+///   `op_idx_list` → FBNet; `ks`, `e`, `d`, `r` → OFA (key `ks|e|d|r`); otherwise a column named
+///   `key`, `name`, `model` or `arch`, else the first column with a non-numeric value → `.custom`.
+/// - `row`, unnamed columns: ignored. Accuracy columns: `acc_NAME` (as `export` writes them),
+///   `cifar10`, `cifar100`, `imagenet16`, and NAS-Bench-201's `*TestAccuracy200Epochs` columns.
+/// - devices: columns ending `_ms`, `_s`, `_us` (name = column without the suffix, values converted
+///   to ms); other columns with at least one number are devices in `unit`; others are ignored.
+///
+/// Values that are empty, non-numeric, NaN, infinite or <= 0 are missing (NaN), counted per device.
+/// Errors (`OneProxyError` with file, 1-based line and column): unreadable or empty file, a file with
+/// no data rows, a ragged row, a malformed CSV quote, an unknown or invalid architecture, an
+/// `nb201_index` that disagrees with `arch_str`, a duplicate architecture (naming the first line), a
+/// duplicate column or device name, and a file with neither device nor accuracy columns.
+public func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> (Dataset, LoadReport) {
+    let table = try CSVTable(contentsOfFile: path)
+    return try buildDataset(table, name: name, source: path, unit: unit, findNearDuplicates: true)
+}
+
+/// `loadUserCSV` on bytes already in memory; `file` is the name errors report.
+public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String) throws -> (Dataset, LoadReport) {
+    let table = try CSVTable(bytes: bytes, file: file)
+    return try buildDataset(table, name: name, source: file, unit: unit, findNearDuplicates: true)
+}
+
+private let nb201AccuracyColumns = [
+    "CIFAR10TestAccuracy200Epochs": "cifar10", "CIFAR100TestAccuracy200Epochs": "cifar100",
+    "ImageNetTestAccuracy200Epochs": "imagenet16", "cifar10": "cifar10", "cifar100": "cifar100",
+    "imagenet16": "imagenet16",
+]
+
+func buildDataset(
+    _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool
+) throws -> (Dataset, LoadReport) {
+    let header = t.header
+    // Duplicate column names.
+    var seenColumns: [String: Int] = [:]
+    for (c, h) in header.enumerated() where !h.isEmpty {
+        if let first = seenColumns[h] {
+            throw headerError(t, "column '\(h)' appears twice (first as column \(first + 1))", column: c)
+        }
+        seenColumns[h] = c
+    }
+    guard t.rowCount > 0 else {
+        throw OneProxyError("the file has a header but no data rows", file: t.file, line: 2, column: 1)
+    }
+    func col(_ names: String...) -> Int? {
+        for n in names { if let i = header.firstIndex(of: n) { return i } }
+        for n in names { if let i = header.firstIndex(where: { $0.lowercased() == n.lowercased() }) { return i } }
+        return nil
+    }
+
+    var used = Set<Int>()
+    var ignored: [String] = []
+    var warnings: [String] = []
+    if let r = col("row") { used.insert(r); ignored.append("row") }
+    for (c, h) in header.enumerated() where h.isEmpty || h.hasPrefix("Unnamed:") {
+        used.insert(c); ignored.append(h.isEmpty ? "(column \(c + 1), unnamed)" : h)
+    }
+
+    // Key and space.
+    var space: SpaceKind
+    var keyName: String
+    var keys: [String] = []
+    keys.reserveCapacity(t.rowCount)
+    var nb201Index: [Int]? = nil
+    let archCol = col("arch_str", "ArchitectureString")
+    let idxCol = col("nb201_index")
+    if archCol != nil || idxCol != nil {
+        space = .nb201
+        keyName = archCol.map { header[$0] } ?? "nb201_index"
+        let table = try NB201Table.shared()
+        var ids = [Int](repeating: 0, count: t.rowCount)
+        if let ac = archCol {
+            used.insert(ac)
+            for r in 0..<t.rowCount {
+                ids[r] = try t.withFieldBytes(row: r, column: ac) { b -> Int in
+                    if let id = NB201.fastCodeID(b) { return id }
+                    do { return NB201.codeID(try NB201.parse(String(decoding: b, as: UTF8.self))) } catch let e as OneProxyError {
+                        throw t.error("unknown NB201 architecture: \(e.message)", row: r, column: ac, offsetInField: (e.column ?? 1) - 1)
+                    }
+                }
+            }
+        }
+        if let ic = idxCol {
+            used.insert(ic)
+            var idx = [Int](repeating: 0, count: t.rowCount)
+            let v = t.doubles(column: ic).values
+            for r in 0..<t.rowCount {
+                guard let i = Int(exactly: v[r]), (0..<NB201.architectureCount).contains(i) else {
+                    throw t.error("nb201_index '\(t.string(row: r, column: ic))' is not an integer in 0...15624", row: r, column: ic)
+                }
+                idx[r] = i
+                if let ac = archCol {
+                    let expected = table.codeID(ofIndex: i)
+                    if expected != ids[r] {
+                        throw t.error(
+                            "arch_str does not match nb201_index \(i), which is \(NB201.archString(NB201.codes(codeID: expected)))",
+                            row: r, column: ac)
+                    }
+                } else {
+                    ids[r] = table.codeID(ofIndex: i)
+                }
+            }
+            nb201Index = idx
+        } else {
+            nb201Index = ids.map { table.index(ofCodeID: $0) }
+        }
+        var firstRow = [Int32](repeating: -1, count: NB201.architectureCount)
+        for r in 0..<t.rowCount {
+            let id = ids[r]
+            if firstRow[id] >= 0 {
+                throw t.error("duplicate architecture (first on line \(t.line(ofRow: Int(firstRow[id]))))",
+                              row: r, column: archCol ?? idxCol!)
+            }
+            firstRow[id] = Int32(r)
+        }
+        if let ac = archCol {
+            // Keys are the file's strings when canonical (they are, when the fast parser accepted them).
+            for r in 0..<t.rowCount {
+                keys.append(t.withFieldBytes(row: r, column: ac) { b in
+                    NB201.fastCodeID(b) != nil ? String(decoding: b, as: UTF8.self) : NB201.archString(NB201.codes(codeID: ids[r]))
+                })
+            }
+        } else {
+            for r in 0..<t.rowCount { keys.append(NB201.archString(NB201.codes(codeID: ids[r]))) }
+        }
+    } else if let oc = col("op_idx_list") {
+        space = .fbnet
+        keyName = header[oc]
+        used.insert(oc)
+        for r in 0..<t.rowCount {
+            // Fast path: the canonical spelling is its own key.
+            if let k = t.withFieldBytes(row: r, column: oc, { b in
+                isDigitList(b, count: FBNet.layerCount, allowed: 0x1FF) ? String(decoding: b, as: UTF8.self) : nil
+            }) { keys.append(k); continue }
+            let s = t.string(row: r, column: oc)
+            do { keys.append(FBNet.key(try FBNet.parse(s))) } catch let e as OneProxyError {
+                throw t.error(e.message, row: r, column: oc, offsetInField: (e.column ?? 1) - 1)
+            }
+        }
+    } else if let kc = col("ks"), let ec = col("e"), let dc = col("d"), let rc = col("r") {
+        space = .ofa
+        keyName = "ks|e|d|r"
+        used.formUnion([kc, ec, dc, rc])
+        var scratch: [UInt8] = []
+        for r in 0..<t.rowCount {
+            scratch.removeAll(keepingCapacity: true)
+            let fast = t.withFieldBytes(row: r, column: kc) { b in
+                isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 5 | 1 << 7) && { scratch += b; return true }()
+            } && t.withFieldBytes(row: r, column: ec) { b in
+                isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 4 | 1 << 6) && { scratch.append(0x7C); scratch += b; return true }()
+            } && t.withFieldBytes(row: r, column: dc) { b in
+                isDigitList(b, count: OFA.stageCount, allowed: 1 << 2 | 1 << 3 | 1 << 4) && { scratch.append(0x7C); scratch += b; return true }()
+            } && t.withFieldBytes(row: r, column: rc) { b in
+                (1...6).contains(b.count) && b[0] != 0x30 && b.allSatisfy { $0 &- 0x30 <= 9 } && { scratch.append(0x7C); scratch += b; return true }()
+            }
+            if fast { keys.append(String(decoding: scratch, as: UTF8.self)); continue }
+            let f = [kc, ec, dc, rc].map { t.string(row: r, column: $0) }
+            do {
+                keys.append(OFA.key(try OFA.parse(ks: f[0], e: f[1], d: f[2], r: f[3])))
+            } catch let e as OneProxyError {
+                let which = e.message.hasPrefix("OFA ks") ? kc : e.message.hasPrefix("OFA e ") ? ec
+                    : e.message.hasPrefix("OFA d ") ? dc : rc
+                throw t.error(e.message, row: r, column: which, offsetInField: (e.column ?? 1) - 1)
+            }
+        }
+    } else {
+        space = .custom
+        var kc = col("key", "name", "model", "arch")
+        if kc == nil {
+            for c in 0..<header.count where !used.contains(c) {
+                if t.doubles(column: c).nonNumeric > 0 { kc = c; break }
+            }
+        }
+        guard let kc else {
+            throw headerError(t, "no key column: expected arch_str, nb201_index, op_idx_list, ks/e/d/r, or a column of names", column: 0)
+        }
+        keyName = header[kc]
+        used.insert(kc)
+        for r in 0..<t.rowCount {
+            let s = t.string(row: r, column: kc)
+            if s.isEmpty { throw t.error("empty key in column '\(keyName)'", row: r, column: kc) }
+            keys.append(s)
+        }
+    }
+    if space != .nb201 {
+        var first: [String: Int] = [:]
+        first.reserveCapacity(keys.count)
+        for (r, k) in keys.enumerated() {
+            if let f = first[k] {
+                let c = space == .fbnet ? col("op_idx_list")! : space == .ofa ? col("ks")! : header.firstIndex(of: keyName)!
+                throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: c)
+            }
+            first[k] = r
+        }
+    }
+
+    // Accuracies and devices.
+    var accuracies: [AccuracyColumn] = []
+    var devices: [Device] = []
+    var units: [LatencyUnit] = []
+    var missing: [Int] = []
+    var deviceColumn: [String: Int] = [:]
+    for (c, h) in header.enumerated() where !used.contains(c) {
+        if let a = nb201AccuracyColumns[h] ?? (h.hasPrefix("acc_") && h.count > 4 ? String(h.dropFirst(4)) : nil) {
+            var v = t.doubles(column: c).values
+            for i in v.indices where !v[i].isFinite { v[i] = .nan }
+            if accuracies.contains(where: { $0.name == a }) {
+                throw headerError(t, "accuracy '\(a)' appears twice", column: c)
+            }
+            accuracies.append(AccuracyColumn(name: a, values: v))
+            continue
+        }
+        var device = h
+        var u = unit
+        var suffixed = true
+        if h.hasSuffix("_ms") { device = String(h.dropLast(3)); u = .ms }
+        else if h.hasSuffix("_us") { device = String(h.dropLast(3)); u = .us }
+        else if h.hasSuffix("_s") { device = String(h.dropLast(2)); u = .s }
+        else { suffixed = false }
+        let (values, _) = t.doubles(column: c)
+        if !suffixed, !values.contains(where: { !$0.isNaN }) {
+            ignored.append(h)
+            warnings.append("column '\(h)' ignored: no numeric values")
+            continue
+        }
+        if device.isEmpty { device = h }
+        if let other = deviceColumn[device] {
+            throw headerError(t, "columns '\(header[other])' and '\(h)' both name device '\(device)'", column: c)
+        }
+        deviceColumn[device] = c
+        let scale = u.millisecondsPerUnit
+        var lat = values
+        var miss = 0
+        for i in lat.indices {
+            let x = lat[i]
+            if x.isFinite, x > 0 { if scale != 1 { lat[i] = x * scale } } else { lat[i] = .nan; miss += 1 }
+        }
+        if !suffixed { warnings.append("column '\(h)' has no unit suffix: read as \(u.rawValue)") }
+        devices.append(Device(name: device, latencies: lat))
+        units.append(u)
+        missing.append(miss)
+    }
+    if devices.isEmpty && accuracies.isEmpty {
+        throw headerError(t, "no device columns (latency columns end in _ms, _s or _us, or hold numbers)", column: 0)
+    }
+    if devices.isEmpty { warnings.append("no device columns: only accuracies were loaded") }
+    for (d, m) in zip(devices, missing) where m > 0 {
+        warnings.append("\(d.name): \(m) of \(t.rowCount) missing")
+    }
+    let dataset = Dataset(
+        name: name, source: source, space: space, keyName: keyName, keys: keys, nb201Index: nb201Index,
+        devices: devices, accuracies: accuracies)
+    var near: [NearDuplicate] = []
+    if findNearDuplicates {
+        near = nearDuplicateDevices(dataset)
+        for p in near {
+            warnings.append("\(p.first) and \(p.second) rank the models almost identically (SRCC \(String(format: "%.4f", p.srcc)) on \(p.n) rows): perhaps one device under two names")
+        }
+    }
+    let report = LoadReport(
+        file: t.file, rows: t.rowCount, space: space, keyColumn: keyName, devices: devices.map(\.name), units: units,
+        missing: missing, accuracies: accuracies.map(\.name), ignoredColumns: ignored, nearDuplicates: near,
+        warnings: warnings)
+    return (dataset, report)
+}
+
+/// Whether `b` is exactly `count` single digits joined by `-`, each digit d with bit d set in `allowed`.
+@inline(__always)
+func isDigitList(_ b: UnsafeBufferPointer<UInt8>, count: Int, allowed: UInt16) -> Bool {
+    guard b.count == 2 * count - 1 else { return false }
+    var k = 0
+    while k < b.count {
+        let d = b[k] &- 0x30
+        guard d <= 9, allowed & (1 << UInt16(d)) != 0 else { return false }
+        if k + 1 < b.count, b[k + 1] != 0x2D { return false }
+        k += 2
+    }
+    return true
+}
+
+private func headerError(_ t: CSVTable, _ message: String, column c: Int) -> OneProxyError {
+    // The header is the first non-comment line; locate the c-th header field by rescanning it.
+    let loc = t.bytes.withUnsafeBufferPointer { buf -> (line: Int, column: Int) in
+        var i = 0
+        var line = 1
+        // Skip blank and comment lines.
+        while i < buf.count {
+            var j = i
+            while j < buf.count, buf[j] == 0x20 || buf[j] == 0x09 { j += 1 }
+            if j < buf.count, buf[j] == 0x23 || buf[j] == 0x0A || buf[j] == 0x0D {
+                while j < buf.count, buf[j] != 0x0A { j += 1 }
+                i = j + 1; line += 1; continue
+            }
+            break
+        }
+        // Walk c separators (outside quotes).
+        var k = i
+        var seps = 0
+        var quoted = false
+        while k < buf.count, seps < c {
+            let b = buf[k]
+            if b == 0x22 { quoted.toggle() } else if b == 0x2C, !quoted { seps += 1 } else if b == 0x0A, !quoted { break }
+            k += 1
+        }
+        var column = 1
+        for q in i..<k where buf[q] & 0xC0 != 0x80 { column += 1 }
+        return (line, column)
+    }
+    return OneProxyError(message, file: t.file, line: loc.line, column: loc.column)
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Inner join of two datasets on their keys, keeping `a`'s row order (rows of `a` whose key is not in
+/// `b` are dropped; `b`'s row order is irrelevant).
+///
+/// Both must be of the same space (for `.custom`, the same key column name). Name clashes: a device
+/// (or accuracy) of `b` named like one of `a` is dropped when its values equal `a`'s on every matched
+/// row (NaN equal to NaN), otherwise renamed with the first free suffix `_2`, `_3`, ….
+/// `nb201Index` comes from `a`, or from `b` when `a` has none. No match at all is an error.
+/// Returns the merged dataset (named `a+b`) and the number of matched rows.
+public func merge(_ a: Dataset, _ b: Dataset) throws -> (Dataset, matched: Int) {
+    guard a.space == b.space, a.space != .custom || a.keyName == b.keyName else {
+        throw OneProxyError(
+            "cannot merge '\(a.name)' (\(a.space.rawValue), key \(a.keyName)) with '\(b.name)' (\(b.space.rawValue), key \(b.keyName)): different spaces")
+    }
+    var rowInB: [String: Int] = [:]
+    rowInB.reserveCapacity(b.rowCount)
+    for (r, k) in b.keys.enumerated() { rowInB[k] = r }
+    var rowsA: [Int] = [], rowsB: [Int] = []
+    for (r, k) in a.keys.enumerated() {
+        if let rb = rowInB[k] { rowsA.append(r); rowsB.append(rb) }
+    }
+    guard !rowsA.isEmpty else {
+        throw OneProxyError("'\(a.name)' and '\(b.name)' share no architecture (no key in common)")
+    }
+    func pick(_ v: [Double], _ rows: [Int]) -> [Double] { rows.map { v[$0] } }
+    func same(_ x: [Double], _ y: [Double]) -> Bool {
+        zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
+    func freeName(_ base: String, _ taken: Set<String>) -> String {
+        var k = 2
+        while taken.contains("\(base)_\(k)") { k += 1 }
+        return "\(base)_\(k)"
+    }
+    var devices = a.devices.map { Device(name: $0.name, latencies: pick($0.latencies, rowsA)) }
+    var taken = Set(devices.map(\.name))
+    for dev in b.devices {
+        let v = pick(dev.latencies, rowsB)
+        if let existing = devices.first(where: { $0.name == dev.name }) {
+            if same(existing.latencies, v) { continue }
+            let n = freeName(dev.name, taken)
+            devices.append(Device(name: n, latencies: v)); taken.insert(n)
+        } else {
+            devices.append(Device(name: dev.name, latencies: v)); taken.insert(dev.name)
+        }
+    }
+    var accs = a.accuracies.map { AccuracyColumn(name: $0.name, values: pick($0.values, rowsA)) }
+    var takenA = Set(accs.map(\.name))
+    for acc in b.accuracies {
+        let v = pick(acc.values, rowsB)
+        if let existing = accs.first(where: { $0.name == acc.name }) {
+            if same(existing.values, v) { continue }
+            let n = freeName(acc.name, takenA)
+            accs.append(AccuracyColumn(name: n, values: v)); takenA.insert(n)
+        } else {
+            accs.append(AccuracyColumn(name: acc.name, values: v)); takenA.insert(acc.name)
+        }
+    }
+    let index = a.nb201Index.map { idx in rowsA.map { idx[$0] } } ?? b.nb201Index.map { idx in rowsB.map { idx[$0] } }
+    let merged = Dataset(
+        name: "\(a.name)+\(b.name)", source: "merge(\(a.source), \(b.source))", space: a.space, keyName: a.keyName,
+        keys: rowsA.map { a.keys[$0] }, nb201Index: index, devices: devices, accuracies: accs)
+    return (merged, rowsA.count)
+}
+
+/// The dataset as CSV text that `loadUserCSV` reads back to an equal dataset (same keys, row order,
+/// `nb201Index`, devices, accuracies; only `name`/`source` differ).
+///
+/// Columns: the key (`nb201_index,arch_str` for NB201 — `nb201_index` only when present;
+/// `op_idx_list` for FBNet; `ks,e,d,r` for OFA; the key column's name for custom), then one
+/// `DEVICE_ms` column per device, then one `acc_NAME` column per accuracy. Numbers are written as
+/// Swift's shortest round-trip text (`Double.description`), so they parse back bit-identical; missing
+/// values are empty fields. Fields with commas, quotes or line breaks are quoted. Lines end in LF.
+public func exportCSV(_ d: Dataset) -> String {
+    func q(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.first == "#"
+            || s.first == " " || s.last == " " {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+    func num(_ x: Double) -> String { x.isNaN ? "" : x.description }
+    var head: [String] = []
+    switch d.space {
+    case .nb201:
+        if d.nb201Index != nil { head.append("nb201_index") }
+        head.append("arch_str")
+    case .fbnet: head.append("op_idx_list")
+    case .ofa: head += ["ks", "e", "d", "r"]
+    case .custom: head.append(d.keyName)
+    }
+    head += d.devices.map { "\($0.name)_ms" }
+    head += d.accuracies.map { "acc_\($0.name)" }
+    var out = head.map(q).joined(separator: ",") + "\n"
+    out.reserveCapacity(d.rowCount * (32 + 12 * (d.devices.count + d.accuracies.count)))
+    for r in 0..<d.rowCount {
+        var fields: [String] = []
+        switch d.space {
+        case .nb201:
+            if let idx = d.nb201Index { fields.append(String(idx[r])) }
+            fields.append(q(d.keys[r]))
+        case .ofa:
+            fields += d.keys[r].split(separator: "|", omittingEmptySubsequences: false).map { q(String($0)) }
+        case .fbnet, .custom:
+            fields.append(q(d.keys[r]))
+        }
+        for dev in d.devices { fields.append(num(dev.latencies[r])) }
+        for acc in d.accuracies { fields.append(num(acc.values[r])) }
+        out += fields.joined(separator: ",")
+        out += "\n"
+    }
+    return out
+}

@@ -1,0 +1,63 @@
+/// One device's measurements at a glance (the `devices` command).
+///
+/// `count` is the number of measured rows, `missing` the rest; `distinct` counts distinct measured
+/// values (exact equality); `median` is the mean of the two middle values for an even count (as
+/// numpy's). `min`/`median`/`max` are nil when nothing was measured.
+public struct DeviceSummary: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+    public var missing: Int
+    public var distinct: Int
+    public var min: Double?
+    public var median: Double?
+    public var max: Double?
+}
+
+/// One summary per device, in the dataset's device order.
+public func summarizeDevices(_ d: Dataset) -> [DeviceSummary] {
+    d.devices.map { dev in
+        var v = dev.latencies.filter { !$0.isNaN }
+        v.sort()
+        var distinct = 0
+        for i in v.indices where i == 0 || v[i] != v[i - 1] { distinct += 1 }
+        let median: Double? = v.isEmpty ? nil : v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+        return DeviceSummary(
+            name: dev.name, count: v.count, missing: dev.latencies.count - v.count, distinct: distinct,
+            min: v.first, median: median, max: v.last)
+    }
+}
+
+/// Two devices that rank the shared rows almost identically.
+public struct NearDuplicate: Sendable, Equatable {
+    public var first: String
+    public var second: String
+    /// Spearman's rank correlation over the rows both measured.
+    public var srcc: Double
+    public var n: Int
+}
+
+/// Every device pair (in device order, first before second) whose Spearman correlation over the rows
+/// both measured is >= `threshold` (default 0.995), with at least 3 shared rows.
+public func nearDuplicateDevices(_ d: Dataset, threshold: Double = 0.995) -> [NearDuplicate] {
+    let devs = d.devices
+    // Complete columns share ranks; others go through `spearman`.
+    let complete = devs.map { $0.latencies.allSatisfy { !$0.isNaN } }
+    let ranks: [[Double]?] = devs.indices.map { complete[$0] ? averageRanks(devs[$0].latencies) : nil }
+    var out: [NearDuplicate] = []
+    for i in devs.indices {
+        for j in devs.indices where j > i {
+            let value: Double?
+            let n: Int
+            if let ri = ranks[i], let rj = ranks[j] {
+                value = pearsonComplete(ri, rj); n = ri.count
+            } else {
+                let c = spearman(devs[i].latencies, devs[j].latencies)
+                value = c.value; n = c.n
+            }
+            if let v = value, n >= 3, v >= threshold {
+                out.append(NearDuplicate(first: devs[i].name, second: devs[j].name, srcc: v, n: n))
+            }
+        }
+    }
+    return out
+}

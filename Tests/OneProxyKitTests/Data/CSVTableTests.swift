@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import OneProxyKit
+
+@Suite struct CSVTableTests {
+    func table(_ s: String) throws -> CSVTable { try CSVTable(bytes: Array(s.utf8), file: "t.csv") }
+
+    @Test func quotedFieldsEscapesCommasAndNewlines() throws {
+        let t = try table("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n1,2,3\n")
+        #expect(t.header == ["a", "b", "c"])
+        #expect(t.rowCount == 2)
+        #expect(t.string(row: 0, column: 0) == "x, y")
+        #expect(t.string(row: 0, column: 1) == "say \"hi\"")
+        #expect(t.string(row: 0, column: 2) == "two\nlines")
+        #expect(t.line(ofRow: 1) == 4)
+        #expect(t.double(row: 1, column: 2) == 3)
+    }
+
+    @Test func crlfBomCommentsBlankLinesAndTrailingWhitespace() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("# a comment\r\n\r\nk , v \r\n  x ,1.5  \r\n# mid\r\n\r\n   \r\ny,2,\r\n\r\n  \n".utf8)
+        let t = try CSVTable(bytes: bytes, file: "t.csv")
+        #expect(t.header == ["k", "v"])
+        #expect(t.rowCount == 2)
+        #expect(t.string(row: 0, column: 0) == "x")
+        #expect(t.double(row: 0, column: 1) == 1.5)
+        #expect(t.string(row: 1, column: 0) == "y")
+        #expect(t.line(ofRow: 1) == 8)
+    }
+
+    @Test func raggedRowTooManyFields() {
+        let e = oneProxyError { _ = try table("a,b\n1,2\n3,4,5\n") }
+        #expect(e == OneProxyError("ragged row: 3 fields, but the header has 2 columns", file: "t.csv", line: 3, column: 5))
+        #expect(e?.description == "t.csv:3:5: ragged row: 3 fields, but the header has 2 columns")
+    }
+
+    @Test func raggedRowTooFewFields() {
+        let e = oneProxyError { _ = try table("a,b,c\n1,2,3\r\n1,2\r\n") }
+        #expect(e == OneProxyError("ragged row: 2 fields, but the header has 3 columns", file: "t.csv", line: 3, column: 4))
+    }
+
+    @Test func raggedRowAfterMultilineQuotedFieldCountsPhysicalLines() {
+        // Line 3 is `y",1,2`: the extra field starts at column 6.
+        let e = oneProxyError { _ = try table("k,v\n\"x\ny\",1,2\n") }
+        #expect(e?.line == 3)
+        #expect(e?.column == 6)
+    }
+
+    @Test func raggedRowColumnCountsCharactersNotBytes() {
+        let e = oneProxyError { _ = try table("a,b\nü,é,x\n") }
+        #expect(e?.line == 2)
+        #expect(e?.column == 5)
+    }
+
+    @Test func unterminatedQuote() {
+        let e = oneProxyError { _ = try table("a,b\n1,\"oops\n2,3\n") }
+        #expect(e == OneProxyError("unterminated quoted field (no closing \")", file: "t.csv", line: 2, column: 3))
+    }
+
+    @Test func textAfterClosingQuote() {
+        let e = oneProxyError { _ = try table("a,b\n\"x\"y,1\n") }
+        #expect(e?.line == 2)
+        #expect(e?.column == 4)
+        #expect(e?.message.hasPrefix("unexpected text after a closing quote") == true)
+    }
+
+    @Test func emptyFiles() {
+        for text in ["", "\n\n", "# only a comment\n", "\u{FEFF}"] {
+            let e = oneProxyError { _ = try table(text) }
+            #expect(e == OneProxyError("the file is empty (no header line)", file: "t.csv", line: 1, column: 1))
+        }
+    }
+
+    @Test func numberParsingIsCorrectlyRounded() {
+        // Against Swift's own correctly rounded Double(String), on shortest and 17-digit spellings.
+        var rng = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "1e3", "1E-3", "+2.5", ".5", "5.", "123456789012345678901234567890", "0.000000000000000000001234",
+                     "4.9e-324", "1.7976931348623157e308", "9007199254740993", "0.1", "6.126977205276489"]
+        for _ in 0..<3000 {
+            let x = Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF)
+            let y = Double.random(in: 0.001...1000, using: &rng)
+            texts += [x.description, String(format: "%.17g", x), y.description, String(format: "%.6f", y)]
+        }
+        for s in texts {
+            let t = try? table("v\n\(s)\n")
+            #expect(t?.double(row: 0, column: 0)?.bitPattern == Double(s)?.bitPattern, "\(s)")
+        }
+        for s in ["nan", "NaN", "inf", "-", "1e", "1.2.3", "0x10", "1 2", "abc"] {
+            #expect((try? table("v\n\(s)\n"))?.double(row: 0, column: 0) == nil, "\(s)")
+        }
+    }
+}
