@@ -1,3 +1,5 @@
+import OneProxyKit
+
 /// A position in the input: 1-based line and column (columns count characters, not bytes).
 public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var line: Int
@@ -53,32 +55,16 @@ public struct Diagnostic: Error, Sendable, Equatable {
 
 /// The known name nearest to `word` by edit distance, if it is near enough to be a likely typo.
 public func nearestName(to word: String, in candidates: [String]) -> String? {
-    let w = Array(word.lowercased())
+    let w = word.lowercased()
     var best: (String, Int)?
     for c in candidates {
-        let d = editDistance(w, Array(c.lowercased()))
+        let d = editDistance(w, c.lowercased())
         if best == nil || d < best!.1 { best = (c, d) }
     }
     guard let (name, distance) = best else { return nil }
     let limit = max(2, w.count / 3)
     if distance <= limit { return name }
     // a prefix or substring is also a good guess ("gtx" -> "eagle_gtx")
-    if w.count >= 3, let hit = candidates.first(where: { $0.lowercased().contains(String(w)) }) { return hit }
+    if w.count >= 3, let hit = candidates.first(where: { $0.lowercased().contains(w) }) { return hit }
     return nil
-}
-
-/// Levenshtein distance (insert, delete, substitute each cost 1).
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    var cur = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        cur[0] = i
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&prev, &cur)
-    }
-    return prev[b.count]
 }

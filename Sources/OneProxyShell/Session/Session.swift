@@ -109,6 +109,7 @@ public final class Session {
                 break
             case .text(let text):
                 sink.out(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
+                if settings.format == .table, text.contains("\n") { sink.out("\n") }
             case .value(let value):
                 let name = statement.target?.value ?? "_"
                 bind(name, value)
@@ -118,6 +119,7 @@ public final class Session {
                 } else {
                     let rendered = value.render(settings.renderContext)
                     sink.out(rendered.hasSuffix("\n") ? rendered : rendered + "\n")
+                    if settings.format == .table { sink.out("\n") }
                 }
             case .setting:
                 log.append(LoggedStatement(text: statement.text, binds: nil, reads: [], isSetting: true))

@@ -65,6 +65,7 @@ func format4(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "
 /// `a = adapt d proxy=P target=T`: the AdaProxy report beside its honest baselines.
 public struct AdaptationValue: ShellValue {
     public var dataset: String
+    public var space: SpaceKind
     public var proxy: String
     public var target: String
     public var report: AdaptationReport
@@ -79,23 +80,41 @@ public struct AdaptationValue: ShellValue {
         "AdaProxy \(proxy) → \(target): SRCC \(format4(report.srccAdapted)) (raw \(format4(report.srccRaw)), λ = \(formatLambda(report.lambda)), \(report.norm.rawValue), \(selectionText))"
     }
 
+    /// Under cross-validation the final model is refit on every sample, so train/val scores are
+    /// in-sample: the tables show the out-of-fold score instead.
+    var isCV: Bool {
+        if case .crossValidation = report.selection { return true }
+        return false
+    }
+
+    var chosenCV: Double? { report.path.first { $0.lambda == report.lambda }?.cvSRCC }
+
     var methodsTable: Table {
-        var t = Table(columns: ["predictor of \(target)", "srcc_all", "srcc_train", "srcc_val"])
+        let blank = Cell.text("")
+        let adapted: [Cell] = isCV
+            ? [.number(report.srccAdapted, digits: 4), .number(chosenCV, digits: 4)]
+            : [.number(report.srccAdapted, digits: 4), .number(report.srccTrain, digits: 4), .number(report.srccVal, digits: 4)]
+        var t = Table(columns: ["predictor of \(target)", "srcc_all"] + (isCV ? ["srcc_cv"] : ["srcc_train", "srcc_val"]))
+        let pad = Array(repeating: blank, count: isCV ? 1 : 2)
         t.rows = [
-            [.text("raw proxy latencies (\(proxy))"), .number(report.srccRaw, digits: 4), .text(""), .text("")],
-            [.text("proxy fit x·w"), .number(report.srccProxyFit, digits: 4), .text(""), .text("")],
-            [.text("target only: ridge on the \(report.train.count + report.val.count) samples"), .number(report.srccTargetOnly, digits: 4), .text(""), .text("")],
-            [.text("AdaProxy (\(report.norm.rawValue), λ = \(formatLambda(report.lambda)))"), .number(report.srccAdapted, digits: 4),
-             .number(report.srccTrain, digits: 4), .number(report.srccVal, digits: 4)],
+            [.text("raw proxy latencies (\(proxy))"), .number(report.srccRaw, digits: 4)] + pad,
+            [.text("proxy fit x·w"), .number(report.srccProxyFit, digits: 4)] + pad,
+            [.text("target only: ridge on the \(report.train.count + report.val.count) samples"), .number(report.srccTargetOnly, digits: 4)] + pad,
+            [.text("AdaProxy (\(report.norm.rawValue), λ = \(formatLambda(report.lambda)))")] + adapted,
         ]
         return t
     }
 
     var pathTable: Table {
-        var t = Table(columns: ["lambda", "srcc_train", "srcc_val", "srcc_cv", "srcc_all", "chosen"])
-        t.rows = report.path.map { e in
-            [.number(e.lambda, digits: 5), .number(e.trainSRCC, digits: 4), .number(e.valSRCC, digits: 4),
-             .number(e.cvSRCC, digits: 4), .number(e.allSRCC, digits: 4), .text(e.lambda == report.lambda ? "←" : "")]
+        let chosen: (LambdaPathEntry) -> Cell = { .text($0.lambda == report.lambda ? "←" : "") }
+        if isCV {
+            var t = Table(columns: ["lambda", "srcc_cv", "srcc_all", "chosen"])
+            t.rows = report.path.map { [.number($0.lambda, digits: 5), .number($0.cvSRCC, digits: 4), .number($0.allSRCC, digits: 4), chosen($0)] }
+            return t
+        }
+        var t = Table(columns: ["lambda", "srcc_train", "srcc_val", "srcc_all", "chosen"])
+        t.rows = report.path.map {
+            [.number($0.lambda, digits: 5), .number($0.trainSRCC, digits: 4), .number($0.valSRCC, digits: 4), .number($0.allSRCC, digits: 4), chosen($0)]
         }
         return t
     }
@@ -114,7 +133,9 @@ public struct AdaptationValue: ShellValue {
             }
             out += "\n" + methodsTable.render(ctx)
             var path = pathTable
-            path.title = "λ path (λ on the unit-free scale: latencies divided by their standard deviation; ← chosen)"
+            path.title = "λ path (unit-free λ: latencies divided by their standard deviation; "
+                + (isCV ? "srcc_cv is the pooled out-of-fold SRCC over the samples" : "srcc_val is on the held-out validation rows")
+                + "; srcc_all on every architecture, which the choice does not see; ← chosen)"
             out += "\n" + path.render(ctx)
             return out
         }

@@ -39,23 +39,13 @@ public struct NearDuplicate: Sendable, Equatable {
 /// Every device pair (in device order, first before second) whose Spearman correlation over the rows
 /// both measured is >= `threshold` (default 0.995), with at least 3 shared rows.
 public func nearDuplicateDevices(_ d: Dataset, threshold: Double = 0.995) -> [NearDuplicate] {
-    let devs = d.devices
-    // Complete columns share ranks; others go through `spearman`.
-    let complete = devs.map { $0.latencies.allSatisfy { !$0.isNaN } }
-    let ranks: [[Double]?] = devs.indices.map { complete[$0] ? averageRanks(devs[$0].latencies) : nil }
+    // One rank routine for the whole project: the all-pairs SRCC matrix (ranks computed once per column).
+    let m = correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: .spearman)
     var out: [NearDuplicate] = []
-    for i in devs.indices {
-        for j in devs.indices where j > i {
-            let value: Double?
-            let n: Int
-            if let ri = ranks[i], let rj = ranks[j] {
-                value = pearsonComplete(ri, rj); n = ri.count
-            } else {
-                let c = spearman(devs[i].latencies, devs[j].latencies)
-                value = c.value; n = c.n
-            }
-            if let v = value, n >= 3, v >= threshold {
-                out.append(NearDuplicate(first: devs[i].name, second: devs[j].name, srcc: v, n: n))
+    for i in m.names.indices {
+        for j in m.names.indices where j > i {
+            if let v = m.values[i][j], m.counts[i][j] >= 3, v >= threshold {
+                out.append(NearDuplicate(first: m.names[i], second: m.names[j], srcc: v, n: m.counts[i][j]))
             }
         }
     }

@@ -1,0 +1,102 @@
+import OneProxyKit
+
+let adaptCommand = CommandSpec(
+    name: "adapt", category: "predictors",
+    summary: "AdaProxy: adapt the proxy's linear predictor to a target from a few measured samples",
+    usage: [
+        "a = adapt d proxy=P target=T [train=60 val=10 seed=1] [norm=l2] [select=cv folds=5]",
+        "a = adapt d proxy=P target=T samples=[r1, r2, …] train=60   # the first 60 rows train, the rest validate",
+        "a = adapt d proxy=P target=T lambda=0                      # a fixed λ, fit on the training rows",
+    ],
+    options: [
+        OptionHelp("proxy", "the proxy device (its predictor is fit on every architecture it measured)"),
+        OptionHelp("target", "the target device (only the sampled rows' latencies are used to adapt)"),
+        OptionHelp("train", "training samples (default 60; with samples=, the first `train` of them)"),
+        OptionHelp("val", "validation samples (default 10)"),
+        OptionHelp("seed", "the random draw of samples (default 1)"),
+        OptionHelp("samples", "the sampled row numbers instead of a random draw"),
+        OptionHelp("norm", "the penalty on b: l2 (default), l1 or linf"),
+        OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)"),
+        OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)"),
+        OptionHelp("lambda", "a fixed λ instead of a choice (0 = no penalty); λ is unit-free"),
+    ],
+    details: """
+        Solves min over a, b, c of (1/n)‖X(w∘(a+b)) + c − y‖² + λ‖b‖_p exactly for every λ of a
+        26-value path from 0 to the λ where b = 0; latencies are divided by their standard deviation
+        first, so λ does not depend on the unit. The report shows the honest baselines beside it:
+        the raw proxy's SRCC, the proxy fit's, and a ridge model on the same samples with no proxy.
+        """,
+    examples: [
+        "d = load oneproxy-nb201; a = adapt d proxy=true_vpu target=eagle_gtx; show a",
+        "d = load oneproxy-nb201; adapt d proxy=true_vpu target=eagle_gtx train=20 val=5 select=cv folds=loo norm=l1",
+    ]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
+    let d = dv.dataset
+    guard let proxyArg = inv.option("proxy") else {
+        throw ShellError("adapt needs proxy=DEVICE", at: inv.commandName.location, length: inv.commandName.length, hint: "for example: adapt d proxy=true_vpu target=eagle_gtx")
+    }
+    guard let targetArg = inv.option("target") else {
+        throw ShellError("adapt needs target=DEVICE", at: inv.commandName.location, length: inv.commandName.length, hint: "for example: adapt d proxy=\(proxyArg.value.sourceText) target=eagle_gtx")
+    }
+    let proxy = try inv.device(proxyArg, in: d, role: "the proxy device")
+    let target = try inv.device(targetArg, in: d, role: "the target device")
+    if proxy.name == target.name {
+        throw ShellError("the proxy and the target are the same device (\(proxy.name))", at: targetArg.location, length: targetArg.length)
+    }
+    let norm = AdaNorm(rawValue: try inv.choice("norm", ["l1", "l2", "linf"], default: "l2"))!
+    let lambda = try inv.double("lambda", default: nil, range: 0...1e12)
+    let selectName = try inv.choice("select", ["cv", "val"], default: "cv")
+    if lambda != nil, inv.option("select") != nil {
+        throw ShellError("give either lambda= (a fixed λ) or select= (a choice of λ), not both", at: inv.commandName.location, length: inv.commandName.length)
+    }
+    var folds: Int? = 5
+    if let f = inv.option("folds") {
+        if case .word("loo") = f.value { folds = nil } else { folds = try inv.int(f, key: "folds", range: 2...10_000) }
+    }
+
+    // The samples: given row numbers, or a seeded draw among rows both devices measured.
+    var rows: [Int]
+    var trainCount: Int
+    let seed = try inv.int("seed", default: 1, range: 0...Int.max)
+    var how: String
+    if let (given, loc) = try inv.intList("samples") {
+        if inv.option("seed") != nil { throw ShellError("seed= draws random samples; it does not go with samples=", at: loc.location, length: loc.length) }
+        rows = given
+        let val = try inv.int("val", default: -1, range: 0...100_000)
+        trainCount = try inv.int("train", default: val >= 0 ? rows.count - val : rows.count - min(10, rows.count / 5), range: 1...100_000)
+        if trainCount > rows.count || (val >= 0 && trainCount + val != rows.count) {
+            throw ShellError("samples= has \(rows.count) rows: train=\(trainCount)\(val >= 0 ? " and val=\(val)" : "") do not add up to it", at: loc.location, length: loc.length)
+        }
+        how = "\(rows.count) given samples"
+    } else {
+        let trainN = try inv.int("train", default: 60, range: 1...100_000)
+        let valN = try inv.int("val", default: 10, range: 0...100_000)
+        let candidates = d.devices.isEmpty ? [] : (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
+        guard trainN + valN <= candidates.count else {
+            throw ShellError("\(trainN + valN) samples asked for, but only \(candidates.count) architectures have both latencies", at: inv.commandName.location, length: inv.commandName.length)
+        }
+        rows = sampleRows(candidates: candidates, count: trainN + valN, seed: UInt64(seed))
+        trainCount = trainN
+        how = "\(trainN + valN) random samples (seed \(seed))"
+    }
+    let train = Array(rows.prefix(trainCount)), val = Array(rows.dropFirst(trainCount))
+    let selection: LambdaSelection
+    if let lambda {
+        selection = .fixed(lambda)
+        how += ", λ fixed at \(formatLambda(lambda))"
+    } else if selectName == "val" {
+        selection = .validation
+        how += ", λ chosen by validation SRCC"
+    } else {
+        selection = .crossValidation(folds: folds)
+        how += ", λ chosen by " + (folds.map { "\($0)-fold" } ?? "leave-one-out") + " CV"
+    }
+    let x = try encodingMatrix(d)
+    let report = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: target.latencies,
+                                train: train, val: val, norm: norm, selection: selection)
+    let evaluated = target.latencies.filter { !$0.isNaN }.count
+    return .value(AdaptationValue(dataset: d.name, space: d.space, proxy: proxy.name, target: target.name, report: report,
+                                  evaluated: evaluated, selectionText: how))
+}

@@ -1,0 +1,71 @@
+import OneProxyKit
+
+let fitCommand = CommandSpec(
+    name: "fit", category: "predictors",
+    summary: "fit a proxy device's linear latency predictor on the space's encoding",
+    usage: ["p = fit d PROXY"],
+    details: """
+        Least squares of the device's latencies on the architectures' encoding (NB201: 6 one-hot
+        groups of 5 plus a constant, 31 columns of rank 25), rank-aware: the minimum-norm solution,
+        so the weights stay small (the reference notebook's pseudo-inverse gives weights near 1e8
+        that cancel). Rows the device did not measure are skipped.
+        """,
+    examples: ["d = load oneproxy-nb201; p = fit d true_vpu; show p"]
+) { inv in
+    try inv.checkPositionalCount(max: 2)
+    let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
+    let d = dv.dataset
+    let dev = try inv.device(try inv.positional(1, "the proxy device"), in: d, role: "the proxy device")
+    let x = try encodingMatrix(d)
+    let predictor = try fitLinearPredictor(X: x, latencies: dev.latencies)
+    let fitted = predictor.predict(x)
+    return .value(PredictorValue(dataset: d.name, space: d.space, device: dev.name, predictor: predictor,
+                                 srccFit: spearman(fitted, dev.latencies)))
+}
+
+let predictCommand = CommandSpec(
+    name: "predict", category: "predictors",
+    summary: "predicted latencies as a new device column, usable wherever a device's latencies are",
+    usage: ["d2 = predict p d [name=NAME]", "all = predict p            # every architecture of NB201 (15625)", "d3 = predict a d            # an adapted predictor"],
+    options: [OptionHelp("name", "the new device's name (default: PROXY_fit, or TARGET_ada for an adaptation)")],
+    details: "The result is the dataset with one more device, so srcc, kendall, heatmap and adapt take it as they take measurements.",
+    examples: ["d = load oneproxy-nb201; p = fit d true_vpu; d2 = predict p d; srcc d2 true_vpu_fit eagle_gtx"]
+) { inv in
+    try inv.checkPositionalCount(max: 2)
+    let first = try inv.positional(0, "a predictor (p = fit d PROXY) or an adaptation (a = adapt …)")
+    let (v, located) = try inv.variable(first, as: (any ShellValue).self, "a predictor or an adaptation")
+    let name = located.value
+    let space: SpaceKind
+    let defaultName: String
+    let weights: (Matrix) -> [Double]
+    if let p = v as? PredictorValue {
+        space = p.space
+        defaultName = p.device + "_fit"
+        weights = { p.predictor.predict($0) }
+    } else if let a = v as? AdaptationValue {
+        space = a.space
+        defaultName = a.target + "_ada"
+        weights = { a.report.predict($0) }
+    } else {
+        throw ShellError("'\(name)' is a \(v.typeName), expected a predictor or an adaptation", at: first.location, length: first.length)
+    }
+    var d: Dataset
+    if inv.positionals.count > 1 {
+        d = try inv.variable(1, as: DatasetValue.self, "a dataset").0.dataset
+        guard d.space == space else {
+            throw ShellError("\(name) predicts \(space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: inv.positionals[1].location, length: inv.positionals[1].length)
+        }
+    } else {
+        guard space == .nb201 else {
+            throw ShellError("only NAS-Bench-201 can be enumerated whole; give a dataset: predict \(name) d", at: first.location, length: first.length)
+        }
+        d = try nb201AllArchitectures()
+    }
+    let deviceName = try inv.option("name").map { try inv.word($0, "a device name").value } ?? defaultName
+    if d.device(named: deviceName) != nil {
+        throw ShellError("\(d.name) already has a device '\(deviceName)': choose another with name=", at: first.location, length: first.length)
+    }
+    let predicted = weights(try encodingMatrix(d))
+    d.devices.append(Device(name: deviceName, latencies: predicted))
+    return .value(DatasetValue(d))
+}
