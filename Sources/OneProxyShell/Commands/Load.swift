@@ -15,7 +15,7 @@ let loadCommand = CommandSpec(
         column per device (*_ms, or plain numbers). Latencies that are empty, non-numeric, NaN or <= 0
         are missing: counted per device and left out of every correlation.
         """,
-    examples: ["d = load oneproxy-nb201", "u = load \"my_i7.csv\" unit=s"]
+    examples: ["d = load oneproxy-nb201", "o = load help-ofa; export o \"/tmp/oneproxy-ofa.csv\"; u = load \"/tmp/oneproxy-ofa.csv\" name=mine"]
 ) { inv in
     try inv.checkPositionalCount(max: 1)
     let arg = try inv.positional(0, "a bundled dataset name or a CSV file in quotes")

@@ -9,7 +9,7 @@ let saveCommand = CommandSpec(
         the settings. A bare name goes to the sessions/ folder; .ops is added when missing. The file
         is written atomically (a temporary file renamed over it).
         """,
-    examples: ["d = load oneproxy-nb201; save \"tour\""]
+    examples: ["d = load oneproxy-nb201; save \"/tmp/oneproxy-tour.ops\"", "save \"mine\"    # writes sessions/mine.ops"]
 ) { inv in
     try inv.checkPositionalCount(max: 1)
     let p = try inv.path(0)
@@ -29,7 +29,7 @@ let runCommand = CommandSpec(
     summary: "run a script in this session",
     usage: ["run \"file.ops\""],
     details: "Its statements run as if typed here; a statement that fails is reported with the file's line and column, and the rest still run (unless bail is on).",
-    examples: ["run \"examples/tour.ops\""]
+    examples: ["d = load help-ofa; save \"/tmp/oneproxy-example.ops\"; del d; run \"/tmp/oneproxy-example.ops\"; vars"]
 ) { inv in
     try inv.checkPositionalCount(max: 1)
     let p = try inv.path(0)

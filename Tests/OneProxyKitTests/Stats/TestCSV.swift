@@ -1,9 +1,8 @@
 import Foundation
 import OneProxyKit
 
-/// The `_ms` latency columns of a bundled CSV, read by a deliberately small parser (no quoting:
-/// the bundled files have none). Missing (empty, non-numeric, NaN, <= 0) becomes NaN.
-/// A stand-in for the real loader, which another part of the project provides.
+/// The latency columns of a bundled file, read with the project's loader (`BundledDatasets.load`),
+/// named as in the file (`true_vpu_ms`) to match the scipy fixtures. Missing values are NaN.
 struct TestColumns: Sendable {
     var names: [String]
     var columns: [[Double]]
@@ -15,25 +14,16 @@ enum TestCSV {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cache: [String: TestColumns] = [:]
 
-    /// Reads (once per test process) the `_ms` columns of a bundled file.
+    /// Loads (once per test process) the bundled dataset stored in `file`.
     static func msColumns(_ file: String) throws -> TestColumns {
         lock.lock()
         defer { lock.unlock() }
         if let c = cache[file] { return c }
-        let text = try String(contentsOf: BundledFiles.url(file), encoding: .utf8)
-        var lines = text.split(whereSeparator: \.isNewline)
-        let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let picked = header.indices.filter { header[$0].hasSuffix("_ms") }
-        var columns = [[Double]](repeating: [], count: picked.count)
-        for c in columns.indices { columns[c].reserveCapacity(lines.count) }
-        for line in lines {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            for (c, j) in picked.enumerated() {
-                let v = j < fields.count ? Double(fields[j]) ?? .nan : .nan
-                columns[c].append(v > 0 ? v : .nan)
-            }
+        guard let info = BundledDatasets.catalog.first(where: { $0.file == file }) else {
+            throw OneProxyError("no bundled dataset is stored in \(file)")
         }
-        let result = TestColumns(names: picked.map { header[$0] }, columns: columns)
+        let d = try BundledDatasets.load(info.name)
+        let result = TestColumns(names: d.devices.map { $0.name + "_ms" }, columns: d.devices.map(\.latencies))
         cache[file] = result
         return result
     }
