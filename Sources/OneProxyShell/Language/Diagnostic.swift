@@ -57,7 +57,8 @@ public struct Diagnostic: Error, Sendable, Equatable {
 public func nearestName(to word: String, in candidates: [String]) -> String? {
     let w = word.lowercased()
     var best: (String, Int)?
-    for c in candidates {
+    // Sorted first so that ties go the same way every run (candidates often come from a dictionary).
+    for c in candidates.sorted() {
         let d = editDistance(w, c.lowercased())
         if best == nil || d < best!.1 { best = (c, d) }
     }

@@ -77,5 +77,8 @@ struct ParserTests {
         #expect(nearestName(to: "true_vpv", in: ["true_vpu", "true_a76"]) == "true_vpu")
         #expect(nearestName(to: "gtx", in: ["eagle_i7", "eagle_gtx"]) == "eagle_gtx")
         #expect(nearestName(to: "zzzzzz", in: ["eagle_i7", "eagle_gtx"]) == nil)
+        // a swap of neighbours is one edit, so "hepl" is nearer "help" than "del" (2 edits)
+        #expect(nearestName(to: "hepl", in: ["del", "help", "set"]) == "help")
+        #expect(nearestName(to: "hepl", in: ["help", "del"]) == "help")
     }
 }
