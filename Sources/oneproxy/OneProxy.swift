@@ -47,7 +47,7 @@ struct OneProxy: ParsableCommand {
         let colorAllowed = !noColor && env["NO_COLOR"].map(\.isEmpty) ?? true && env["TERM"] != "dumb"
         let settings = Settings(
             format: format, color: colorAllowed && isatty(STDOUT_FILENO) == 1, echo: echo, bail: bail,
-            width: terminalWidth())
+            width: isatty(STDOUT_FILENO) == 1 ? terminalWidth() : 160)
         let sink = StandardSink()
         let session = Session(settings: settings, sink: sink)
         if let commands {

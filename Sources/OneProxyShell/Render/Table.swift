@@ -109,18 +109,35 @@ public struct Table: Sendable {
     }
 
     func renderText(_ ctx: RenderContext) -> String {
-        let shown = rows.map { $0.map(\.display) }
+        var shown = rows.map { $0.map(\.display) }
         var widths = columns.map { displayWidth($0) }
         for row in shown { for (c, s) in row.enumerated() where c < widths.count { widths[c] = max(widths[c], displayWidth(s)) } }
         let numeric = columns.indices.map { c in !rows.isEmpty && rows.allSatisfy { c < $0.count && $0[c].isNumeric } }
+        // Too wide for the terminal: shorten the widest text columns (never numbers) with an ellipsis.
+        let gaps = 2 * max(0, columns.count - 1)
+        while widths.reduce(0, +) + gaps > ctx.width {
+            guard let c = widths.indices.filter({ !numeric[$0] && widths[$0] > 16 }).max(by: { widths[$0] < widths[$1] }) else { break }
+            widths[c] = max(16, widths[c] - (widths.reduce(0, +) + gaps - ctx.width))
+        }
+        for r in shown.indices {
+            for c in shown[r].indices where c < widths.count && displayWidth(shown[r][c]) > widths[c] {
+                shown[r][c] = String(shown[r][c].prefix(widths[c] - 1)) + "…"
+            }
+        }
         let bold = ctx.color ? "\u{1B}[1m" : "", dim = ctx.color ? "\u{1B}[2m" : "", reset = ctx.color ? "\u{1B}[0m" : ""
         func pad(_ s: String, _ w: Int, right: Bool) -> String {
             let fill = String(repeating: " ", count: max(0, w - displayWidth(s)))
             return right ? fill + s : s + fill
         }
+        func line(_ cells: [String]) -> String {
+            var l = cells.joined(separator: "  ")
+            while l.hasSuffix(" ") { l.removeLast() }
+            return l + "\n"
+        }
         var out = ""
         if let title { out += "\(bold)\(title)\(reset)\n" }
-        out += bold + columns.enumerated().map { pad($1, widths[$0], right: numeric[$0]) }.joined(separator: "  ") + reset + "\n"
+        let header = columns.enumerated().map { pad(String($1.prefix(widths[$0])), widths[$0], right: numeric[$0]) }
+        out += bold + line(header).dropLast() + reset + "\n"
         out += dim + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + reset + "\n"
         for (r, row) in shown.enumerated() {
             var cells: [String] = []
@@ -128,7 +145,7 @@ public struct Table: Sendable {
                 let padded = pad(s, widths[c], right: numeric[c])
                 if ctx.color, let style = styles?[r][c] { cells.append(style + padded + reset) } else { cells.append(padded) }
             }
-            out += cells.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+            out += line(cells)
         }
         for note in notes { out += note + "\n" }
         return out

@@ -100,7 +100,7 @@ public struct VectorCorrelationValue: TabularValue {
     }
 
     public var table: Table {
-        var t = Table(title: "\(method.label) of \(device) against each device of \(dataset)", columns: ["device", method.rawValue, "n", "monotone"])
+        var t = Table(title: "\(method.label) of \(device) against each device of \(dataset)", columns: ["device", method.command, "n", "monotone"])
         t.rows = entries.map { e in
             let strong = e.result.value.map { $0 >= strongMonotonicity } ?? false
             return [.text(e.name), .number(e.result.value, digits: 4), .integer(e.result.n),
@@ -169,6 +169,7 @@ public struct MatrixCorrelationValue: ShellValue {
                     out += text + (asHeatmap && i != j && (v ?? 0) >= strongMonotonicity ? "*" : " ")
                 }
             }
+            while out.hasSuffix(" ") { out.removeLast() }
             out += "\n"
         }
         if asHeatmap {
