@@ -125,7 +125,10 @@ public struct AdaptationValue: ShellValue {
         case .csv: return pathTable.csv()
         case .table, .markdown:
             var out = "AdaProxy on \(dataset): proxy \(proxy) → target \(target), norm \(report.norm.rawValue), \(selectionText)\n"
-            out += "samples: \(report.train.count) train + \(report.val.count) val; SRCC on all \(evaluated) architectures the target measured\n"
+            out += (isCV
+                ? "samples: \(report.train.count + report.val.count), pooled by cross-validation and then all used for the fit"
+                : "samples: \(report.train.count) train + \(report.val.count) validation")
+                + "; SRCC on all \(evaluated) architectures the target measured\n"
             if let raw = report.srccRaw {
                 out += raw >= strongMonotonicity
                     ? String(format: "raw SRCC %.4f >= 0.9: strong monotonicity, the proxy can be used as it is\n", raw)
