@@ -165,7 +165,7 @@ func runTerminal(_ session: Session) {
         free(cLine)
         lineNumber += 1
         if line.trimmingCharacters(in: .whitespaces).isEmpty && chunk.isEmpty { continue }
-        oneproxy_el_add_history(line)
+        oneproxy_el_add_history(line.trimmingCharacters(in: .whitespaces))
         chunk += (chunk.isEmpty ? "" : "\n") + line
         if hasOpenList(chunk) { continue }
         if ["exit", "quit"].contains(chunk.trimmingCharacters(in: .whitespaces)) { break }

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// Drives the line editor the way a person would: tmux types keys into a real terminal and reads
+/// the screen back. Skipped where tmux is not installed.
+@Suite("oneproxy on a terminal (tmux)", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")))
+struct TerminalTests {
+    let session = "oneproxy-test-\(UUID().uuidString.prefix(8))"
+
+    /// Runs tmux through posix_spawn and waitpid. (Foundation's Process never sees the tmux client
+    /// exit here: the server it forks keeps Foundation's watch open.) Output goes to a file.
+    @discardableResult
+    func tmux(_ args: String...) throws -> String {
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(session)-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: outFile) }
+        let quoted = (["/usr/bin/tmux", "-L", session] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = quoted.joined(separator: " ") + " </dev/null >'\(outFile.path)' 2>/dev/null"
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (s: String) in strdup(s) } + [nil]
+        defer { for a in argv { free(a) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else { throw CLIError("cannot start tmux") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
+    }
+
+    /// Waits (up to 10 s) until the screen satisfies `condition`; returns the last screen.
+    func screen(until condition: (String) -> Bool) throws -> String {
+        var text = ""
+        for _ in 0..<100 {
+            text = try tmux("capture-pane", "-p", "-t", session)
+            if condition(text) { return text }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return text
+    }
+
+    func start(history: URL, directory: URL) throws {
+        let binary = try oneproxyBinary().path
+        // No LANG: the shell must still take UTF-8 input.
+        try tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", directory.path,
+                 "env -u LANG -u LC_ALL ONEPROXY_HISTORY=\(history.path) \(binary)")
+        _ = try screen { $0.contains("oneproxy>") }
+    }
+
+    @Test func completionCancelUTF8HistoryAndExit() throws {
+        let dir = try temporaryDirectory()
+        let history = dir.appendingPathComponent("history")
+        defer { _ = try? tmux("kill-server") }
+        try start(history: history, directory: dir)
+
+        // Tab completes a command name and a dataset name.
+        try tmux("send-keys", "-t", session, "d = lo", "Tab")
+        _ = try screen { $0.contains("d = load ") }
+        try tmux("send-keys", "-t", session, "oneproxy-nb2", "Tab", "Enter")
+        var text = try screen { $0.contains("d: oneproxy-nb201: 1999 architectures") }
+        #expect(text.contains("d: oneproxy-nb201: 1999 architectures"))
+
+        // Tab completes a device name once the dataset exists.
+        try tmux("send-keys", "-t", session, "srcc d true_vp", "Tab", "eagle_gt", "Tab", "Enter")
+        text = try screen { $0.contains("SRCC(true_vpu, eagle_gtx) = 0.6905") }
+        #expect(text.contains("SRCC(true_vpu, eagle_gtx) = 0.6905"))
+
+        // Ctrl-C drops the line being typed and keeps the session (and its variables).
+        try tmux("send-keys", "-t", session, "show é_unfinished", "C-c")
+        try tmux("send-keys", "-t", session, "vars", "Enter")
+        text = try screen { $0.contains("correlation") && $0.contains("dataset") }
+        #expect(text.contains("oneproxy-nb201: 1999 architectures"))
+        #expect(!text.contains("no variable named 'é_unfinished'"))
+
+        // UTF-8 input without LANG: the error's caret is under the right column.
+        try tmux("send-keys", "-t", session, "show é", "Enter")
+        text = try screen { $0.contains("no variable named 'é'") }
+        #expect(text.contains("input:1:6: error: no variable named 'é'"))
+
+        // Ctrl-D exits; history was saved.
+        try tmux("send-keys", "-t", session, "C-d")
+        for _ in 0..<50 where (try? String(contentsOf: history, encoding: .utf8))?.contains("vars") != true {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        // libedit writes history strvis-encoded: a space is \\040.
+        let saved = try String(contentsOf: history, encoding: .utf8).replacingOccurrences(of: "\\040", with: " ")
+        #expect(saved.contains("\nsrcc d true_vpu eagle_gtx\n"), "completed lines are saved without trailing blanks")
+        #expect(saved.contains("vars"))
+
+        // A new run recalls the history with the Up arrow.
+        _ = try? tmux("kill-server")
+        try start(history: history, directory: dir)
+        try tmux("send-keys", "-t", session, "Up", "Up")
+        text = try screen { $0.contains("oneproxy> vars") }
+        #expect(text.contains("oneproxy> vars"))
+    }
+}
