@@ -151,7 +151,8 @@ public struct AdaProxyProblem: Sendable {
         let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
         let lmax = lambdaMax(norm)
         var warm = [Double](repeating: 0, count: d)
-        var svdCache: SingularValueDecomposition?
+        var spectrum: RidgeSpectrum?
+        var logNu: Double?
         var lipschitz: Double?
         for idx in order {
             let lam = lambdas[idx]
@@ -162,8 +163,8 @@ public struct AdaProxyProblem: Sendable {
             if lam >= lmax {
                 b = [Double](repeating: 0, count: d)
             } else if lam == 0 || norm == .l2 {
-                if svdCache == nil { svdCache = A.svd() }
-                b = ridgeForLambda(svdCache!, lambda: lam)
+                if spectrum == nil { spectrum = ridgeSpectrum() }
+                (b, logNu) = ridgeForLambda(spectrum!, lambda: lam, guess: logNu)
             } else if norm == .l1 {
                 (b, gap, iterations) = coordinateDescent(lambda: lam, start: warm)
             } else {
@@ -189,36 +190,85 @@ public struct AdaProxyProblem: Sendable {
                                 dualityGap: gap, iterations: iterations)
     }
 
+    /// The SVD of A that the ridge path needs: σ (the numerical rank's worth), V, and g = Uᵀr.
+    /// For n >= d, from Householder QR of [A | r] and the SVD of the d × d triangle (U of A is
+    /// never formed: g = U_Rᵀ (Qᵀr)); rank tolerance max(n, d)·ε·σ_max as for A itself.
+    struct RidgeSpectrum {
+        var s: [Double]
+        var g: [Double]
+        var v: Matrix
+    }
+
+    func ridgeSpectrum() -> RidgeSpectrum {
+        let svd: SingularValueDecomposition
+        let ur: [Double]
+        if n >= d && d > 0 {
+            let (rr, qtr) = householderTriangularize(A, rhs: [r])
+            svd = rr.svd()
+            ur = svd.u.multiplyTransposed(qtr[0])
+        } else {
+            svd = A.svd()
+            ur = svd.u.multiplyTransposed(r)
+        }
+        let k = numericalRank(svd.singularValues, rows: n, cols: d)
+        return RidgeSpectrum(s: Array(svd.singularValues[0..<k]), g: Array(ur[0..<k]), v: svd.v)
+    }
+
     /// p = 2 (and λ = 0 for every p): b(ν) = V diag(s/(s² + ν)) Uᵀr with ν = nμ chosen so that
-    /// 2μ‖b(μ)‖ = λ; λ = 0 gives the pseudo-inverse solution.
-    private func ridgeForLambda(_ svd: SingularValueDecomposition, lambda: Double) -> [Double] {
-        let k = svd.rank()
-        let s = Array(svd.singularValues[0..<k])
-        let ur = svd.u.multiplyTransposed(r)
-        let g = Array(ur[0..<k])
+    /// 2μ‖b(μ)‖ = λ; λ = 0 gives the pseudo-inverse solution. ν solves
+    /// log λ(ν) = log λ with λ(ν) = (2/n)‖ν s g / (s² + ν)‖, increasing in t = log ν with slope
+    /// Σ hᵢ² sᵢ²/(sᵢ² + ν) / Σ hᵢ² ∈ (0, 1]: safeguarded Newton in t inside a bisection bracket
+    /// (to the last ulp of t, as the bisection it replaces). Returns b and t (a guess for the next λ).
+    func ridgeForLambda(_ sp: RidgeSpectrum, lambda: Double, guess: Double? = nil) -> ([Double], Double?) {
+        let s = sp.s, g = sp.g
+        let k = s.count
         var nu = 0.0
+        var tOut: Double?
         if lambda > 0 {
-            // λ(ν) = (2/n) sqrt(Σ (ν sᵢ gᵢ / (sᵢ² + ν))²), increasing in ν from 0 to λ_max.
-            let nD = Double(n)
-            func lam(_ t: Double) -> Double {
+            let target = log(lambda * Double(n) / 2)
+            // F(t) = log ‖h(e^t)‖ − target and F'(t).
+            func eval(_ t: Double) -> (Double, Double) {
                 let v = exp(t)
-                var acc = 0.0
-                for i in 0..<k { let h = v * s[i] * g[i] / (s[i] * s[i] + v); acc += h * h }
-                return 2 / nD * acc.squareRoot()
+                var acc = 0.0, slope = 0.0
+                for i in 0..<k {
+                    let s2 = s[i] * s[i]
+                    let h = v * s[i] * g[i] / (s2 + v)
+                    acc += h * h
+                    slope += h * h * (s2 / (s2 + v))
+                }
+                if acc == 0 { return (-.infinity, 1) }
+                return (0.5 * log(acc) - target, slope / acc)
             }
             var lo = -750.0, hi = 750.0
-            for _ in 0..<200 {
-                let mid = 0.5 * (lo + hi)
-                if mid == lo || mid == hi { break }
-                if lam(mid) < lambda { lo = mid } else { hi = mid }
+            var t: Double
+            if let guess, guess > lo, guess < hi {
+                t = guess
+            } else {
+                // Small-ν asymptote: ‖h‖ ≈ ν‖g/s‖.
+                var gs = 0.0
+                for i in 0..<k { gs += (g[i] / s[i]) * (g[i] / s[i]) }
+                t = gs > 0 ? min(hi - 1, max(lo + 1, target - 0.5 * log(gs))) : 0
             }
-            nu = exp(0.5 * (lo + hi))
+            for _ in 0..<300 {
+                let (f, fp) = eval(t)
+                if f == 0 { break }
+                if f < 0 { lo = t } else { hi = t }
+                var tn = f.isFinite && fp > 0 ? t - f / fp : .nan
+                if !(tn > lo && tn < hi) { tn = 0.5 * (lo + hi) }
+                if tn == t || tn == lo || tn == hi || abs(tn - t) <= 2 * Double.ulpOfOne * max(1, abs(t)) {
+                    t = tn
+                    break
+                }
+                t = tn
+            }
+            nu = exp(t)
+            tOut = t
         }
         var coef = [Double](repeating: 0, count: k)
         for i in 0..<k { coef[i] = s[i] * g[i] / (s[i] * s[i] + nu) }
         var b = [Double](repeating: 0, count: d)
-        for i in 0..<k where coef[i] != 0 { for j in 0..<d { b[j] += svd.v[j, i] * coef[i] } }
-        return b
+        for i in 0..<k where coef[i] != 0 { for j in 0..<d { b[j] += sp.v[j, i] * coef[i] } }
+        return (b, tOut)
     }
 
     /// Primal value and duality gap of b for (1/n)‖Ab − r‖² + λ‖b‖_p, from Gram quantities.
