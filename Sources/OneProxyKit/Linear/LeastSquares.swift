@@ -28,7 +28,7 @@ public func leastSquares(_ a: Matrix, _ b: [Double], relativeTolerance: Double? 
     let utb: [Double]
     if a.rows >= a.cols && a.cols > 0 {
         let (r, qtb) = householderTriangularize(a, rhs: [b])
-        d = r.svd()
+        d = r.svdDroppingNegligible()
         utb = d.u.multiplyTransposed(qtb[0])
     } else {
         d = a.svd()
