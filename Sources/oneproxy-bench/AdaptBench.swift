@@ -5,7 +5,8 @@ import OneProxyKit
 /// notebook samples): λ chosen over the default 0 + 25 candidates by 5-fold CV, per norm.
 /// "solve" = the λ grid solved on the 5 folds and on all 70 samples plus the pooled SRCC (the work
 /// bench/adapt.py gives cvxpy); "report" = the full `adaptProxy` (also the proxy fit, the path's
-/// SRCC on all 1999 models and the target-only ridge baseline).
+/// SRCC on all 1999 models and the target-only ridge baseline), shown beside cvxpy's CV solve
+/// alone (the report does strictly more). Proxy fit beside numpy's lstsq.
 func benchAdapt() throws {
     let (x, proxy, target) = try loadNotebookData()
     let rows = [
@@ -60,11 +61,11 @@ func benchAdapt() throws {
         }
         report("adapt \(norm.rawValue): CV5 over 26 λ (solve)", seconds: t, python: python, key: "adapt_cv5_\(norm.rawValue)")
         var r: AdaptationReport?
-        let tr = try medianSeconds(repeats: 5) {
+        let tr = try medianSeconds(repeats: 15) {
             r = try adaptProxy(X: x, proxyLatencies: proxy, targetLatencies: target, train: train, val: val,
                                norm: norm, selection: .crossValidation(folds: 5))
         }
-        report("adapt \(norm.rawValue): CV5 full report", seconds: tr, python: python, key: "adapt_cv5_\(norm.rawValue)_report")
+        report("adapt \(norm.rawValue): CV5 full report", seconds: tr, python: python, key: "adapt_cv5_\(norm.rawValue)")
         print(String(format: "    chosen λ %.6g (solve) / %.6g (report), SRCC all %.4f, target-only %.4f",
                      chosen, r!.lambda, r!.srccAdapted ?? .nan, r!.srccTargetOnly ?? .nan))
     }

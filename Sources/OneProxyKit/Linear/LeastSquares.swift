@@ -18,11 +18,23 @@ public struct LeastSquaresSolution: Sendable, Equatable {
 /// 25) gets the same bounded solution as `numpy.linalg.lstsq` / `pinv` instead of huge weights that
 /// cancel. Guarantees: x lies in the row space of A (x ⟂ null space) and Aᵀ(A x − b) = 0 up to
 /// rounding on the retained singular directions.
+///
+/// For rows >= cols, A is first reduced to its n × n triangle by Householder QR (Q never formed,
+/// only Qᵀb), and the SVD is that of R (same singular values and right singular vectors), so the
+/// m × n factor U of A is never built: about 2mn² flops instead of 6mn².
 public func leastSquares(_ a: Matrix, _ b: [Double], relativeTolerance: Double? = nil) -> LeastSquaresSolution {
     precondition(b.count == a.rows, "right-hand side must have one entry per row")
-    let d = a.svd()
-    let r = d.rank(relativeTolerance: relativeTolerance)
-    let utb = d.u.multiplyTransposed(b)
+    let d: SingularValueDecomposition
+    let utb: [Double]
+    if a.rows >= a.cols && a.cols > 0 {
+        let (r, qtb) = householderTriangularize(a, rhs: [b])
+        d = r.svdDroppingNegligible()
+        utb = d.u.multiplyTransposed(qtb[0])
+    } else {
+        d = a.svd()
+        utb = d.u.multiplyTransposed(b)
+    }
+    let r = numericalRank(d.singularValues, rows: a.rows, cols: a.cols, relativeTolerance: relativeTolerance)
     var x = [Double](repeating: 0, count: a.cols)
     for j in 0..<r {
         let coef = utb[j] / d.singularValues[j]
@@ -32,6 +44,14 @@ public func leastSquares(_ a: Matrix, _ b: [Double], relativeTolerance: Double? 
     var rss = 0.0
     for i in 0..<a.rows { let e = fitted[i] - b[i]; rss += e * e }
     return LeastSquaresSolution(x: x, rank: r, singularValues: d.singularValues, residualSumOfSquares: rss)
+}
+
+/// The number of singular values (descending) above `relativeTolerance · σ_max`, with numpy's
+/// default `max(rows, cols) · ε` for the matrix's own shape.
+func numericalRank(_ singularValues: [Double], rows: Int, cols: Int, relativeTolerance: Double? = nil) -> Int {
+    guard let smax = singularValues.first, smax > 0 else { return 0 }
+    let tol = (relativeTolerance ?? Double(max(rows, cols)) * Double.ulpOfOne) * smax
+    return singularValues.reduce(0) { $0 + ($1 > tol ? 1 : 0) }
 }
 
 extension Matrix {

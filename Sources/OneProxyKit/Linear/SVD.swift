@@ -28,6 +28,18 @@ extension Matrix {
         return SingularValueDecomposition(u: t.v, singularValues: t.singularValues, v: t.u)
     }
 
+    /// The thin SVD of a tall matrix (rows >= cols) for rank-truncated uses (least squares, ridge):
+    /// after the pivoted QR A P = Q R, the trailing rows of R from the first k with
+    /// |R_kk| <= ε·|R_00| are set to zero. That block has columns of norm <= |R_kk| (pivoting), so
+    /// the perturbation is at most sqrt(cols)·ε·σ_max: below any rank tolerance >= cols·ε·σ_max,
+    /// and of the order of the QR's own backward error. The singular values so dropped are
+    /// returned as 0 (with zero vectors); the one-sided Jacobi then rotates only the numerically
+    /// nonzero rows, which removes the slow noise-against-noise sweeps of a rank-deficient matrix.
+    func svdDroppingNegligible() -> SingularValueDecomposition {
+        precondition(rows >= cols)
+        return Matrix.svdTall(self, dropNegligible: true)
+    }
+
     /// C = A B.
     public func multiply(_ b: Matrix) -> Matrix {
         precondition(cols == b.rows, "inner dimensions must agree")
@@ -77,7 +89,7 @@ extension Matrix {
 
     /// SVD of a matrix with rows >= cols: QR, then one-sided Jacobi on R.
     /// Works on flat column-major buffers (column j of an m-row array starts at j·m).
-    private static func svdTall(_ a: Matrix) -> SingularValueDecomposition {
+    private static func svdTall(_ a: Matrix, dropNegligible: Bool = false) -> SingularValueDecomposition {
         let m = a.rows, n = a.cols
         if n == 0 {
             return SingularValueDecomposition(u: Matrix(rows: m, cols: 0), singularValues: [], v: Matrix(rows: 0, cols: 0))
@@ -132,7 +144,12 @@ extension Matrix {
                 heads[k] = head
             }
             // w holds Rᵀ column-major: column i of Rᵀ is row i of R.
-            for j in 0..<n { for i in 0...j { w[i * n + j] = c[j * m + i] } }
+            var keep = n
+            if dropNegligible {
+                let cut = Double.ulpOfOne * abs(c[0])
+                if let k = (0..<n).first(where: { abs(c[$0 * m + $0]) <= cut }) { keep = k }
+            }
+            for j in 0..<n { for i in 0..<min(j + 1, keep) { w[i * n + j] = c[j * m + i] } }
         }
         let eps = Double.ulpOfOne
         w.withUnsafeMutableBufferPointer { w in
@@ -157,8 +174,7 @@ extension Matrix {
                             let bq = q * n
                             let alpha = norms[p], beta = norms[q]
                             if alpha <= negligible || beta <= negligible { continue }
-                            var gamma = 0.0
-                            for i in 0..<n { gamma += w[bp + i] * w[bq + i] }
+                            let gamma = dotProduct(w.baseAddress! + bp, w.baseAddress! + bq, n)
                             if gamma == 0 || abs(gamma) <= eps * (alpha * beta).squareRoot() { continue }
                             rotated = true
                             let zeta = (beta - alpha) / (2 * gamma)

@@ -140,18 +140,25 @@ public struct AdaProxyProblem: Sendable {
     }
 
     /// Solves at one λ (>= 0).
-    public func solve(norm: AdaNorm, lambda: Double) -> AdaProxySolution {
-        solvePath(norm: norm, lambdas: [lambda])[0]
+    public func solve(norm: AdaNorm, lambda: Double, activeSetRefinement: Bool = true) -> AdaProxySolution {
+        solvePath(norm: norm, lambdas: [lambda], activeSetRefinement: activeSetRefinement)[0]
     }
 
     /// Solves at each λ (any order), warm-starting the iterative solvers from larger to smaller λ.
     /// The results are in the order of `lambdas`.
-    public func solvePath(norm: AdaNorm, lambdas: [Double]) -> [AdaProxySolution] {
+    ///
+    /// `activeSetRefinement` (l1, ∞): once the iterate's active pattern (l1: the support and signs
+    /// of b; ∞: which entries sit at ±‖b‖∞, with their signs) is the same at two consecutive gap
+    /// checks, the optimality conditions restricted to that pattern (a small linear system, solved
+    /// by Cholesky) give the exact candidate; it is accepted only if its duality gap passes the
+    /// same tolerance as the iterations, else the iterations go on. `false`: iterations only.
+    public func solvePath(norm: AdaNorm, lambdas: [Double], activeSetRefinement: Bool = true) -> [AdaProxySolution] {
         var out = [AdaProxySolution?](repeating: nil, count: lambdas.count)
         let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
         let lmax = lambdaMax(norm)
         var warm = [Double](repeating: 0, count: d)
-        var svdCache: SingularValueDecomposition?
+        var spectrum: RidgeSpectrum?
+        var logNu: Double?
         var lipschitz: Double?
         for idx in order {
             let lam = lambdas[idx]
@@ -162,13 +169,13 @@ public struct AdaProxyProblem: Sendable {
             if lam >= lmax {
                 b = [Double](repeating: 0, count: d)
             } else if lam == 0 || norm == .l2 {
-                if svdCache == nil { svdCache = A.svd() }
-                b = ridgeForLambda(svdCache!, lambda: lam)
+                if spectrum == nil { spectrum = ridgeSpectrum() }
+                (b, logNu) = ridgeForLambda(spectrum!, lambda: lam, guess: logNu)
             } else if norm == .l1 {
-                (b, gap, iterations) = coordinateDescent(lambda: lam, start: warm)
+                (b, gap, iterations) = coordinateDescent(lambda: lam, start: warm, refine: activeSetRefinement)
             } else {
                 if lipschitz == nil { lipschitz = largestEigenvalue(G) * 2 / Double(n) }
-                (b, gap, iterations) = fista(lambda: lam, start: warm, lipschitz: lipschitz!)
+                (b, gap, iterations) = fista(lambda: lam, start: warm, lipschitz: lipschitz!, refine: activeSetRefinement)
             }
             warm = b
             out[idx] = finish(b: b, lambda: lam, gap: gap, iterations: iterations)
@@ -189,36 +196,85 @@ public struct AdaProxyProblem: Sendable {
                                 dualityGap: gap, iterations: iterations)
     }
 
+    /// The SVD of A that the ridge path needs: σ (the numerical rank's worth), V, and g = Uᵀr.
+    /// For n >= d, from Householder QR of [A | r] and the SVD of the d × d triangle (U of A is
+    /// never formed: g = U_Rᵀ (Qᵀr)); rank tolerance max(n, d)·ε·σ_max as for A itself.
+    struct RidgeSpectrum {
+        var s: [Double]
+        var g: [Double]
+        var v: Matrix
+    }
+
+    func ridgeSpectrum() -> RidgeSpectrum {
+        let svd: SingularValueDecomposition
+        let ur: [Double]
+        if n >= d && d > 0 {
+            let (rr, qtr) = householderTriangularize(A, rhs: [r])
+            svd = rr.svdDroppingNegligible()
+            ur = svd.u.multiplyTransposed(qtr[0])
+        } else {
+            svd = A.svd()
+            ur = svd.u.multiplyTransposed(r)
+        }
+        let k = numericalRank(svd.singularValues, rows: n, cols: d)
+        return RidgeSpectrum(s: Array(svd.singularValues[0..<k]), g: Array(ur[0..<k]), v: svd.v)
+    }
+
     /// p = 2 (and λ = 0 for every p): b(ν) = V diag(s/(s² + ν)) Uᵀr with ν = nμ chosen so that
-    /// 2μ‖b(μ)‖ = λ; λ = 0 gives the pseudo-inverse solution.
-    private func ridgeForLambda(_ svd: SingularValueDecomposition, lambda: Double) -> [Double] {
-        let k = svd.rank()
-        let s = Array(svd.singularValues[0..<k])
-        let ur = svd.u.multiplyTransposed(r)
-        let g = Array(ur[0..<k])
+    /// 2μ‖b(μ)‖ = λ; λ = 0 gives the pseudo-inverse solution. ν solves
+    /// log λ(ν) = log λ with λ(ν) = (2/n)‖ν s g / (s² + ν)‖, increasing in t = log ν with slope
+    /// Σ hᵢ² sᵢ²/(sᵢ² + ν) / Σ hᵢ² ∈ (0, 1]: safeguarded Newton in t inside a bisection bracket
+    /// (to the last ulp of t, as the bisection it replaces). Returns b and t (a guess for the next λ).
+    func ridgeForLambda(_ sp: RidgeSpectrum, lambda: Double, guess: Double? = nil) -> ([Double], Double?) {
+        let s = sp.s, g = sp.g
+        let k = s.count
         var nu = 0.0
+        var tOut: Double?
         if lambda > 0 {
-            // λ(ν) = (2/n) sqrt(Σ (ν sᵢ gᵢ / (sᵢ² + ν))²), increasing in ν from 0 to λ_max.
-            let nD = Double(n)
-            func lam(_ t: Double) -> Double {
+            let target = log(lambda * Double(n) / 2)
+            // F(t) = log ‖h(e^t)‖ − target and F'(t).
+            func eval(_ t: Double) -> (Double, Double) {
                 let v = exp(t)
-                var acc = 0.0
-                for i in 0..<k { let h = v * s[i] * g[i] / (s[i] * s[i] + v); acc += h * h }
-                return 2 / nD * acc.squareRoot()
+                var acc = 0.0, slope = 0.0
+                for i in 0..<k {
+                    let s2 = s[i] * s[i]
+                    let h = v * s[i] * g[i] / (s2 + v)
+                    acc += h * h
+                    slope += h * h * (s2 / (s2 + v))
+                }
+                if acc == 0 { return (-.infinity, 1) }
+                return (0.5 * log(acc) - target, slope / acc)
             }
             var lo = -750.0, hi = 750.0
-            for _ in 0..<200 {
-                let mid = 0.5 * (lo + hi)
-                if mid == lo || mid == hi { break }
-                if lam(mid) < lambda { lo = mid } else { hi = mid }
+            var t: Double
+            if let guess, guess > lo, guess < hi {
+                t = guess
+            } else {
+                // Small-ν asymptote: ‖h‖ ≈ ν‖g/s‖.
+                var gs = 0.0
+                for i in 0..<k { gs += (g[i] / s[i]) * (g[i] / s[i]) }
+                t = gs > 0 ? min(hi - 1, max(lo + 1, target - 0.5 * log(gs))) : 0
             }
-            nu = exp(0.5 * (lo + hi))
+            for _ in 0..<300 {
+                let (f, fp) = eval(t)
+                if f == 0 { break }
+                if f < 0 { lo = t } else { hi = t }
+                var tn = f.isFinite && fp > 0 ? t - f / fp : .nan
+                if !(tn > lo && tn < hi) { tn = 0.5 * (lo + hi) }
+                if tn == t || tn == lo || tn == hi || abs(tn - t) <= 2 * Double.ulpOfOne * max(1, abs(t)) {
+                    t = tn
+                    break
+                }
+                t = tn
+            }
+            nu = exp(t)
+            tOut = t
         }
         var coef = [Double](repeating: 0, count: k)
         for i in 0..<k { coef[i] = s[i] * g[i] / (s[i] * s[i] + nu) }
         var b = [Double](repeating: 0, count: d)
-        for i in 0..<k where coef[i] != 0 { for j in 0..<d { b[j] += svd.v[j, i] * coef[i] } }
-        return b
+        for i in 0..<k where coef[i] != 0 { for j in 0..<d { b[j] += sp.v[j, i] * coef[i] } }
+        return (b, tOut)
     }
 
     /// Primal value and duality gap of b for (1/n)‖Ab − r‖² + λ‖b‖_p, from Gram quantities.
@@ -240,7 +296,9 @@ public struct AdaProxyProblem: Sendable {
     private var gapTolerance: Double { 1e-12 * rr / Double(max(n, 1)) + 1e-300 }
 
     /// Cyclic coordinate descent for p = 1 on the Gram form.
-    private func coordinateDescent(lambda: Double, start: [Double]) -> ([Double], Double, Int) {
+    private func coordinateDescent(lambda: Double, start: [Double], refine: Bool) -> ([Double], Double, Int) {
+        var lastPattern: [Int8] = []
+        var triedPattern: [Int8] = []
         var b = start
         var grad = G.multiply(b)
         for j in 0..<d { grad[j] -= q[j] }  // grad = G b − q
@@ -275,13 +333,107 @@ public struct AdaProxyProblem: Sendable {
                 for j in 0..<d { grad[j] -= q[j] }
                 lastGap = gap(b: b, gradTerm: grad, lambda: lambda, norm: .l1).gap
                 if lastGap <= gapTolerance { break }
+                if refine {
+                    let pattern = b.map { Int8($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
+                    if pattern == lastPattern && pattern != triedPattern {
+                        triedPattern = pattern
+                        if let (rb, rg) = refined(pattern: pattern, isLinf: false, lambda: lambda, from: b) { return (rb, rg, sweeps) }
+                    }
+                    lastPattern = pattern
+                }
             }
         }
         return (b, lastGap, sweeps)
     }
 
+    /// The exact solution for an active pattern, if it is optimal (duality gap within tolerance).
+    ///
+    /// l1 (pattern = signs σ of b, 0 off the support S): b_S solves G_SS b_S = q_S − (nλ/2) σ_S,
+    /// b = 0 off S. ∞ (pattern = signs σ of the entries at ±‖b‖∞, set E; F the others): with
+    /// b_E = σ_E τ, (b_F, τ) solve the normal equations of (1/n)‖A M u − r‖² + λτ, M = [I_F | σ_E]:
+    /// MᵀGM u = Mᵀq − (nλ/2) e_τ. The system H u = h is singular when A is (a rank-deficient
+    /// encoding), so it is solved from the iterate's own coordinates u₀ by iterated Tikhonov
+    /// u ← u + (H + ρI)⁻¹(h − H u), ρ = 1e-9·max Hᵢᵢ (Cholesky once): on a consistent system this
+    /// converges to the solution nearest u₀, leaving the null directions where the iterations put
+    /// them. Rejected (nil) when the solution breaks the pattern (signs, τ > 0, |b_F| <= τ) or its
+    /// duality gap exceeds the iterations' tolerance: the iterate itself is then kept.
+    func refined(pattern: [Int8], isLinf: Bool, lambda: Double, from b0: [Double]) -> ([Double], Double)? {
+        let half = Double(n) * lambda / 2
+        var cols: [[Double]] = []  // the columns of M, as d-vectors
+        if isLinf {
+            for j in 0..<d where pattern[j] == 0 {
+                var e = [Double](repeating: 0, count: d); e[j] = 1; cols.append(e)
+            }
+            cols.append(pattern.map { Double($0) })
+        } else {
+            for j in 0..<d where pattern[j] != 0 {
+                var e = [Double](repeating: 0, count: d); e[j] = 1; cols.append(e)
+            }
+        }
+        let k = cols.count
+        if k == 0 { return nil }
+        let gm = cols.map { G.multiply($0) }
+        var h = Matrix(rows: k, cols: k)
+        var rhs = [Double](repeating: 0, count: k)
+        for a in 0..<k {
+            for c in a..<k {
+                var acc = 0.0
+                for j in 0..<d where cols[a][j] != 0 { acc += cols[a][j] * gm[c][j] }
+                h[a, c] = acc; h[c, a] = acc
+            }
+            var mq = 0.0
+            for j in 0..<d where cols[a][j] != 0 { mq += cols[a][j] * q[j] }
+            rhs[a] = mq
+        }
+        if isLinf {
+            rhs[k - 1] -= half
+        } else {
+            var a = 0
+            for j in 0..<d where pattern[j] != 0 { rhs[a] -= half * Double(pattern[j]); a += 1 }
+        }
+        var u = [Double](repeating: 0, count: k)
+        if isLinf {
+            var a = 0
+            for j in 0..<d where pattern[j] == 0 { u[a] = b0[j]; a += 1 }
+            u[k - 1] = b0.reduce(0) { max($0, abs($1)) }
+        } else {
+            var a = 0
+            for j in 0..<d where pattern[j] != 0 { u[a] = b0[j]; a += 1 }
+        }
+        var maxDiag = 0.0
+        for a in 0..<k { maxDiag = max(maxDiag, h[a, a]) }
+        guard maxDiag > 0 else { return nil }
+        var shifted = h
+        for a in 0..<k { shifted[a, a] += 1e-9 * maxDiag }
+        guard let chol = CholeskyFactor(shifted) else { return nil }
+        for _ in 0..<6 {
+            let hu = h.multiply(u)
+            let z = chol.solve((0..<k).map { rhs[$0] - hu[$0] })
+            var moved = 0.0, size = 0.0
+            for a in 0..<k { u[a] += z[a]; moved = max(moved, abs(z[a])); size = max(size, abs(u[a])) }
+            if moved <= 1e-15 * size { break }
+        }
+        var b = [Double](repeating: 0, count: d)
+        for a in 0..<k { for j in 0..<d where cols[a][j] != 0 { b[j] += cols[a][j] * u[a] } }
+        if isLinf {
+            let tau = u[k - 1]
+            guard tau > 0 else { return nil }
+            for j in 0..<d where pattern[j] == 0 { guard abs(b[j]) <= tau else { return nil } }
+        } else {
+            for j in 0..<d where pattern[j] != 0 {
+                guard Double(pattern[j]) * b[j] > 0 else { return nil }
+            }
+        }
+        var grad = G.multiply(b)
+        for j in 0..<d { grad[j] -= q[j] }
+        let g = gap(b: b, gradTerm: grad, lambda: lambda, norm: isLinf ? .linf : .l1).gap
+        return g <= gapTolerance ? (b, g) : nil
+    }
+
     /// FISTA with gradient-based adaptive restart for p = ∞.
-    private func fista(lambda: Double, start: [Double], lipschitz: Double) -> ([Double], Double, Int) {
+    private func fista(lambda: Double, start: [Double], lipschitz: Double, refine: Bool) -> ([Double], Double, Int) {
+        var lastPattern: [Int8] = []
+        var triedPattern: [Int8] = []
         guard lipschitz > 0 else { return ([Double](repeating: 0, count: d), 0, 0) }
         let step = 1 / lipschitz
         let nD = Double(n)
@@ -324,9 +476,55 @@ public struct AdaProxyProblem: Sendable {
                 for j in 0..<d { gx[j] -= q[j] }
                 lastGap = gap(b: x, gradTerm: gx, lambda: lambda, norm: .linf).gap
                 if lastGap <= gapTolerance { break }
+                if refine {
+                    let top = x.reduce(0) { max($0, abs($1)) }
+                    let pattern = x.map { top > 0 && abs($0) == top ? Int8($0 > 0 ? 1 : -1) : 0 }
+                    if top > 0 && pattern == lastPattern && pattern != triedPattern {
+                        triedPattern = pattern
+                        if let (rb, rg) = refined(pattern: pattern, isLinf: true, lambda: lambda, from: x) { return (rb, rg, iter) }
+                    }
+                    lastPattern = pattern
+                }
             }
         }
         return (x, lastGap, iter)
+    }
+}
+
+/// The Cholesky factor L (S = L Lᵀ) of a symmetric positive definite matrix, for repeated solves.
+struct CholeskyFactor {
+    let n: Int
+    var l: [Double]
+    /// nil when S is not (numerically) positive definite.
+    init?(_ s: Matrix) {
+        n = s.rows
+        l = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            var diag = s[j, j]
+            for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
+            guard diag > 0 else { return nil }
+            let ljj = diag.squareRoot()
+            l[j * n + j] = ljj
+            for i in (j + 1)..<max(j + 1, n) {
+                var v = s[i, j]
+                for k in 0..<j { v -= l[i * n + k] * l[j * n + k] }
+                l[i * n + j] = v / ljj
+            }
+        }
+    }
+    func solve(_ b: [Double]) -> [Double] {
+        var y = b
+        for i in 0..<n {
+            var v = y[i]
+            for k in 0..<i { v -= l[i * n + k] * y[k] }
+            y[i] = v / l[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var v = y[i]
+            for k in (i + 1)..<max(i + 1, n) { v -= l[k * n + i] * y[k] }
+            y[i] = v / l[i * n + i]
+        }
+        return y
     }
 }
 

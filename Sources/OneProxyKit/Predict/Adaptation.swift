@@ -158,13 +158,25 @@ public func adaptProxy(
     func weightsOf(_ s: AdaProxySolution) -> [Double] { (0..<w.count).map { w[$0] * (s.a + s.b[$0]) } }
     func predictRows(_ s: AdaProxySolution, _ rows: [Int]) -> [Double] {
         let ws = weightsOf(s)
-        return rows.map { i in
-            var acc = s.c
-            for j in 0..<ws.count { acc += X[i, j] * ws[j] }
-            return acc
+        let d = ws.count
+        return X.storage.withUnsafeBufferPointer { x in
+            rows.map { i in
+                var acc = s.c
+                let base = i * d
+                for j in 0..<d { acc += x[base + j] * ws[j] }
+                return acc
+            }
         }
     }
     func srcc(_ pred: [Double], _ rows: [Int]) -> Double? { spearman(pred, rows.map { targetLatencies[$0] }).value }
+    // SRCC over every target row, for each λ of the path: the target's ranks once (exactly what
+    // `spearman` computes, as no prediction is NaN for finite X; otherwise `spearman` itself).
+    let yAllRanks = averageRanks(yAll)
+    func srccAll(_ s: AdaProxySolution) -> Double? {
+        let p = predictRows(s, targetRows)
+        if p.contains(where: \.isNaN) { return spearman(p, yAll).value }
+        return pearsonComplete(averageRanks(p), yAllRanks)
+    }
 
     let full = problem(fitRows)
     let candidates: [Double]
@@ -175,7 +187,7 @@ public func adaptProxy(
     var path = fits.map { s in
         LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
                         valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
-                        allSRCC: srcc(predictRows(s, targetRows), targetRows))
+                        allSRCC: srccAll(s))
     }
 
     var chosen = 0
@@ -243,8 +255,10 @@ func populationStd(_ v: [Double]) -> Double {
 /// the same rule as λ. Returns α and the predictions for every row of X.
 func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection) -> (Double, [Double]) {
     struct Ridge {
-        let svd: SingularValueDecomposition
+        let s: [Double]
+        let v: Matrix
         let uty: [Double]
+        let rank: Int
         let xMean: [Double]
         let yMean: Double
         let n: Int
@@ -257,20 +271,29 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
             var xc = x
             for i in 0..<x.rows { for j in 0..<x.cols { xc[i, j] -= xm[j] } }
             let ym = y.reduce(0, +) / nD
-            let d = xc.svd()
+            let yc = y.map { $0 - ym }
+            let d: SingularValueDecomposition
+            if x.rows >= x.cols && x.cols > 0 {
+                // Thin QR then the SVD of the triangle: U of Xc never formed.
+                let (r, qty) = householderTriangularize(xc, rhs: [yc])
+                d = r.svdDroppingNegligible()
+                uty = d.u.multiplyTransposed(qty[0])
+            } else {
+                d = xc.svd()
+                uty = d.u.multiplyTransposed(yc)
+            }
+            s = d.singularValues
+            v = d.v
+            rank = numericalRank(d.singularValues, rows: x.rows, cols: x.cols)
             yMean = ym
-            svd = d
-            uty = d.u.multiplyTransposed(y.map { $0 - ym })
             xMean = xm
         }
-        var meanEigen: Double { svd.singularValues.reduce(0) { $0 + $1 * $1 } / Double(max(n, 1) * max(svd.singularValues.count, 1)) }
+        var meanEigen: Double { s.reduce(0) { $0 + $1 * $1 } / Double(max(n, 1) * max(s.count, 1)) }
         func coefficients(_ alpha: Double) -> ([Double], Double) {
-            let k = svd.rank()
             var beta = [Double](repeating: 0, count: xMean.count)
-            for i in 0..<k {
-                let s = svd.singularValues[i]
-                let f = s * uty[i] / (s * s + Double(n) * alpha)
-                for j in 0..<beta.count { beta[j] += svd.v[j, i] * f }
+            for i in 0..<rank {
+                let f = s[i] * uty[i] / (s[i] * s[i] + Double(n) * alpha)
+                for j in 0..<beta.count { beta[j] += v[j, i] * f }
             }
             var c = yMean
             for j in 0..<beta.count { c -= xMean[j] * beta[j] }
