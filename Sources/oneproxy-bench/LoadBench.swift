@@ -26,6 +26,12 @@ func benchLoad() throws {
     let i7Path = try BundledFiles.url("nb201_i7_brpnas_latency.csv").path
     let s = try medianSeconds(repeats: 7) { _ = try loadUserCSV(path: i7Path, name: "i7") }
     report("loadUserCSV i7 file (15284 rows)", seconds: s, python: python, key: "i7_user")
+    // A user file of 27 devices: loadUserCSV also runs the all-pairs SRCC near-duplicate check.
+    let u = try medianSeconds(repeats: 7) { _ = try loadUserCSV(path: helpPath, name: "help") }
+    report("loadUserCSV help-nb201 file (27 devices)", seconds: u, python: python, key: "help_user")
+    let help = try BundledDatasets.load("help-nb201")
+    let near = medianSeconds(repeats: 7) { _ = nearDuplicateDevices(help) }
+    report("  of which nearDuplicateDevices (351 pairs)", seconds: near, python: python, key: "near_help")
     var keep: [Dataset] = []
     keep.append(try BundledDatasets.load("help-nb201"))
     if let rss = residentBytes() {
