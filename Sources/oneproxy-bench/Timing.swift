@@ -21,11 +21,16 @@ func pythonReference(_ name: String) -> [String: Double]? {
     return obj.compactMapValues { ($0 as? NSNumber)?.doubleValue }
 }
 
-/// Prints one timing line, with the ratio against Python's time for the same key if known.
+/// Prints one timing line, with the ratio against Python's time for the same key if known, and
+/// against the numpy reference (key `numpy:KEY`) when the script wrote one.
 func report(_ label: String, seconds: Double, python: [String: Double]?, key: String) {
-    var line = String(format: "%-44@ %10.3f ms", label as NSString, seconds * 1e3)
+    let padded = label.count < 44 ? label + String(repeating: " ", count: 44 - label.count) : label
+    var line = padded + String(format: " %10.3f ms", seconds * 1e3)
     if let p = python?[key] {
         line += String(format: "   python %10.3f ms   speed-up x%.1f", p * 1e3, p / seconds)
+    }
+    if let p = python?["numpy:" + key] {
+        line += String(format: "   numpy %9.3f ms   x%.1f", p * 1e3, p / seconds)
     }
     print(line)
 }

@@ -71,8 +71,10 @@ private let nb201AccuracyColumns = [
     "imagenet16": "imagenet16",
 ]
 
+/// `fastPaths: false` takes the general route everywhere (per-column number parsing, `NB201.parse`
+/// for every arch string); tests check both routes give the same result on every bundled file.
 func buildDataset(
-    _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool
+    _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool, fastPaths: Bool = true
 ) throws -> (Dataset, LoadReport) {
     let header = t.header
     // Duplicate column names.
@@ -100,6 +102,20 @@ func buildDataset(
         used.insert(c); ignored.append(h.isEmpty ? "(column \(c + 1), unnamed)" : h)
     }
 
+    // Every column that may hold numbers, parsed in one row-major pass (key columns too: their
+    // fields fail at the first byte, which costs less than working out which columns are keys).
+    var parsed = [(values: [Double], nonNumeric: Int)?](repeating: nil, count: header.count)
+    if fastPaths {
+        let numeric = header.indices.filter { !used.contains($0) }
+        for (c, v) in zip(numeric, t.doubles(columns: numeric)) { parsed[c] = v }
+    }
+    // Takes a column's numbers out of the cache (so the caller's array is uniquely referenced).
+    func numbers(_ c: Int) -> (values: [Double], nonNumeric: Int) {
+        if let v = parsed[c] { parsed[c] = nil; return v }
+        return t.doubles(column: c)
+    }
+    func nonNumericCount(_ c: Int) -> Int { parsed[c]?.nonNumeric ?? t.doubles(column: c).nonNumeric }
+
     // Key and space.
     var space: SpaceKind
     var keyName: String
@@ -115,10 +131,19 @@ func buildDataset(
         var ids = [Int](repeating: 0, count: t.rowCount)
         if let ac = archCol {
             used.insert(ac)
+            // One parse per arch string: its id, and its key (the file's string when canonical, which
+            // it is exactly when the fast parser accepts it; else the canonical spelling).
             for r in 0..<t.rowCount {
                 ids[r] = try t.withFieldBytes(row: r, column: ac) { b -> Int in
-                    if let id = NB201.fastCodeID(b) { return id }
-                    do { return NB201.codeID(try NB201.parse(String(decoding: b, as: UTF8.self))) } catch let e as OneProxyError {
+                    if fastPaths, let id = NB201.fastCodeID(b) {
+                        keys.append(String(decoding: b, as: UTF8.self))
+                        return id
+                    }
+                    do {
+                        let codes = try NB201.parse(String(decoding: b, as: UTF8.self))
+                        keys.append(NB201.archString(codes))
+                        return NB201.codeID(codes)
+                    } catch let e as OneProxyError {
                         throw t.error("unknown NB201 architecture: \(e.message)", row: r, column: ac, offsetInField: (e.column ?? 1) - 1)
                     }
                 }
@@ -127,7 +152,7 @@ func buildDataset(
         if let ic = idxCol {
             used.insert(ic)
             var idx = [Int](repeating: 0, count: t.rowCount)
-            let v = t.doubles(column: ic).values
+            let v = numbers(ic).values
             for r in 0..<t.rowCount {
                 guard let i = Int(exactly: v[r]), (0..<NB201.architectureCount).contains(i) else {
                     throw t.error("nb201_index '\(t.string(row: r, column: ic))' is not an integer in 0...15624", row: r, column: ic)
@@ -157,14 +182,7 @@ func buildDataset(
             }
             firstRow[id] = Int32(r)
         }
-        if let ac = archCol {
-            // Keys are the file's strings when canonical (they are, when the fast parser accepted them).
-            for r in 0..<t.rowCount {
-                keys.append(t.withFieldBytes(row: r, column: ac) { b in
-                    NB201.fastCodeID(b) != nil ? String(decoding: b, as: UTF8.self) : NB201.archString(NB201.codes(codeID: ids[r]))
-                })
-            }
-        } else {
+        if archCol == nil {
             for r in 0..<t.rowCount { keys.append(NB201.archString(NB201.codes(codeID: ids[r]))) }
         }
     } else if let oc = col("op_idx_list") {
@@ -173,7 +191,7 @@ func buildDataset(
         used.insert(oc)
         for r in 0..<t.rowCount {
             // Fast path: the canonical spelling is its own key.
-            if let k = t.withFieldBytes(row: r, column: oc, { b in
+            if fastPaths, let k = t.withFieldBytes(row: r, column: oc, { b in
                 isDigitList(b, count: FBNet.layerCount, allowed: 0x1FF) ? String(decoding: b, as: UTF8.self) : nil
             }) { keys.append(k); continue }
             let s = t.string(row: r, column: oc)
@@ -188,7 +206,7 @@ func buildDataset(
         var scratch: [UInt8] = []
         for r in 0..<t.rowCount {
             scratch.removeAll(keepingCapacity: true)
-            let fast = t.withFieldBytes(row: r, column: kc) { b in
+            let fast = fastPaths && t.withFieldBytes(row: r, column: kc) { b in
                 isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 5 | 1 << 7) && { scratch += b; return true }()
             } && t.withFieldBytes(row: r, column: ec) { b in
                 isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 4 | 1 << 6) && { scratch.append(0x7C); scratch += b; return true }()
@@ -212,7 +230,7 @@ func buildDataset(
         var kc = col("key", "name", "model", "arch")
         if kc == nil {
             for c in 0..<header.count where !used.contains(c) {
-                if t.doubles(column: c).nonNumeric > 0 { kc = c; break }
+                if nonNumericCount(c) > 0 { kc = c; break }
             }
         }
         guard let kc else {
@@ -246,7 +264,7 @@ func buildDataset(
     var deviceColumn: [String: Int] = [:]
     for (c, h) in header.enumerated() where !used.contains(c) {
         if let a = nb201AccuracyColumns[h] ?? (h.hasPrefix("acc_") && h.count > 4 ? String(h.dropFirst(4)) : nil) {
-            var v = t.doubles(column: c).values
+            var v = numbers(c).values
             for i in v.indices where !v[i].isFinite { v[i] = .nan }
             if accuracies.contains(where: { $0.name == a }) {
                 throw headerError(t, "accuracy '\(a)' appears twice", column: c)
@@ -261,7 +279,7 @@ func buildDataset(
         else if h.hasSuffix("_us") { device = String(h.dropLast(3)); u = .us }
         else if h.hasSuffix("_s") { device = String(h.dropLast(2)); u = .s }
         else { suffixed = false }
-        let (values, _) = t.doubles(column: c)
+        let (values, _) = numbers(c)
         if !suffixed, !values.contains(where: { !$0.isNaN }) {
             ignored.append(h)
             warnings.append("column '\(h)' ignored: no numeric values")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// NAS-Bench-201: a cell of 4 nodes and 6 edges, each edge one of 5 operations.
 ///
 /// Arch string: `|o0~0|+|o1~0|o2~1|+|o3~0|o4~1|o5~2|`; edges in that order. The paper's encoding is
@@ -67,8 +69,6 @@ public enum NB201 {
 }
 
 extension NB201 {
-    private static let opBytes: [[UInt8]] = operations.map { Array($0.utf8) }
-
     /// The architecture id of 6 codes: `codes` read as a base-5 number, first edge most significant.
     /// A bijection between the 15625 architectures and `0..<15625` (not the official index).
     @inlinable public static func codeID(_ codes: [Int]) -> Int {
@@ -86,30 +86,48 @@ extension NB201 {
         return c
     }
 
+    /// Whether `b[i...]` starts with `literal`.
+    @inline(__always)
+    private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard i + n <= b.count else { return false }
+        return memcmp(b.baseAddress! + i, literal.utf8Start, n) == 0
+    }
+
     /// Fast strict parse of an arch string's UTF-8 bytes to its `codeID`; nil when the bytes are not
     /// exactly a canonical arch string (then call `parse` for the reason).
     static func fastCodeID(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
         let n = b.count
-        var id = 0
         guard n > 0, b[0] == 0x7C else { return nil }
-        i = 1
+        var i = 1
+        var id = 0
         for node in 0..<3 {
             if node > 0 {
                 guard i + 1 < n, b[i] == 0x2B, b[i + 1] == 0x7C else { return nil }
                 i += 2
             }
             for input in 0...node {
-                var found = -1
-                for (op, name) in opBytes.enumerated() where i + name.count <= n {
-                    var ok = true
-                    for k in 0..<name.count where b[i + k] != name[k] { ok = false; break }
-                    if ok, i + name.count < n, b[i + name.count] == 0x7E { found = op; i += name.count; break }
+                // Each edge is `op~input|`; the first byte tells the operation apart but for `n...`.
+                guard i < n else { return nil }
+                let op: Int
+                switch b[i] {
+                case 0x6E:  // n
+                    if matches(b, i, "none~") { op = 0; i += 5 }
+                    else if matches(b, i, "nor_conv_1x1~") { op = 2; i += 13 }
+                    else if matches(b, i, "nor_conv_3x3~") { op = 3; i += 13 }
+                    else { return nil }
+                case 0x73:  // s
+                    guard matches(b, i, "skip_connect~") else { return nil }
+                    op = 1; i += 13
+                case 0x61:  // a
+                    guard matches(b, i, "avg_pool_3x3~") else { return nil }
+                    op = 4; i += 13
+                default:
+                    return nil
                 }
-                guard found >= 0 else { return nil }
-                guard i + 2 < n, b[i] == 0x7E, b[i + 1] == UInt8(0x30 + input), b[i + 2] == 0x7C else { return nil }
-                i += 3
-                id = id * 5 + found
+                guard i + 1 < n, b[i] == UInt8(0x30 + input), b[i + 1] == 0x7C else { return nil }
+                i += 2
+                id = id * 5 + op
             }
         }
         return i == n ? id : nil

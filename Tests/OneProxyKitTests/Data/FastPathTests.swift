@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import OneProxyKit
+
+/// The loader's fast paths (row-major number parsing, one-pass NB201 keys, digit-list keys, the
+/// short-number parser, the encoders' canonical-key paths) against the general routes they shortcut.
+@Suite struct FastPathTests {
+    /// Bit-exact equality (NaN equals NaN), so missing values compare too.
+    static func same(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+    }
+
+    static func same(_ a: Dataset, _ b: Dataset) -> Bool {
+        a.name == b.name && a.source == b.source && a.space == b.space && a.keyName == b.keyName && a.keys == b.keys
+            && a.nb201Index == b.nb201Index && a.deviceNames == b.deviceNames
+            && zip(a.devices, b.devices).allSatisfy { same($0.latencies, $1.latencies) }
+            && a.accuracies.map(\.name) == b.accuracies.map(\.name)
+            && zip(a.accuracies, b.accuracies).allSatisfy { same($0.values, $1.values) }
+    }
+
+    static let bundledFiles = [
+        "nb201_oneproxy_latency.csv", "nb201_help_latency.csv", "fbnet_help_latency.csv", "ofa_help_latency.csv",
+        "nb201_i7_brpnas_latency.csv", "nb201_accuracy.csv",
+    ]
+
+    @Test(arguments: bundledFiles)
+    func fastAndGeneralLoadsAgree(file: String) throws {
+        let t = try CSVTable(contentsOfFile: try BundledFiles.url(file).path, displayName: file)
+        let (fast, fr) = try buildDataset(t, name: "x", source: file, unit: .ms, findNearDuplicates: false)
+        let (slow, sr) = try buildDataset(t, name: "x", source: file, unit: .ms, findNearDuplicates: false, fastPaths: false)
+        #expect(Self.same(fast, slow))
+        #expect(fr.missing == sr.missing && fr.warnings == sr.warnings && fr.ignoredColumns == sr.ignoredColumns)
+    }
+
+    @Test(arguments: bundledFiles)
+    func rowMajorNumbersMatchColumnByColumn(file: String) throws {
+        let t = try CSVTable(contentsOfFile: try BundledFiles.url(file).path)
+        let all = Array(0..<t.columnCount)
+        for (c, v) in zip(all, t.doubles(columns: all)) {
+            let one = t.doubles(column: c)
+            #expect(Self.same(v.values, one.values) && v.nonNumeric == one.nonNumeric, "column \(c)")
+        }
+    }
+
+    @Test func rowMajorNumbersOnOddFields() throws {
+        let t = try CSVTable(bytes: Array("a,b,c\n1,,x\n\"2.5\", -3 ,1e3\n".utf8), file: "t.csv")
+        let v = t.doubles(columns: [2, 0, 1])
+        #expect(Self.same(v[0].values, [.nan, 1000]) && v[0].nonNumeric == 1)
+        #expect(Self.same(v[1].values, [1, 2.5]) && v[1].nonNumeric == 0)
+        #expect(Self.same(v[2].values, [.nan, -3]) && v[2].nonNumeric == 0)
+        #expect(t.doubles(columns: []).isEmpty)
+    }
+
+    @Test func shortNumberParserMatchesTheGeneralOne() {
+        let cases = [
+            "0", "-0", "0.000", ".5", "5.", "-.5", "10.7544", "007.50", "1e5", "+3", "-2.5E-3", "12345678901234567890",
+            "1234567890123456789", "0.1234567890123456789", "9007199254740993", "9007199254740992", "0.30000000000000004",
+            "123456789012345678.5", "1.", ".", "-", "", "abc", "1.2.3", "1-2", "nan", "inf", "0x10", "1e", "3.14159265358979",
+        ]
+        for c in cases {
+            let b = Array(c.utf8)
+            let (fast, general) = b.withUnsafeBufferPointer { (parseDouble($0, 0, $0.count), parseDoubleGeneral($0, 0, $0.count)) }
+            #expect(fast?.bitPattern == general?.bitPattern, "\(c)")
+            if let f = fast, let d = Double(c), c.first != "." { #expect(f == d, "\(c)") }
+        }
+    }
+
+    @Test func fastArchParserAgreesWithParseOnTheWholeSpace() throws {
+        for id in 0..<NB201.architectureCount {
+            let s = NB201.archString(NB201.codes(codeID: id))
+            let fast = Array(s.utf8).withUnsafeBufferPointer { NB201.fastCodeID($0) }
+            let general = NB201.codeID(try NB201.parse(s))
+            #expect(fast == id && general == id)
+        }
+        let a0 = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"
+        let broken = [
+            "", "|", a0 + "x", String(a0.dropLast()), a0.replacingOccurrences(of: "~1|+", with: "~2|+"),
+            a0.replacingOccurrences(of: "avg_pool_3x3", with: "avg_pool_3x4"), a0.replacingOccurrences(of: "+", with: "-"),
+            a0.replacingOccurrences(of: "nor_conv_1x1~0|s", with: "nor_conv_1x1~0||s"), "|none~0|+|none~0|none~1|+|none~0|none~1|",
+        ]
+        for s in broken {
+            #expect(Array(s.utf8).withUnsafeBufferPointer { NB201.fastCodeID($0) } == nil, "\(s)")
+        }
+    }
+
+    @Test func malformedArchGetsTheSameErrorOnBothRoutes() throws {
+        let a0 = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"
+        let texts = [
+            "x_ms,arch_str\n1,\(a0.replacingOccurrences(of: "skip_connect~2", with: "conv_9x9~2"))\n",
+            "arch_str,x_ms\n\(a0.replacingOccurrences(of: "~1|+", with: "~0|+")),1\n",
+            "arch_str,x_ms\n\(a0),1\n\(a0),2\n",
+            "arch_str,x_ms\n\"\(a0) \",1\n|x|,2\n",
+        ]
+        for text in texts {
+            let t = try CSVTable(bytes: Array(text.utf8), file: "t.csv")
+            let fast = oneProxyError { _ = try buildDataset(t, name: "t", source: "t", unit: .ms, findNearDuplicates: true) }
+            let slow = oneProxyError {
+                _ = try buildDataset(t, name: "t", source: "t", unit: .ms, findNearDuplicates: true, fastPaths: false)
+            }
+            #expect(fast != nil && fast == slow, "\(text)")
+        }
+        // A valid but non-canonical spelling (`~00`) misses the fast parser and gets the canonical key.
+        let odd = "arch_str,x_ms\n\(a0.replacingOccurrences(of: "avg_pool_3x3~0", with: "avg_pool_3x3~00")),1\n"
+        let t = try CSVTable(bytes: Array(odd.utf8), file: "t.csv")
+        let (d, _) = try buildDataset(t, name: "t", source: "t", unit: .ms, findNearDuplicates: false)
+        #expect(d.keys == [a0] && d.nb201Index == [0])
+    }
+
+    @Test func encodingFastPathsMatchTheGeneralParse() throws {
+        for name in ["help-fbnet", "help-ofa", "oneproxy-nb201"] {
+            let d = try BundledDatasets.load(name)
+            let m = try encodingMatrix(d)
+            let w = m.cols
+            for r in stride(from: 0, to: d.rowCount, by: 7) {
+                var row = [Double](repeating: 0, count: w)[...]
+                switch d.space {
+                case .fbnet: FBNet.encode(codes: try FBNet.parse(d.keys[r]), into: &row)
+                case .ofa: OFA.encode(try OFA.parse(key: d.keys[r]), into: &row)
+                default: NB201.encode(codes: try NB201.parse(d.keys[r]), into: &row)
+                }
+                #expect(Array(m.storage[(r * w)..<((r + 1) * w)]) == Array(row), "\(name) row \(r)")
+            }
+        }
+        // Non-canonical keys take the general parse, with its error.
+        let f = Dataset(name: "f", source: "t", space: .fbnet, keyName: "op_idx_list", keys: ["0-9"], devices: [])
+        #expect(oneProxyError { _ = try encodingMatrix(f) }?.message.contains("must be an integer 0...8") == true)
+        let k = Array(repeating: "3", count: 20).joined(separator: "-")
+        let o = Dataset(name: "o", source: "t", space: .ofa, keyName: "ks|e|d|r", keys: ["\(k)|\(k)|2-2-2-2-2|0224"], devices: [])
+        let g = try encodingMatrix(o)
+        #expect(g.storage[OFA.encodingWidth - 2] == 224)
+        for bad in ["\(k)|\(k)|2-2-2-2-5|224", "\(k)|\(k)|2-2-2-2-2|0", "\(k)|\(k)|2-2-2-2-2"] {
+            let x = Dataset(name: "o", source: "t", space: .ofa, keyName: "ks|e|d|r", keys: [bad], devices: [])
+            #expect(oneProxyError { _ = try encodingMatrix(x) } != nil, "\(bad)")
+        }
+        let canonical = "\(k)|\(k)|2-2-2-2-2|224"
+        let parsed = try OFA.parse(key: canonical)
+        #expect(Array(canonical.utf8).withUnsafeBufferPointer { OFA.fastParse(key: $0) } == parsed)
+        #expect(Array("\(k)|\(k)|2-2-2-2-2|0224".utf8).withUnsafeBufferPointer { OFA.fastParse(key: $0) } == nil)
+        let z = Array(repeating: "8", count: 22).joined(separator: "-")
+        let codes = try FBNet.parse(z)
+        #expect(Array(z.utf8).withUnsafeBufferPointer { FBNet.fastCodes($0) } == codes)
+        #expect(Array("0-9".utf8).withUnsafeBufferPointer { FBNet.fastCodes($0) } == nil)
+    }
+}
