@@ -4,7 +4,7 @@ import Testing
 
 /// The loader's fast paths (row-major number parsing, one-pass NB201 keys, digit-list keys, the
 /// short-number parser, the encoders' canonical-key paths) against the general routes they shortcut.
-@Suite struct FastPathTests {
+@Suite struct LoadFastPathTests {
     /// Bit-exact equality (NaN equals NaN), so missing values compare too.
     static func same(_ a: [Double], _ b: [Double]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
