@@ -2,8 +2,7 @@ import Foundation
 import Testing
 @testable import OneProxyKit
 
-/// Test-only helpers: fixture JSON and a tiny reader of the bundled 1999-model latency CSV
-/// (to be replaced by the real loader once it lands).
+/// Test-only helpers: fixture JSON and the bundled 1999-model latency data.
 enum PredictTestData {
     static func fixture(_ name: String) throws -> Any {
         guard let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
@@ -18,27 +17,13 @@ enum PredictTestData {
         var columns: [String: [Double]]
     }
 
-    /// Encoded NB201 architectures and every `*_ms` column (missing = NaN).
+    /// The bundled oneproxy-nb201 dataset through the project's loader: its NB201 encoding and
+    /// every device column, keyed as in the file (`true_vpu_ms`; missing = NaN).
     static func oneProxyCSV() throws -> Latencies {
-        let text = try String(contentsOf: BundledFiles.url("nb201_oneproxy_latency.csv"), encoding: .utf8)
-        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        let header = lines.removeFirst().split(separator: ",").map(String.init)
-        let archCol = header.firstIndex(of: "arch_str")!
-        var x = Matrix(rows: lines.count, cols: NB201.encodingWidth)
+        let d = try BundledDatasets.load("oneproxy-nb201")
         var columns = [String: [Double]]()
-        for name in header where name.hasSuffix("_ms") { columns[name] = [] }
-        for (i, line) in lines.enumerated() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            let codes = try NB201.parse(fields[archCol])
-            var row = x.storage[(i * x.cols)..<((i + 1) * x.cols)]
-            NB201.encode(codes: codes, into: &row)
-            x.storage.replaceSubrange((i * x.cols)..<((i + 1) * x.cols), with: row)
-            for (k, name) in header.enumerated() where name.hasSuffix("_ms") {
-                let v = Double(fields[k]) ?? .nan
-                columns[name]!.append(v > 0 ? v : .nan)
-            }
-        }
-        return Latencies(x: x, columns: columns)
+        for device in d.devices { columns[device.name + "_ms"] = device.latencies }
+        return Latencies(x: try encodingMatrix(d), columns: columns)
     }
 
     static let notebookRows = [
