@@ -37,7 +37,14 @@ let loadCommand = CommandSpec(
                              hint: BundledDatasets.names.contains(path) ? "\(path) is bundled: write it without quotes" : nil)
         }
         let name = nameOption?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let (d, report) = try loadUserCSV(path: path, unit: LatencyUnit(rawValue: unitName)!, name: name)
+        let loaded: (Dataset, LoadReport)
+        do {
+            loaded = try loadUserCSV(path: path, unit: LatencyUnit(rawValue: unitName)!, name: name)
+        } catch let e as OneProxyError {
+            // Point at the path: the message itself names the file's line and column.
+            throw ShellError(e.description, at: arg.location, length: arg.length)
+        }
+        let (d, report) = loaded
         for w in report.warnings { inv.warn(w) }
         return .value(DatasetValue(d))
     default:
@@ -90,7 +97,7 @@ let mergeCommand = CommandSpec(
     let (a, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let (b, _) = try inv.variable(1, as: DatasetValue.self, "a second dataset")
     let (m, matched) = try merge(a.dataset, b.dataset)
-    inv.warn("merge matched \(matched) of \(a.dataset.rowCount) architectures of \(a.dataset.name) (\(b.dataset.rowCount) in \(b.dataset.name))")
+    inv.note("merge matched \(matched) of \(a.dataset.rowCount) architectures of \(a.dataset.name) (\(b.dataset.rowCount) in \(b.dataset.name))")
     return .value(DatasetValue(m))
 }
 

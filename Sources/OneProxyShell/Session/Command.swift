@@ -58,8 +58,10 @@ public struct Invocation {
     var reads: Set<String> = []
     var allowedOptions: Set<String> = []
     var usedOptions: Set<String> = []
-    /// Warnings to print after the result.
+    /// Warnings to print after the result (`warning: …` on stderr).
     public var warnings: [String] = []
+    /// Facts worth a line that are not the result (`note: …` on stderr), e.g. how many rows a merge matched.
+    public var notes: [String] = []
 
     init(statement: Statement, session: Session, origin: String) {
         self.statement = statement
@@ -268,6 +270,7 @@ public struct Invocation {
     }
 
     public mutating func warn(_ text: String) { warnings.append(text) }
+    public mutating func note(_ text: String) { notes.append(text) }
 }
 
 extension String {

@@ -124,6 +124,7 @@ public final class Session {
             case .setting:
                 log.append(LoggedStatement(text: statement.text, binds: nil, reads: [], isSetting: true))
             }
+            for n in invocation.notes { sink.err("note: \(n)\n") }
             for w in invocation.warnings { sink.err(warningText(w)) }
             return true
         } catch let e as ShellError {

@@ -11,7 +11,7 @@ public struct DatasetValue: ShellValue {
 
     public var summary: String {
         let d = dataset
-        var s = "\(d.name): \(d.rowCount) architectures (\(d.space.rawValue)) x \(d.devices.count) devices"
+        var s = "\(d.name): \(d.rowCount) architectures (\(d.space.rawValue)) x \(d.devices.count) device\(d.devices.count == 1 ? "" : "s")"
         if !d.accuracies.isEmpty { s += ", accuracies " + d.accuracies.map(\.name).joined(separator: ", ") }
         return s
     }
