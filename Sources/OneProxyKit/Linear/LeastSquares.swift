@@ -11,6 +11,19 @@ public struct LeastSquaresSolution: Sendable, Equatable {
     public var residualSumOfSquares: Double
 }
 
+/// The SVD of A with Uᵀb. For rows >= cols, A is first reduced to its n × n triangle by Householder
+/// QR (Q never formed, only Qᵀb) and the SVD is that of R (same singular values and right singular
+/// vectors), so the m × n factor U of A is never built.
+func svdProjecting(_ a: Matrix, _ b: [Double]) -> (SingularValueDecomposition, utb: [Double]) {
+    if a.rows >= a.cols && a.cols > 0 {
+        let (r, qtb) = householderTriangularize(a, rhs: [b])
+        let d = r.svdDroppingNegligible()
+        return (d, d.u.multiplyTransposed(qtb[0]))
+    }
+    let d = a.svd()
+    return (d, d.u.multiplyTransposed(b))
+}
+
 /// Rank-aware least squares: the minimum-norm minimiser of ||A x − b||₂ via the SVD.
 ///
 /// Singular values σᵢ <= `relativeTolerance · σ_max` are treated as zero (default: numpy's
@@ -24,16 +37,7 @@ public struct LeastSquaresSolution: Sendable, Equatable {
 /// m × n factor U of A is never built: about 2mn² flops instead of 6mn².
 public func leastSquares(_ a: Matrix, _ b: [Double], relativeTolerance: Double? = nil) -> LeastSquaresSolution {
     precondition(b.count == a.rows, "right-hand side must have one entry per row")
-    let d: SingularValueDecomposition
-    let utb: [Double]
-    if a.rows >= a.cols && a.cols > 0 {
-        let (r, qtb) = householderTriangularize(a, rhs: [b])
-        d = r.svdDroppingNegligible()
-        utb = d.u.multiplyTransposed(qtb[0])
-    } else {
-        d = a.svd()
-        utb = d.u.multiplyTransposed(b)
-    }
+    let (d, utb) = svdProjecting(a, b)
     let r = numericalRank(d.singularValues, rows: a.rows, cols: a.cols, relativeTolerance: relativeTolerance)
     var x = [Double](repeating: 0, count: a.cols)
     for j in 0..<r {
@@ -77,31 +81,43 @@ extension Matrix {
 /// Solves the symmetric positive definite system S x = b by Cholesky; nil when S is not (numerically)
 /// positive definite.
 public func choleskySolve(_ s: Matrix, _ b: [Double]) -> [Double]? {
-    let n = s.rows
-    precondition(s.cols == n && b.count == n)
-    var l = [Double](repeating: 0, count: n * n)
-    for j in 0..<n {
-        var diag = s[j, j]
-        for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
-        guard diag > 0 else { return nil }
-        let ljj = diag.squareRoot()
-        l[j * n + j] = ljj
-        for i in (j + 1)..<max(j + 1, n) {
-            var v = s[i, j]
-            for k in 0..<j { v -= l[i * n + k] * l[j * n + k] }
-            l[i * n + j] = v / ljj
+    precondition(s.cols == s.rows && b.count == s.rows)
+    return CholeskyFactor(s)?.solve(b)
+}
+
+/// The Cholesky factor L (S = L Lᵀ) of a symmetric positive definite matrix, for repeated solves.
+struct CholeskyFactor {
+    let n: Int
+    var l: [Double]
+    /// nil when S is not (numerically) positive definite.
+    init?(_ s: Matrix) {
+        n = s.rows
+        l = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            var diag = s[j, j]
+            for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
+            guard diag > 0 else { return nil }
+            let ljj = diag.squareRoot()
+            l[j * n + j] = ljj
+            for i in (j + 1)..<max(j + 1, n) {
+                var v = s[i, j]
+                for k in 0..<j { v -= l[i * n + k] * l[j * n + k] }
+                l[i * n + j] = v / ljj
+            }
         }
     }
-    var y = b
-    for i in 0..<n {
-        var v = y[i]
-        for k in 0..<i { v -= l[i * n + k] * y[k] }
-        y[i] = v / l[i * n + i]
+    func solve(_ b: [Double]) -> [Double] {
+        var y = b
+        for i in 0..<n {
+            var v = y[i]
+            for k in 0..<i { v -= l[i * n + k] * y[k] }
+            y[i] = v / l[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var v = y[i]
+            for k in (i + 1)..<max(i + 1, n) { v -= l[k * n + i] * y[k] }
+            y[i] = v / l[i * n + i]
+        }
+        return y
     }
-    for i in stride(from: n - 1, through: 0, by: -1) {
-        var v = y[i]
-        for k in (i + 1)..<max(i + 1, n) { v -= l[k * n + i] * y[k] }
-        y[i] = v / l[i * n + i]
-    }
-    return y
 }

@@ -491,42 +491,6 @@ public struct AdaProxyProblem: Sendable {
     }
 }
 
-/// The Cholesky factor L (S = L Lᵀ) of a symmetric positive definite matrix, for repeated solves.
-struct CholeskyFactor {
-    let n: Int
-    var l: [Double]
-    /// nil when S is not (numerically) positive definite.
-    init?(_ s: Matrix) {
-        n = s.rows
-        l = [Double](repeating: 0, count: n * n)
-        for j in 0..<n {
-            var diag = s[j, j]
-            for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
-            guard diag > 0 else { return nil }
-            let ljj = diag.squareRoot()
-            l[j * n + j] = ljj
-            for i in (j + 1)..<max(j + 1, n) {
-                var v = s[i, j]
-                for k in 0..<j { v -= l[i * n + k] * l[j * n + k] }
-                l[i * n + j] = v / ljj
-            }
-        }
-    }
-    func solve(_ b: [Double]) -> [Double] {
-        var y = b
-        for i in 0..<n {
-            var v = y[i]
-            for k in 0..<i { v -= l[i * n + k] * y[k] }
-            y[i] = v / l[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var v = y[i]
-            for k in (i + 1)..<max(i + 1, n) { v -= l[k * n + i] * y[k] }
-            y[i] = v / l[i * n + i]
-        }
-        return y
-    }
-}
 
 /// ‖v‖_p.
 func primalNorm(_ v: [Double], _ norm: AdaNorm) -> Double {

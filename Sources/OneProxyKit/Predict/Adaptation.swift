@@ -272,16 +272,8 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
             for i in 0..<x.rows { for j in 0..<x.cols { xc[i, j] -= xm[j] } }
             let ym = y.reduce(0, +) / nD
             let yc = y.map { $0 - ym }
-            let d: SingularValueDecomposition
-            if x.rows >= x.cols && x.cols > 0 {
-                // Thin QR then the SVD of the triangle: U of Xc never formed.
-                let (r, qty) = householderTriangularize(xc, rhs: [yc])
-                d = r.svdDroppingNegligible()
-                uty = d.u.multiplyTransposed(qty[0])
-            } else {
-                d = xc.svd()
-                uty = d.u.multiplyTransposed(yc)
-            }
+            let (d, projected) = svdProjecting(xc, yc)
+            uty = projected
             s = d.singularValues
             v = d.v
             rank = numericalRank(d.singularValues, rows: x.rows, cols: x.cols)

@@ -35,21 +35,21 @@ let adaptCommand = CommandSpec(
     let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
     guard let proxyArg = inv.option("proxy") else {
-        throw ShellError("adapt needs proxy=DEVICE", at: inv.commandName.location, length: inv.commandName.length, hint: "for example: adapt d proxy=true_vpu target=eagle_gtx")
+        throw Diagnostic("adapt needs proxy=DEVICE", at: inv.commandName.location, length: inv.commandName.length, hint: "for example: adapt d proxy=true_vpu target=eagle_gtx")
     }
     guard let targetArg = inv.option("target") else {
-        throw ShellError("adapt needs target=DEVICE", at: inv.commandName.location, length: inv.commandName.length, hint: "for example: adapt d proxy=\(proxyArg.value.sourceText) target=eagle_gtx")
+        throw Diagnostic("adapt needs target=DEVICE", at: inv.commandName.location, length: inv.commandName.length, hint: "for example: adapt d proxy=\(proxyArg.value.sourceText) target=eagle_gtx")
     }
     let proxy = try inv.device(proxyArg, in: d, role: "the proxy device")
     let target = try inv.device(targetArg, in: d, role: "the target device")
     if proxy.name == target.name {
-        throw ShellError("the proxy and the target are the same device (\(proxy.name))", at: targetArg.location, length: targetArg.length)
+        throw Diagnostic("the proxy and the target are the same device (\(proxy.name))", at: targetArg.location, length: targetArg.length)
     }
     let norm = AdaNorm(rawValue: try inv.choice("norm", ["l1", "l2", "linf"], default: "l2"))!
     let lambda = try inv.double("lambda", default: nil, range: 0...1e12)
     let selectName = try inv.choice("select", ["cv", "val"], default: "cv")
     if lambda != nil, inv.option("select") != nil {
-        throw ShellError("give either lambda= (a fixed λ) or select= (a choice of λ), not both", at: inv.commandName.location, length: inv.commandName.length)
+        throw Diagnostic("give either lambda= (a fixed λ) or select= (a choice of λ), not both", at: inv.commandName.location, length: inv.commandName.length)
     }
     var folds: Int? = 5
     if let f = inv.option("folds") {
@@ -62,12 +62,12 @@ let adaptCommand = CommandSpec(
     let seed = try inv.int("seed", default: 1, range: 0...Int.max)
     var how: String
     if let (given, loc) = try inv.intList("samples") {
-        if inv.option("seed") != nil { throw ShellError("seed= draws random samples; it does not go with samples=", at: loc.location, length: loc.length) }
+        if inv.option("seed") != nil { throw Diagnostic("seed= draws random samples; it does not go with samples=", at: loc.location, length: loc.length) }
         rows = given
         let val = try inv.int("val", default: -1, range: 0...100_000)
         trainCount = try inv.int("train", default: val >= 0 ? rows.count - val : rows.count - min(10, rows.count / 5), range: 1...100_000)
         if trainCount > rows.count || (val >= 0 && trainCount + val != rows.count) {
-            throw ShellError("samples= has \(rows.count) rows: train=\(trainCount)\(val >= 0 ? " and val=\(val)" : "") do not add up to it", at: loc.location, length: loc.length)
+            throw Diagnostic("samples= has \(rows.count) rows: train=\(trainCount)\(val >= 0 ? " and val=\(val)" : "") do not add up to it", at: loc.location, length: loc.length)
         }
         how = "\(rows.count) given samples"
     } else {
@@ -75,7 +75,7 @@ let adaptCommand = CommandSpec(
         let valN = try inv.int("val", default: 10, range: 0...100_000)
         let candidates = d.devices.isEmpty ? [] : (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
         guard trainN + valN <= candidates.count else {
-            throw ShellError("\(trainN + valN) samples asked for, but only \(candidates.count) architectures have both latencies", at: inv.commandName.location, length: inv.commandName.length)
+            throw Diagnostic("\(trainN + valN) samples asked for, but only \(candidates.count) architectures have both latencies", at: inv.commandName.location, length: inv.commandName.length)
         }
         rows = sampleRows(candidates: candidates, count: trainN + valN, seed: UInt64(seed))
         trainCount = trainN

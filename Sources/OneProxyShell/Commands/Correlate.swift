@@ -27,7 +27,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
         let p = inv.positionals
         if p.count == 3 {
             let a = try inv.device(p[1], in: d), b = try inv.device(p[2], in: d)
-            if a.name == b.name { throw ShellError("compare two different devices", at: p[2].location, length: p[2].length) }
+            if a.name == b.name { throw Diagnostic("compare two different devices", at: p[2].location, length: p[2].length) }
             let r = correlate(a.latencies, b.latencies, method: method)
             try requireShared(r, a.name, b.name, at: p[2])
             var value = PairCorrelationValue(dataset: d.name, a: a.name, b: b.name, method: method, result: r)
@@ -35,16 +35,16 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
                 let boot = try inv.int("boot", default: 1000, range: 10...1_000_000)
                 let seed = try inv.int("seed", default: 1, range: 0...Int.max)
                 guard let ci = bootstrapInterval(a.latencies, b.latencies, method: method, level: level, resamples: boot, seed: UInt64(seed)) else {
-                    throw ShellError("no bootstrap interval: the correlation is undefined on the shared architectures", at: p[2].location, length: p[2].length)
+                    throw Diagnostic("no bootstrap interval: the correlation is undefined on the shared architectures", at: p[2].location, length: p[2].length)
                 }
                 value.interval = (level, ci.low, ci.high, boot, UInt64(seed))
             } else if inv.option("boot") != nil || inv.option("seed") != nil {
-                throw ShellError("boot= and seed= go with ci=, e.g. ci=0.95", at: inv.commandName.location, length: inv.commandName.length)
+                throw Diagnostic("boot= and seed= go with ci=, e.g. ci=0.95", at: inv.commandName.location, length: inv.commandName.length)
             }
             return .value(value)
         }
         for key in ["ci", "boot", "seed"] where inv.option(key) != nil {
-            throw ShellError("\(key)= is for one pair: \(name) \(dname.value) A B ci=0.95", at: inv.commandName.location, length: inv.commandName.length)
+            throw Diagnostic("\(key)= is for one pair: \(name) \(dname.value) A B ci=0.95", at: inv.commandName.location, length: inv.commandName.length)
         }
         if p.count == 2 {
             let a = try inv.device(p[1], in: d)
@@ -58,7 +58,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
         var devices = d.devices
         if let list = try inv.wordList("devices") {
             devices = try list.map { try inv.device(.init(.word($0.value), at: $0.location, length: $0.length), in: d) }
-            guard devices.count >= 2 else { throw ShellError("devices= needs at least two devices", at: list.first?.location ?? inv.commandName.location) }
+            guard devices.count >= 2 else { throw Diagnostic("devices= needs at least two devices", at: list.first?.location ?? inv.commandName.location) }
         }
         let m = correlationMatrix(names: devices.map(\.name), columns: devices.map(\.latencies), method: method)
         return .value(MatrixCorrelationValue(dataset: d.name, matrix: m, order: Array(m.names.indices), asHeatmap: false))
@@ -68,7 +68,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
 /// A pair needs at least 3 shared architectures to mean anything.
 func requireShared(_ r: PairCorrelation, _ a: String, _ b: String, at e: Located<Expr>) throws {
     if r.n < 3 {
-        throw ShellError("\(a) and \(b) share \(r.n) measured architecture\(r.n == 1 ? "" : "s"); a correlation needs at least 3", at: e.location, length: e.length)
+        throw Diagnostic("\(a) and \(b) share \(r.n) measured architecture\(r.n == 1 ? "" : "s"); a correlation needs at least 3", at: e.location, length: e.length)
     }
 }
 

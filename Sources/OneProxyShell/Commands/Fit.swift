@@ -47,23 +47,23 @@ let predictCommand = CommandSpec(
         defaultName = a.target + "_ada"
         weights = { a.report.predict($0) }
     } else {
-        throw ShellError("'\(name)' is a \(v.typeName), expected a predictor or an adaptation", at: first.location, length: first.length)
+        throw Diagnostic("'\(name)' is a \(v.typeName), expected a predictor or an adaptation", at: first.location, length: first.length)
     }
     var d: Dataset
     if inv.positionals.count > 1 {
         d = try inv.variable(1, as: DatasetValue.self, "a dataset").0.dataset
         guard d.space == space else {
-            throw ShellError("\(name) predicts \(space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: inv.positionals[1].location, length: inv.positionals[1].length)
+            throw Diagnostic("\(name) predicts \(space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: inv.positionals[1].location, length: inv.positionals[1].length)
         }
     } else {
         guard space == .nb201 else {
-            throw ShellError("only NAS-Bench-201 can be enumerated whole; give a dataset: predict \(name) d", at: first.location, length: first.length)
+            throw Diagnostic("only NAS-Bench-201 can be enumerated whole; give a dataset: predict \(name) d", at: first.location, length: first.length)
         }
         d = try nb201AllArchitectures()
     }
     let deviceName = try inv.option("name").map { try inv.word($0, "a device name").value } ?? defaultName
     if d.device(named: deviceName) != nil {
-        throw ShellError("\(d.name) already has a device '\(deviceName)': choose another with name=", at: first.location, length: first.length)
+        throw Diagnostic("\(d.name) already has a device '\(deviceName)': choose another with name=", at: first.location, length: first.length)
     }
     let predicted = weights(try encodingMatrix(d))
     d.devices.append(Device(name: deviceName, latencies: predicted))

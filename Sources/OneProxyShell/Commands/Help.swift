@@ -10,7 +10,7 @@ let helpCommand = CommandSpec(
     let name = try inv.word(0, "a command name")
     guard let spec = commandRegistry[name.value] else {
         let hint = nearestName(to: name.value, in: Array(commandRegistry.keys)).map { "did you mean \($0)?" }
-        throw ShellError("no command named '\(name.value)'", at: name.location, length: name.length, hint: hint ?? "type 'help' to list the commands")
+        throw Diagnostic("no command named '\(name.value)'", at: name.location, length: name.length, hint: hint ?? "type 'help' to list the commands")
     }
     return .text(commandHelp(spec, color: inv.session.settings.color))
 }

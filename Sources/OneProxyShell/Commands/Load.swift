@@ -26,14 +26,14 @@ let loadCommand = CommandSpec(
         guard BundledDatasets.names.contains(name) else {
             let hint = nearestName(to: name, in: BundledDatasets.names).map { "did you mean \($0)?" }
                 ?? "bundled datasets: " + BundledDatasets.names.joined(separator: ", ") + "; a file goes in quotes"
-            throw ShellError("no bundled dataset named '\(name)'", at: arg.location, length: arg.length, hint: hint)
+            throw Diagnostic("no bundled dataset named '\(name)'", at: arg.location, length: arg.length, hint: hint)
         }
         var d = try BundledDatasets.load(name)
         if let n = nameOption { d.name = n.value }
         return .value(DatasetValue(d))
     case .word(let path), .string(let path):
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ShellError("no such file: \(path)", at: arg.location, length: arg.length,
+            throw Diagnostic("no such file: \(path)", at: arg.location, length: arg.length,
                              hint: BundledDatasets.names.contains(path) ? "\(path) is bundled: write it without quotes" : nil)
         }
         let name = nameOption?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -42,13 +42,13 @@ let loadCommand = CommandSpec(
             loaded = try loadUserCSV(path: path, unit: LatencyUnit(rawValue: unitName)!, name: name)
         } catch let e as OneProxyError {
             // Point at the path: the message itself names the file's line and column.
-            throw ShellError(e.description, at: arg.location, length: arg.length)
+            throw Diagnostic(e.description, at: arg.location, length: arg.length)
         }
         let (d, report) = loaded
         for w in report.warnings { inv.warn(w) }
         return .value(DatasetValue(d))
     default:
-        throw ShellError("expected a bundled dataset name or a CSV file in quotes, found \(arg.value.typeDescription)", at: arg.location, length: arg.length)
+        throw Diagnostic("expected a bundled dataset name or a CSV file in quotes, found \(arg.value.typeDescription)", at: arg.location, length: arg.length)
     }
 }
 
@@ -108,6 +108,6 @@ extension Invocation {
         if let dev = d.device(named: name.value) { return dev }
         let hint = nearestName(to: name.value, in: d.deviceNames).map { "did you mean \($0)?" }
             ?? "devices of \(d.name): " + d.deviceNames.joined(separator: ", ")
-        throw ShellError("\(d.name) has no device '\(name.value)'", at: name.location, length: name.length, hint: hint)
+        throw Diagnostic("\(d.name) has no device '\(name.value)'", at: name.location, length: name.length, hint: hint)
     }
 }

@@ -19,7 +19,7 @@ let saveCommand = CommandSpec(
     do {
         try writeAtomically(inv.session.script(), to: path)
     } catch {
-        throw ShellError("cannot write \(path): \(errorText(error))", at: p.location, length: p.length)
+        throw Diagnostic("cannot write \(path): \(errorText(error))", at: p.location, length: p.length)
     }
     return .text("saved \(inv.session.variableOrder.count) variable(s) to \(path)")
 }
@@ -42,11 +42,11 @@ let runCommand = CommandSpec(
     do {
         source = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-        throw ShellError("cannot read \(path): \(errorText(error))", at: p.location, length: p.length)
+        throw Diagnostic("cannot read \(path): \(errorText(error))", at: p.location, length: p.length)
     }
     let session = inv.session
     guard !session.runStack.contains(path), session.runStack.count < 16 else {
-        throw ShellError("\(path) runs itself (run \(session.runStack.joined(separator: " → ")) → \(path))", at: p.location, length: p.length)
+        throw Diagnostic("\(path) runs itself (run \(session.runStack.joined(separator: " → ")) → \(path))", at: p.location, length: p.length)
     }
     session.runStack.append(path)
     defer { session.runStack.removeLast() }
@@ -54,7 +54,7 @@ let runCommand = CommandSpec(
     session.run(source: source, origin: path)
     let failed = session.failures - before
     if failed > 0 {
-        throw ShellError("\(failed) statement\(failed == 1 ? "" : "s") in \(path) failed", at: p.location, length: p.length)
+        throw Diagnostic("\(failed) statement\(failed == 1 ? "" : "s") in \(path) failed", at: p.location, length: p.length)
     }
     return .nothing
 }

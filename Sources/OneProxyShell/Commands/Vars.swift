@@ -39,7 +39,7 @@ let delCommand = CommandSpec(
     if names.isEmpty { _ = try inv.positional(0, "a variable name") }
     for n in names where inv.session.value(of: n.value) == nil {
         let hint = nearestName(to: n.value, in: inv.session.variableOrder).map { "did you mean \($0)?" }
-        throw ShellError("no variable named '\(n.value)'", at: n.location, length: n.length, hint: hint)
+        throw Diagnostic("no variable named '\(n.value)'", at: n.location, length: n.length, hint: hint)
     }
     for n in names { inv.session.remove(n.value) }
     return .nothing

@@ -13,7 +13,8 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(line):\(column)" }
 }
 
-/// A user-facing error with where it happened and how to mend it.
+/// A user-facing error with where it happened and how to mend it: the parser and every command
+/// throw these; the session prints them and changes no variable.
 ///
 /// `render` prints `file:line:column: error: message`, the offending source line and a caret under
 /// the column, then the hint (`did you mean true_vpu?`) if any.

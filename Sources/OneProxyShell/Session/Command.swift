@@ -82,7 +82,7 @@ public struct Invocation {
         let p = positionals
         guard i < p.count else {
             let last = statement.arguments.last.map(argumentEnd) ?? endOf(statement.command)
-            throw ShellError("\(statement.command.value): expected \(what)", at: last, hint: usageHint)
+            throw Diagnostic("\(statement.command.value): expected \(what)", at: last, hint: usageHint)
         }
         return p[i]
     }
@@ -91,7 +91,7 @@ public struct Invocation {
         let p = positionals
         if p.count > n {
             let extra = p[n]
-            throw ShellError("\(statement.command.value) takes at most \(n) argument\(n == 1 ? "" : "s") before its options; unexpected \(extra.value.sourceText)",
+            throw Diagnostic("\(statement.command.value) takes at most \(n) argument\(n == 1 ? "" : "s") before its options; unexpected \(extra.value.sourceText)",
                              at: extra.location, length: extra.length, hint: usageHint)
         }
     }
@@ -120,7 +120,7 @@ public struct Invocation {
         switch e.value {
         case .word(let w): return Located(w, at: e.location, length: e.length)
         case .string(let s): return Located(s, at: e.location, length: e.length)
-        default: throw ShellError("expected \(what), found \(e.value.typeDescription)", at: e.location, length: e.length)
+        default: throw Diagnostic("expected \(what), found \(e.value.typeDescription)", at: e.location, length: e.length)
         }
     }
 
@@ -129,7 +129,7 @@ public struct Invocation {
         let e = try positional(i, "a file path in quotes")
         switch e.value {
         case .string(let s), .word(let s): return Located(s, at: e.location, length: e.length)
-        default: throw ShellError("expected a file path in quotes, found \(e.value.typeDescription)", at: e.location, length: e.length)
+        default: throw Diagnostic("expected a file path in quotes, found \(e.value.typeDescription)", at: e.location, length: e.length)
         }
     }
 
@@ -141,7 +141,7 @@ public struct Invocation {
 
     public mutating func variable<T>(_ e: Located<Expr>, as type: T.Type, _ what: String) throws -> (T, Located<String>) {
         guard case .word(let name) = e.value else {
-            throw ShellError("expected \(what) (a variable name), found \(e.value.typeDescription)", at: e.location, length: e.length)
+            throw Diagnostic("expected \(what) (a variable name), found \(e.value.typeDescription)", at: e.location, length: e.length)
         }
         let loc = Located(name, at: e.location, length: e.length)
         guard let v = session.value(of: name) else {
@@ -150,10 +150,10 @@ public struct Invocation {
             else if BundledNames.datasets.contains(name) { hint = "load it first: d = load \(name)" }
             else if session.variableOrder.isEmpty { hint = "no variables yet: for example d = load oneproxy-nb201" }
             else { hint = "variables: " + session.variableOrder.joined(separator: ", ") }
-            throw ShellError("no variable named '\(name)'", at: e.location, length: e.length, hint: hint)
+            throw Diagnostic("no variable named '\(name)'", at: e.location, length: e.length, hint: hint)
         }
         guard let typed = v as? T else {
-            throw ShellError("'\(name)' is a \(v.typeName), expected \(what)", at: e.location, length: e.length)
+            throw Diagnostic("'\(name)' is a \(v.typeName), expected \(what)", at: e.location, length: e.length)
         }
         reads.insert(name)
         return (typed, loc)
@@ -179,11 +179,11 @@ public struct Invocation {
 
     public func int(_ e: Located<Expr>, key: String, range: ClosedRange<Int>?) throws -> Int {
         guard case .number(let v, nil) = e.value, v == v.rounded(), abs(v) < 1e15 else {
-            throw ShellError("\(key) takes a whole number, found \(e.value.sourceText)", at: e.location, length: e.length)
+            throw Diagnostic("\(key) takes a whole number, found \(e.value.sourceText)", at: e.location, length: e.length)
         }
         let n = Int(v)
         if let range, !range.contains(n) {
-            throw ShellError("\(key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: e.location, length: e.length)
+            throw Diagnostic("\(key) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: e.location, length: e.length)
         }
         return n
     }
@@ -191,14 +191,14 @@ public struct Invocation {
     public mutating func double(_ key: String, default value: Double?, range: ClosedRange<Double>? = nil) throws -> Double? {
         guard let e = option(key) else { return value }
         guard case .number(let v, let unit) = e.value else {
-            throw ShellError("\(key) takes a number, found \(e.value.sourceText)", at: e.location, length: e.length)
+            throw Diagnostic("\(key) takes a number, found \(e.value.sourceText)", at: e.location, length: e.length)
         }
         if let unit, unit != "%" {
-            throw ShellError("\(key) takes a plain number, not a time in \(unit)", at: e.location, length: e.length)
+            throw Diagnostic("\(key) takes a plain number, not a time in \(unit)", at: e.location, length: e.length)
         }
         let x = unit == "%" ? v / 100 : v
         if let range, !range.contains(x) {
-            throw ShellError("\(key) must be between \(formatNumberLiteral(range.lowerBound)) and \(formatNumberLiteral(range.upperBound)), found \(e.value.sourceText)", at: e.location, length: e.length)
+            throw Diagnostic("\(key) must be between \(formatNumberLiteral(range.lowerBound)) and \(formatNumberLiteral(range.upperBound)), found \(e.value.sourceText)", at: e.location, length: e.length)
         }
         return x
     }
@@ -207,7 +207,7 @@ public struct Invocation {
     public mutating func milliseconds(_ key: String) throws -> Double? {
         guard let e = option(key) else { return nil }
         guard case .number(let v, let unit) = e.value, unit != "%" else {
-            throw ShellError("\(key) takes a time such as 5ms or 0.005s, found \(e.value.sourceText)", at: e.location, length: e.length)
+            throw Diagnostic("\(key) takes a time such as 5ms or 0.005s, found \(e.value.sourceText)", at: e.location, length: e.length)
         }
         return v * (numberUnits[unit ?? "ms"] ?? 1)
     }
@@ -223,7 +223,7 @@ public struct Invocation {
         }
         guard choices.contains(w) else {
             let hint = nearestName(to: w, in: choices).map { "did you mean \($0)?" }
-            throw ShellError("\(key) must be one of \(choices.joined(separator: ", ")), found \(w)", at: e.location, length: e.length, hint: hint)
+            throw Diagnostic("\(key) must be one of \(choices.joined(separator: ", ")), found \(w)", at: e.location, length: e.length, hint: hint)
         }
         return w
     }
@@ -237,7 +237,7 @@ public struct Invocation {
     public mutating func intList(_ key: String) throws -> (values: [Int], location: Located<Expr>)? {
         guard let e = option(key) else { return nil }
         guard case .list(let items) = e.value else {
-            throw ShellError("\(key) takes a list of whole numbers such as [1, 2, 3]", at: e.location, length: e.length)
+            throw Diagnostic("\(key) takes a list of whole numbers such as [1, 2, 3]", at: e.location, length: e.length)
         }
         return (try items.map { try int($0, key: key, range: nil) }, e)
     }
@@ -248,7 +248,7 @@ public struct Invocation {
         switch e.value {
         case .list(let items): return try items.map { try word($0, "a name") }
         case .word, .string: return [try word(e, "a name")]
-        default: throw ShellError("\(key) takes a list of names such as [a, b]", at: e.location, length: e.length)
+        default: throw Diagnostic("\(key) takes a list of names such as [a, b]", at: e.location, length: e.length)
         }
     }
 
@@ -258,14 +258,14 @@ public struct Invocation {
         for a in statement.arguments {
             guard case .option(let k, _) = a else { continue }
             if !seen.insert(k.value).inserted {
-                throw ShellError("option '\(k.value)' is given twice", at: k.location, length: k.length)
+                throw Diagnostic("option '\(k.value)' is given twice", at: k.location, length: k.length)
             }
             if allowedOptions.contains(k.value) { continue }
             let known = allowedOptions.sorted()
             var hint: String?
             if let near = nearestName(to: k.value, in: known) { hint = "did you mean \(near)=?" }
             else if !known.isEmpty { hint = "options of \(statement.command.value): " + known.joined(separator: ", ") }
-            throw ShellError("\(statement.command.value) has no option '\(k.value)'", at: k.location, length: k.length, hint: hint)
+            throw Diagnostic("\(statement.command.value) has no option '\(k.value)'", at: k.location, length: k.length, hint: hint)
         }
     }
 

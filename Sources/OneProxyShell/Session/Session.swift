@@ -127,8 +127,6 @@ public final class Session {
             for n in invocation.notes { sink.err("note: \(n)\n") }
             for w in invocation.warnings { sink.err(warningText(w)) }
             return true
-        } catch let e as ShellError {
-            report(e.diagnostic.located(default: statement.command), source: source, origin: origin, firstLine: firstLine)
         } catch let e as OneProxyError {
             report(Diagnostic(e.description, at: statement.command.location, length: statement.command.length),
                    source: source, origin: origin, firstLine: firstLine)
@@ -166,7 +164,7 @@ public final class Session {
         } else {
             hint = "type 'help' to list the commands"
         }
-        throw ShellError("unknown command '\(name)'", at: st.command.location, length: st.command.length, hint: hint)
+        throw Diagnostic("unknown command '\(name)'", at: st.command.location, length: st.command.length, hint: hint)
     }
 
     // MARK: saving

@@ -35,7 +35,7 @@ extension TabularValue {
         case "csv": return table.csv()
         case "json": return table.json()
         case "md": return table.markdown()
-        default: throw ShellError("a \(typeName) exports to \(exportExtensions.joined(separator: ", ")), not .\(ext)")
+        default: throw Diagnostic("a \(typeName) exports to \(exportExtensions.joined(separator: ", ")), not .\(ext)")
         }
     }
 }
@@ -53,21 +53,4 @@ public struct TableValue: TabularValue {
     }
 
     public var summary: String { summaryText }
-}
-
-/// An error a command raises for the user: a message, optionally pointing at an argument.
-public struct ShellError: Error, Sendable {
-    public var message: String
-    public var location: SourceLocation?
-    public var length: Int
-    public var hint: String?
-
-    public init(_ message: String, at location: SourceLocation? = nil, length: Int = 1, hint: String? = nil) {
-        self.message = message
-        self.location = location
-        self.length = length
-        self.hint = hint
-    }
-
-    public var diagnostic: Diagnostic { Diagnostic(message, at: location, length: length, hint: hint) }
 }
