@@ -101,7 +101,6 @@ func hasOpenList(_ text: String) -> Bool {
     for t in Lexer.tokenize(text) {
         if t.kind == .leftBracket { depth += 1 }
         if t.kind == .rightBracket { depth = max(0, depth - 1) }
-        if case .separator = t.kind, depth == 0 { depth = 0 }
     }
     return depth > 0
 }

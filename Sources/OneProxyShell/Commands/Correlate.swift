@@ -50,7 +50,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             let a = try inv.device(p[1], in: d)
             var entries: [(name: String, result: PairCorrelation)] = []
             for b in d.devices where b.name != a.name {
-                entries.append((b.name, correlate(a.latencies, b.latencies, method: method)))
+                entries.append((b.name, atLeastThreeShared(correlate(a.latencies, b.latencies, method: method))))
             }
             entries.sort { ($0.result.value ?? -2) > ($1.result.value ?? -2) }
             return .value(VectorCorrelationValue(dataset: d.name, device: a.name, method: method, entries: entries))
@@ -60,9 +60,22 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             devices = try list.map { try inv.device(.init(.word($0.value), at: $0.location, length: $0.length), in: d) }
             guard devices.count >= 2 else { throw Diagnostic("devices= needs at least two devices", at: list.first?.location ?? inv.commandName.location) }
         }
-        let m = correlationMatrix(names: devices.map(\.name), columns: devices.map(\.latencies), method: method)
+        let m = atLeastThreeShared(correlationMatrix(names: devices.map(\.name), columns: devices.map(\.latencies), method: method))
         return .value(MatrixCorrelationValue(dataset: d.name, matrix: m, order: Array(m.names.indices), asHeatmap: false))
     }
+}
+
+/// A correlation over fewer than 3 shared architectures says nothing (2 points always give ±1):
+/// shown as undefined, with the reason.
+func atLeastThreeShared(_ r: PairCorrelation) -> PairCorrelation {
+    guard r.n < 3, r.value != nil else { return r }
+    return PairCorrelation(value: nil, n: r.n, undefinedReason: "only \(r.n) shared architecture\(r.n == 1 ? "" : "s")")
+}
+
+func atLeastThreeShared(_ m: CorrelationMatrix) -> CorrelationMatrix {
+    var m = m
+    for i in m.names.indices { for j in m.names.indices where i != j && m.counts[i][j] < 3 { m.values[i][j] = nil } }
+    return m
 }
 
 /// A pair needs at least 3 shared architectures to mean anything.
@@ -94,7 +107,7 @@ let heatmapCommand = CommandSpec(
         let (dv, _) = try inv.variable(arg, as: DatasetValue.self, "a dataset")
         let method = CorrelationMethod(rawValue: try inv.choice("method", CorrelationMethod.allCases.map(\.rawValue), default: "spearman"))!
         let d = dv.dataset
-        let m = correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: method)
+        let m = atLeastThreeShared(correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: method))
         value = MatrixCorrelationValue(dataset: d.name, matrix: m, order: Array(m.names.indices), asHeatmap: true)
     } else {
         let (m, _) = try inv.variable(arg, as: MatrixCorrelationValue.self, "a correlation matrix (m = srcc d)")

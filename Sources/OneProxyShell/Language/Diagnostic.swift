@@ -41,10 +41,22 @@ public struct Diagnostic: Error, Sendable, Equatable {
             out += "\(bold)\(origin):\(location.line + lineOffset):\(location.column):\(reset) \(red)error:\(reset) \(message)\n"
             let lines = (source ?? "").split(separator: "\n", omittingEmptySubsequences: false)
             if location.line >= 1, location.line <= lines.count {
-                let text = String(lines[location.line - 1])
-                out += "  \(text)\n"
-                let pad = String(repeating: " ", count: max(0, location.column - 1))
-                out += "  \(pad)\(red)^\(String(repeating: "~", count: max(0, length - 1)))\(reset)\n"
+                // A long line (several statements after -c) is shown as a window around the column.
+                var text = Array(lines[location.line - 1])
+                var column = location.column
+                let window = 90
+                if text.count > window {
+                    let start = max(0, min(column - 1 - window / 2, text.count - window))
+                    let end = min(text.count, start + window)
+                    let head: [Character] = start > 0 ? ["…"] : []
+                    let tail: [Character] = end < text.count ? ["…"] : []
+                    column = column - start + head.count
+                    text = head + Array(text[start..<end]) + tail
+                }
+                out += "  \(String(text))\n"
+                let pad = String(repeating: " ", count: max(0, column - 1))
+                let underline = max(0, min(length, text.count - column + 1) - 1)
+                out += "  \(pad)\(red)^\(String(repeating: "~", count: underline))\(reset)\n"
             }
         } else {
             out += "\(bold)\(origin):\(reset) \(red)error:\(reset) \(message)\n"

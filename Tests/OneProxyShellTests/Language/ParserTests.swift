@@ -73,6 +73,20 @@ struct ParserTests {
         #expect(shifted.hasPrefix("stdin:12:5: error:"))
     }
 
+    @Test func aLongLineIsShownAsAWindowAroundTheColumn() {
+        let line = String(repeating: "vars; ", count: 40) + "lod x"
+        let column = line.count - 4
+        let d = Diagnostic("unknown command 'lod'", at: SourceLocation(line: 1, column: column), length: 3)
+        let shown = d.render(source: line, origin: "-c", color: false).split(separator: "\n").map(String.init)
+        #expect(shown[0] == "-c:1:\(column): error: unknown command 'lod'")
+        #expect(shown[1].count <= 2 + 91 && shown[1].hasPrefix("  …") && shown[1].hasSuffix("lod x"))
+        // the caret stands under the 'l' of "lod" in the shown window
+        let caret = shown[2].firstIndex(of: "^")!
+        let l = shown[1].range(of: "lod")!.lowerBound
+        #expect(shown[2].distance(from: shown[2].startIndex, to: caret) == shown[1].distance(from: shown[1].startIndex, to: l))
+        #expect(shown[2].hasSuffix("^~~"))
+    }
+
     @Test func nearestNameSuggestsTyposAndSubstrings() {
         #expect(nearestName(to: "true_vpv", in: ["true_vpu", "true_a76"]) == "true_vpu")
         #expect(nearestName(to: "gtx", in: ["eagle_i7", "eagle_gtx"]) == "eagle_gtx")

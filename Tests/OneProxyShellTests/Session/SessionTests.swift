@@ -130,6 +130,19 @@ struct SessionTests {
         #expect(Completer.candidates(line: "d = load onep", session: s).words == ["oneproxy-nb201"])
     }
 
+    @Test func fewerThanThreeSharedArchitecturesIsUndefinedNotPlusOrMinusOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-few-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("few.csv")
+        try "name,a_ms,b_ms,c_ms\nm1,1,2,\nm2,2,3,\nm3,3,1,5\nm4,4,4,6\n".write(to: file, atomically: true, encoding: .utf8)
+        let (s, sink) = try makeSession(format: .csv)
+        #expect(s.run(source: "u = load \"\(file.path)\"; srcc u a; m = srcc u; show m", origin: "t"))
+        #expect(sink.stdout.contains("c,,2,undefined: only 2 shared architectures"), "\(sink.stdout)")
+        #expect(sink.stdout.contains("device,a,b,c\na,1.0,0.4,\n"), "\(sink.stdout)")
+        #expect(!s.run(source: "srcc u a c", origin: "t"))
+        #expect(sink.stderr.contains("a and c share 2 measured architectures; a correlation needs at least 3"))
+    }
+
     @Test func completionOfPathsInsideStrings() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-comp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
