@@ -30,7 +30,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             if a.name == b.name { throw Diagnostic("compare two different devices", at: p[2].location, length: p[2].length) }
             let r = correlate(a.latencies, b.latencies, method: method)
             try requireShared(r, a.name, b.name, at: p[2])
-            var value = PairCorrelationValue(dataset: d.name, a: a.name, b: b.name, method: method, result: r)
+            var value = PairCorrelationValue(dataset: d.name, variable: dname.value, a: a.name, b: b.name, method: method, result: r)
             if let level = try inv.double("ci", default: nil, range: 0.5...0.999) {
                 let boot = try inv.int("boot", default: 1000, range: 10...1_000_000)
                 let seed = try inv.int("seed", default: 1, range: 0...Int.max)

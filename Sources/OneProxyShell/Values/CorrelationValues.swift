@@ -27,6 +27,8 @@ let strongMonotonicity = 0.9
 /// One pair of devices: `srcc d A B`.
 public struct PairCorrelationValue: ShellValue {
     public var dataset: String
+    /// The variable holding the dataset, for the suggested next command.
+    public var variable: String
     public var a: String
     public var b: String
     public var method: CorrelationMethod
@@ -52,7 +54,7 @@ public struct PairCorrelationValue: ShellValue {
             if method == .spearman, let v = result.value {
                 out += v >= strongMonotonicity
                     ? "\nstrong latency monotonicity (>= 0.9): architectures searched on \(a) can be reused on \(b) as they are"
-                    : "\nweak monotonicity (< 0.9): adapt the proxy's predictor to the target (adapt d proxy=\(a) target=\(b))"
+                    : "\nweak monotonicity (< 0.9): adapt the proxy's predictor to the target (adapt \(variable) proxy=\(a) target=\(b))"
             }
             return out + "\n"
         case .csv: return table.csv()
