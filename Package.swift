@@ -16,10 +16,11 @@ let package = Package(
         // The science: data, encodings, statistics, solvers, predictors, search. No terminal code.
         .target(
             name: "OneProxyKit",
+            exclude: ["README.md"],
             resources: [.copy("Resources/data")]
         ),
         // The command language: lexer, parser, values, session, commands, rendering of values to text.
-        .target(name: "OneProxyShell", dependencies: ["OneProxyKit"]),
+        .target(name: "OneProxyShell", dependencies: ["OneProxyKit"], exclude: ["README.md"]),
         // libedit, through a small C shim that declares the few functions it uses and links the
         // runtime library libedit.so.2 (so no -dev package is needed to build).
         .target(
