@@ -10,10 +10,9 @@ struct OneProxy: ParsableCommand {
         commandName: "oneproxy",
         abstract: "An interactive shell for hardware-aware NAS with one proxy device.",
         discussion: """
-            With no FILE and a terminal on standard input, starts the line-edited shell. With FILE,
-            runs the script; with -c, runs the commands; otherwise reads commands from standard input.
-            Exit status: 0 when every statement succeeded, 1 when any failed, 64 for usage errors,
-            66 when FILE cannot be read.
+            With no FILE and a terminal on standard input, starts the line-edited shell (type help). With FILE, runs the script; with -c, runs the commands; otherwise reads commands from standard input.
+
+            Exit status: 0 when every statement succeeded, 1 when any failed, 64 for usage errors, 66 when FILE cannot be read.
             """,
         version: oneproxyVersion
     )
