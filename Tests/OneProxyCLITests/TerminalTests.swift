@@ -68,6 +68,13 @@ struct TerminalTests {
         #expect(text.contains("oneproxy-nb201: 1999 architectures"))
         #expect(!text.contains("no variable named 'é_unfinished'"))
 
+        // Ctrl-R searches the history backwards; Enter runs the line found.
+        try tmux("send-keys", "-t", session, "C-r", "srcc d")
+        _ = try screen { $0.contains("srcc d true_vpu eagle_gtx") && $0.components(separatedBy: "srcc d true_vpu").count >= 3 }
+        try tmux("send-keys", "-t", session, "Enter")
+        text = try screen { $0.components(separatedBy: "SRCC(true_vpu, eagle_gtx) = 0.6905").count >= 3 }
+        #expect(text.components(separatedBy: "SRCC(true_vpu, eagle_gtx) = 0.6905").count >= 3, "\(text)")
+
         // UTF-8 input without LANG: the error's caret is under the right column.
         try tmux("send-keys", "-t", session, "show é", "Enter")
         text = try screen { $0.contains("no variable named 'é'") }
@@ -86,7 +93,8 @@ struct TerminalTests {
         // A new run recalls the history with the Up arrow.
         _ = try? tmux("kill-server")
         try start(history: history, directory: dir)
-        try tmux("send-keys", "-t", session, "Up", "Up")
+        // (history: … vars, the line Ctrl-R ran again, show é)
+        try tmux("send-keys", "-t", session, "Up", "Up", "Up")
         text = try screen { $0.contains("oneproxy> vars") }
         #expect(text.contains("oneproxy> vars"))
     }
