@@ -158,26 +158,37 @@ public struct MatrixCorrelationValue: ShellValue {
         let names = order.map { matrix.names[$0] }
         let nameWidth = names.map(\.count).max() ?? 0
         let reset = ctx.color ? "\u{1B}[0m" : ""
+        // Cells of 5 characters (" .98 "); when that is wider than the terminal, 3 (" 98", x100).
+        let compact = nameWidth + 4 + 5 * order.count > ctx.width
+        let cellWidth = compact ? 3 : 5
         var out = "\(matrix.method.label) over \(dataset)" + (asHeatmap ? " (devices ordered by clustering; order=name keeps the data's order)" : "") + "\n"
-        out += String(repeating: " ", count: nameWidth + 4) + order.indices.map { String(format: "%5d", $0 + 1) }.joined() + "\n"
+        out += String(repeating: " ", count: nameWidth + 4) + order.indices.map { String(format: "%\(cellWidth)d", $0 + 1) }.joined() + "\n"
         for (r, i) in order.enumerated() {
             out += String(format: "%3d ", r + 1) + names[r].padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             for j in order {
                 let v = matrix.values[i][j]
+                let strong = asHeatmap && i != j && (v ?? 0) >= strongMonotonicity
+                if compact {
+                    // Two digits per cell: 0.92 is 92, anything from 0.985 up is 99, the diagonal a dot.
+                    let text = i == j ? "  ·" : v.map { String(format: "%3d", min(99, Int(($0 * 100).rounded()))) } ?? " --"
+                    if ctx.color, let v { out += heatStyle(v) + text + reset } else { out += strong ? "*" + text.dropFirst() : text }
+                    continue
+                }
                 let text = " " + (v.map(cellText) ?? "  --")
                 if ctx.color, let v {
                     out += heatStyle(v) + text + " " + reset
                 } else {
-                    out += text + (asHeatmap && i != j && (v ?? 0) >= strongMonotonicity ? "*" : " ")
+                    out += text + (strong ? "*" : " ")
                 }
             }
             while out.hasSuffix(" ") { out.removeLast() }
             out += "\n"
         }
+        if compact { out += "values x100 (92 = 0.92; 99 = 0.985 or more) to fit \(ctx.width) columns; set width=N or export for full precision\n" }
         if asHeatmap {
             out += ctx.color
                 ? "legend: " + [(-0.5, "< 0"), (0.2, "0–.5"), (0.6, ".5–.7"), (0.8, ".7–.9"), (0.95, ">= .9 strong")].map { heatStyle($0.0) + " \($0.1) " + reset }.joined(separator: " ") + "\n"
-                : "legend: * marks SRCC >= 0.9 (strong monotonicity); -- undefined\n"
+                : "legend: * marks SRCC >= 0.9 (strong monotonicity)" + (compact ? " (*92)" : "") + "; -- undefined\n"
         }
         out += summaryLine() + "\n"
         return out
