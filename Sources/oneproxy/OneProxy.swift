@@ -169,7 +169,8 @@ func runTerminal(_ session: Session) {
         if ["exit", "quit"].contains(chunk.trimmingCharacters(in: .whitespaces)) { break }
         _ = oneproxy_sigint_take()
         session.run(source: chunk, origin: "input")
-        if oneproxy_sigint_take() != 0 { session.sink.err("interrupted\n") }
+        // A Ctrl-C during the run stopped the computation (or the statements after it).
+        _ = oneproxy_sigint_take()
         chunk = ""
     }
     session.sink.out("\n")

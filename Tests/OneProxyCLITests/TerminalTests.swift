@@ -76,6 +76,19 @@ struct TerminalTests {
         text = try screen { $0.components(separatedBy: "SRCC(true_vpu, eagle_gtx) = 0.6905").count >= 3 }
         #expect(text.components(separatedBy: "SRCC(true_vpu, eagle_gtx) = 0.6905").count >= 3, "\(text)")
 
+        // Ctrl-C during a long computation stops it, skips the rest of the line, keeps the session.
+        try tmux("send-keys", "-t", session, "c = srcc d true_vpu eagle_gtx ci=0.95 boot=1000000; vars", "Enter")
+        // (Ctrl-C again every half second until it lands during the computation: on a loaded
+        // machine the first may come before the statement starts; at the prompt it is harmless.)
+        for _ in 0..<20 {
+            Thread.sleep(forTimeInterval: 0.5)
+            try tmux("send-keys", "-t", session, "C-c")
+            if try tmux("capture-pane", "-p", "-t", session).contains("interrupted:") { break }
+        }
+        text = try screen { $0.contains("interrupted: srcc stopped; nothing was changed") }
+        try tmux("send-keys", "-t", session, "show c", "Enter")
+        text = try screen { $0.contains("no variable named 'c'") }
+
         // UTF-8 input without LANG: the error's caret is under the right column.
         try tmux("send-keys", "-t", session, "show é", "Enter")
         text = try screen { $0.contains("no variable named 'é'") }
@@ -94,8 +107,8 @@ struct TerminalTests {
         // A new run recalls the history with the Up arrow.
         _ = try? tmux("kill-server")
         try start(history: history, directory: dir)
-        // (history: … vars, the line Ctrl-R ran again, show é)
-        try tmux("send-keys", "-t", session, "Up", "Up", "Up")
+        // (history, newest first: show é, show c, c = srcc …, the line Ctrl-R ran again, vars)
+        try tmux("send-keys", "-t", session, "Up", "Up", "Up", "Up", "Up")
         text = try screen { $0.contains("oneproxy> vars") }
         #expect(text.contains("oneproxy> vars"))
     }

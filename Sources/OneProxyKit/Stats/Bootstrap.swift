@@ -8,12 +8,12 @@
 ///
 /// Guarantees: the same inputs and seed give the same interval on every machine; low <= high, both
 /// in [-1, 1]. Resamples on which the statistic is undefined (a column constant in the resample)
-/// are dropped. Returns nil when the statistic is undefined on the shared rows, `resamples` < 1,
+/// are dropped. Throws `CancellationError` when `cancellation` says stop. Returns nil when the statistic is undefined on the shared rows, `resamples` < 1,
 /// `level` is not in (0, 1), or more than half of the resamples are undefined.
 public func bootstrapInterval(
     _ x: [Double], _ y: [Double], method: CorrelationMethod, level: Double = 0.95,
-    resamples: Int = 1000, seed: UInt64
-) -> (low: Double, high: Double)? {
+    resamples: Int = 1000, seed: UInt64, cancellation: Cancellation = .never
+) throws -> (low: Double, high: Double)? {
     guard resamples >= 1, level > 0, level < 1 else { return nil }
     let (a, b) = pairwiseComplete(x, y)
     let n = a.count
@@ -24,7 +24,8 @@ public func bootstrapInterval(
     stats.reserveCapacity(resamples)
     var rx = [Int32](repeating: 0, count: n), ry = [Int32](repeating: 0, count: n)
     var vx = [Double](repeating: 0, count: n), vy = [Double](repeating: 0, count: n)
-    for _ in 0..<resamples {
+    for r in 0..<resamples {
+        if r % 16 == 0 { try cancellation.check() }
         for k in 0..<n {
             let i = generator.index(below: n)
             rx[k] = dx.ranks[i]; ry[k] = dy.ranks[i]

@@ -34,7 +34,8 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             if let level = try inv.double("ci", default: nil, range: 0.5...0.999) {
                 let boot = try inv.int("boot", default: 1000, range: 10...1_000_000)
                 let seed = try inv.int("seed", default: 1, range: 0...Int.max)
-                guard let ci = bootstrapInterval(a.latencies, b.latencies, method: method, level: level, resamples: boot, seed: UInt64(seed)) else {
+                guard let ci = try bootstrapInterval(a.latencies, b.latencies, method: method, level: level, resamples: boot, seed: UInt64(seed),
+                                                     cancellation: inv.session.cancellation) else {
                     throw Diagnostic("no bootstrap interval: the correlation is undefined on the shared architectures", at: p[2].location, length: p[2].length)
                 }
                 value.interval = (level, ci.low, ci.high, boot, UInt64(seed))

@@ -29,6 +29,9 @@ public final class Session {
     public private(set) var failures = 0
     /// Polled by long computations; true once the user pressed Ctrl-C during one.
     public var isCancelled: @Sendable () -> Bool = { false }
+
+    /// The same, for OneProxyKit's long computations.
+    public var cancellation: Cancellation { Cancellation(isCancelled) }
     var log: [LoggedStatement] = []
     var runStack: [String] = []
     /// Where relative paths of `save` default to.
@@ -127,6 +130,9 @@ public final class Session {
             for n in invocation.notes { sink.err("note: \(n)\n") }
             for w in invocation.warnings { sink.err(warningText(w)) }
             return true
+        } catch is CancellationError {
+            report(Diagnostic("interrupted: \(statement.command.value) stopped; nothing was changed", at: statement.command.location, length: statement.command.length),
+                   source: source, origin: origin, firstLine: firstLine)
         } catch let e as OneProxyError {
             report(Diagnostic(e.description, at: statement.command.location, length: statement.command.length),
                    source: source, origin: origin, firstLine: firstLine)

@@ -8,16 +8,16 @@ import Testing
         // edgetpu has missing rows, pixel3 whole-ish values: the interval resamples shared rows
         let x = data.column("rice_edgetpu_ms"), y = data.column("rice_pixel3_ms")
         let point = try #require(correlate(x, y, method: method).value)
-        let a = try #require(bootstrapInterval(x, y, method: method, resamples: 200, seed: 42))
-        let b = try #require(bootstrapInterval(x, y, method: method, resamples: 200, seed: 42))
+        let a = try #require(try bootstrapInterval(x, y, method: method, resamples: 200, seed: 42))
+        let b = try #require(try bootstrapInterval(x, y, method: method, resamples: 200, seed: 42))
         #expect(a.low == b.low && a.high == b.high, "same seed, same interval")
-        let c = try #require(bootstrapInterval(x, y, method: method, resamples: 200, seed: 43))
+        let c = try #require(try bootstrapInterval(x, y, method: method, resamples: 200, seed: 43))
         #expect(a.low != c.low || a.high != c.high, "another seed resamples differently")
         #expect(a.low <= point && point <= a.high, "\(a) should contain \(point)")
         #expect(-1 <= a.low && a.low <= a.high && a.high <= 1)
         #expect(a.high - a.low < 0.2, "1740 shared rows give a narrow interval")
         // same seed, same resamples: a wider level nests the narrower one
-        let narrow = try #require(bootstrapInterval(x, y, method: method, level: 0.5, resamples: 200, seed: 42))
+        let narrow = try #require(try bootstrapInterval(x, y, method: method, level: 0.5, resamples: 200, seed: 42))
         #expect(a.low <= narrow.low && narrow.high <= a.high)
     }
 
@@ -34,13 +34,21 @@ import Testing
             let a = normal(), b = normal()
             x.append(a); y.append(0.6 * a + 0.8 * b)
         }
-        let ci = try #require(bootstrapInterval(x, y, method: .pearson, resamples: 400, seed: 1))
+        let ci = try #require(try bootstrapInterval(x, y, method: .pearson, resamples: 400, seed: 1))
         let width = ci.high - ci.low
         #expect(width > 0.04 && width < 0.075, "width \(width)")
     }
 
-    @Test func undefinedGivesNil() {
-        #expect(bootstrapInterval([1, 1, 1, 1], [1, 2, 3, 4], method: .spearman, seed: 1) == nil)
-        #expect(bootstrapInterval([1, .nan], [1, 2], method: .kendall, seed: 1) == nil)
+    @Test func undefinedGivesNil() throws {
+        #expect(try bootstrapInterval([1, 1, 1, 1], [1, 2, 3, 4], method: .spearman, seed: 1) == nil)
+        #expect(try bootstrapInterval([1, .nan], [1, 2], method: .kendall, seed: 1) == nil)
+    }
+
+    @Test func aCancelledBootstrapStopsWithCancellationError() throws {
+        let x = (0..<500).map { Double($0) }, y = (0..<500).map { Double(($0 * 7) % 500) }
+        #expect(throws: CancellationError.self) {
+            _ = try bootstrapInterval(x, y, method: .spearman, resamples: 100_000, seed: 1, cancellation: Cancellation { true })
+        }
+        #expect(try bootstrapInterval(x, y, method: .spearman, resamples: 50, seed: 1, cancellation: .never) != nil)
     }
 }
