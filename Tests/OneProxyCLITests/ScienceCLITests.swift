@@ -20,6 +20,9 @@ struct ScienceCLITests {
         let cvLine = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("bycv:") })
         let srcc = try #require(Double(cvLine.split(separator: " ")[6]))
         #expect(srcc >= 0.896 && srcc <= 0.900, "CV-selected SRCC \(srcc)")
+        let looLine = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("byloo:") })
+        let loo = try #require(Double(looLine.split(separator: " ")[6]))
+        #expect(loo >= 0.896 && loo <= 0.901, "LOO-selected SRCC \(loo)")
         #expect(r.stdout.contains("λ path"))
     }
 

@@ -14,7 +14,7 @@ let adaptCommand = CommandSpec(
         OptionHelp("train", "training samples (default 60; with samples=, the first `train` of them)"),
         OptionHelp("val", "validation samples (default 10)"),
         OptionHelp("seed", "the random draw of samples (default 1)"),
-        OptionHelp("samples", "the sampled row numbers instead of a random draw"),
+        OptionHelp("samples", "the sampled row numbers instead of a random draw: a list, or a sample variable (s = sample …)"),
         OptionHelp("norm", "the penalty on b: l2 (default), l1 or linf"),
         OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)"),
         OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)"),
@@ -61,7 +61,7 @@ let adaptCommand = CommandSpec(
     var trainCount: Int
     let seed = try inv.int("seed", default: 1, range: 0...Int.max)
     var how: String
-    if let (given, loc) = try inv.intList("samples") {
+    if let (given, loc) = try inv.rows("samples") {
         if inv.option("seed") != nil { throw Diagnostic("seed= draws random samples; it does not go with samples=", at: loc.location, length: loc.length) }
         rows = given
         let val = try inv.int("val", default: -1, range: 0...100_000)

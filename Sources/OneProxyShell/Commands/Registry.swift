@@ -3,7 +3,7 @@ public let allCommands: [CommandSpec] = [
     helpCommand, varsCommand, showCommand, delCommand, setCommand, saveCommand, runCommand, exportCommand,
     datasetsCommand, loadCommand, devicesCommand, mergeCommand,
     srccCommand, kendallCommand, pearsonCommand, heatmapCommand,
-    fitCommand, predictCommand, adaptCommand,
+    fitCommand, predictCommand, sampleCommand, adaptCommand,
 ]
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })

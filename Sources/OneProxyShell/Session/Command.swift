@@ -233,15 +233,6 @@ public struct Invocation {
         return try choice(key, ["on", "off", "true", "false", "yes", "no"], default: "on").isTruthy
     }
 
-    /// A list of whole numbers `[1, 2, 3]`.
-    public mutating func intList(_ key: String) throws -> (values: [Int], location: Located<Expr>)? {
-        guard let e = option(key) else { return nil }
-        guard case .list(let items) = e.value else {
-            throw Diagnostic("\(key) takes a list of whole numbers such as [1, 2, 3]", at: e.location, length: e.length)
-        }
-        return (try items.map { try int($0, key: key, range: nil) }, e)
-    }
-
     /// A list of names `[a, b]`.
     public mutating func wordList(_ key: String) throws -> [Located<String>]? {
         guard let e = option(key) else { return nil }

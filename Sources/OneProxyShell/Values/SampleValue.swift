@@ -1,0 +1,32 @@
+import OneProxyKit
+
+/// A list of row numbers (architectures) to measure or train on: `s = sample …`.
+public struct SampleValue: ShellValue {
+    public var rows: [Int]
+    /// How it was made: given, or drawn (from which dataset, with which seed).
+    public var origin: String
+
+    public var typeName: String { "sample" }
+
+    public var summary: String {
+        let head = rows.prefix(8).map(String.init).joined(separator: ", ")
+        return "\(rows.count) rows (\(origin)): \(head)\(rows.count > 8 ? ", …" : "")"
+    }
+
+    public func render(_ ctx: RenderContext) -> String {
+        switch ctx.format {
+        case .json: return json()
+        case .csv: return csv()
+        case .table, .markdown:
+            return "\(rows.count) rows (\(origin)):\n" + stride(from: 0, to: rows.count, by: 15).map { start in
+                "  " + rows[start..<min(start + 15, rows.count)].map(String.init).joined(separator: ", ")
+            }.joined(separator: "\n") + "\n"
+        }
+    }
+
+    func csv() -> String { "row\n" + rows.map { "\($0)\n" }.joined() }
+    func json() -> String { "[" + rows.map(String.init).joined(separator: ", ") + "]\n" }
+
+    public var exportExtensions: [String] { ["csv", "json"] }
+    public func export(as ext: String) throws -> String { ext == "csv" ? csv() : json() }
+}
