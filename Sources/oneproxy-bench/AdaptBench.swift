@@ -30,7 +30,9 @@ func benchAdapt() throws {
     }
     let scale = AdaProxyScale(target: std(rows.map { target[$0] }), proxy: std(rows.map { pred[$0] }))
     let folds = (0..<5).map { f in Array((f * 70 / 5)..<((f + 1) * 70 / 5)) }
-    for norm in AdaNorm.allCases {
+    // ONEPROXY_BENCH_NORMS=l2 (comma-separated) times only those norms, e.g. for profiling.
+    let only = ProcessInfo.processInfo.environment["ONEPROXY_BENCH_NORMS"]?.split(separator: ",").map(String.init)
+    for norm in AdaNorm.allCases where only?.contains(norm.rawValue) ?? true {
         var chosen = 0.0
         let t = medianSeconds {
             let full = AdaProxyProblem(x: x.selectingRows(rows), weights: w, targets: rows.map { target[$0] }, scale: scale)

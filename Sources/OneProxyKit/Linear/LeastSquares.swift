@@ -13,12 +13,13 @@ public struct LeastSquaresSolution: Sendable, Equatable {
 
 /// The SVD of A with Uᵀb. For rows >= cols, A is first reduced to its n × n triangle by Householder
 /// QR (Q never formed, only Qᵀb) and the SVD is that of R (same singular values and right singular
-/// vectors), so the m × n factor U of A is never built.
+/// vectors), so the m × n factor U of A is never built (the returned decomposition's `u` is then
+/// empty, m × 0: use `singularValues`, `v` and `utb`).
 func svdProjecting(_ a: Matrix, _ b: [Double]) -> (SingularValueDecomposition, utb: [Double]) {
     if a.rows >= a.cols && a.cols > 0 {
         let (r, qtb) = householderTriangularize(a, rhs: [b])
-        let d = r.svdDroppingNegligible()
-        return (d, d.u.multiplyTransposed(qtb[0]))
+        let (d, utb) = r.svdDroppingNegligible(projecting: qtb[0])
+        return (d, utb)
     }
     let d = a.svd()
     return (d, d.u.multiplyTransposed(b))

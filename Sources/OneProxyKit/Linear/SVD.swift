@@ -23,8 +23,8 @@ public struct SingularValueDecomposition: Sendable, Equatable {
 extension Matrix {
     /// The thin SVD of this matrix (see `SingularValueDecomposition` for the guarantees).
     public func svd() -> SingularValueDecomposition {
-        if rows >= cols { return Matrix.svdTall(self) }
-        let t = Matrix.svdTall(transposed)
+        if rows >= cols { return Matrix.svdTall(self).svd }
+        let t = Matrix.svdTall(transposed).svd
         return SingularValueDecomposition(u: t.v, singularValues: t.singularValues, v: t.u)
     }
 
@@ -37,7 +37,16 @@ extension Matrix {
     /// nonzero rows, which removes the slow noise-against-noise sweeps of a rank-deficient matrix.
     func svdDroppingNegligible() -> SingularValueDecomposition {
         precondition(rows >= cols)
-        return Matrix.svdTall(self, dropNegligible: true)
+        return Matrix.svdTall(self, dropNegligible: true).svd
+    }
+
+    /// `svdDroppingNegligible()`'s σ and V with Uᵀc, without forming U: Uᵀc = [Vx; 0]ᵀ (Qᵀc), with
+    /// Qᵀc from the QR's reflectors applied to c (O(mn) instead of O(mn²) for U). The returned
+    /// decomposition's `u` is empty (m × 0): only `singularValues` and `v` are meant to be used.
+    func svdDroppingNegligible(projecting c: [Double]) -> (svd: SingularValueDecomposition, utc: [Double]) {
+        precondition(rows >= cols && c.count == rows)
+        let r = Matrix.svdTall(self, dropNegligible: true, projecting: c)
+        return (r.svd, r.utc!)
     }
 
     /// C = A B.
@@ -89,10 +98,13 @@ extension Matrix {
 
     /// SVD of a matrix with rows >= cols: QR, then one-sided Jacobi on R.
     /// Works on flat column-major buffers (column j of an m-row array starts at j·m).
-    private static func svdTall(_ a: Matrix, dropNegligible: Bool = false) -> SingularValueDecomposition {
+    /// With `projecting` c, U is not formed (`u` is m × 0) and Uᵀc is returned instead.
+    private static func svdTall(_ a: Matrix, dropNegligible: Bool = false, projecting: [Double]? = nil)
+        -> (svd: SingularValueDecomposition, utc: [Double]?) {
         let m = a.rows, n = a.cols
         if n == 0 {
-            return SingularValueDecomposition(u: Matrix(rows: m, cols: 0), singularValues: [], v: Matrix(rows: 0, cols: 0))
+            return (SingularValueDecomposition(u: Matrix(rows: m, cols: 0), singularValues: [], v: Matrix(rows: 0, cols: 0)),
+                    projecting.map { _ in [] })
         }
         var col = [Double](repeating: 0, count: m * n)   // A, overwritten by R and the reflectors
         var betas = [Double](repeating: 0, count: n)
@@ -183,14 +195,8 @@ extension Matrix {
                             let sn = cs * t
                             norms[p] = max(0, alpha - t * gamma)
                             norms[q] = beta + t * gamma
-                            for i in 0..<n {
-                                let x = w[bp + i], y = w[bq + i]
-                                w[bp + i] = cs * x - sn * y
-                                w[bq + i] = sn * x + cs * y
-                                let vx = vv[bp + i], vy = vv[bq + i]
-                                vv[bp + i] = cs * vx - sn * vy
-                                vv[bq + i] = sn * vx + cs * vy
-                            }
+                            rotatePair(w.baseAddress! + bp, w.baseAddress! + bq, n, cs, sn)
+                            rotatePair(vv.baseAddress! + bp, vv.baseAddress! + bq, n, cs, sn)
                         }
                     }
                     if !rotated { break }
@@ -205,14 +211,38 @@ extension Matrix {
         let order = (0..<n).sorted { sigma[$0] > sigma[$1] }
         // Rᵀ = Ux Σ Vxᵀ, so A P = Q R = (Q Vx) Σ Uxᵀ: U = Q · [Vx; 0] (reflectors applied in
         // reverse) and V = P Ux with Ux's columns the rotated columns of Rᵀ divided by σ.
-        var u = Matrix(rows: m, cols: n)
+        let formU = projecting == nil
+        var u = Matrix(rows: m, cols: formU ? n : 0)
         var v = Matrix(rows: n, cols: n)
         var sorted = [Double](repeating: 0, count: n)
         var x = [Double](repeating: 0, count: m)
+        // Qᵀc: the reflectors applied in order (H_{n−1} ⋯ H₀ c).
+        var qtc = projecting ?? []
+        var utc: [Double]? = formU ? nil : [Double](repeating: 0, count: n)
+        if !formU {
+            col.withUnsafeBufferPointer { c in
+                for k in 0..<n where betas[k] != 0 {
+                    let ck = k * m
+                    var s = heads[k] * qtc[k]
+                    for i in (k + 1)..<max(k + 1, m) { s += c[ck + i] * qtc[i] }
+                    s *= betas[k]
+                    if s != 0 {
+                        qtc[k] -= s * heads[k]
+                        for i in (k + 1)..<max(k + 1, m) { qtc[i] -= s * c[ck + i] }
+                    }
+                }
+            }
+        }
         for (newJ, j) in order.enumerated() {
             sorted[newJ] = sigma[j]
             guard sigma[j] > 0 else { continue }
             for i in 0..<n { v.storage[perm[i] * n + newJ] = w[j * n + i] / sigma[j] }
+            if !formU {
+                var acc = 0.0
+                for i in 0..<n { acc += vv[j * n + i] * qtc[i] }
+                utc![newJ] = acc
+                continue
+            }
             col.withUnsafeBufferPointer { c in
                 x.withUnsafeMutableBufferPointer { x in
                     for i in 0..<m { x[i] = i < n ? vv[j * n + i] : 0 }
@@ -230,6 +260,28 @@ extension Matrix {
             }
             for i in 0..<m { u.storage[i * n + newJ] = x[i] }
         }
-        return SingularValueDecomposition(u: u, singularValues: sorted, v: v)
+        return (SingularValueDecomposition(u: u, singularValues: sorted, v: v), utc)
+    }
+}
+
+/// The plane rotation (x, y) ← (c·x − s·y, s·x + c·y) of two disjoint length-`len` vectors, two
+/// lanes at a time (element-wise, so exactly the scalar loop's results).
+@inline(__always)
+func rotatePair(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ len: Int, _ c: Double, _ s: Double) {
+    let rx = UnsafeMutableRawPointer(x), ry = UnsafeMutableRawPointer(y)
+    let cv = SIMD2<Double>(repeating: c), sv = SIMD2<Double>(repeating: s)
+    var i = 0
+    while i + 2 <= len {
+        let a = rx.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
+        let b = ry.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
+        rx.storeBytes(of: cv * a - sv * b, toByteOffset: i * 8, as: SIMD2<Double>.self)
+        ry.storeBytes(of: sv * a + cv * b, toByteOffset: i * 8, as: SIMD2<Double>.self)
+        i += 2
+    }
+    while i < len {
+        let a = x[i], b = y[i]
+        x[i] = c * a - s * b
+        y[i] = s * a + c * b
+        i += 1
     }
 }

@@ -210,8 +210,7 @@ public struct AdaProxyProblem: Sendable {
         let ur: [Double]
         if n >= d && d > 0 {
             let (rr, qtr) = householderTriangularize(A, rhs: [r])
-            svd = rr.svdDroppingNegligible()
-            ur = svd.u.multiplyTransposed(qtr[0])
+            (svd, ur) = rr.svdDroppingNegligible(projecting: qtr[0])
         } else {
             svd = A.svd()
             ur = svd.u.multiplyTransposed(r)

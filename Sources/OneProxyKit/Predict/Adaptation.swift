@@ -172,8 +172,7 @@ public func adaptProxy(
     // SRCC over every target row, for each λ of the path: the target's ranks once (exactly what
     // `spearman` computes, as no prediction is NaN for finite X; otherwise `spearman` itself).
     let yAllRanks = averageRanks(yAll)
-    func srccAll(_ s: AdaProxySolution) -> Double? {
-        let p = predictRows(s, targetRows)
+    func srccAll(_ p: [Double]) -> Double? {
         if p.contains(where: \.isNaN) { return spearman(p, yAll).value }
         return pearsonComplete(averageRanks(p), yAllRanks)
     }
@@ -184,10 +183,12 @@ public func adaptProxy(
         candidates = grid ?? defaultLambdaGrid(lambdaMax: full.lambdaMax(norm))
     }
     let fits = full.solvePath(norm: norm, lambdas: candidates)
-    var path = fits.map { s in
-        LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
-                        valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
-                        allSRCC: srccAll(s))
+    let allPredictions = predictAdapted(X: X, weights: w, solutions: fits, rows: targetRows)
+    var path = fits.indices.map { l in
+        let s = fits[l]
+        return LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
+                               valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
+                               allSRCC: srccAll(allPredictions[l]))
     }
 
     var chosen = 0
@@ -322,4 +323,42 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
     let chosen = bestIndex(scores: scores, lambdas: alphas)
     let all = predict(full.coefficients(alphas[chosen]), Array(0..<X.rows))
     return (alphas[chosen], all)
+}
+
+/// The adapted predictions `c + Σⱼ x_ij·w_j(a + b_j)` of each solution on each of `rows` (one array
+/// per solution), in one pass over X: the same sums in the same order as predicting each solution
+/// separately, so the same values. Zero features are skipped when every weight is finite.
+func predictAdapted(X: Matrix, weights w: [Double], solutions sols: [AdaProxySolution], rows: [Int]) -> [[Double]] {
+    let L = sols.count, d = w.count
+    precondition(X.cols == d)
+    var wt = [Double](repeating: 0, count: d * L)  // d × L, one row per feature, λ contiguous
+    var finite = true
+    for (l, s) in sols.enumerated() {
+        for j in 0..<d {
+            let v = w[j] * (s.a + s.b[j])
+            wt[j * L + l] = v
+            if !v.isFinite { finite = false }
+        }
+    }
+    let cs = sols.map(\.c)
+    var out = [[Double]](repeating: [Double](repeating: 0, count: rows.count), count: L)
+    var acc = [Double](repeating: 0, count: L)
+    X.storage.withUnsafeBufferPointer { x in
+        wt.withUnsafeBufferPointer { wt in
+            acc.withUnsafeMutableBufferPointer { acc in
+                for (r, i) in rows.enumerated() {
+                    for l in 0..<L { acc[l] = cs[l] }
+                    let base = i * d
+                    for j in 0..<d {
+                        let xij = x[base + j]
+                        if xij == 0 && finite { continue }
+                        let wj = j * L
+                        for l in 0..<L { acc[l] += xij * wt[wj + l] }
+                    }
+                    for l in 0..<L { out[l][r] = acc[l] }
+                }
+            }
+        }
+    }
+    return out
 }
