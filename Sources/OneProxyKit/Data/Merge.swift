@@ -27,35 +27,31 @@ public func merge(_ a: Dataset, _ b: Dataset) throws -> (Dataset, matched: Int) 
     func same(_ x: [Double], _ y: [Double]) -> Bool {
         zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
     }
-    func freeName(_ base: String, _ taken: Set<String>) -> String {
-        var k = 2
-        while taken.contains("\(base)_\(k)") { k += 1 }
-        return "\(base)_\(k)"
-    }
-    var devices = a.devices.map { Device(name: $0.name, latencies: pick($0.latencies, rowsA)) }
-    var taken = Set(devices.map(\.name))
-    for dev in b.devices {
-        let v = pick(dev.latencies, rowsB)
-        if let existing = devices.first(where: { $0.name == dev.name }) {
-            if same(existing.latencies, v) { continue }
-            let n = freeName(dev.name, taken)
-            devices.append(Device(name: n, latencies: v)); taken.insert(n)
-        } else {
-            devices.append(Device(name: dev.name, latencies: v)); taken.insert(dev.name)
+    // b's columns follow a's; one identical to a's column of the same name is dropped, a different
+    // one with a taken name becomes NAME_2, NAME_3, …
+    func appendColumns(_ first: [(String, [Double])], _ second: [(String, [Double])]) -> [(String, [Double])] {
+        var out = first
+        var taken = Set(first.map(\.0))
+        for (name, values) in second {
+            if let existing = out.first(where: { $0.0 == name }) {
+                if same(existing.1, values) { continue }
+                var k = 2
+                while taken.contains("\(name)_\(k)") { k += 1 }
+                out.append(("\(name)_\(k)", values))
+                taken.insert("\(name)_\(k)")
+            } else {
+                out.append((name, values))
+                taken.insert(name)
+            }
         }
+        return out
     }
-    var accs = a.accuracies.map { AccuracyColumn(name: $0.name, values: pick($0.values, rowsA)) }
-    var takenA = Set(accs.map(\.name))
-    for acc in b.accuracies {
-        let v = pick(acc.values, rowsB)
-        if let existing = accs.first(where: { $0.name == acc.name }) {
-            if same(existing.values, v) { continue }
-            let n = freeName(acc.name, takenA)
-            accs.append(AccuracyColumn(name: n, values: v)); takenA.insert(n)
-        } else {
-            accs.append(AccuracyColumn(name: acc.name, values: v)); takenA.insert(acc.name)
-        }
-    }
+    let devices = appendColumns(
+        a.devices.map { ($0.name, pick($0.latencies, rowsA)) }, b.devices.map { ($0.name, pick($0.latencies, rowsB)) }
+    ).map { Device(name: $0.0, latencies: $0.1) }
+    let accs = appendColumns(
+        a.accuracies.map { ($0.name, pick($0.values, rowsA)) }, b.accuracies.map { ($0.name, pick($0.values, rowsB)) }
+    ).map { AccuracyColumn(name: $0.0, values: $0.1) }
     let index = a.nb201Index.map { idx in rowsA.map { idx[$0] } } ?? b.nb201Index.map { idx in rowsB.map { idx[$0] } }
     let merged = Dataset(
         name: "\(a.name)+\(b.name)", source: "merge(\(a.source), \(b.source))", space: a.space, keyName: a.keyName,
