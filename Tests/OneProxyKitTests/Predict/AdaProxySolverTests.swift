@@ -26,8 +26,10 @@ import Testing
 
     /// Agreement with cvxpy/CLARABEL (tolerances 1e-12) on 36 problems: our objective is never
     /// above cvxpy's by more than 1e-8 relative, never below by more than 1e-6 relative (cvxpy's own
-    /// accuracy), and the fitted values agree to 1e-4 of the targets' spread.
-    @Test func matchesCvxpy() throws {
+    /// accuracy), and the fitted values agree to 1e-4 of the targets' spread. Both with the
+    /// active-set refinement (the default) and with the pure iterative solvers.
+    @Test(arguments: [true, false])
+    func matchesCvxpy(activeSetRefinement: Bool) throws {
         let cases = try PredictTestData.fixture("adaproxy_cvxpy.json") as! [[String: Any]]
         #expect(cases.count == 36)
         for c in cases {
@@ -37,7 +39,7 @@ import Testing
             let norm = AdaNorm(rawValue: c["norm"] as! String)!
             let lam = c["lambda"] as! Double
             let prob = AdaProxyProblem(x: x, weights: w, targets: y)
-            let s = prob.solve(norm: norm, lambda: lam)
+            let s = prob.solve(norm: norm, lambda: lam, activeSetRefinement: activeSetRefinement)
             let ours = prob.objective(x: x, targets: y, a: s.a, b: s.b, c: s.c, lambda: lam, norm: norm)
             let ref = c["objective"] as! Double
             // Our objective function evaluated at cvxpy's point reproduces cvxpy's value.
