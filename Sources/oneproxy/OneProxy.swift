@@ -94,16 +94,6 @@ func terminalWidth() -> Int {
     return 100
 }
 
-/// Whether `text` leaves a list open (a newline inside [ … ] continues the statement).
-func hasOpenList(_ text: String) -> Bool {
-    var depth = 0
-    for t in Lexer.tokenize(text) {
-        if t.kind == .leftBracket { depth += 1 }
-        if t.kind == .rightBracket { depth = max(0, depth - 1) }
-    }
-    return depth > 0
-}
-
 /// Commands from a pipe or redirected file: no prompt, no editor; line numbers count from 1.
 func runPipe(_ session: Session) {
     var chunk = ""
@@ -113,7 +103,7 @@ func runPipe(_ session: Session) {
         lineNumber += 1
         if chunk.isEmpty { chunkLine = lineNumber }
         chunk += (chunk.isEmpty ? "" : "\n") + line
-        if hasOpenList(chunk) { continue }
+        if Parser.leavesListOpen(chunk) { continue }
         let ok = session.run(source: chunk, origin: "stdin", firstLine: chunkLine)
         chunk = ""
         if !ok && session.settings.bail { return }
@@ -165,7 +155,7 @@ func runTerminal(_ session: Session) {
         if line.trimmingCharacters(in: .whitespaces).isEmpty && chunk.isEmpty { continue }
         oneproxy_el_add_history(line.trimmingCharacters(in: .whitespaces))
         chunk += (chunk.isEmpty ? "" : "\n") + line
-        if hasOpenList(chunk) { continue }
+        if Parser.leavesListOpen(chunk) { continue }
         if ["exit", "quit"].contains(chunk.trimmingCharacters(in: .whitespaces)) { break }
         _ = oneproxy_sigint_take()
         session.run(source: chunk, origin: "input")

@@ -15,9 +15,9 @@ let adaptCommand = CommandSpec(
         OptionHelp("val", "validation samples (default 10)"),
         OptionHelp("seed", "the random draw of samples (default 1)"),
         OptionHelp("samples", "the sampled row numbers instead of a random draw: a list, or a sample variable (s = sample …)"),
-        OptionHelp("norm", "the penalty on b: l2 (default), l1 or linf"),
-        OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)"),
-        OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)"),
+        OptionHelp("norm", "the penalty on b: l2 (default), l1 or linf", choices: AdaNorm.allCases.map(\.rawValue)),
+        OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)", choices: ["cv", "val"]),
+        OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)", choices: ["loo"]),
         OptionHelp("lambda", "a fixed λ instead of a choice (0 = no penalty); λ is unit-free"),
     ],
     details: """
@@ -45,7 +45,7 @@ let adaptCommand = CommandSpec(
     if proxy.name == target.name {
         throw Diagnostic("the proxy and the target are the same device (\(proxy.name))", at: targetArg.location, length: targetArg.length)
     }
-    let norm = AdaNorm(rawValue: try inv.choice("norm", ["l1", "l2", "linf"], default: "l2"))!
+    let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
     let lambda = try inv.double("lambda", default: nil, range: 0...1e12)
     let selectName = try inv.choice("select", ["cv", "val"], default: "cv")
     if lambda != nil, inv.option("select") != nil {
@@ -73,7 +73,7 @@ let adaptCommand = CommandSpec(
     } else {
         let trainN = try inv.int("train", default: 60, range: 1...100_000)
         let valN = try inv.int("val", default: 10, range: 0...100_000)
-        let candidates = d.devices.isEmpty ? [] : (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
+        let candidates = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
         guard trainN + valN <= candidates.count else {
             throw Diagnostic("\(trainN + valN) samples asked for, but only \(candidates.count) architectures have both latencies", at: inv.commandName.location, length: inv.commandName.length)
         }

@@ -95,8 +95,8 @@ let heatmapCommand = CommandSpec(
     summary: "draw a correlation matrix as a heatmap, devices ordered by clustering",
     usage: ["heatmap m [order=cluster|name]", "heatmap d [method=spearman|kendall|pearson]"],
     options: [
-        OptionHelp("order", "cluster (default: average-linkage clustering on 1 - r, so blocks of alike devices show) or name (the data's order)"),
-        OptionHelp("method", "when given a dataset: which correlation (default spearman)"),
+        OptionHelp("order", "cluster (default: average-linkage clustering on 1 - r, so blocks of alike devices show) or name (the data's order)", choices: ["cluster", "name"]),
+        OptionHelp("method", "when given a dataset: which correlation (default spearman)", choices: CorrelationMethod.allCases.map(\.rawValue)),
     ],
     details: "Cells >= 0.9 (strong monotonicity) stand out: green with colour, * without. export h \"fig.svg\" writes the figure.",
     examples: ["d = load oneproxy-nb201; m = srcc d; heatmap m", "d = load help-fbnet; h = heatmap d order=name; export h \"/tmp/fbnet.svg\""]

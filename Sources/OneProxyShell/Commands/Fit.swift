@@ -37,15 +37,15 @@ let predictCommand = CommandSpec(
     let name = located.value
     let space: SpaceKind
     let defaultName: String
-    let weights: (Matrix) -> [Double]
+    let predictLatencies: (Matrix) -> [Double]
     if let p = v as? PredictorValue {
         space = p.space
         defaultName = p.device + "_fit"
-        weights = { p.predictor.predict($0) }
+        predictLatencies = { p.predictor.predict($0) }
     } else if let a = v as? AdaptationValue {
         space = a.space
         defaultName = a.target + "_ada"
-        weights = { a.report.predict($0) }
+        predictLatencies = { a.report.predict($0) }
     } else {
         throw Diagnostic("'\(name)' is a \(v.typeName), expected a predictor or an adaptation", at: first.location, length: first.length)
     }
@@ -65,7 +65,7 @@ let predictCommand = CommandSpec(
     if d.device(named: deviceName) != nil {
         throw Diagnostic("\(d.name) already has a device '\(deviceName)': choose another with name=", at: first.location, length: first.length)
     }
-    let predicted = weights(try encodingMatrix(d))
+    let predicted = predictLatencies(try encodingMatrix(d))
     d.devices.append(Device(name: deviceName, latencies: predicted))
     return .value(DatasetValue(d))
 }

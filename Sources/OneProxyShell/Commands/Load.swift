@@ -6,7 +6,7 @@ let loadCommand = CommandSpec(
     summary: "load a bundled dataset by name, or your own measurements from a CSV file",
     usage: ["d = load NAME", "u = load \"file.csv\" [unit=ms|s|us] [name=NAME]"],
     options: [
-        OptionHelp("unit", "the unit of plain numeric device columns: ms (default), s or us; *_ms, *_s, *_us columns say their own"),
+        OptionHelp("unit", "the unit of plain numeric device columns: ms (default), s or us; *_ms, *_s, *_us columns say their own", choices: LatencyUnit.allCases.map(\.rawValue)),
         OptionHelp("name", "the dataset's name (default: the file's name)"),
     ],
     details: """
@@ -76,9 +76,8 @@ let devicesCommand = CommandSpec(
     let d = dv.dataset
     var t = devicesTable(d)
     t.title = dv.summary
-    let m = correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: .spearman)
-    for p in summarize(m, strong: strongMonotonicity, duplicate: 0.995).nearDuplicates {
-        t.notes.append(String(format: "near-duplicate: %@ and %@ rank the architectures almost identically (SRCC %.4f): probably one device under two names", p.a, p.b, p.value))
+    for p in nearDuplicateDevices(d) {
+        t.notes.append(String(format: "near-duplicate: %@ and %@ rank the architectures almost identically (SRCC %.4f): probably one device under two names", p.first, p.second, p.srcc))
     }
     for s in summarizeDevices(d) where s.count > 0 && s.distinct * 20 < s.count {
         t.notes.append("ties: \(s.name) has \(s.distinct) distinct values over \(s.count) architectures (rank correlations use average ranks)")

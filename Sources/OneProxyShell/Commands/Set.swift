@@ -3,10 +3,10 @@ let setCommand = CommandSpec(
     summary: "show or change how results are printed",
     usage: ["set", "set format=table|csv|json|markdown color=on|off echo=on|off bail=on|off width=N"],
     options: [
-        OptionHelp("format", "how values print: table (default), csv, json or markdown"),
-        OptionHelp("color", "ANSI colour on a terminal (off when NO_COLOR is set or output is not a terminal)"),
-        OptionHelp("echo", "print each statement before its output, as a transcript"),
-        OptionHelp("bail", "stop a script at its first error"),
+        OptionHelp("format", "how values print: table (default), csv, json or markdown", choices: OutputFormat.allCases.map(\.rawValue)),
+        OptionHelp("color", "ANSI colour on a terminal (off when NO_COLOR is set or output is not a terminal)", choices: ["on", "off"]),
+        OptionHelp("echo", "print each statement before its output, as a transcript", choices: ["on", "off"]),
+        OptionHelp("bail", "stop a script at its first error", choices: ["on", "off"]),
         OptionHelp("width", "the width tables and heatmaps fit in"),
     ],
     examples: ["set format=markdown", "set color=off echo=on"]

@@ -18,7 +18,7 @@ let showCommand = CommandSpec(
     name: "show", category: "session",
     summary: "print a variable in full",
     usage: ["show NAME [format=table|csv|json|markdown]"],
-    options: [OptionHelp("format", "this once, instead of the session's format")],
+    options: [OptionHelp("format", "this once, instead of the session's format", choices: OutputFormat.allCases.map(\.rawValue))],
     examples: ["d = load oneproxy-nb201; show d"]
 ) { inv in
     try inv.checkPositionalCount(max: 1)

@@ -1,6 +1,20 @@
 /// Parses source text into statements. Each statement parses on its own: an error in one is
 /// reported and the others still run (a script goes on after an error, like sqlite3).
 public enum Parser {
+    /// Whether `source` ends inside an open list `[ …`: a newline there continues the statement,
+    /// so the terminal and the pipe reader wait for more lines before running it.
+    public static func leavesListOpen(_ source: String) -> Bool {
+        // The same rule as `parse`: brackets nest, and a ';' ends the statement whatever the depth.
+        let chars = Array(source)
+        var depth = 0
+        for t in Lexer.tokenize(source) {
+            if t.kind == .leftBracket { depth += 1 }
+            if t.kind == .rightBracket { depth = max(0, depth - 1) }
+            if t.kind == .separator, chars[t.start] == ";" { depth = 0 }
+        }
+        return depth > 0
+    }
+
     /// The statements of `source`, in order, each either parsed or failed.
     public static func parse(_ source: String) -> [Result<Statement, ParseFailureError>] {
         let chars = Array(source)

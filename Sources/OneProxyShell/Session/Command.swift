@@ -13,10 +13,13 @@ public enum CommandOutput {
 public struct OptionHelp: Sendable {
     public var name: String
     public var help: String
+    /// The option's fixed values, if it has them (tab completion offers these).
+    public var choices: [String]
 
-    public init(_ name: String, _ help: String) {
+    public init(_ name: String, _ help: String, choices: [String] = []) {
         self.name = name
         self.help = help
+        self.choices = choices
     }
 }
 
@@ -147,7 +150,7 @@ public struct Invocation {
         guard let v = session.value(of: name) else {
             var hint: String?
             if let near = nearestName(to: name, in: session.variableOrder) { hint = "did you mean \(near)?" }
-            else if BundledNames.datasets.contains(name) { hint = "load it first: d = load \(name)" }
+            else if BundledDatasets.names.contains(name) { hint = "load it first: d = load \(name)" }
             else if session.variableOrder.isEmpty { hint = "no variables yet: for example d = load oneproxy-nb201" }
             else { hint = "variables: " + session.variableOrder.joined(separator: ", ") }
             throw Diagnostic("no variable named '\(name)'", at: e.location, length: e.length, hint: hint)

@@ -61,15 +61,11 @@ public enum Completer {
         return (start, matches)
     }
 
+    /// The option's fixed values from its command's help; otherwise names (devices, variables).
     static func optionChoices(command: String, key: String, session: Session) -> [String] {
-        switch key {
-        case "format": return OutputFormat.allCases.map(\.rawValue)
-        case "color", "echo", "bail": return ["on", "off"]
-        case "norm": return ["l1", "l2", "linf"]
-        case "select": return ["val", "cv"]
-        case "order": return ["cluster", "name"]
-        default: return session.completionWords().filter { commandRegistry[$0] == nil }
-        }
+        let choices = commandRegistry[command]?.options.first { $0.name == key }?.choices ?? []
+        let names = session.completionWords().filter { commandRegistry[$0] == nil }
+        return choices.isEmpty ? names : choices
     }
 
     /// Paths that start with `partial` (folders end with /).

@@ -63,7 +63,7 @@ public final class Session {
             words.insert(name)
             words.formUnion(b.value.completionWords)
         }
-        words.formUnion(BundledNames.all)
+        words.formUnion(BundledDatasets.names)
         return words.sorted()
     }
 

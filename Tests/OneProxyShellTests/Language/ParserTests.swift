@@ -40,6 +40,14 @@ struct ParserTests {
         #expect(sts[0].arguments.count == 3)
     }
 
+    @Test func anOpenListAsksForMoreLines() {
+        #expect(Parser.leavesListOpen("adapt d samples=[1,"))
+        #expect(Parser.leavesListOpen("adapt d samples=[1,\n 2,"))
+        #expect(!Parser.leavesListOpen("adapt d samples=[1,\n 2]"))
+        #expect(!Parser.leavesListOpen("adapt d samples=[1, 2; vars"), "a ';' ends the statement, as in parse")
+        #expect(!Parser.leavesListOpen("save \"[x\" # [ in a comment"))
+    }
+
     @Test func oneBadStatementDoesNotHideTheOthers() {
         let results = Parser.parse("vars; x = ; show x")
         #expect(results.count == 3)

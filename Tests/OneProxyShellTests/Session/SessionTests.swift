@@ -127,6 +127,9 @@ struct SessionTests {
         #expect(Completer.candidates(line: "adapt d norm=l", session: s).words == ["l1", "l2", "linf"])
         #expect(Completer.candidates(line: "vars; show ", session: s).words.contains("d"))
         #expect(Completer.candidates(line: "help ex", session: s).words == ["export"])
+        #expect(Completer.candidates(line: "heatmap d order=", session: s).words == ["cluster", "name"])
+        #expect(Completer.candidates(line: "srcc d true_vpu eagle_gtx ci=0.9 boot=1000 seed=1; heatmap d method=k", session: s).words == ["kendall"])
+        #expect(Completer.candidates(line: "adapt d proxy=true_v", session: s).words == ["true_vpu"], "no fixed choices: device names")
         #expect(Completer.candidates(line: "d = load onep", session: s).words == ["oneproxy-nb201"])
     }
 
