@@ -76,6 +76,12 @@ public struct CSVTable: Sendable {
         var text = raw
         if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { text.removeFirst(3) }
         guard text.count < Int(Int32.max) else { throw OneProxyError("file too large (2 GB limit)", file: file) }
+        // A NUL byte never occurs in CSV text: say "binary", not "ragged row" somewhere inside it.
+        if let nul = text.firstIndex(of: 0) {
+            let line = text[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let column = nul - (text[..<nul].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+            throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: line, column: column)
+        }
         self.bytes = text
 
         let scanned = try text.withUnsafeBufferPointer { try Self.scan($0, file: file) }

@@ -88,4 +88,11 @@ import Testing
             #expect((try? table("v\n\(s)\n"))?.double(row: 0, column: 0) == nil, "\(s)")
         }
     }
+
+    @Test func binaryDataIsNotARaggedRow() {
+        let bytes: [UInt8] = Array("a_ms,b\n1,2\n".utf8) + [0x7F, 0x45, 0x00, 0x01]
+        #expect(throws: OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: "x.bin", line: 3, column: 3)) {
+            _ = try CSVTable(bytes: bytes, file: "x.bin")
+        }
+    }
 }
