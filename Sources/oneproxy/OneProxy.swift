@@ -12,7 +12,7 @@ struct OneProxy: ParsableCommand {
         discussion: """
             With no FILE and a terminal on standard input, starts the line-edited shell (type help). With FILE, runs the script; with -c, runs the commands; otherwise reads commands from standard input.
 
-            Exit status: 0 when every statement succeeded, 1 when any failed, 64 for usage errors, 66 when FILE cannot be read.
+            Exit status: 0 when every statement succeeded, 1 when any failed, 64 for usage errors, 66 when FILE cannot be read, 73 when the notebook cannot be written.
             """,
         version: oneproxyVersion
     )
@@ -35,6 +35,9 @@ struct OneProxy: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never use colour (also: the NO_COLOR environment variable).")
     var noColor = false
 
+    @Option(help: ArgumentHelp("After running, write the session as a notebook page (.html or .md).", valueName: "page.html"))
+    var notebook: String?
+
     func validate() throws {
         if file != nil && commands != nil { throw ValidationError("give either FILE or -c, not both") }
     }
@@ -49,6 +52,7 @@ struct OneProxy: ParsableCommand {
             width: isatty(STDOUT_FILENO) == 1 ? terminalWidth() : 160)
         let sink = StandardSink()
         let session = Session(settings: settings, sink: sink)
+        if isatty(STDOUT_FILENO) == 1 { session.terminalWidth = { terminalWidth() } }
         if let commands {
             session.run(source: commands, origin: "-c")
         } else if let file {
@@ -62,11 +66,18 @@ struct OneProxy: ParsableCommand {
         } else {
             runPipe(session)
         }
+        if let notebook {
+            do {
+                try session.writeNotebook(to: notebook)
+                FileHandle.standardError.write(Data("note: wrote the notebook to \(notebook)\n".utf8))
+            } catch let d as Diagnostic {
+                FileHandle.standardError.write(Data("oneproxy: \(d.message)\n".utf8))
+                throw ExitCode(73)
+            }
+        }
         if session.failures > 0 { throw ExitCode(1) }
     }
 }
-
-let oneproxyVersion = "0.1.0"
 
 /// Results to stdout, diagnostics to stderr, unbuffered so that they interleave as they happen.
 final class StandardSink: OutputSink {
@@ -136,10 +147,10 @@ func runTerminal(_ session: Session) {
         return buffer
     }
     session.isCancelled = { oneproxy_sigint_peek() != 0 }
-    let dim = session.settings.color ? "\u{1B}[2m" : "", reset = session.settings.color ? "\u{1B}[0m" : ""
-    session.sink.out("oneproxy \(oneproxyVersion): hardware-aware NAS with one proxy device. \(dim)Type help; Tab completes; Ctrl-D exits.\(reset)\n")
+    let palette = Palette(enabled: session.settings.color)
+    session.sink.out("oneproxy \(oneproxyVersion): hardware-aware NAS with one proxy device. " + palette.dim("Type help; Tab completes; Ctrl-D exits.") + "\n")
     // libedit needs the colour codes bracketed by \u{1} (EL_PROMPT_ESC) to measure the prompt.
-    let prompt = session.settings.color ? "\u{1}\u{1B}[1;36m\u{1}oneproxy>\u{1}\u{1B}[0m\u{1} " : "oneproxy> "
+    let prompt = palette.lineEditorPrompt("oneproxy>") + " "
     var lineNumber = 0
     var chunk = ""
     while true {

@@ -97,6 +97,10 @@ let adaptCommand = CommandSpec(
     let report = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: target.latencies,
                                 train: train, val: val, norm: norm, selection: selection)
     let evaluated = target.latencies.filter { !$0.isNaN }.count
+    let predicted = report.predict(x)
+    let both = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
+    let scatter = AdaptationScatter(rows: both, target: both.map { target.latencies[$0] }, proxy: both.map { proxy.latencies[$0] },
+                                    adapted: both.map { predicted[$0] })
     return .value(AdaptationValue(dataset: d.name, space: d.space, proxy: proxy.name, target: target.name, report: report,
-                                  evaluated: evaluated, selectionText: how))
+                                  evaluated: evaluated, selectionText: how, scatter: scatter))
 }

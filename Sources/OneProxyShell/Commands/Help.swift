@@ -6,42 +6,43 @@ let helpCommand = CommandSpec(
     examples: ["help", "help load"]
 ) { inv in
     try inv.checkPositionalCount(max: 1)
-    if inv.positionals.isEmpty { return .text(overviewHelp(color: inv.session.settings.color)) }
+    if inv.positionals.isEmpty { return .document(overviewHelp()) }
     let name = try inv.word(0, "a command name")
     guard let spec = commandRegistry[name.value] else {
         let hint = nearestName(to: name.value, in: Array(commandRegistry.keys)).map { "did you mean \($0)?" }
         throw Diagnostic("no command named '\(name.value)'", at: name.location, length: name.length, hint: hint ?? "type 'help' to list the commands")
     }
-    return .text(commandHelp(spec, color: inv.session.settings.color))
+    return .document(commandHelp(spec))
 }
 
-func overviewHelp(color: Bool) -> String {
-    let bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
-    var out = "oneproxy: hardware-aware NAS with one proxy device (Lu et al., SIGMETRICS 2022).\n"
-    out += "Statements: `name = command args…` binds a result; a bare command shows it (and binds _).\n"
-    out += "Separate statements with ; or newlines; # starts a comment.\n"
+/// The list of commands by group, as a document (headings are bold on a terminal).
+func overviewHelp() -> Document {
+    var blocks: [Block] = [.preformatted("""
+        oneproxy: hardware-aware NAS with one proxy device (Lu et al., SIGMETRICS 2022).
+        Statements: `name = command args…` binds a result; a bare command shows it (and binds _).
+        Separate statements with ; or newlines; # starts a comment.
+        """)]
     for category in commandCategories {
         let specs = allCommands.filter { $0.category == category }
         if specs.isEmpty { continue }
-        out += "\n\(bold)\(category)\(reset)\n"
         let width = specs.map(\.name.count).max() ?? 0
-        for s in specs { out += "  " + s.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + s.summary + "\n" }
+        blocks.append(.heading(category))
+        blocks.append(.preformatted(specs.map { "  " + $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n")))
     }
-    out += "\nType `help COMMAND` for its options and an example. Start with: d = load oneproxy-nb201\n"
-    return out
+    blocks.append(.preformatted("Type `help COMMAND` for its options and an example; exit or quit (or Ctrl-D) leaves.\nStart with: d = load oneproxy-nb201"))
+    return Document(blocks)
 }
 
-func commandHelp(_ s: CommandSpec, color: Bool) -> String {
-    let bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
-    var out = "\(bold)\(s.name)\(reset): \(s.summary)\n\nusage:\n"
-    for u in s.usage { out += "  \(u)\n" }
+/// One command's help: usage, options, details and examples.
+func commandHelp(_ s: CommandSpec) -> Document {
+    var blocks: [Block] = [.heading("\(s.name): \(s.summary)"), .preformatted("usage:\n" + s.usage.map { "  \($0)" }.joined(separator: "\n"))]
     if !s.options.isEmpty {
-        out += "\noptions:\n"
         let width = s.options.map(\.name.count).max() ?? 0
-        for o in s.options { out += "  " + (o.name + "=").padding(toLength: width + 3, withPad: " ", startingAt: 0) + o.help + "\n" }
+        blocks.append(.preformatted("options:\n" + s.options.map { "  " + ($0.name + "=").padding(toLength: width + 3, withPad: " ", startingAt: 0) + $0.help }.joined(separator: "\n")))
     }
-    if !s.details.isEmpty { out += "\n" + s.details + "\n" }
-    out += "\nexample\(s.examples.count > 1 ? "s" : ""):\n"
-    for e in s.examples { out += "  \(e)\n" }
-    return out
+    for paragraph in s.details.components(separatedBy: "\n\n") where !paragraph.isEmpty {
+        blocks.append(.text(paragraph.split(separator: "\n").joined(separator: " ")))
+    }
+    blocks.append(.preformatted("example\(s.examples.count > 1 ? "s" : ""):\n" + s.examples.map { "  \($0)" }.joined(separator: "\n")))
+    return Document(blocks)
 }

@@ -30,6 +30,7 @@ let loadCommand = CommandSpec(
         }
         var d = try BundledDatasets.load(name)
         if let n = nameOption { d.name = n.value }
+        inv.session.noteInput(InputFile(dataset: d.name, source: "bundled:\(name)", sha256: nil))
         return .value(DatasetValue(d))
     case .word(let path), .string(let path):
         guard FileManager.default.fileExists(atPath: path) else {
@@ -46,6 +47,8 @@ let loadCommand = CommandSpec(
         }
         let (d, report) = loaded
         for w in report.warnings { inv.warn(w) }
+        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+        inv.session.noteInput(InputFile(dataset: d.name, source: path, sha256: sha256Hex(bytes)))
         return .value(DatasetValue(d))
     default:
         throw Diagnostic("expected a bundled dataset name or a CSV file in quotes, found \(arg.value.typeDescription)", at: arg.location, length: arg.length)

@@ -17,15 +17,18 @@ let setCommand = CommandSpec(
         let rows: [[Cell]] = [
             [.text("format"), .text(s.format.rawValue)], [.text("color"), .text(s.color ? "on" : "off")],
             [.text("echo"), .text(s.echo ? "on" : "off")], [.text("bail"), .text(s.bail ? "on" : "off")],
-            [.text("width"), .integer(s.width)],
+            [.text("width"), .text(s.widthFixed || inv.session.terminalWidth == nil ? "\(s.width)" : "the terminal's (now \(inv.session.currentWidth))")],
         ]
-        return .text(Table(columns: ["setting", "value"], rows: rows).render(s.renderContext))
+        return .document(Document([.table(Table(columns: ["setting", "value"], rows: rows))]))
     }
     s.format = OutputFormat(rawValue: try inv.choice("format", OutputFormat.allCases.map(\.rawValue), default: s.format.rawValue))!
     s.color = try inv.bool("color", default: s.color)
     s.echo = try inv.bool("echo", default: s.echo)
     s.bail = try inv.bool("bail", default: s.bail)
-    s.width = try inv.int("width", default: s.width, range: 40...1000)
+    if inv.option("width") != nil {
+        s.width = try inv.int("width", default: s.width, range: 40...1000)
+        s.widthFixed = true
+    }
     inv.session.settings = s
     return .setting
 }

@@ -11,7 +11,7 @@ let varsCommand = CommandSpec(
         let v = s.variables[name]!.value
         return [.text(name), .text(v.typeName), .text(v.summary)]
     }
-    return .text(Table(columns: ["name", "type", "value"], rows: rows).render(s.settings.renderContext))
+    return .document(Document([.table(Table(columns: ["name", "type", "value"], rows: rows))]))
 }
 
 let showCommand = CommandSpec(
@@ -23,10 +23,9 @@ let showCommand = CommandSpec(
 ) { inv in
     try inv.checkPositionalCount(max: 1)
     let (value, _) = try inv.variable(0, as: (any ShellValue).self, "a variable to show")
-    var ctx = inv.session.settings.renderContext
     let formats = OutputFormat.allCases.map(\.rawValue)
-    ctx.format = OutputFormat(rawValue: try inv.choice("format", formats, default: ctx.format.rawValue))!
-    return .text(value.render(ctx))
+    let format = inv.option("format") == nil ? nil : OutputFormat(rawValue: try inv.choice("format", formats, default: "table"))
+    return .show(value, format: format)
 }
 
 let delCommand = CommandSpec(
@@ -42,5 +41,5 @@ let delCommand = CommandSpec(
         throw Diagnostic("no variable named '\(n.value)'", at: n.location, length: n.length, hint: hint)
     }
     for n in names { inv.session.remove(n.value) }
-    return .nothing
+    return .text("deleted " + names.map(\.value).joined(separator: ", "))
 }

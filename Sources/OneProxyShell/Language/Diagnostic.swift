@@ -35,10 +35,13 @@ public struct Diagnostic: Error, Sendable, Equatable {
     /// The full text: a header line, the source line with a caret, and the hint.
     /// `lineOffset` is added to the line shown in the header (a chunk that starts mid-file).
     public func render(source: String?, origin: String, color: Bool, lineOffset: Int = 0) -> String {
-        let red = color ? "\u{1B}[1;31m" : "", bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+        render(source: source, origin: origin, palette: Palette(enabled: color), lineOffset: lineOffset)
+    }
+
+    public func render(source: String?, origin: String, palette: Palette, lineOffset: Int = 0) -> String {
         var out = ""
         if let location {
-            out += "\(bold)\(origin):\(location.line + lineOffset):\(location.column):\(reset) \(red)error:\(reset) \(message)\n"
+            out += palette.bold("\(origin):\(location.line + lineOffset):\(location.column):") + " " + palette.error("error:") + " \(message)\n"
             let lines = (source ?? "").split(separator: "\n", omittingEmptySubsequences: false)
             if location.line >= 1, location.line <= lines.count {
                 // A long line (several statements after -c) is shown as a window around the column.
@@ -56,10 +59,10 @@ public struct Diagnostic: Error, Sendable, Equatable {
                 out += "  \(String(text))\n"
                 let pad = String(repeating: " ", count: max(0, column - 1))
                 let underline = max(0, min(length, text.count - column + 1) - 1)
-                out += "  \(pad)\(red)^\(String(repeating: "~", count: underline))\(reset)\n"
+                out += "  \(pad)" + palette.error("^" + String(repeating: "~", count: underline)) + "\n"
             }
         } else {
-            out += "\(bold)\(origin):\(reset) \(red)error:\(reset) \(message)\n"
+            out += palette.bold("\(origin):") + " " + palette.error("error:") + " \(message)\n"
         }
         if let hint { out += "  \(hint)\n" }
         return out

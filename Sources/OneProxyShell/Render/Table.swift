@@ -5,19 +5,6 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json, markdown
 }
 
-/// How values are drawn: the format, whether ANSI colour may be used, and the terminal width.
-public struct RenderContext: Sendable {
-    public var format: OutputFormat
-    public var color: Bool
-    public var width: Int
-
-    public init(format: OutputFormat = .table, color: Bool = false, width: Int = 100) {
-        self.format = format
-        self.color = color
-        self.width = width
-    }
-}
-
 /// One cell: text, or a number with how many decimals to show (CSV and JSON keep full precision).
 public enum Cell: Sendable, Equatable {
     case text(String)
@@ -43,11 +30,11 @@ public enum Cell: Sendable, Equatable {
         }
     }
 
-    var json: String {
+    var json: JSONValue {
         switch self {
-        case .text(let s): return jsonString(s)
-        case .number(let v, _): return v.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null"
-        case .integer(let v): return v.map(String.init) ?? "null"
+        case .text(let s): return .string(s)
+        case .number(let v, _): return .num(v)
+        case .integer(let v): return v.map { .int($0) } ?? .null
         }
     }
 
@@ -64,8 +51,8 @@ public struct Table: Sendable {
     public var rows: [[Cell]]
     /// Lines printed under the table (summaries, warnings); not part of CSV.
     public var notes: [String]
-    /// Optional per-cell ANSI styles for the text rendering (same shape as rows).
-    public var styles: [[String?]]?
+    /// Optional per-cell styles for the terminal (same shape as rows); other targets ignore them.
+    public var styles: [[CellStyle?]]?
 
     public init(title: String? = nil, columns: [String], rows: [[Cell]] = [], notes: [String] = []) {
         self.title = title
@@ -74,57 +61,50 @@ public struct Table: Sendable {
         self.notes = notes
     }
 
-    public func render(_ ctx: RenderContext) -> String {
-        switch ctx.format {
-        case .table: return renderText(ctx)
-        case .csv: return csv()
-        case .json: return json()
-        case .markdown: return markdown()
-        }
-    }
-
     public func csv() -> String {
         var out = columns.map(csvField).joined(separator: ",") + "\n"
         for row in rows { out += row.map { csvField($0.raw) }.joined(separator: ",") + "\n" }
         return out
     }
 
-    public func json() -> String {
-        var out = "[\n"
-        out += rows.enumerated().map { (i, row) in
-            "  {" + zip(columns, row).map { "\(jsonString($0)): \($1.json)" }.joined(separator: ", ") + "}"
-        }.joined(separator: ",\n")
-        return out + (rows.isEmpty ? "]\n" : "\n]\n")
+    /// The rows as JSON objects keyed by column name.
+    public var jsonValue: JSONValue {
+        .array(rows.map { row in .object(Dictionary(zip(columns, row.map(\.json)), uniquingKeysWith: { a, _ in a })) })
+    }
+
+    /// Columns whose every cell is a number (right-aligned).
+    var numericColumns: [Bool] {
+        columns.indices.map { c in !rows.isEmpty && rows.allSatisfy { c < $0.count && $0[c].isNumeric } }
     }
 
     public func markdown() -> String {
         var out = ""
         if let title { out += "**\(title)**\n\n" }
         out += "| " + columns.joined(separator: " | ") + " |\n"
-        let numericColumn = columns.indices.map { c in rows.allSatisfy { c < $0.count && $0[c].isNumeric } && !rows.isEmpty }
-        out += "|" + numericColumn.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
+        out += "|" + numericColumns.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
         for row in rows { out += "| " + row.map { $0.display.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
         for note in notes { out += "\n\(note)\n" }
         return out
     }
 
-    func renderText(_ ctx: RenderContext) -> String {
+    /// The terminal drawing: aligned columns fitting `width` (text columns shortened with an
+    /// ellipsis, numbers never), header in bold, styled cells through the palette.
+    public func renderText(palette: Palette = .plain, width: Int = 100) -> String {
         var shown = rows.map { $0.map(\.display) }
         var widths = columns.map { displayWidth($0) }
         for row in shown { for (c, s) in row.enumerated() where c < widths.count { widths[c] = max(widths[c], displayWidth(s)) } }
-        let numeric = columns.indices.map { c in !rows.isEmpty && rows.allSatisfy { c < $0.count && $0[c].isNumeric } }
+        let numeric = numericColumns
         // Too wide for the terminal: shorten the widest text columns (never numbers) with an ellipsis.
         let gaps = 2 * max(0, columns.count - 1)
-        while widths.reduce(0, +) + gaps > ctx.width {
+        while widths.reduce(0, +) + gaps > width {
             guard let c = widths.indices.filter({ !numeric[$0] && widths[$0] > 16 }).max(by: { widths[$0] < widths[$1] }) else { break }
-            widths[c] = max(16, widths[c] - (widths.reduce(0, +) + gaps - ctx.width))
+            widths[c] = max(16, widths[c] - (widths.reduce(0, +) + gaps - width))
         }
         for r in shown.indices {
             for c in shown[r].indices where c < widths.count && displayWidth(shown[r][c]) > widths[c] {
                 shown[r][c] = String(shown[r][c].prefix(widths[c] - 1)) + "…"
             }
         }
-        let bold = ctx.color ? "\u{1B}[1m" : "", dim = ctx.color ? "\u{1B}[2m" : "", reset = ctx.color ? "\u{1B}[0m" : ""
         func pad(_ s: String, _ w: Int, right: Bool) -> String {
             let fill = String(repeating: " ", count: max(0, w - displayWidth(s)))
             return right ? fill + s : s + fill
@@ -135,15 +115,15 @@ public struct Table: Sendable {
             return l + "\n"
         }
         var out = ""
-        if let title { out += "\(bold)\(title)\(reset)\n" }
+        if let title { out += palette.bold(title) + "\n" }
         let header = columns.enumerated().map { pad(String($1.prefix(widths[$0])), widths[$0], right: numeric[$0]) }
-        out += bold + line(header).dropLast() + reset + "\n"
-        out += dim + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + reset + "\n"
+        out += palette.bold(String(line(header).dropLast())) + "\n"
+        out += palette.dim(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) + "\n"
         for (r, row) in shown.enumerated() {
             var cells: [String] = []
             for (c, s) in row.enumerated() where c < widths.count {
                 let padded = pad(s, widths[c], right: numeric[c])
-                if ctx.color, let style = styles?[r][c] { cells.append(style + padded + reset) } else { cells.append(padded) }
+                if let style = styles?[r][c] { cells.append(palette.cell(style, padded)) } else { cells.append(padded) }
             }
             out += line(cells)
         }

@@ -1,8 +1,11 @@
 import OneProxyKit
 
-/// What a command returns: a value (bound to the target or `_`), text to print, or nothing.
+/// What a command returns: a value (bound to the target or `_`), a value to show without binding
+/// it, a document or a line of text to print, or nothing.
 public enum CommandOutput {
     case value(any ShellValue)
+    case show(any ShellValue, format: OutputFormat?)
+    case document(Document)
     case text(String)
     /// A setting changed: nothing to print, but `save` keeps the statement.
     case setting

@@ -24,7 +24,18 @@ public final class Session {
     /// Variable names in the order they were first bound (for `vars`).
     public private(set) var variableOrder: [String] = []
     public var settings: Settings
+    /// Where the default printer writes.
     public let sink: OutputSink
+    /// Who hears the session's events: the printer first, then the notebook recorder, then any
+    /// added with `subscribe`.
+    public private(set) var observers: [any SessionObserver] = []
+    /// Every statement and its output so far, for `notebook`.
+    public let recorder = NotebookRecorder()
+    /// The terminal's width now, when output is a terminal (asked at each drawing, so a resized
+    /// window is used); otherwise `settings.width`.
+    public var terminalWidth: (@Sendable () -> Int)?
+    /// Files the session read, with their content hashes (the notebook's header names them).
+    public internal(set) var inputs: [InputFile] = []
     /// How many statements failed so far.
     public private(set) var failures = 0
     /// Polled by long computations; true once the user pressed Ctrl-C during one.
@@ -40,6 +51,19 @@ public final class Session {
     public init(settings: Settings = Settings(), sink: OutputSink) {
         self.settings = settings
         self.sink = sink
+        observers = [Printer(sink: sink), recorder]
+    }
+
+    public func subscribe(_ observer: any SessionObserver) { observers.append(observer) }
+
+    func emit(_ event: SessionEvent) {
+        for o in observers { o.receive(event, from: self) }
+    }
+
+    /// The width drawings fit in now: the one `set width=` gave, or the terminal's, or the default.
+    public var currentWidth: Int {
+        if !settings.widthFixed, let w = terminalWidth?() { return w }
+        return settings.width
     }
 
     // MARK: variables
@@ -79,11 +103,11 @@ public final class Session {
             if isCancelled() { break }
             switch parsed {
             case .failure(let failure):
-                if settings.echo { echo(failure.text) }
+                emit(.statement(text: failure.text, origin: origin, line: firstLine - 1 + (failure.diagnostic.location?.line ?? 1)))
                 report(failure.diagnostic, source: source, origin: origin, firstLine: firstLine)
                 ok = false
             case .success(let statement):
-                if settings.echo { echo(statement.text) }
+                emit(.statement(text: statement.text, origin: origin, line: firstLine - 1 + statement.location.line))
                 if !execute(statement, source: source, origin: origin, firstLine: firstLine) { ok = false }
             }
             if !ok && settings.bail { break }
@@ -91,14 +115,13 @@ public final class Session {
         return ok
     }
 
-    func echo(_ text: String) {
-        let prompt = settings.color ? "\u{1B}[2moneproxy>\u{1B}[0m " : "oneproxy> "
-        sink.out(prompt + text + "\n")
-    }
-
     func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int) {
         failures += 1
-        sink.err(d.render(source: source, origin: origin, color: settings.color, lineOffset: firstLine - 1))
+        emit(.diagnostic(DiagnosticEvent(severity: .error, message: d.message, diagnostic: d, source: source, origin: origin, lineOffset: firstLine - 1)))
+    }
+
+    func remark(_ severity: Severity, _ message: String, origin: String) {
+        emit(.diagnostic(DiagnosticEvent(severity: severity, message: message, diagnostic: nil, source: nil, origin: origin, lineOffset: 0)))
     }
 
     /// Runs one statement; prints its result or its error. Returns whether it succeeded.
@@ -111,24 +134,21 @@ public final class Session {
             case .nothing:
                 break
             case .text(let text):
-                sink.out(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n")
-                if settings.format == .table, text.contains("\n") { sink.out("\n") }
+                emit(.display(Document([.text(text)])))
+            case .document(let doc):
+                emit(.display(doc))
+            case .show(let value, let format):
+                emit(.show(value: value, format: format))
             case .value(let value):
                 let name = statement.target?.value ?? "_"
                 bind(name, value)
                 log.append(LoggedStatement(text: statement.text, binds: name, reads: invocation.reads, isSetting: false))
-                if statement.target != nil {
-                    sink.out("\(name): \(value.summary)\n")
-                } else {
-                    let rendered = value.render(settings.renderContext)
-                    sink.out(rendered.hasSuffix("\n") ? rendered : rendered + "\n")
-                    if settings.format == .table { sink.out("\n") }
-                }
+                emit(.bound(name: name, value: value, shown: statement.target == nil))
             case .setting:
                 log.append(LoggedStatement(text: statement.text, binds: nil, reads: [], isSetting: true))
             }
-            for n in invocation.notes { sink.err("note: \(n)\n") }
-            for w in invocation.warnings { sink.err(warningText(w)) }
+            for n in invocation.notes { remark(.note, n, origin: origin) }
+            for w in invocation.warnings { remark(.warning, w, origin: origin) }
             return true
         } catch is CancellationError {
             report(Diagnostic("interrupted: \(statement.command.value) stopped; nothing was changed", at: statement.command.location, length: statement.command.length),
@@ -143,10 +163,6 @@ public final class Session {
                    source: source, origin: origin, firstLine: firstLine)
         }
         return false
-    }
-
-    func warningText(_ w: String) -> String {
-        settings.color ? "\u{1B}[33mwarning:\u{1B}[0m \(w)\n" : "warning: \(w)\n"
     }
 
     private func dispatch(_ inv: inout Invocation) throws -> CommandOutput {

@@ -4,7 +4,10 @@ public struct Settings: Sendable, Equatable {
     public var color: Bool = false
     public var echo: Bool = false
     public var bail: Bool = false
+    /// The width drawings fit in when the output is not a terminal, or when `set width=` fixed it.
     public var width: Int = 100
+    /// True once `set width=N` chose the width: the terminal's own width no longer applies.
+    public var widthFixed: Bool = false
 
     public init(format: OutputFormat = .table, color: Bool = false, echo: Bool = false, bail: Bool = false, width: Int = 100) {
         self.format = format
@@ -13,8 +16,6 @@ public struct Settings: Sendable, Equatable {
         self.bail = bail
         self.width = width
     }
-
-    public var renderContext: RenderContext { RenderContext(format: format, color: color, width: width) }
 }
 
 /// Where a session writes: results to `out`, diagnostics and warnings to `err`.

@@ -44,22 +44,17 @@ public struct PairCorrelationValue: ShellValue {
 
     public var summary: String { "\(method.label)(\(a), \(b)) = \(valueText) over \(result.n) architectures" }
 
-    public func render(_ ctx: RenderContext) -> String {
-        switch ctx.format {
-        case .table, .markdown:
-            var out = "\(method.label)(\(a), \(b)) = \(valueText) over \(result.n) architectures both measured"
-            if let ci = interval {
-                out += String(format: "\n%.0f%% bootstrap interval: [%.4f, %.4f] (%d resamples, seed %llu)", ci.level * 100, ci.low, ci.high, ci.resamples, ci.seed)
-            }
-            if method == .spearman, let v = result.value {
-                out += v >= strongMonotonicity
-                    ? "\nstrong latency monotonicity (>= 0.9): architectures searched on \(a) can be reused on \(b) as they are"
-                    : "\nweak monotonicity (< 0.9): adapt the proxy's predictor to the target (adapt \(variable) proxy=\(a) target=\(b))"
-            }
-            return out + "\n"
-        case .csv: return table.csv()
-        case .json: return jsonObject()
+    public var document: Document {
+        var blocks: [Block] = [.text("\(method.label)(\(a), \(b)) = \(valueText) over \(result.n) architectures both measured")]
+        if let ci = interval {
+            blocks.append(.text(String(format: "%.0f%% bootstrap interval: [%.4f, %.4f] (%d resamples, seed %llu)", ci.level * 100, ci.low, ci.high, ci.resamples, ci.seed)))
         }
+        if method == .spearman, let v = result.value {
+            blocks.append(.note(v >= strongMonotonicity
+                ? "strong latency monotonicity (>= 0.9): architectures searched on \(a) can be reused on \(b) as they are"
+                : "weak monotonicity (< 0.9): adapt the proxy's predictor to the target (adapt \(variable) proxy=\(a) target=\(b))"))
+        }
+        return Document(blocks)
     }
 
     var table: Table {
@@ -72,17 +67,18 @@ public struct PairCorrelationValue: ShellValue {
         return Table(columns: columns, rows: [row])
     }
 
-    func jsonObject() -> String {
-        var fields = ["\"a\": \(jsonString(a))", "\"b\": \(jsonString(b))", "\"method\": \(jsonString(method.rawValue))",
-                      "\"value\": \(jsonNumber(result.value))", "\"n\": \(result.n)"]
+    public var json: JSONValue {
+        var f: [String: JSONValue] = ["a": .string(a), "b": .string(b), "method": .string(method.rawValue), "value": .num(result.value), "n": .int(result.n)]
+        if let reason = result.undefinedReason, result.value == nil { f["undefined"] = .string(reason) }
         if let ci = interval {
-            fields += ["\"ci_level\": \(ci.level)", "\"ci_low\": \(ci.low)", "\"ci_high\": \(ci.high)", "\"resamples\": \(ci.resamples)", "\"seed\": \(ci.seed)"]
+            f["ci_level"] = .number(ci.level); f["ci_low"] = .number(ci.low); f["ci_high"] = .number(ci.high)
+            f["resamples"] = .int(ci.resamples); f["seed"] = .int(Int(ci.seed))
         }
-        return "{" + fields.joined(separator: ", ") + "}\n"
+        return .object(f)
     }
 
     public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? table.csv() : jsonObject() }
+    public func export(as ext: String) throws -> String { ext == "csv" ? table.csv() : try defaultExport(as: ext) }
 }
 
 /// One device against every other: `srcc d A`.
@@ -108,9 +104,24 @@ public struct VectorCorrelationValue: TabularValue {
             return [.text(e.name), .number(e.result.value, digits: 4), .integer(e.result.n),
                     .text(e.result.value == nil ? "undefined: \(e.result.undefinedReason ?? "")" : strong ? "strong" : "weak")]
         }
-        t.styles = entries.map { e in [nil, e.result.value.map(heatStyle), nil, nil] }
-        if method == .spearman { t.notes = [summary + "; strong means >= 0.9 (reuse the proxy's search as it is)"] }
+        t.styles = entries.map { e in [nil, e.result.value.map { $0 >= strongMonotonicity ? .strong : $0 < 0 ? .bad : .weak }, nil, nil] }
         return t
+    }
+
+    /// The sorted bar chart: one bar per device, the 0.9 line for SRCC.
+    public var figure: Figure {
+        let lo = min(0, entries.compactMap(\.result.value).min() ?? 0)
+        return .bars(BarChart(
+            title: "\(method.label) of \(device) against each device, \(dataset)",
+            labels: entries.map(\.name), values: entries.map(\.result.value),
+            axis: Axis(method.label, range: lo...1),
+            marker: method == .spearman ? Marker(.vertical, at: strongMonotonicity, label: "0.9: strong monotonicity") : nil))
+    }
+
+    public var document: Document {
+        var blocks: [Block] = [.table(table), .figure(figure)]
+        if method == .spearman { blocks.append(.note(summary + "; strong means >= 0.9 (reuse the proxy's search as it is)")) }
+        return Document(blocks)
     }
 }
 
@@ -144,54 +155,28 @@ public struct MatrixCorrelationValue: ShellValue {
         return parts.joined(separator: "; ")
     }
 
-    public func render(_ ctx: RenderContext) -> String {
-        switch ctx.format {
-        case .table: return grid(ctx)
-        case .csv: return csv()
-        case .json: return json()
-        case .markdown: return markdown()
-        }
+    /// True when the display order is the clustered one (the title says which order it is).
+    var isClusteredOrder: Bool { order == clusteredOrder(matrix) && order != Array(matrix.names.indices) }
+
+    /// The heatmap figure in the display order, its colour scale fitted to the data's range.
+    public var figure: Figure {
+        let names = order.map { matrix.names[$0] }
+        let values = order.map { i in order.map { j in matrix.values[i][j] } }
+        let counts = order.map { i in order.map { j in matrix.counts[i][j] } }
+        let offDiagonal = order.indices.flatMap { r in order.indices.compactMap { c in r == c ? nil : values[r][c] } }
+        // Most SRCCs lie in 0.2–1.0: a scale from the data's floor (to a tenth) to 1 tells 0.69 from 0.89.
+        let low = ((offDiagonal.min() ?? 0) * 10).rounded(.down) / 10
+        let orderText = isClusteredOrder ? "devices ordered by clustering" : "devices in the data's order"
+        return .heatmap(Heatmap(
+            title: "\(matrix.method.label) over \(dataset) (\(orderText))",
+            labels: names, values: values, counts: counts, scale: min(low, 0.9)...1,
+            threshold: matrix.method == .spearman ? strongMonotonicity : nil,
+            thresholdLabel: matrix.method == .spearman ? "SRCC >= 0.9: strong monotonicity" : "",
+            valueLabel: matrix.method.label))
     }
 
-    /// The terminal drawing: numbered rows, cells of 4 characters, coloured when colour is on.
-    func grid(_ ctx: RenderContext) -> String {
-        let names = order.map { matrix.names[$0] }
-        let nameWidth = names.map(\.count).max() ?? 0
-        let reset = ctx.color ? "\u{1B}[0m" : ""
-        // Cells of 5 characters (" .98 "); when that is wider than the terminal, 3 (" 98", x100).
-        let compact = nameWidth + 4 + 5 * order.count > ctx.width
-        let cellWidth = compact ? 3 : 5
-        var out = "\(matrix.method.label) over \(dataset)" + (asHeatmap ? " (devices ordered by clustering; order=name keeps the data's order)" : "") + "\n"
-        out += String(repeating: " ", count: nameWidth + 4) + order.indices.map { String(format: "%\(cellWidth)d", $0 + 1) }.joined() + "\n"
-        for (r, i) in order.enumerated() {
-            out += String(format: "%3d ", r + 1) + names[r].padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-            for j in order {
-                let v = matrix.values[i][j]
-                let strong = asHeatmap && i != j && (v ?? 0) >= strongMonotonicity
-                if compact {
-                    // Two digits per cell: 0.92 is 92, anything from 0.985 up is 99, the diagonal a dot.
-                    let text = i == j ? "  ·" : v.map { String(format: "%3d", min(99, Int(($0 * 100).rounded()))) } ?? " --"
-                    if ctx.color, let v { out += heatStyle(v) + text + reset } else { out += strong ? "*" + text.dropFirst() : text }
-                    continue
-                }
-                let text = " " + (v.map(cellText) ?? "  --")
-                if ctx.color, let v {
-                    out += heatStyle(v) + text + " " + reset
-                } else {
-                    out += text + (strong ? "*" : " ")
-                }
-            }
-            while out.hasSuffix(" ") { out.removeLast() }
-            out += "\n"
-        }
-        if compact { out += "values x100 (92 = 0.92; 99 = 0.985 or more) to fit \(ctx.width) columns; set width=N or export for full precision\n" }
-        if asHeatmap {
-            out += ctx.color
-                ? "legend: " + [(-0.5, "< 0"), (0.2, "0–.5"), (0.6, ".5–.7"), (0.8, ".7–.9"), (0.95, ">= .9 strong")].map { heatStyle($0.0) + " \($0.1) " + reset }.joined(separator: " ") + "\n"
-                : "legend: * marks SRCC >= 0.9 (strong monotonicity)" + (compact ? " (*92)" : "") + "; -- undefined\n"
-        }
-        out += summaryLine() + "\n"
-        return out
+    public var document: Document {
+        Document([.figure(figure), .note(summaryLine())])
     }
 
     func csv() -> String {
@@ -202,11 +187,12 @@ public struct MatrixCorrelationValue: ShellValue {
         return out
     }
 
-    func json() -> String {
-        let values = matrix.values.map { "[" + $0.map(jsonNumber).joined(separator: ", ") + "]" }.joined(separator: ",\n    ")
-        let counts = matrix.counts.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" }.joined(separator: ",\n    ")
-        return "{\n  \"method\": \(jsonString(matrix.method.rawValue)),\n  \"devices\": [" + matrix.names.map(jsonString).joined(separator: ", ")
-            + "],\n  \"values\": [\n    \(values)\n  ],\n  \"counts\": [\n    \(counts)\n  ]\n}\n"
+    public var json: JSONValue {
+        [
+            "method": .string(matrix.method.rawValue), "dataset": .string(dataset), "devices": .strings(matrix.names),
+            "values": .array(matrix.values.map { .nums($0) }), "counts": .array(matrix.counts.map { .ints($0) }),
+            "order": .strings(order.map { matrix.names[$0] }),
+        ]
     }
 
     func markdown() -> String {
@@ -216,33 +202,14 @@ public struct MatrixCorrelationValue: ShellValue {
         return t.markdown()
     }
 
-    public var exportExtensions: [String] { ["csv", "json", "md", "svg"] }
+    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
 
     public func export(as ext: String) throws -> String {
         switch ext {
         case "csv": return csv()
-        case "json": return json()
         case "md": return markdown()
-        default: return heatmapSVG(matrix, order: order, title: "\(matrix.method.label) of device latencies, \(dataset)")
+        default: return try defaultExport(as: ext)
         }
     }
 }
 
-/// `.98` style: 4 characters, two decimals, no leading zero.
-func cellText(_ v: Double) -> String {
-    if v >= 0.995 { return "1.00" }
-    let s = String(format: "%.2f", v)
-    let trimmed = s.hasPrefix("0.") ? String(s.dropFirst()) : s.hasPrefix("-0.") ? "-" + s.dropFirst(2) : s
-    return String(repeating: " ", count: max(0, 4 - trimmed.count)) + trimmed
-}
-
-/// The ANSI background for a correlation: strong pairs (>= 0.9) stand out in green.
-func heatStyle(_ v: Double) -> String {
-    switch v {
-    case 0.9...: return "\u{1B}[1;97;42m"
-    case 0.7..<0.9: return "\u{1B}[30;102m"
-    case 0.5..<0.7: return "\u{1B}[30;103m"
-    case 0..<0.5: return "\u{1B}[30;43m"
-    default: return "\u{1B}[97;41m"
-    }
-}

@@ -16,14 +16,21 @@ public struct DatasetValue: ShellValue {
         return s
     }
 
-    public func render(_ ctx: RenderContext) -> String {
-        var t = devicesTable(dataset)
-        t.title = summary + "\nsource: \(dataset.source)"
-        return t.render(ctx)
+    public var document: Document {
+        Document([.heading(summary), .note("source: \(dataset.source)"), .table(devicesTable(dataset))])
     }
 
-    public var exportExtensions: [String] { ["csv"] }
-    public func export(as ext: String) throws -> String { exportCSV(dataset) }
+    public var json: JSONValue {
+        let d = dataset
+        return [
+            "name": .string(d.name), "source": .string(d.source), "space": .string(d.space.rawValue),
+            "architectures": .int(d.rowCount), "devices": devicesTable(d).jsonValue,
+            "accuracies": .strings(d.accuracies.map(\.name)),
+        ]
+    }
+
+    public var exportExtensions: [String] { ["csv", "json"] }
+    public func export(as ext: String) throws -> String { ext == "csv" ? exportCSV(dataset) : try defaultExport(as: ext) }
     public var completionWords: [String] { dataset.deviceNames + dataset.accuracies.map(\.name) }
 }
 

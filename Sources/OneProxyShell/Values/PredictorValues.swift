@@ -18,19 +18,14 @@ public struct PredictorValue: ShellValue {
         "linear predictor of \(device) (\(space.rawValue), \(predictor.weights.count) columns, rank \(predictor.rank)), SRCC \(format4(srccFit.value)) on its \(predictor.rowsUsed) architectures"
     }
 
-    public func render(_ ctx: RenderContext) -> String {
-        switch ctx.format {
-        case .json: return json()
-        case .csv: return weightsTable.csv()
-        case .table, .markdown:
-            var t = weightsTable
-            t.title = "Linear latency predictor of \(device), fit on \(predictor.rowsUsed) architectures of \(dataset)"
-            t.notes = [
-                "encoding: \(space.rawValue), \(predictor.weights.count) columns, numerical rank \(predictor.rank) (minimum-norm least squares)",
-                "SRCC(fit, \(device)) = \(format4(srccFit.value)) over \(srccFit.n) architectures; RMS residual \(String(format: "%.4g", predictor.residualRMS)) ms; largest |w| = \(String(format: "%.4g", largestWeight))",
-            ]
-            return t.render(ctx)
-        }
+    public var document: Document {
+        var t = weightsTable
+        t.title = "Linear latency predictor of \(device), fit on \(predictor.rowsUsed) architectures of \(dataset)"
+        return Document([
+            .table(t),
+            .note("encoding: \(space.rawValue), \(predictor.weights.count) columns, numerical rank \(predictor.rank) (minimum-norm least squares)"),
+            .note("SRCC(fit, \(device)) = \(format4(srccFit.value)) over \(srccFit.n) architectures; RMS residual \(String(format: "%.4g", predictor.residualRMS)) ms; largest |w| = \(String(format: "%.4g", largestWeight))"),
+        ])
     }
 
     var weightsTable: Table {
@@ -40,14 +35,16 @@ public struct PredictorValue: ShellValue {
         return t
     }
 
-    func json() -> String {
-        "{\"device\": \(jsonString(device)), \"dataset\": \(jsonString(dataset)), \"space\": \(jsonString(space.rawValue)), "
-            + "\"rank\": \(predictor.rank), \"rows_used\": \(predictor.rowsUsed), \"srcc_fit\": \(jsonNumber(srccFit.value)), "
-            + "\"residual_rms\": \(jsonNumber(predictor.residualRMS)), \"weights\": [" + predictor.weights.map { jsonNumber($0) }.joined(separator: ", ") + "]}\n"
+    public var json: JSONValue {
+        [
+            "device": .string(device), "dataset": .string(dataset), "space": .string(space.rawValue),
+            "rank": .int(predictor.rank), "rows_used": .int(predictor.rowsUsed), "srcc_fit": .num(srccFit.value),
+            "residual_rms": .num(predictor.residualRMS), "weights": .nums(predictor.weights),
+        ]
     }
 
     public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? weightsTable.csv() : json() }
+    public func export(as ext: String) throws -> String { ext == "csv" ? weightsTable.csv() : try defaultExport(as: ext) }
 }
 
 /// Readable names of the encoding's columns (NB201: `edge2:nor_conv_3x3`), else `x17`.
@@ -73,6 +70,8 @@ public struct AdaptationValue: ShellValue {
     public var evaluated: Int
     /// Row numbers in the dataset's order, for the header.
     public var selectionText: String
+    /// The points of the scatter figures (rows where the proxy and the target both measured).
+    public var scatter: AdaptationScatter?
 
     public var typeName: String { "adaptation" }
 
@@ -119,68 +118,100 @@ public struct AdaptationValue: ShellValue {
         return t
     }
 
-    public func render(_ ctx: RenderContext) -> String {
-        switch ctx.format {
-        case .json: return json()
-        case .csv: return pathTable.csv()
-        case .table, .markdown:
-            var out = "AdaProxy on \(dataset): proxy \(proxy) → target \(target), norm \(report.norm.rawValue), \(selectionText)\n"
-            out += (isCV
+    public var document: Document {
+        var blocks: [Block] = [
+            .heading("AdaProxy on \(dataset): proxy \(proxy) → target \(target), norm \(report.norm.rawValue), \(selectionText)"),
+            .text((isCV
                 ? "samples: \(report.train.count + report.val.count), pooled by cross-validation and then all used for the fit"
                 : "samples: \(report.train.count) train + \(report.val.count) validation")
-                + "; SRCC on all \(evaluated) architectures the target measured\n"
-            if let raw = report.srccRaw {
-                out += raw >= strongMonotonicity
-                    ? String(format: "raw SRCC %.4f >= 0.9: strong monotonicity, the proxy can be used as it is\n", raw)
-                    : String(format: "raw SRCC %.4f < 0.9: weak monotonicity, adaptation is needed\n", raw)
+                + "; SRCC on all \(evaluated) architectures the target measured"),
+        ]
+        if let raw = report.srccRaw {
+            blocks.append(.note(raw >= strongMonotonicity
+                ? String(format: "raw SRCC %.4f >= 0.9: strong monotonicity, the proxy can be used as it is", raw)
+                : String(format: "raw SRCC %.4f < 0.9: weak monotonicity, adaptation is needed", raw)))
+        }
+        blocks.append(.table(methodsTable))
+        blocks += figures.map { .figure($0) }
+        var path = pathTable
+        path.title = "λ path (unit-free λ: latencies divided by their standard deviation; "
+            + (isCV ? "srcc_cv is the pooled out-of-fold SRCC over the samples" : "srcc_val is on the held-out validation rows")
+            + "; srcc_all on every architecture, which the choice does not see; ← chosen)"
+        blocks.append(.table(path))
+        return Document(blocks)
+    }
+
+    /// The target's measured latency against the raw proxy and against the adapted prediction
+    /// (samples marked), and the λ path with the chosen λ.
+    public var figures: [Figure] {
+        var out: [Figure] = []
+        if let s = scatter {
+            let sampled = Set(report.train + report.val)
+            func panel(_ title: String, _ xLabel: String, _ x: [Double], diagonal: Bool) -> Figure {
+                let idx = s.rows.indices
+                let other = idx.filter { !sampled.contains(s.rows[$0]) }, used = idx.filter { sampled.contains(s.rows[$0]) }
+                return .plot(Plot(
+                    title: title, x: Axis(xLabel, unit: "ms", scale: .log), y: Axis("\(target) measured", unit: "ms", scale: .log),
+                    series: [
+                        Series("architectures", style: .points, x: other.map { x[$0] }, y: other.map { s.target[$0] }, colour: 0),
+                        Series("samples (\(sampled.count))", style: .points, x: used.map { x[$0] }, y: used.map { s.target[$0] }, colour: 3),
+                    ], diagonal: diagonal))
             }
-            out += "\n" + methodsTable.render(ctx)
-            var path = pathTable
-            path.title = "λ path (unit-free λ: latencies divided by their standard deviation; "
-                + (isCV ? "srcc_cv is the pooled out-of-fold SRCC over the samples" : "srcc_val is on the held-out validation rows")
-                + "; srcc_all on every architecture, which the choice does not see; ← chosen)"
-            out += "\n" + path.render(ctx)
-            return out
+            out.append(panel("raw proxy: SRCC \(format4(report.srccRaw))", "\(proxy) measured", s.proxy, diagonal: false))
+            out.append(panel("AdaProxy: SRCC \(format4(report.srccAdapted))", "adapted prediction", s.adapted, diagonal: true))
         }
+        let entries = report.path.filter { $0.lambda > 0 }
+        if entries.count >= 2 {
+            let choice = isCV ? "srcc_cv (out-of-fold)" : "srcc_val (validation rows)"
+            let score = entries.map { isCV ? $0.cvSRCC : $0.valSRCC }
+            let pairs = zip(entries, score).compactMap { e, v in v.map { (e.lambda, $0) } }
+            let all = entries.compactMap { e in e.allSRCC.map { (e.lambda, $0) } }
+            var series = [Series(choice, style: .linePoints, x: pairs.map(\.0), y: pairs.map(\.1), colour: 0)]
+            if !isCV {
+                let train = entries.compactMap { e in e.trainSRCC.map { (e.lambda, $0) } }
+                series.append(Series("srcc_train", style: .linePoints, x: train.map(\.0), y: train.map(\.1), colour: 5))
+            }
+            series.append(Series("srcc_all (every architecture)", style: .linePoints, x: all.map(\.0), y: all.map(\.1), colour: 1))
+            let marker = report.lambda > 0
+                ? Marker(.vertical, at: report.lambda, label: "chosen λ = \(formatLambda(report.lambda))")
+                : Marker(.horizontal, at: report.srccAdapted ?? 0, label: "chosen λ = 0 (off the log axis): SRCC \(format4(report.srccAdapted))")
+            out.append(.plot(Plot(title: "λ path", x: Axis("λ (unit-free)", scale: .log), y: Axis("SRCC"), series: series, markers: [marker])))
+        }
+        return out
     }
 
-    func json() -> String {
+    public var json: JSONValue {
         let r = report
-        var f: [String] = []
-        f.append("\"dataset\": \(jsonString(dataset))")
-        f.append("\"proxy\": \(jsonString(proxy))")
-        f.append("\"target\": \(jsonString(target))")
-        f.append("\"norm\": \(jsonString(r.norm.rawValue))")
-        f.append("\"selection\": \(jsonString(selectionText))")
-        f.append("\"srcc_raw\": \(jsonNumber(r.srccRaw))")
-        f.append("\"srcc_proxy_fit\": \(jsonNumber(r.srccProxyFit))")
-        f.append("\"srcc_adapted\": \(jsonNumber(r.srccAdapted))")
-        f.append("\"srcc_target_only\": \(jsonNumber(r.srccTargetOnly))")
-        f.append("\"srcc_train\": \(jsonNumber(r.srccTrain))")
-        f.append("\"srcc_val\": \(jsonNumber(r.srccVal))")
-        f.append("\"lambda\": \(jsonNumber(r.lambda))")
-        f.append("\"lambda_data_units\": \(jsonNumber(r.lambdaInDataUnits))")
-        f.append("\"a\": \(jsonNumber(r.a))")
-        f.append("\"c\": \(jsonNumber(r.c))")
-        f.append("\"b\": [" + r.b.map { jsonNumber($0) }.joined(separator: ", ") + "]")
-        f.append("\"train\": [" + r.train.map(String.init).joined(separator: ", ") + "]")
-        f.append("\"val\": [" + r.val.map(String.init).joined(separator: ", ") + "]")
-        let path = r.path.map {
-            "{\"lambda\": \(jsonNumber($0.lambda)), \"srcc_train\": \(jsonNumber($0.trainSRCC)), \"srcc_val\": \(jsonNumber($0.valSRCC)), \"srcc_cv\": \(jsonNumber($0.cvSRCC)), \"srcc_all\": \(jsonNumber($0.allSRCC))}"
-        }
-        f.append("\"path\": [\n    " + path.joined(separator: ",\n    ") + "\n  ]")
-        return "{\n  " + f.joined(separator: ",\n  ") + "\n}\n"
+        return [
+            "dataset": .string(dataset), "proxy": .string(proxy), "target": .string(target), "norm": .string(r.norm.rawValue),
+            "selection": .string(selectionText), "srcc_raw": .num(r.srccRaw), "srcc_proxy_fit": .num(r.srccProxyFit),
+            "srcc_adapted": .num(r.srccAdapted), "srcc_target_only": .num(r.srccTargetOnly), "srcc_train": .num(r.srccTrain),
+            "srcc_val": .num(r.srccVal), "srcc_cv": .num(chosenCV), "lambda": .num(r.lambda), "lambda_data_units": .num(r.lambdaInDataUnits),
+            "a": .num(r.a), "c": .num(r.c), "b": .nums(r.b), "train": .ints(r.train), "val": .ints(r.val),
+            "path": .array(r.path.map {
+                ["lambda": .num($0.lambda), "srcc_train": .num($0.trainSRCC), "srcc_val": .num($0.valSRCC), "srcc_cv": .num($0.cvSRCC), "srcc_all": .num($0.allSRCC)]
+            }),
+        ]
     }
 
-    public var exportExtensions: [String] { ["json", "csv", "md"] }
+    public var exportExtensions: [String] { ["json", "csv", "md", "svg", "html"] }
 
     public func export(as ext: String) throws -> String {
         switch ext {
-        case "json": return json()
         case "csv": return pathTable.csv()
-        default: return render(RenderContext(format: .markdown))
+        case "svg": return combinedSVG(figures, columns: 3)
+        default: return try defaultExport(as: ext)
         }
     }
+}
+
+/// The data behind an adaptation's scatter: for each row the target measured, the target's
+/// latency, the proxy's and the adapted prediction.
+public struct AdaptationScatter: Sendable {
+    public var rows: [Int]
+    public var target: [Double]
+    public var proxy: [Double]
+    public var adapted: [Double]
 }
 
 func formatLambda(_ v: Double) -> String {

@@ -13,20 +13,16 @@ public struct SampleValue: ShellValue {
         return "\(rows.count) rows (\(origin)): \(head)\(rows.count > 8 ? ", …" : "")"
     }
 
-    public func render(_ ctx: RenderContext) -> String {
-        switch ctx.format {
-        case .json: return json()
-        case .csv: return csv()
-        case .table, .markdown:
-            return "\(rows.count) rows (\(origin)):\n" + stride(from: 0, to: rows.count, by: 15).map { start in
-                "  " + rows[start..<min(start + 15, rows.count)].map(String.init).joined(separator: ", ")
-            }.joined(separator: "\n") + "\n"
-        }
+    public var document: Document {
+        Document([.text("\(rows.count) rows (\(origin)):"), .preformatted(stride(from: 0, to: rows.count, by: 15).map { start in
+            "  " + rows[start..<min(start + 15, rows.count)].map(String.init).joined(separator: ", ")
+        }.joined(separator: "\n"))])
     }
 
+    public var json: JSONValue { .ints(rows) }
+
     func csv() -> String { "row\n" + rows.map { "\($0)\n" }.joined() }
-    func json() -> String { "[" + rows.map(String.init).joined(separator: ", ") + "]\n" }
 
     public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? csv() : json() }
+    public func export(as ext: String) throws -> String { ext == "csv" ? csv() : try defaultExport(as: ext) }
 }

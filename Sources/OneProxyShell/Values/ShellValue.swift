@@ -1,16 +1,21 @@
+import OneProxyKit
+
 /// A value a session variable can hold: a dataset, a correlation, a predictor, an adaptation
 /// report, a search result, a curve, a table…
 ///
-/// Each kind renders itself in every output format and exports to the file types it supports, so a
-/// new kind of result (search fronts, few-shot curves, figures) plugs in without touching the session.
+/// A value says what it shows as a `Document` (blocks of text, tables, figures) and what it is as
+/// JSON; renderers draw the document for each target (terminal, CSV, Markdown, HTML), so a new
+/// kind of result plugs in without touching the session or the renderers.
 public protocol ShellValue: Sendable {
     /// The type's name as `vars` shows it: `dataset`, `correlation`, `predictor`, …
     var typeName: String { get }
     /// One line: what it is and how big (`vars` and assignments print it).
     var summary: String { get }
-    /// The full rendering for `show` and bare commands.
-    func render(_ ctx: RenderContext) -> String
-    /// File types `export` can write, by extension (`csv`, `json`, `md`, `svg`).
+    /// The full view for `show`, bare commands and the notebook.
+    var document: Document { get }
+    /// The value as JSON (`export x "x.json"`, `--format json`).
+    var json: JSONValue { get }
+    /// File types `export` can write, by extension (`csv`, `json`, `md`, `svg`, `html`).
     var exportExtensions: [String] { get }
     /// The file's content for an extension from `exportExtensions`.
     func export(as ext: String) throws -> String
@@ -20,6 +25,33 @@ public protocol ShellValue: Sendable {
 
 extension ShellValue {
     public var completionWords: [String] { [] }
+
+    /// What a value exports to unless it says otherwise: CSV when it has a table, JSON, Markdown,
+    /// SVG when it has a figure, and HTML.
+    public var exportExtensions: [String] { defaultExportExtensions }
+
+    public var defaultExportExtensions: [String] {
+        let doc = document
+        return (doc.tables.isEmpty ? [] : ["csv"]) + ["json", "md"] + (doc.figures.isEmpty ? [] : ["svg"]) + ["html"]
+    }
+
+    public func export(as ext: String) throws -> String { try defaultExport(as: ext) }
+
+    /// The standard file contents: CSV of the tables, indented JSON, Markdown with embedded
+    /// figures, the first figure as SVG, or a standalone HTML page.
+    public func defaultExport(as ext: String) throws -> String {
+        switch ext {
+        case "csv": return CSVRenderer().render(document)
+        case "json": return json.encoded(pretty: true) + "\n"
+        case "md": return MarkdownRenderer(figures: .embeddedSVG).render(document)
+        case "svg":
+            guard let f = document.figures.first else { break }
+            return f.svg()
+        case "html": return htmlPage(title: summary, body: HTMLRenderer().render(document))
+        default: break
+        }
+        throw Diagnostic("a \(typeName) exports to \(exportExtensions.map { "." + $0 }.joined(separator: ", ")), not .\(ext)")
+    }
 }
 
 /// A value that is a table (device summaries, the dataset catalogue, …).
@@ -28,16 +60,8 @@ public protocol TabularValue: ShellValue {
 }
 
 extension TabularValue {
-    public func render(_ ctx: RenderContext) -> String { table.render(ctx) }
-    public var exportExtensions: [String] { ["csv", "json", "md"] }
-    public func export(as ext: String) throws -> String {
-        switch ext {
-        case "csv": return table.csv()
-        case "json": return table.json()
-        case "md": return table.markdown()
-        default: throw Diagnostic("a \(typeName) exports to \(exportExtensions.joined(separator: ", ")), not .\(ext)")
-        }
-    }
+    public var document: Document { Document([.table(table)]) }
+    public var json: JSONValue { table.jsonValue }
 }
 
 /// A plain table result.

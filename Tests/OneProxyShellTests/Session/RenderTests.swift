@@ -12,16 +12,17 @@ struct RenderTests {
 
     @Test func heatmapPlainMarksStrongPairsAndUndefined() {
         let v = MatrixCorrelationValue(dataset: "toy", matrix: matrix, order: [0, 1, 2], asHeatmap: true)
-        let lines = v.render(RenderContext(format: .table, color: false, width: 100)).split(separator: "\n").map(String.init)
+        let lines = renderValue(v, format: .table, width: 100).split(separator: "\n").map(String.init)
         #expect(lines[2] == "  1 alpha 1.00   .92*  .50")
         #expect(lines[3] == "  2 beta   .92* 1.00    --")
-        #expect(lines.contains("legend: * marks SRCC >= 0.9 (strong monotonicity); -- undefined"))
+        #expect(lines.contains("legend: * marks SRCC >= 0.9: strong monotonicity; -- undefined"))
         #expect(lines.last == "1 of 3 pairs >= 0.9; weakest alpha–gamma 0.500; 1 undefined")
+        #expect(lines[0] == "SRCC over toy (devices in the data's order)")
     }
 
     @Test func heatmapShrinksToTwoDigitCellsOnANarrowTerminal() {
         let v = MatrixCorrelationValue(dataset: "toy", matrix: matrix, order: [0, 1, 2], asHeatmap: true)
-        let lines = v.render(RenderContext(format: .table, color: false, width: 20)).split(separator: "\n").map(String.init)
+        let lines = renderValue(v, format: .table, width: 20).split(separator: "\n").map(String.init)
         #expect(lines[2] == "  1 alpha  ·*92 50")
         #expect(lines[4] == "  3 gamma 50 --  ·")
         #expect(lines.contains { $0.hasPrefix("values x100") })
@@ -35,7 +36,7 @@ struct RenderTests {
     @Test func tablesShortenTextColumnsToFitButNeverNumbers() {
         var t = Table(columns: ["name", "note", "value"])
         t.rows = [[.text("a"), .text(String(repeating: "x", count: 80)), .number(0.123456, digits: 3)]]
-        let out = t.render(RenderContext(format: .table, color: false, width: 40))
+        let out = t.renderText(width: 40)
         #expect(out.split(separator: "\n").allSatisfy { $0.count <= 40 })
         #expect(out.contains("…"))
         #expect(out.contains("0.123"))

@@ -85,8 +85,7 @@ struct SessionTests {
         #expect(r.variableOrder.sorted() == s.variableOrder.sorted())
         for name in s.variableOrder {
             for format in OutputFormat.allCases {
-                let ctx = RenderContext(format: format)
-                #expect(r.value(of: name)!.render(ctx) == s.value(of: name)!.render(ctx), "\(name) as \(format)")
+                #expect(renderValue(r.value(of: name)!, format: format) == renderValue(s.value(of: name)!, format: format), "\(name) as \(format)")
             }
         }
         #expect(r.settings.format == .markdown)

@@ -1,0 +1,215 @@
+import Foundation
+import OneProxyKit
+
+/// Draws documents on a terminal: tables aligned to the width, figures as braille or block
+/// drawings, colours through the palette. The width is asked for at the time of drawing.
+public struct TerminalRenderer: Sendable {
+    public var palette: Palette
+    public var width: Int
+
+    public init(palette: Palette, width: Int) {
+        self.palette = palette
+        self.width = width
+    }
+
+    public func render(_ doc: Document) -> String {
+        var out = ""
+        var previous: Block?
+        for b in doc.blocks {
+            if let p = previous, needsGap(p, b) { out += "\n" }
+            out += render(b)
+            previous = b
+        }
+        return out
+    }
+
+    /// A blank line around tables, figures and preformatted text, except under a heading.
+    func needsGap(_ a: Block, _ b: Block) -> Bool {
+        if case .heading = a { return false }
+        return a.isBlockish || b.isBlockish
+    }
+
+    func render(_ b: Block) -> String {
+        switch b {
+        case .heading(let s): return palette.heading(s) + "\n"
+        case .text(let s): return wrapWords(s, width: width) + "\n"
+        case .note(let s): return wrapWords(s, width: width).split(separator: "\n", omittingEmptySubsequences: false).map { palette.dim(String($0)) }.joined(separator: "\n") + "\n"
+        case .preformatted(let s): return s.hasSuffix("\n") ? s : s + "\n"
+        case .table(let t): return t.renderText(palette: palette, width: width)
+        case .figure(let f): return f.terminal(width: width, color: palette.enabled).map(palette.line).joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+extension Block {
+    var isBlockish: Bool {
+        switch self {
+        case .table, .figure, .preformatted: return true
+        default: return false
+        }
+    }
+}
+
+/// Breaks running text into lines of at most `width` characters at spaces (a word longer than the
+/// width stands alone on its line). Existing line breaks are kept.
+func wrapWords(_ text: String, width: Int) -> String {
+    guard width >= 20 else { return text }
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        guard line.count > width else { return String(line) }
+        var lines: [String] = []
+        var current = ""
+        // Keep a continuation indent when the line starts with spaces (hints under errors).
+        let indent = String(repeating: " ", count: line.prefix { $0 == " " }.count)
+        for word in line.split(separator: " ", omittingEmptySubsequences: true) {
+            if current.isEmpty {
+                current = indent + word
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = indent + word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.joined(separator: "\n")
+    }.joined(separator: "\n")
+}
+
+/// Markdown: tables as pipe tables, figures either as a text drawing in a fenced block (for a
+/// terminal) or as an embedded SVG image (for files).
+public struct MarkdownRenderer: Sendable {
+    public enum Figures: Sendable { case textDrawing(width: Int), embeddedSVG }
+    public var figures: Figures
+
+    public init(figures: Figures = .textDrawing(width: 100)) { self.figures = figures }
+
+    public func render(_ doc: Document) -> String {
+        doc.blocks.map(render).joined(separator: "\n")
+    }
+
+    func render(_ b: Block) -> String {
+        switch b {
+        case .heading(let s): return "**\(escapeMarkdown(s))**\n"
+        case .text(let s): return s.split(separator: "\n").map { escapeMarkdown(String($0)) }.joined(separator: "  \n") + "\n"
+        case .note(let s): return s.split(separator: "\n").map { "> " + escapeMarkdown(String($0)) }.joined(separator: "\n") + "\n"
+        case .preformatted(let s): return "```\n" + s + (s.hasSuffix("\n") ? "" : "\n") + "```\n"
+        case .table(let t): return t.markdown()
+        case .figure(let f):
+            switch figures {
+            case .textDrawing(let w):
+                return "```\n" + f.terminal(width: w, color: false).map(Palette.plain.line).joined(separator: "\n") + "\n```\n"
+            case .embeddedSVG:
+                let data = Data(f.svg().utf8).base64EncodedString()
+                return "![\(escapeMarkdown(f.title))](data:image/svg+xml;base64,\(data))\n"
+            }
+        }
+    }
+}
+
+/// Escapes the characters Markdown would read as emphasis or table syntax.
+func escapeMarkdown(_ s: String) -> String {
+    var out = ""
+    for ch in s {
+        if "*_|`<>[]".contains(ch) { out.append("\\") }
+        out.append(ch)
+    }
+    return out
+}
+
+/// HTML fragments: tables as `<table>`, figures as inline SVG, text escaped. The notebook page and
+/// `.html` exports wrap these in a self-contained page.
+public struct HTMLRenderer: Sendable {
+    public init() {}
+
+    public func render(_ doc: Document) -> String {
+        var out = ""
+        var i = 0
+        let blocks = doc.blocks
+        while i < blocks.count {
+            // Consecutive figures sit side by side (the two panels of an adaptation).
+            if case .figure = blocks[i] {
+                out += "<div class=\"figures\">\n"
+                while i < blocks.count, case .figure(let f) = blocks[i] {
+                    out += "<figure>" + inlineSVG(f.svg()) + "<figcaption>\(htmlEscape(f.title))</figcaption></figure>\n"
+                    i += 1
+                }
+                out += "</div>\n"
+                continue
+            }
+            out += render(blocks[i])
+            i += 1
+        }
+        return out
+    }
+
+    func render(_ b: Block) -> String {
+        switch b {
+        case .heading(let s): return "<h3>\(htmlEscape(s))</h3>\n"
+        case .text(let s): return "<p>" + htmlEscape(s).replacingOccurrences(of: "\n", with: "<br>") + "</p>\n"
+        case .note(let s): return "<p class=\"note\">" + htmlEscape(s).replacingOccurrences(of: "\n", with: "<br>") + "</p>\n"
+        case .preformatted(let s): return "<pre>\(htmlEscape(s))</pre>\n"
+        case .table(let t): return table(t)
+        case .figure(let f): return "<figure>" + inlineSVG(f.svg()) + "</figure>\n"
+        }
+    }
+
+    func table(_ t: Table) -> String {
+        let numeric = t.numericColumns
+        var out = "<table>\n"
+        if let title = t.title { out += "<caption>\(htmlEscape(title))</caption>\n" }
+        out += "<thead><tr>" + t.columns.enumerated().map { "<th\(numeric[$0] ? " class=\"num\"" : "")>\(htmlEscape($1))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in t.rows {
+            out += "<tr>" + row.enumerated().map { c, cell in
+                "<td\(c < numeric.count && numeric[c] ? " class=\"num\"" : "")>\(htmlEscape(cell.display))</td>"
+            }.joined() + "</tr>\n"
+        }
+        out += "</tbody>\n</table>\n"
+        for n in t.notes { out += "<p class=\"note\">\(htmlEscape(n))</p>\n" }
+        return out
+    }
+
+    /// An SVG document without its XML declaration, to sit inside HTML.
+    func inlineSVG(_ svg: String) -> String {
+        guard svg.hasPrefix("<?xml"), let end = svg.firstIndex(of: "\n") else { return svg }
+        return String(svg[svg.index(after: end)...])
+    }
+}
+
+func htmlEscape(_ s: String) -> String {
+    var out = ""
+    for ch in s {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(ch)
+        }
+    }
+    return out
+}
+
+/// CSV: the document's tables, separated by a blank line; a document with no table prints its text.
+public struct CSVRenderer: Sendable {
+    public init() {}
+
+    public func render(_ doc: Document) -> String {
+        let tables = doc.tables
+        if tables.isEmpty { return TerminalRenderer(palette: .plain, width: 1000).render(doc) }
+        return tables.map { $0.csv() }.joined(separator: "\n")
+    }
+}
+
+/// A document as JSON: a list of blocks, tables as lists of row objects.
+public func documentJSON(_ doc: Document) -> JSONValue {
+    .array(doc.blocks.map { b -> JSONValue in
+        switch b {
+        case .heading(let s): return ["heading": .string(s)]
+        case .text(let s): return ["text": .string(s)]
+        case .note(let s): return ["note": .string(s)]
+        case .preformatted(let s): return ["text": .string(s)]
+        case .table(let t): return ["table": t.jsonValue]
+        case .figure(let f): return ["figure": .string(f.title)]
+        }
+    })
+}

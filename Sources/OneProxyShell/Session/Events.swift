@@ -1,0 +1,127 @@
+import Foundation
+import OneProxyKit
+
+/// How serious a diagnostic is: an error fails its statement; a warning or a note does not.
+public enum Severity: String, Sendable {
+    case error, warning, note
+}
+
+/// A message about a statement: an error with its location in the source, or a warning or note.
+public struct DiagnosticEvent: Sendable {
+    public var severity: Severity
+    public var message: String
+    /// The located error (errors only).
+    public var diagnostic: Diagnostic?
+    public var source: String?
+    public var origin: String
+    public var lineOffset: Int
+
+    /// The text the terminal prints on standard error (and the notebook shows): for an error the
+    /// `file:line:col` header, the source line with a caret and the hint.
+    public func render(palette: Palette) -> String {
+        if let d = diagnostic {
+            return d.render(source: source, origin: origin, palette: palette, lineOffset: lineOffset)
+        }
+        switch severity {
+        case .error: return palette.error("error:") + " \(message)\n"
+        case .warning: return palette.warning("warning:") + " \(message)\n"
+        case .note: return palette.note("note:") + " \(message)\n"
+        }
+    }
+}
+
+/// How far a long computation has come.
+public struct ProgressEvent: Sendable {
+    public var label: String
+    public var done: Int
+    public var total: Int
+}
+
+/// What a session reports as it runs. The terminal printer, the notebook recorder and tests
+/// subscribe; the session itself never prints.
+public enum SessionEvent: Sendable {
+    /// A statement is about to run (or failed to parse): its text, where it came from, its line.
+    case statement(text: String, origin: String, line: Int)
+    /// A statement bound a value; `shown` when it was a bare command whose value prints in full.
+    case bound(name: String, value: any ShellValue, shown: Bool)
+    /// `show NAME`: a value in full, in the session's format or the one given.
+    case show(value: any ShellValue, format: OutputFormat?)
+    /// Output that is not a value: help, tables of settings, `wrote x to y`.
+    case display(Document)
+    case diagnostic(DiagnosticEvent)
+    case progress(ProgressEvent)
+}
+
+/// Something that listens to a session's events.
+public protocol SessionObserver: AnyObject {
+    func receive(_ event: SessionEvent, from session: Session)
+}
+
+/// A value drawn for one output format: the terminal drawing, CSV, one line of JSON, Markdown.
+public func renderValue(_ value: any ShellValue, format: OutputFormat, palette: Palette = .plain, width: Int = 100) -> String {
+    switch format {
+    case .table: return TerminalRenderer(palette: palette, width: width).render(value.document)
+    case .csv:
+        if value.exportExtensions.contains("csv"), let csv = try? value.export(as: "csv") { return csv }
+        return CSVRenderer().render(value.document)
+    case .json: return value.json.encoded(pretty: true) + "\n"
+    case .markdown: return MarkdownRenderer(figures: .textDrawing(width: width)).render(value.document)
+    }
+}
+
+/// Prints a session's events to an output sink: results on standard output in the session's
+/// format (JSON Lines under `--format json`), diagnostics on standard error, colours through the
+/// palette, drawings at the terminal's width at the time they are drawn.
+public final class Printer: SessionObserver {
+    public let sink: OutputSink
+
+    public init(sink: OutputSink) { self.sink = sink }
+
+    public func receive(_ event: SessionEvent, from session: Session) {
+        let s = session.settings
+        let palette = Palette(enabled: s.color)
+        let width = session.currentWidth
+        switch event {
+        case .statement(let text, _, _):
+            guard s.echo else { return }
+            if s.format == .json { line(["statement": .string(text)]) } else { sink.out(palette.dim("oneproxy>") + " " + text + "\n") }
+        case .bound(let name, let value, let shown):
+            if s.format == .json {
+                var o: [String: JSONValue] = ["name": .string(name), "type": .string(value.typeName), "summary": .string(value.summary)]
+                if shown { o["value"] = value.json }
+                line(.object(o))
+            } else if shown {
+                block(renderValue(value, format: s.format, palette: palette, width: width), format: s.format)
+            } else {
+                sink.out("\(name): \(value.summary)\n")
+            }
+        case .show(let value, let format):
+            if s.format == .json && format == nil {
+                line(["type": .string(value.typeName), "summary": .string(value.summary), "value": value.json])
+            } else {
+                block(renderValue(value, format: format ?? s.format, palette: palette, width: width), format: s.format)
+            }
+        case .display(let doc):
+            switch s.format {
+            case .json: line(["output": documentJSON(doc)])
+            case .csv: block(CSVRenderer().render(doc), format: s.format)
+            case .markdown: block(MarkdownRenderer(figures: .textDrawing(width: width)).render(doc), format: s.format)
+            case .table: block(TerminalRenderer(palette: palette, width: width).render(doc), format: s.format)
+            }
+        case .diagnostic(let d):
+            sink.err(d.render(palette: palette))
+        case .progress:
+            break
+        }
+    }
+
+    func line(_ v: JSONValue) { sink.out(v.encoded() + "\n") }
+
+    /// A multi-line result ends with a blank line on a terminal, so results stand apart.
+    func block(_ text: String, format: OutputFormat) {
+        guard !text.isEmpty else { return }
+        let t = text.hasSuffix("\n") ? text : text + "\n"
+        sink.out(t)
+        if format == .table, t.dropLast().contains("\n") { sink.out("\n") }
+    }
+}
