@@ -103,3 +103,33 @@ struct ShellCLITests {
         #expect(r.stderr.contains("runs itself"))
     }
 }
+
+@Suite("oneproxy --format json: JSON Lines")
+struct JSONLinesTests {
+    @Test func everyLineOfOutputIsOneJSONDocument() throws {
+        let dir = try temporaryDirectory()
+        let r = try runOneProxy(["--format", "json", "--echo", "-c", """
+            d = load oneproxy-nb201; srcc d true_vpu eagle_gtx; m = srcc d; show m; vars; help fit; set; devices d
+            a = adapt d proxy=true_vpu target=eagle_gtx train=20 val=5 seed=2; export a "a.json"; nope
+            """], directory: dir)
+        #expect(r.status == 1, "the unknown command fails")
+        #expect(r.stderr.contains("unknown command 'nope'"), "errors stay on stderr")
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count >= 20)
+        var objects: [[String: Any]] = []
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not a JSON object: \(line.prefix(80))")
+            if let object { objects.append(object) }
+        }
+        // Summaries are documents too; the bare srcc carries its value.
+        #expect(objects.contains { $0["name"] as? String == "d" && ($0["summary"] as? String)?.contains("1999 architectures") == true })
+        let pair = objects.first { $0["name"] as? String == "_" }?["value"] as? [String: Any]
+        #expect((pair?["value"] as? Double).map { abs($0 - 0.690526859861756) < 1e-9 } == true)
+        #expect(objects.contains { $0["statement"] as? String == "vars" })
+        let help = objects.compactMap { ($0["output"] as? [[String: Any]])?.first?["heading"] as? String }
+        #expect(help.contains { $0.hasPrefix("fit: fit a proxy device's linear latency predictor") })
+        let tables = objects.compactMap { ($0["output"] as? [[String: Any]])?.first?["table"] as? [[String: Any]] }
+        #expect(tables.contains { $0.contains { $0["setting"] as? String == "format" && $0["value"] as? String == "json" } }, "set's table as rows")
+    }
+}
