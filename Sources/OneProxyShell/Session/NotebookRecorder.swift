@@ -192,6 +192,7 @@ let pageStyle = """
     pre.warning { color: #8a5a00; }
     pre.note { color: #555; }
     .summary { margin: 0.3em 0; }
+    .output p { margin: 0.3em 0; }
     .note { color: #555; font-size: 0.92em; margin: 0.2em 0; }
     table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.88em; }
     caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
