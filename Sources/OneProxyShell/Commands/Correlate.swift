@@ -62,7 +62,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             guard devices.count >= 2 else { throw Diagnostic("devices= needs at least two devices", at: list.first?.location ?? inv.commandName.location) }
         }
         let m = atLeastThreeShared(correlationMatrix(names: devices.map(\.name), columns: devices.map(\.latencies), method: method))
-        return .value(MatrixCorrelationValue(dataset: d.name, matrix: m, order: Array(m.names.indices), asHeatmap: false))
+        return .value(MatrixCorrelationValue(dataset: d.name, matrix: m, order: clusteredOrder(m), asHeatmap: false))
     }
 }
 
