@@ -189,13 +189,15 @@ public struct ArchitectureTable<Space: SearchSpace>: Sendable {
     }
 }
 
-/// A latency closure for search: the linear predictor's `encoding · weights` (nil when the weights
-/// do not match the space's encoding width).
-public func linearLatency<Space: SearchSpace>(_ predictor: LinearPredictor, space: Space) -> @Sendable ([Int]) -> Double? {
+/// A latency closure for search: the linear predictor's `encoding · weights`. Throws when the
+/// predictor's weights do not match the space's encoding width (a predictor of another space).
+public func linearLatency<Space: SearchSpace>(_ predictor: LinearPredictor, space: Space) throws -> @Sendable ([Int]) -> Double? {
     let w = predictor.weights
     let width = space.featureCount
+    guard w.count == width else {
+        throw OneProxyError("the predictor has \(w.count) weights but this space's encoding has \(width) columns")
+    }
     return { genes in
-        guard w.count == width else { return nil }
         var row = [Double](repeating: 0, count: width)[...]
         space.encode(genes, into: &row)
         var s = 0.0

@@ -146,7 +146,7 @@ import Testing
             let e = space.encoding(try space.parse(d.keys[r]))
             for k in e.indices { x.storage[r * space.featureCount + k] = e[k] }
         }
-        return linearLatency(try fitLinearPredictor(X: x, latencies: d.latency), space: space)
+        return try linearLatency(try fitLinearPredictor(X: x, latencies: d.latency), space: space)
     }
 
     @Test func reproducibleForASeed() throws {
