@@ -136,6 +136,72 @@ import Testing
     }
 }
 
+extension SearchReuseTests {
+    /// A real proxy → target reuse (help-nb201: pixel3's front on 1080ti_1, CIFAR-10) checked against
+    /// independent computations: recall by set intersection, accuracy lost by linear scans, and the
+    /// hypervolumes by integrating the best accuracy over every distinct latency of the set (no front).
+    @Test func realReuseAgainstIndependentFormulas() throws {
+        let d = try BundledDatasets.load("help-nb201")
+        let acc = try #require(d.accuracy(named: "cifar10")?.values)
+        let proxy = try #require(d.device(named: "pixel3")?.latencies)
+        let target = try #require(d.device(named: "1080ti_1")?.latencies)
+        let proxyFront = try ParetoFront(accuracies: acc, latencies: proxy).indices
+        let r = try reuseReport(proxyFront: proxyFront, targetLatencies: target, accuracies: acc)
+
+        let t = bruteForceFront(acc, target)
+        #expect(Set(r.targetFront.indices) == t)
+        #expect(r.recovered == t.intersection(proxyFront).count)
+        var losses: [Double] = []
+        for i in t {
+            let b = target[i]
+            let fits = proxyFront.filter { target[$0] <= b }
+            if let best = fits.map({ acc[$0] }).max() { losses.append(acc[i] - best) }
+        }
+        #expect(r.budgetsUsed == losses.count && r.budgetsSkipped == t.count - losses.count)
+        #expect(abs((r.accuracyLostMean ?? .nan) - losses.reduce(0, +) / Double(losses.count)) < 1e-9)
+        #expect(r.accuracyLostMax == losses.max())
+
+        let refAcc = acc.min() ?? 0, refLat = target.filter { !$0.isNaN }.max() ?? 0
+        func hv(_ rows: [Int]) -> Double {
+            let lats = Array(Set(rows.map { target[$0] })).sorted() + [refLat]
+            var area = 0.0
+            for k in 0..<(lats.count - 1) {
+                let best = rows.filter { target[$0] <= lats[k] }.map { acc[$0] }.max() ?? refAcc
+                area += max(0, best - refAcc) * (lats[k + 1] - lats[k])
+            }
+            return area
+        }
+        let hvT = hv(Array(t)), hvP = hv(proxyFront)
+        #expect(abs(r.hypervolumeTarget - hvT) <= 1e-9 * hvT && abs(r.hypervolumeReused - hvP) <= 1e-9 * hvT)
+        let ratio = try #require(r.hypervolumeRatio)
+        #expect(ratio > 0.5 && ratio <= 1)
+        #expect(r.frontRecall >= 0 && r.frontRecall <= 1)
+    }
+}
+
+@Suite struct SearchContextTests {
+    @Test func progressIsReportedInAtMostAHundredStepsAndEndsAtTotal() {
+        let seen = Log()
+        let ctx = ComputeContext(progress: { seen.append($0.done) })
+        var rep = ctx.reporter("work", total: 1234)
+        for i in 1...1234 { rep.advance(to: i) }
+        let done = seen.values
+        #expect(done.count <= 100 && done.count >= 90 && done.last == 1234)
+        #expect(zip(done, done.dropFirst()).allSatisfy { $0 < $1 })
+        var small = ctx.reporter("small", total: 3)
+        for i in 1...3 { small.advance(to: i) }
+        #expect(seen.values.suffix(3) == [1, 2, 3])
+        #expect(ComputeProgress(label: "x", done: 1, total: 4).fraction == 0.25)
+    }
+}
+
+final class Log: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v: [Int] = []
+    var values: [Int] { lock.withLock { v } }
+    func append(_ x: Int) { lock.withLock { v.append(x) } }
+}
+
 @Suite struct SearchEvolutionTests {
     /// A small linear predictor over NB201's encoding (fitted on pixel3) as the latency closure.
     static func predictorLatency() throws -> @Sendable ([Int]) -> Double? {
