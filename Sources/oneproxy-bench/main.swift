@@ -1,4 +1,4 @@
-// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|all]`.
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|all]`.
 // Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
 // the ratio against the Python reference doing the same work.
 import Foundation
@@ -8,6 +8,7 @@ let benches: [(String, () throws -> Void)] = [
     ("load", benchLoad),
     ("correlations", benchCorrelations),
     ("adapt", benchAdapt),
+    ("search", benchSearch),
 ]
 var ran = false
 for (name, run) in benches where which == "all" || which == name {

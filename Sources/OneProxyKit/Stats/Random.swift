@@ -31,11 +31,33 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
-    /// A uniform integer in 0..<n without modulo bias (Lemire's method via the standard library).
-    public mutating func index(below n: Int) -> Int { Int.random(in: 0..<n, using: &self) }
+    /// A uniform integer in 0..<n without modulo bias, by Lemire's multiply-and-reject method
+    /// ("Fast random integer generation in an interval", 2019), written here so a seed's draws do
+    /// not depend on the standard library's `random(in:using:)`, whose algorithm may change between
+    /// Swift releases.
+    ///
+    /// Guarantee: the same sequence of `next()` values gives the same results on every toolchain.
+    /// Today it also equals `Int.random(in: 0..<n, using:)` draw for draw (the standard library
+    /// uses the same method), so switching to it changed no seeded result. Precondition: n > 0.
+    public mutating func nextBounded(_ n: Int) -> Int {
+        precondition(n > 0, "the bound of a random draw must be positive")
+        let bound = UInt64(n)
+        var m = next().multipliedFullWidth(by: bound)
+        if m.low < bound {
+            let threshold = (0 &- bound) % bound
+            while m.low < threshold { m = next().multipliedFullWidth(by: bound) }
+        }
+        return Int(m.high)
+    }
 
-    /// A uniform double in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    /// A uniform double in [0, 1): the top 53 bits of one `next()` times 2⁻⁵³.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A uniform integer in 0..<n (`nextBounded`).
+    public mutating func index(below n: Int) -> Int { nextBounded(n) }
+
+    /// A uniform double in [0, 1) (`nextUnit`).
+    public mutating func unit() -> Double { nextUnit() }
 
     /// A uniformly random permutation of 0..<n (Fisher-Yates, deterministic for a seed).
     public mutating func permutation(_ n: Int) -> [Int] {
