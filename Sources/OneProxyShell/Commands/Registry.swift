@@ -4,7 +4,7 @@ public let allCommands: [CommandSpec] = [
     datasetsCommand, loadCommand, devicesCommand, mergeCommand,
     srccCommand, kendallCommand, pearsonCommand, heatmapCommand,
     fitCommand, predictCommand, sampleCommand, adaptCommand,
-    topCommand,
+    topCommand, searchCommand, reuseCommand,
 ]
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })

@@ -43,6 +43,13 @@ public final class Session {
 
     /// The same, for OneProxyKit's long computations.
     public var cancellation: Cancellation { Cancellation(isCancelled) }
+
+    /// What a long computation gets: the Ctrl-C check and a place to report progress (the session
+    /// turns reports into progress events).
+    public var computeContext: ComputeContext {
+        let relay = ProgressRelay(session: self)
+        return ComputeContext(cancellation: cancellation, progress: { relay.forward($0) })
+    }
     var log: [LoggedStatement] = []
     var runStack: [String] = []
     /// Where relative paths of `save` default to.
@@ -208,6 +215,14 @@ public final class Session {
         for entry in kept.reversed() { out += entry.text + "\n" }
         return out
     }
+}
+
+/// Carries a computation's progress reports back to the session that started it (the shell runs
+/// one statement at a time on one thread, so the reports arrive on that thread).
+final class ProgressRelay: @unchecked Sendable {
+    weak var session: Session?
+    init(session: Session) { self.session = session }
+    func forward(_ p: ComputeProgress) { session?.emit(.progress(ProgressEvent(label: p.label, done: p.done, total: p.total))) }
 }
 
 extension Diagnostic {

@@ -1,0 +1,259 @@
+import OneProxyKit
+
+let searchCommand = CommandSpec(
+    name: "search", category: "search",
+    summary: "the Pareto front of accuracy against latency (exhaustive), or the best under a budget by evolution",
+    usage: [
+        "s = search d acc=cifar10 lat=DEVICE [max=5ms]           # measured latencies of d's rows",
+        "s = search d acc=cifar10 lat=p [max=5ms]                # a predictor (fit, adapt): all 15625 NB201 models",
+        "s = search d acc=cifar10 lat=DEVICE max=5ms method=evolution [population=100 generations=500 seed=1]",
+    ],
+    options: [
+        OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)"),
+        OptionHelp("lat", "the latency to minimise: a device of the dataset (measured) or a predictor variable (fit or adapt)"),
+        OptionHelp("max", "a latency budget (5ms, 0.005s): the result names the most accurate model within it"),
+        OptionHelp("method", "exhaustive (default: the exact front over every candidate) or evolution (Once-for-All's search under max=)", choices: ["exhaustive", "evolution"]),
+        OptionHelp("population", "evolution: architectures per generation (default 100)"),
+        OptionHelp("generations", "evolution: generations (default 500)"),
+        OptionHelp("parents", "evolution: the share of each population kept as parents (default 0.25)"),
+        OptionHelp("mutation", "evolution: the probability that a gene mutates (default 0.1)"),
+        OptionHelp("seed", "evolution: the random seed (default 1)"),
+    ],
+    details: """
+        Exhaustive search is exact: the front holds every architecture that no other beats on both
+        accuracy and latency. With a predictor, NB201's 15625 architectures are all candidates (their
+        accuracies are bundled); predictions <= 0 are left out and counted. Evolution (population
+        100, 500 generations, 25% parents, mutation 0.1 per gene, half the children by mutation)
+        is seeded and reproducible; Ctrl-C stops it and keeps the best found so far.
+
+        reuse s target=T then evaluates the front found on one device on other devices.
+        """,
+    examples: [
+        "d = load help-nb201; s = search d acc=cifar10 lat=pixel3 max=20ms; show s",
+        "d = load oneproxy-nb201; p = fit d true_vpu; s = search d acc=cifar100 lat=p max=2ms",
+        "d = load help-nb201; e = search d acc=cifar10 lat=pixel3 max=20ms method=evolution generations=50",
+    ]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    let (dv, dname) = try inv.variable(0, as: DatasetValue.self, "a dataset")
+    let d = dv.dataset
+    let accColumn = try inv.accuracyColumn(in: d, variable: dname.value)
+    guard let latArg = inv.option("lat") else {
+        throw Diagnostic("search needs lat=DEVICE or lat=PREDICTOR", at: inv.commandName.location, length: inv.commandName.length,
+                         hint: "for example: search \(dname.value) acc=\(accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
+    }
+    let budget = try inv.milliseconds("max")
+    if let b = budget, !(b > 0) {
+        throw Diagnostic("max= must be a positive latency", at: inv.option("max")!.location, length: inv.option("max")!.length)
+    }
+    let method = try inv.choice("method", ["exhaustive", "evolution"], default: "exhaustive")
+    let source = try inv.latencySource(latArg, in: d)
+
+    // The candidates: the dataset's rows with a measured latency, or with a predictor on NB201
+    // every architecture of the space.
+    var candidates: Dataset = d
+    var accuracies = accColumn.values
+    var latencies: [Double]
+    var nonPositive = 0
+    switch source {
+    case .device(let dev):
+        latencies = dev.latencies
+    case .model(let model):
+        if d.space == .nb201 {
+            candidates = try nb201AllArchitectures()
+            guard let a = candidates.accuracy(named: accColumn.name) else {
+                throw Diagnostic("NAS-Bench-201's bundled accuracies are cifar10, cifar100 and imagenet16, not \(accColumn.name)",
+                                 at: latArg.location, length: latArg.length)
+            }
+            accuracies = a.values
+        }
+        latencies = model.predictor.predict(try encodingMatrix(candidates))
+        for i in latencies.indices where !(latencies[i] > 0) { latencies[i] = .nan; nonPositive += 1 }
+        if nonPositive > 0 { inv.warn("\(nonPositive) architectures have a predicted latency <= 0 and are left out") }
+    }
+    let front = try ParetoFront(accuracies: accuracies, latencies: latencies)
+    guard !front.points.isEmpty else {
+        throw Diagnostic("no architecture has both \(accColumn.name) and a latency from \(source.name)", at: latArg.location, length: latArg.length)
+    }
+    var best: ParetoPoint?
+    if let budget {
+        best = front.bestUnder(budget: budget)
+        if best == nil {
+            let fastest = front.points[0]
+            throw Diagnostic("no architecture meets max=\(formatMs(budget)): the fastest by \(source.name) takes \(formatMs(fastest.latency))",
+                             at: inv.option("max")!.location, length: inv.option("max")!.length)
+        }
+    }
+    var value = SearchValue(
+        dataset: d, candidates: candidates, variable: dname.value, accuracyName: accColumn.name, source: source.name,
+        device: source.deviceName, predicted: source.isModel, accuracies: accuracies, latencies: latencies,
+        front: front, budget: budget, best: best)
+
+    if method == "evolution" {
+        guard let budget else {
+            throw Diagnostic("evolution searches under a budget: give max=, e.g. max=5ms", at: inv.commandName.location, length: inv.commandName.length)
+        }
+        guard let space = searchSpace(for: candidates.space) else {
+            throw Diagnostic("evolution needs a space it can mutate (NB201 or FBNet); \(d.name) is \(d.space.rawValue)", at: inv.commandName.location, length: inv.commandName.length)
+        }
+        var settings = EvolutionSettings()
+        settings.population = try inv.int("population", default: 100, range: 2...100_000)
+        settings.generations = try inv.int("generations", default: 500, range: 0...1_000_000)
+        settings.parentRatio = try inv.double("parents", default: 0.25, range: 0.01...1) ?? 0.25
+        settings.mutationProbability = try inv.double("mutation", default: 0.1, range: 0...1) ?? 0.1
+        settings.seed = UInt64(try inv.int("seed", default: 1, range: 0...Int.max))
+        let result = try runEvolution(space, candidates: candidates, accuracies: accuracies, latencies: latencies,
+                                      budget: budget, settings: settings, context: inv.session.computeContext)
+        if result.stopped {
+            inv.warn("stopped after \(result.generations) of \(settings.generations) generations: the result is the best found so far")
+        }
+        value.evolution = result
+        value.settings = settings
+    } else {
+        for key in ["population", "generations", "parents", "mutation", "seed"] where inv.option(key) != nil {
+            throw Diagnostic("\(key)= is for method=evolution", at: inv.option(key)!.location, length: inv.option(key)!.length)
+        }
+    }
+    return .value(value)
+}
+
+/// Runs the evolution with lookups of the candidates' accuracies and latencies by architecture.
+func runEvolution<Space: SearchSpace>(
+    _ space: Space, candidates: Dataset, accuracies: [Double], latencies: [Double], budget: Double,
+    settings: EvolutionSettings, context: ComputeContext
+) throws -> EvolutionResult {
+    let acc = try ArchitectureTable(space: space, keys: candidates.keys, values: accuracies)
+    let lat = try ArchitectureTable(space: space, keys: candidates.keys, values: latencies)
+    return try evolutionSearch(space: space, budget: budget, settings: settings, context: context,
+                               accuracy: { acc.value(of: $0) }, latency: { lat.value(of: $0) })
+}
+
+let reuseCommand = CommandSpec(
+    name: "reuse", category: "search",
+    summary: "evaluate a front found on one device on other devices: recall, accuracy lost, hypervolume",
+    usage: ["r = reuse s target=T", "r = reuse s targets=[T1, T2, …]", "r = reuse s          # every other device of the dataset"],
+    options: [
+        OptionHelp("target", "one target device"),
+        OptionHelp("targets", "several target devices (default: every device of the search's dataset but the proxy)"),
+    ],
+    details: """
+        The architectures on the proxy's front are measured on each target (the dataset's rows) and
+        compared with the target's own exact front: front_recall is the share of the target's front
+        the proxy's front holds; accuracy lost is, at each latency budget of the target's front, its
+        best accuracy minus the best of the reused architectures within the same budget (mean and
+        worst; budgets no reused architecture meets are counted, not averaged); hypervolume_ratio
+        compares the areas both fronts dominate, against the worst accuracy and the slowest latency
+        of all candidates.
+        """,
+    examples: [
+        "d = load help-nb201; s = search d acc=cifar10 lat=pixel3; reuse s targets=[pixel2, gold_6226, titan_rtx_256]",
+        "d = load oneproxy-nb201; s = search d acc=cifar10 lat=rice_pixel3; r = reuse s; export r \"/tmp/oneproxy-reuse.json\"",
+    ]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    let (s, sname) = try inv.variable(0, as: SearchValue.self, "a search result (s = search …)")
+    let d = s.dataset
+    if inv.option("target") != nil && inv.option("targets") != nil {
+        throw Diagnostic("give target= or targets=, not both", at: inv.commandName.location, length: inv.commandName.length)
+    }
+    var targets: [Device]
+    if let t = inv.option("target") {
+        targets = [try inv.device(t, in: d, role: "a target device")]
+    } else if let list = try inv.wordList("targets") {
+        targets = try list.map { try inv.device(.init(.word($0.value), at: $0.location, length: $0.length), in: d, role: "a target device") }
+    } else {
+        targets = d.devices.filter { $0.name != s.device }
+    }
+    guard !targets.isEmpty else {
+        throw Diagnostic("\(d.name) has no other device to reuse \(sname.value) on", at: sname.location, length: sname.length)
+    }
+    // The front's architectures as rows of the dataset (a predictor's front covers all of NB201).
+    let (rows, outside) = s.frontRowsInDataset()
+    guard !rows.isEmpty else {
+        throw Diagnostic("none of the \(s.front.points.count) architectures on \(sname.value)'s front is in \(d.name)", at: sname.location, length: sname.length)
+    }
+    if outside > 0 { inv.note("\(outside) of the front's \(s.front.points.count) architectures are not in \(d.name): left out") }
+    let accuracies = try s.datasetAccuracies()
+    var entries: [ReuseValue.Entry] = []
+    for t in targets {
+        try inv.session.computeContext.check()
+        let report = try reuseReport(proxyFront: rows, targetLatencies: t.latencies, accuracies: accuracies)
+        let srcc = s.device.flatMap { p in d.device(named: p) }.map { correlate($0.latencies, t.latencies, method: .spearman).value } ?? nil
+        entries.append(ReuseValue.Entry(target: t.name, report: report, srcc: srcc))
+    }
+    return .value(ReuseValue(search: s, entries: entries, frontRows: rows))
+}
+
+/// What `lat=` named: a device's measurements or a predictor.
+enum LatencySource {
+    case device(Device)
+    case model(LatencyModelValue)
+
+    var name: String {
+        switch self {
+        case .device(let d): return d.name
+        case .model(let m): return m.name
+        }
+    }
+
+    var deviceName: String? { if case .device(let d) = self { return d.name } else { return nil } }
+    var isModel: Bool { if case .model = self { return true } else { return false } }
+}
+
+/// A predictor variable seen as one linear model over the space's encoding.
+struct LatencyModelValue {
+    var name: String
+    var space: SpaceKind
+    var predictor: LinearPredictor
+}
+
+extension Invocation {
+    /// The accuracy column `acc=` names, or the dataset's only one; clear errors where none exists.
+    mutating func accuracyColumn(in d: Dataset, variable: String) throws -> AccuracyColumn {
+        guard !d.accuracies.isEmpty else {
+            throw Diagnostic("\(d.name) has no accuracy column: search maximises accuracy", at: commandName.location,
+                             length: commandName.length,
+                             hint: d.space == .nb201
+                                ? "the bundled NB201 datasets carry cifar10, cifar100 and imagenet16"
+                                : "FBNet and OFA have no bundled accuracies: load a CSV with an acc_NAME column and merge it, then acc=NAME")
+        }
+        guard let e = option("acc") else {
+            if d.accuracies.count == 1 { return d.accuracies[0] }
+            throw Diagnostic("search needs acc=COLUMN", at: commandName.location, length: commandName.length,
+                             hint: "accuracy columns of \(d.name): " + d.accuracies.map(\.name).joined(separator: ", "))
+        }
+        let name = try word(e, "an accuracy column")
+        guard let a = d.accuracy(named: name.value) else {
+            let hint = nearestName(to: name.value, in: d.accuracies.map(\.name)).map { "did you mean \($0)?" }
+                ?? "accuracy columns of \(d.name): " + d.accuracies.map(\.name).joined(separator: ", ")
+            throw Diagnostic("\(d.name) has no accuracy column '\(name.value)'", at: e.location, length: e.length, hint: hint)
+        }
+        return a
+    }
+
+    /// `lat=`: a device of the dataset, or a variable holding a predictor of the same space.
+    mutating func latencySource(_ e: Located<Expr>, in d: Dataset) throws -> LatencySource {
+        if case .word(let w) = e.value, d.device(named: w) == nil, session.value(of: w) != nil {
+            let (v, _) = try variable(e, as: (any ShellValue).self, "a predictor")
+            let model: LatencyModelValue
+            if let p = v as? PredictorValue {
+                model = LatencyModelValue(name: "\(w) (\(p.device)'s predictor)", space: p.space, predictor: p.predictor)
+            } else if let a = v as? AdaptationValue {
+                // x·(w∘(a+b)) + c: the constant is the encoding's last column.
+                var weights = a.report.adaptedWeights
+                if !weights.isEmpty { weights[weights.count - 1] += a.report.c }
+                let lp = LinearPredictor(weights: weights, rank: a.report.proxyPredictor.rank, rowsUsed: a.report.train.count + a.report.val.count, residualRMS: .nan)
+                model = LatencyModelValue(name: "\(w) (\(a.proxy) adapted to \(a.target))", space: a.space, predictor: lp)
+            } else {
+                throw Diagnostic("'\(w)' is a \(v.typeName): lat= takes a device or a predictor (fit, adapt)", at: e.location, length: e.length)
+            }
+            guard model.space == d.space else {
+                throw Diagnostic("\(w) predicts \(model.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: e.location, length: e.length)
+            }
+            return .model(model)
+        }
+        return .device(try device(e, in: d, role: "a device or a predictor"))
+    }
+}
+
+func formatMs(_ v: Double) -> String { String(format: "%.4g ms", v) }

@@ -1,0 +1,267 @@
+import OneProxyKit
+
+/// `s = search …`: the exact Pareto front (and the best under a budget), or an evolution's result.
+public struct SearchValue: ShellValue {
+    /// The dataset given to search (reuse measures the front on its devices).
+    public var dataset: Dataset
+    /// The candidates: the dataset, or all 15625 NB201 architectures for a predictor.
+    public var candidates: Dataset
+    public var variable: String
+    public var accuracyName: String
+    /// The latency's source as users read it: a device, or `p (true_vpu's predictor)`.
+    public var source: String
+    /// The measured device, when the latency is one (reuse leaves it out of the targets).
+    public var device: String?
+    public var predicted: Bool
+    public var accuracies: [Double]
+    public var latencies: [Double]
+    public var front: ParetoFront
+    public var budget: Double?
+    public var best: ParetoPoint?
+    public var evolution: EvolutionResult?
+    public var settings: EvolutionSettings?
+
+    public var typeName: String { "search" }
+
+    var latencyWord: String { predicted ? "predicted latency" : "latency" }
+
+    public var summary: String {
+        if let e = evolution {
+            return "evolution under \(formatMs(budget ?? 0)) on \(source): \(accuracyName) \(String(format: "%.2f", e.accuracy)) at \(formatMs(e.latency))"
+                + (e.stopped ? " (stopped early)" : "") + exhaustiveComparison(e, short: true)
+        }
+        var s = "Pareto front of \(accuracyName) against \(source): \(front.points.count) of \(front.candidateCount - front.skipped) architectures"
+        if let b = best, let budget { s += "; best under \(formatMs(budget)): \(accuracyName) \(String(format: "%.2f", b.accuracy)) at \(formatMs(b.latency))" }
+        return s
+    }
+
+    /// How the evolution's result compares with the exact optimum under the same budget.
+    func exhaustiveComparison(_ e: EvolutionResult, short: Bool) -> String {
+        guard let opt = best else { return "" }
+        if e.accuracy >= opt.accuracy { return short ? "; the exhaustive optimum" : "It is the exhaustive optimum under the budget (\(candidates.keys[opt.index]))." }
+        let gap = String(format: "%.2f", opt.accuracy - e.accuracy)
+        return short ? "; \(gap) below the exhaustive optimum" : "The exhaustive optimum under the budget is \(candidates.keys[opt.index]) with \(String(format: "%.2f", opt.accuracy)): \(gap) points more."
+    }
+
+    func architectureCells(_ row: Int) -> [Cell] {
+        (candidates.nb201Index.map { [.integer($0[row])] } ?? []) + [.text(candidates.keys[row])]
+    }
+
+    var frontTable: Table {
+        var t = Table(columns: ["row"] + (candidates.nb201Index != nil ? ["nb201_index"] : []) + [candidates.keyName, "accuracy", "latency_ms"])
+        t.rows = front.points.map { p in
+            [.integer(p.index)] + architectureCells(p.index) + [.number(p.accuracy, digits: 2), .number(p.latency, digits: 4)]
+        }
+        t.title = "the front: \(front.points.count) architectures, fastest first (accuracy is \(accuracyName), latency \(predicted ? "predicted by " : "measured on ")\(source))"
+        return t
+    }
+
+    /// Every candidate in grey (thinned to at most 3000 for the drawing), the front as a
+    /// staircase, the budget and the best model within it.
+    var frontFigure: Figure {
+        let valid = accuracies.indices.filter { accuracies[$0].isFinite && latencies[$0].isFinite }
+        let stride = max(1, (valid.count + 2999) / 3000)
+        let shown = Swift.stride(from: 0, to: valid.count, by: stride).map { valid[$0] }
+        var series = [
+            Series(stride == 1 ? "architectures (\(valid.count))" : "architectures (every \(stride)th of \(valid.count))", style: .points,
+                   x: shown.map { latencies[$0] }, y: shown.map { accuracies[$0] }, colour: 7),
+            Series("Pareto front (\(front.points.count))", style: .steps, x: front.points.map(\.latency), y: front.points.map(\.accuracy), colour: 0),
+        ]
+        var markers: [Marker] = []
+        if let budget, let b = best {
+            markers.append(Marker(.vertical, at: budget, label: "budget \(formatMs(budget))"))
+            series.append(Series("best under the budget", style: .points, x: [b.latency], y: [b.accuracy], colour: 3))
+        }
+        if let e = evolution {
+            series.append(Series("evolution's result", style: .points, x: [e.latency], y: [e.accuracy], colour: 2))
+        }
+        return .plot(Plot(title: "\(accuracyName) against \(latencyWord) on \(device ?? source)",
+                          x: Axis(latencyWord, unit: "ms", scale: .log), y: Axis(accuracyName, unit: "%"), series: series, markers: markers))
+    }
+
+    public var document: Document {
+        if let e = evolution { return evolutionDocument(e) }
+        var blocks: [Block] = [
+            .heading("Pareto front of \(accuracyName) against \(latencyWord) on \(source), \(candidates.name)"),
+            .text("\(front.points.count) architectures on the front, of \(front.candidateCount - front.skipped) with both values"
+                + (front.skipped > 0 ? " (\(front.skipped) left out: no \(latencyWord) or accuracy)" : "") + "."),
+        ]
+        if let b = best, let budget {
+            blocks.append(.text("best under \(formatMs(budget)): \(candidates.keys[b.index])" + (candidates.nb201Index.map { " (NB201 index \($0[b.index]))" } ?? "")
+                + ", \(accuracyName) \(String(format: "%.2f", b.accuracy)) at \(formatMs(b.latency))"))
+        }
+        blocks.append(.figure(frontFigure))
+        blocks.append(.table(frontTable))
+        if device != nil { blocks.append(.note("reuse \(variable.isEmpty ? "s" : "this front") on other devices: r = reuse S targets=[…]")) }
+        return Document(blocks)
+    }
+
+    func evolutionDocument(_ e: EvolutionResult) -> Document {
+        let s = settings ?? EvolutionSettings()
+        var blocks: [Block] = [
+            .heading("Evolution under \(formatMs(budget ?? 0)) on \(source), \(candidates.name)"),
+            .text("best found: \(e.key), \(accuracyName) \(String(format: "%.2f", e.accuracy)) at \(formatMs(e.latency))"),
+            .note("population \(s.population), \(e.generations) of \(s.generations) generations, parents \(s.parentRatio), mutation \(s.mutationProbability), seed \(s.seed); \(e.evaluations) architectures evaluated"
+                + (e.stopped ? "; stopped early (Ctrl-C): the best found so far" : "")),
+        ]
+        let cmp = exhaustiveComparison(e, short: false)
+        if !cmp.isEmpty { blocks.append(.text(cmp)) }
+        var markers: [Marker] = []
+        if let opt = best { markers.append(Marker(.horizontal, at: opt.accuracy, label: "exhaustive optimum \(String(format: "%.2f", opt.accuracy))")) }
+        blocks.append(.figure(.plot(Plot(
+            title: "best \(accuracyName) under the budget, by generation",
+            x: Axis("generation"), y: Axis(accuracyName, unit: "%"),
+            series: [Series("best so far", style: .line, x: e.history.indices.map(Double.init), y: e.history, colour: 0)],
+            markers: markers))))
+        blocks.append(.figure(frontFigure))
+        return Document(blocks)
+    }
+
+    public var json: JSONValue {
+        func point(_ p: ParetoPoint) -> JSONValue {
+            var o: [String: JSONValue] = ["row": .int(p.index), "arch": .string(candidates.keys[p.index]), "accuracy": .number(p.accuracy), "latency_ms": .number(p.latency)]
+            if let idx = candidates.nb201Index { o["nb201_index"] = .int(idx[p.index]) }
+            return .object(o)
+        }
+        var o: [String: JSONValue] = [
+            "dataset": .string(dataset.name), "candidates": .string(candidates.name), "accuracy": .string(accuracyName),
+            "latency": .string(source), "predicted": .bool(predicted), "budget_ms": .num(budget),
+            "front": .array(front.points.map(point)), "best": best.map(point) ?? .null,
+        ]
+        if let e = evolution {
+            o["evolution"] = [
+                "arch": .string(e.key), "accuracy": .number(e.accuracy), "latency_ms": .number(e.latency), "generations": .int(e.generations),
+                "evaluations": .int(e.evaluations), "stopped": .bool(e.stopped), "history": .nums(e.history),
+            ]
+        }
+        return .object(o)
+    }
+
+    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
+
+    public func export(as ext: String) throws -> String {
+        switch ext {
+        case "csv": return frontTable.csv()
+        case "svg": return document.figures.count > 1 ? combinedSVG(document.figures, columns: 2) : frontFigure.svg()
+        default: return try defaultExport(as: ext)
+        }
+    }
+
+    /// The front's architectures as rows of `dataset` (the same rows when the candidates are the
+    /// dataset; by NB201 index otherwise), and how many are not in it.
+    func frontRowsInDataset() -> (rows: [Int], outside: Int) {
+        let rows = front.points.map(\.index)
+        if candidates.rowCount == dataset.rowCount && candidates.keys == dataset.keys { return (rows, 0) }
+        var byKey: [String: Int] = [:]
+        for (r, k) in dataset.keys.enumerated() { byKey[k] = r }
+        let mapped = rows.compactMap { byKey[candidates.keys[$0]] }
+        return (mapped, rows.count - mapped.count)
+    }
+
+    /// The accuracy of each row of `dataset` (its own column, or NB201's bundled one by index).
+    func datasetAccuracies() throws -> [Double] {
+        if let a = dataset.accuracy(named: accuracyName) { return a.values }
+        guard let idx = dataset.nb201Index, let all = candidates.accuracy(named: accuracyName) else {
+            throw Diagnostic("\(dataset.name) has no \(accuracyName) accuracies to compare the fronts with")
+        }
+        return idx.map { all.values[$0] }
+    }
+}
+
+/// `r = reuse s targets=[…]`: the proxy's front measured on each target.
+public struct ReuseValue: ShellValue {
+    public struct Entry: Sendable {
+        public var target: String
+        public var report: ReuseReport
+        /// SRCC between the proxy and the target (when the search used a measured device).
+        public var srcc: Double?
+    }
+
+    public var search: SearchValue
+    public var entries: [Entry]
+    /// The front's rows in the dataset.
+    public var frontRows: [Int]
+
+    public var typeName: String { "reuse" }
+
+    public var summary: String {
+        let hv = entries.compactMap(\.report.hypervolumeRatio)
+        let worst = entries.min { ($0.report.hypervolumeRatio ?? 2) < ($1.report.hypervolumeRatio ?? 2) }
+        return "front of \(search.source) reused on \(entries.count) target\(entries.count == 1 ? "" : "s"): mean hypervolume ratio "
+            + String(format: "%.3f", hv.isEmpty ? .nan : hv.reduce(0, +) / Double(hv.count))
+            + (worst.map { String(format: ", worst %@ %.3f", $0.target, $0.report.hypervolumeRatio ?? .nan) } ?? "")
+    }
+
+    var table: Table {
+        var t = Table(columns: ["target"] + (search.device != nil ? ["srcc"] : []) + ["front_recall", "recovered", "accuracy_lost_mean", "accuracy_lost_max", "hypervolume_ratio"])
+        t.rows = entries.map { e in
+            let r = e.report
+            return [.text(e.target)] + (search.device != nil ? [.number(e.srcc, digits: 4)] : [])
+                + [.number(r.frontRecall, digits: 3), .text("\(r.recovered)/\(r.targetFront.points.count)"),
+                   .number(r.accuracyLostMean, digits: 3), .number(r.accuracyLostMax, digits: 3), .number(r.hypervolumeRatio, digits: 4)]
+        }
+        t.styles = entries.map { e in
+            [nil] + (search.device != nil ? [e.srcc.map { $0 >= 0.9 ? .strong : .weak }] : []) + [nil, nil, nil, nil, e.report.hypervolumeRatio.map { $0 >= 0.99 ? .strong : .weak }]
+        }
+        t.title = "the \(frontRows.count) architectures of \(search.source)'s front (\(search.accuracyName)), measured on each target"
+        return t
+    }
+
+    /// Both fronts on one target: the target's own and the reused architectures.
+    func figure(_ e: Entry) -> Figure {
+        let lat = search.dataset.device(named: e.target)?.latencies ?? []
+        let acc = (try? search.datasetAccuracies()) ?? []
+        let reused = frontRows.filter { $0 < lat.count && lat[$0].isFinite && acc[$0].isFinite }
+        let own = e.report.targetFront.points
+        return .plot(Plot(
+            title: "\(search.source)'s front reused on \(e.target): hypervolume ratio \(e.report.hypervolumeRatio.map { String(format: "%.3f", $0) } ?? "undefined")",
+            x: Axis("latency on \(e.target)", unit: "ms", scale: .log), y: Axis(search.accuracyName, unit: "%"),
+            series: [
+                Series("\(e.target)'s own front (\(own.count))", style: .steps, x: own.map(\.latency), y: own.map(\.accuracy), colour: 0),
+                Series("front of \(search.device ?? "the proxy") (\(reused.count))", style: .points, x: reused.map { lat[$0] }, y: reused.map { acc[$0] }, colour: 1),
+                Series("its front on \(e.target)", style: .steps, x: e.report.reusedFront.points.map(\.latency), y: e.report.reusedFront.points.map(\.accuracy), colour: 1),
+            ]))
+    }
+
+    public var document: Document {
+        var blocks: [Block] = [.heading("Reusing the front found on \(search.source) (\(search.candidates.name))"), .table(table)]
+        let shown: [Entry]
+        if entries.count <= 3 {
+            shown = entries
+        } else {
+            shown = entries.min { ($0.report.hypervolumeRatio ?? 2) < ($1.report.hypervolumeRatio ?? 2) }.map { [$0] } ?? []
+            if let w = shown.first { blocks.append(.note("the figure shows the weakest target, \(w.target); reuse s target=T draws another")) }
+        }
+        blocks += shown.map { .figure(figure($0)) }
+        blocks.append(.note("front_recall: share of the target's own front among the reused architectures; accuracy lost: at each latency budget of the target's front, its best accuracy minus the best reused one within the budget (points); hypervolume_ratio: area dominated by the reused front over the target front's, on the target"))
+        let skipped = entries.filter { $0.report.budgetsSkipped > 0 }
+        if !skipped.isEmpty {
+            blocks.append(.note("budgets no reused architecture meets (left out of accuracy lost): " + skipped.map { "\($0.target) \($0.report.budgetsSkipped)" }.joined(separator: ", ")))
+        }
+        return Document(blocks)
+    }
+
+    public var json: JSONValue {
+        var targets: [String: JSONValue] = [:]
+        for e in entries {
+            let r = e.report
+            targets[e.target] = [
+                "front_recall": .number(r.frontRecall), "accuracy_lost_mean": .num(r.accuracyLostMean), "accuracy_lost_max": .num(r.accuracyLostMax),
+                "hypervolume_ratio": .num(r.hypervolumeRatio), "recovered": .int(r.recovered), "target_front_size": .int(r.targetFront.points.count),
+                "budgets_skipped": .int(r.budgetsSkipped), "srcc": .num(e.srcc),
+            ]
+        }
+        return ["proxy": .string(search.source), "accuracy": .string(search.accuracyName), "dataset": .string(search.dataset.name),
+                "front_size": .int(frontRows.count), "targets": .object(targets)]
+    }
+
+    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
+
+    public func export(as ext: String) throws -> String {
+        switch ext {
+        case "csv": return table.csv()
+        case "svg": return entries.count == 1 ? figure(entries[0]).svg() : combinedSVG(entries.map(figure), columns: 2)
+        default: return try defaultExport(as: ext)
+        }
+    }
+}
