@@ -114,7 +114,7 @@ private func plotSVG(_ p: Plot) -> String {
 
     // Axes: ticks with labels, and the titles.
     w.open("g", [("class", "axis x"), ("font-size", "11"), ("fill", "#222222")])
-    for (t, label) in zip(xticks, tickLabels(xticks)) {
+    for (t, label) in zip(xticks, tickLabels(xticks, log: xmap.log)) {
         guard let x = px(t) else { continue }
         w.open("g", [("class", "tick")])
         w.line(x, y1, x, y1 + 5, [("stroke", "#444444")])
@@ -124,7 +124,7 @@ private func plotSVG(_ p: Plot) -> String {
     w.text(p.x.title + (p.x.scale == .log ? " (log scale)" : ""), x: (x0 + x1) / 2, y: 404, [("class", "axis-title"), ("text-anchor", "middle"), ("font-size", "12")])
     w.close("g")
     w.open("g", [("class", "axis y"), ("font-size", "11"), ("fill", "#222222")])
-    for (t, label) in zip(yticks, tickLabels(yticks)) {
+    for (t, label) in zip(yticks, tickLabels(yticks, log: ymap.log)) {
         guard let y = py(t) else { continue }
         w.open("g", [("class", "tick")])
         w.line(x0 - 5, y, x0, y, [("stroke", "#444444")])

@@ -21,7 +21,8 @@ extension Figure {
 /// Tick positions at "nice" numbers inside `range` (ends included when they are nice).
 ///
 /// Linear: multiples of one step from 1, 2 or 5 x 10^k, at most `maxCount` ticks, and at least 3
-/// whenever the range is not degenerate (the step is refined until 3 fit). Log: the powers of ten in
+/// whenever the range is not degenerate: the step is refined until 3 fit, and when the 1-2-5 ladder
+/// jumps from 2 ticks to more than `maxCount` (-0.25...1 by 0.5 or 0.2), the finer step wins. Log: the powers of ten in
 /// the range (every k-th when there are more than `maxCount`), plus the 2 and 5 multiples when the
 /// range spans fewer than 3 decades; a log range holding fewer than 2 such ticks falls back to linear
 /// ticks. Tick values are computed as integer multiples (k x m / 10^e), so 0.6 is the double nearest
@@ -208,9 +209,11 @@ func shortNumber(_ v: Double) -> String {
     return trimZeros(formatFixed(v, decimals: 4))
 }
 
-/// Labels for a set of ticks, all with the same number of decimals: the fewest that show every
-/// tick exactly (at most 6); scientific notation for very large or very small ticks.
-func tickLabels(_ ticks: [Double]) -> [String] {
+/// Labels for a set of ticks: on a linear axis all with the same number of decimals, the fewest
+/// that show every tick exactly (at most 6); on a log axis each with its own (0.01, 0.1, 1, 10);
+/// scientific notation for very large or very small ticks.
+func tickLabels(_ ticks: [Double], log: Bool = false) -> [String] {
+    if log && ticks.count > 1 { return ticks.map { tickLabels([$0]).first ?? "" } }
     let biggest = ticks.map { abs($0) }.max() ?? 0
     let smallestNonzero = ticks.map { abs($0) }.filter { $0 > 0 }.min() ?? 1
     if biggest >= 1e7 || smallestNonzero < 1e-6 { return ticks.map(scientific) }

@@ -42,9 +42,11 @@ struct LineBuilder {
         }
     }
 
-    /// Drops trailing spaces of plain runs (they carry nothing and would only widen the line).
+    /// Drops trailing spaces (they carry nothing and would only widen the line), except in heat
+    /// cells, whose spaces show the cell's shade.
     mutating func trimTrailingSpaces() {
-        while let last = runs.last, last.role == .plain, last.text.hasSuffix(" ") {
+        while let last = runs.last, last.text.hasSuffix(" ") {
+            if case .heat = last.role { return }
             var t = last.text
             while t.hasSuffix(" ") { t.removeLast(); count -= 1 }
             if t.isEmpty { runs.removeLast() } else { runs[runs.count - 1].text = t }
@@ -206,7 +208,7 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
     let ymap = AxisMap.fit(p.y, data: p.series.flatMap(\.y), extra: p.markers.filter { $0.orientation == .horizontal }.map(\.value))
     func inRange(_ f: Double?) -> Bool { f.map { $0 >= -1e-9 && $0 <= 1 + 1e-9 } ?? false }
     let yticks = ymap.ticks(maxCount: 5).filter { inRange(ymap.fraction($0)) }
-    let ylabels = tickLabels(yticks)
+    let ylabels = tickLabels(yticks, log: ymap.log)
     let yLabelWidth = ylabels.map(\.count).max() ?? 0
     let cols = width - yLabelWidth - 2
     guard cols >= 20 else { return tooNarrow("plot", width: width) }
@@ -282,7 +284,7 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
     var axis = Array(repeating: Character("─"), count: cols)
     for c in xcols where c >= 0 && c < cols { axis[c] = "┬" }
     lines.append([StyledRun(String(repeating: " ", count: yLabelWidth) + " └" + String(axis), .axis)])
-    lines.append(tickLabelLine(zip(xcols, tickLabels(xticks)).map { ($0, $1) }, offset: yLabelWidth + 2, width: width))
+    lines.append(tickLabelLine(zip(xcols, tickLabels(xticks, log: xmap.log)).map { ($0, $1) }, offset: yLabelWidth + 2, width: width))
     let xtitle = truncated(p.x.title + (p.x.scale == .log ? " (log)" : ""), to: width)
     lines.append([StyledRun(padLeft(xtitle, min(width, yLabelWidth + 2 + (cols + xtitle.count) / 2)), .label)])
 
@@ -401,7 +403,12 @@ private func terminalHeatmap(_ h: Heatmap, width: Int, color: Bool) -> [StyledLi
     let rows = layout == .triangle ? Array(1..<d) : Array(0..<d)
 
     var lines = wrap(h.title, width: width, role: .title)
-    lines.append([StyledRun(String(repeating: " ", count: prefix) + (0..<columns).map { padLeft(String($0 + 1), cellWidth) }.joined(), .axis)])
+    // Column numbers over the values (a full cell's last character is the mark's place).
+    let header = (0..<columns).map { layout == .full ? padLeft(String($0 + 1), 4) + " " : padLeft(String($0 + 1), 3) }.joined()
+    var headerLine = LineBuilder()
+    headerLine.add(String(repeating: " ", count: prefix) + header, .axis)
+    headerLine.trimTrailingSpaces()
+    lines.append(headerLine.runs)
     for i in rows {
         var line = LineBuilder()
         line.add(padLeft(String(i + 1), numWidth), .axis)
