@@ -21,7 +21,7 @@ extension Figure {
         case .heatmap(let h): lines = terminalHeatmap(h, width: width, color: color)
         }
         // The drawings are laid out to fit; this only guards the promise (and a too-narrow notice).
-        return lines.map { clip($0, to: width) }
+        return lines.map { clip(printable($0), to: width) }
     }
 }
 
@@ -56,6 +56,18 @@ struct LineBuilder {
 
 /// The display width of a line (Characters).
 func lineWidth(_ line: StyledLine) -> Int { line.reduce(0) { $0 + $1.text.count } }
+
+/// `line` with control characters (from labels and titles) shown as U+FFFD, so data can never
+/// move the cursor or start an escape sequence.
+func printable(_ line: StyledLine) -> StyledLine {
+    line.map { run in
+        guard run.text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return run }
+        let text = String(String.UnicodeScalarView(run.text.unicodeScalars.map { s in
+            s.value < 0x20 || (0x7F...0x9F).contains(s.value) ? "\u{FFFD}" : s
+        }))
+        return StyledRun(text, run.role)
+    }
+}
 
 /// `line` cut to `width` columns, ending in "…" when something was cut.
 func clip(_ line: StyledLine, to width: Int) -> StyledLine {
@@ -189,8 +201,9 @@ struct BrailleCanvas {
 
 /// Liang–Barsky: the part of segment a–b inside [0, maxX] x [0, maxY], nil when none (or non-finite).
 func clipSegment(_ a: (Double, Double), _ b: (Double, Double), maxX: Double, maxY: Double) -> ((Double, Double), (Double, Double))? {
-    guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
     let dx = b.0 - a.0, dy = b.1 - a.1
+    // Far-off points (an outlier 1e300 away) could overflow the difference; they are not drawn.
+    guard a.0.isFinite, a.1.isFinite, dx.isFinite, dy.isFinite else { return nil }
     var t0 = 0.0, t1 = 1.0
     for (p, q) in [(-dx, a.0), (dx, maxX - a.0), (-dy, a.1), (dy, maxY - a.1)] {
         if p == 0 {
@@ -200,7 +213,9 @@ func clipSegment(_ a: (Double, Double), _ b: (Double, Double), maxX: Double, max
             if p < 0 { if r > t1 { return nil }; t0 = max(t0, r) } else { if r < t0 { return nil }; t1 = min(t1, r) }
         }
     }
-    return ((a.0 + t0 * dx, a.1 + t0 * dy), (a.0 + t1 * dx, a.1 + t1 * dy))
+    let p = (a.0 + t0 * dx, a.1 + t0 * dy), q = (a.0 + t1 * dx, a.1 + t1 * dy)
+    guard p.0.isFinite, p.1.isFinite, q.0.isFinite, q.1.isFinite else { return nil }
+    return (p, q)
 }
 
 private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
@@ -397,7 +412,6 @@ private func terminalHeatmap(_ h: Heatmap, width: Int, color: Bool) -> [StyledLi
     } else {
         return wrap(h.title, width: width, role: .title) + tooNarrow("\(d) x \(d) heatmap (export it as .svg)", width: width)
     }
-    let cellWidth = layout == .full ? 5 : 3
     let prefix = layout == .full || layout == .compact ? numWidth + 1 + nameWidth : numWidth
     let columns = layout == .triangle ? d - 1 : d
     let rows = layout == .triangle ? Array(1..<d) : Array(0..<d)

@@ -47,6 +47,8 @@ func fixed2(_ value: Double) -> String {
     return "\(sign)\(a / 100).\(frac < 10 ? "0" : "")\(frac)"
 }
 
+/// `s` safe inside XML text and attribute values: the five special characters escaped, control
+/// characters XML cannot hold replaced by U+FFFD.
 func xmlEscape(_ s: String) -> String {
     var out = ""
     for ch in s {
@@ -56,6 +58,9 @@ func xmlEscape(_ s: String) -> String {
         case ">": out += "&gt;"
         case "\"": out += "&quot;"
         case "'": out += "&apos;"
+        // XML 1.0 has no place for other control characters, not even escaped.
+        case _ where ch.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }:
+            out += "\u{FFFD}"
         default: out.append(ch)
         }
     }

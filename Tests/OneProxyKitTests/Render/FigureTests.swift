@@ -266,6 +266,14 @@ private func texts(_ elements: [Element]) -> [String] {
         #expect(compact.contains { $0.contains("  ·") })
     }
 
+    @Test func controlCharactersInLabelsCannotEscape() throws {
+        let h = Heatmap(title: "evil \u{1B}[31m title", labels: ["a\u{1B}", "b\u{7}"], values: [[1, 0.5], [0.5, 1]],
+                        scale: 0...1, threshold: nil, thresholdLabel: "", valueLabel: "SRCC")
+        let lines = Figure.heatmap(h).terminal(width: 80, color: false)
+        #expect(!lines.joined().contains { $0.text.unicodeScalars.contains { $0.value < 0x20 } })
+        #expect(parse(Figure.heatmap(h).svg()) != nil, "still well-formed XML")
+    }
+
     @Test func brailleCanvasLightsTheTopRightCell() throws {
         let plot = Plot(title: "one point", x: Axis("x", range: 0...1), y: Axis("y", range: 0...1),
                         series: [Series("p", style: .points, x: [1], y: [1], colour: 3)])
