@@ -34,9 +34,9 @@ import Testing
         #expect(svg.contains("SRCC &lt;NB201&gt; &amp; co"))
         #expect(!svg.contains("\u{1B}"))
         #expect(occurrences("class=\"cell\"", in: svg) == 18 * 18)
-        // strong: the diagonal plus twice each off-diagonal pair scipy puts at >= 0.9
+        // strong: twice each off-diagonal pair scipy puts at >= 0.9 (the diagonal is never marked)
         let strongPairs = fixture.spearman.compactMap { $0 }.filter { $0 >= 0.9 }.count
-        #expect(occurrences("class=\"strong\"", in: svg) == 18 + 2 * strongPairs)
+        #expect(occurrences("class=\"strong\"", in: svg) == 2 * strongPairs)
         for name in data.names { #expect(svg.contains(">\(name)</text>")) }
         #expect(svg.contains(">1.00</text>"))
         #expect(svg.contains("linearGradient"))
@@ -52,7 +52,8 @@ import Testing
         let svg = heatmapSVG(m, order: [1, 0], title: "t")
         #expect(svg.contains(">n/a</text>"))
         #expect(svg.contains(">0.00</text>"), "no -0.00")
-        #expect(occurrences("class=\"strong\"", in: svg) == 1)
+        #expect(occurrences("class=\"strong\"", in: svg) == 0, "the diagonal 1 is not marked")
+        #expect(svg.contains(">undefined</text>"), "the legend explains the grey cell")
     }
 }
 
