@@ -115,7 +115,7 @@ public struct VectorCorrelationValue: TabularValue {
             title: "\(method.label) of \(device) against each device, \(dataset)",
             labels: entries.map(\.name), values: entries.map(\.result.value),
             axis: Axis(method.label, range: lo...1),
-            marker: method == .spearman ? Marker(.vertical, at: strongMonotonicity, label: "0.9: strong monotonicity") : nil))
+            marker: method == .spearman ? Marker(.vertical, at: strongMonotonicity, label: "strong monotonicity") : nil))
     }
 
     public var document: Document {

@@ -92,7 +92,7 @@ public struct SearchValue: ShellValue {
         }
         blocks.append(.figure(frontFigure))
         blocks.append(.table(frontTable))
-        if device != nil { blocks.append(.note("reuse \(variable.isEmpty ? "s" : "this front") on other devices: r = reuse S targets=[…]")) }
+        if device != nil { blocks.append(.note("to measure this front on other devices: r = reuse NAME targets=[…] (NAME: the variable holding this search)")) }
         return Document(blocks)
     }
 
