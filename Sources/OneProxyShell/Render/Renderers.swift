@@ -155,8 +155,9 @@ public struct HTMLRenderer: Sendable {
 
     func table(_ t: Table) -> String {
         let numeric = t.numericColumns
-        var out = "<table>\n"
-        if let title = t.title { out += "<caption>\(htmlEscape(title))</caption>\n" }
+        // The title as a paragraph: a caption would wrap to the width of a narrow table.
+        var out = t.title.map { "<p class=\"caption\">\(htmlEscape($0))</p>\n" } ?? ""
+        out += "<table>\n"
         out += "<thead><tr>" + t.columns.enumerated().map { "<th\(numeric[$0] ? " class=\"num\"" : "")>\(htmlEscape($1))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in t.rows {
             out += "<tr>" + row.enumerated().map { c, cell in

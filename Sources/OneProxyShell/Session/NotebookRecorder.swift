@@ -195,7 +195,7 @@ let pageStyle = """
     .output p { margin: 0.3em 0; }
     .note { color: #555; font-size: 0.92em; margin: 0.2em 0; }
     table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.88em; }
-    caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+    p.caption { font-weight: bold; margin: 0.6em 0 0.2em; }
     th, td { border-bottom: 1px solid #e3e3e3; padding: 0.15em 0.6em; text-align: left; }
     th { border-bottom: 2px solid #999; }
     .num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -173,7 +173,7 @@ public struct AdaptationValue: ShellValue {
             }
             series.append(Series("srcc_all (every architecture)", style: .linePoints, x: all.map(\.0), y: all.map(\.1), colour: 1))
             let marker = report.lambda > 0
-                ? Marker(.vertical, at: report.lambda, label: "chosen λ = \(formatLambda(report.lambda))")
+                ? Marker(.vertical, at: report.lambda, label: "chosen λ")
                 : Marker(.horizontal, at: report.srccAdapted ?? 0, label: "chosen λ = 0 (off the log axis): SRCC \(format4(report.srccAdapted))")
             out.append(.plot(Plot(title: "λ path", x: Axis("λ (unit-free)", scale: .log), y: Axis("SRCC"), series: series, markers: [marker])))
         }

@@ -69,7 +69,7 @@ public struct SearchValue: ShellValue {
         ]
         var markers: [Marker] = []
         if let budget, let b = best {
-            markers.append(Marker(.vertical, at: budget, label: "budget \(formatMs(budget))"))
+            markers.append(Marker(.vertical, at: budget, label: "budget (ms)"))
             series.append(Series("best under the budget", style: .points, x: [b.latency], y: [b.accuracy], colour: 3))
         }
         if let e = evolution {
@@ -107,7 +107,7 @@ public struct SearchValue: ShellValue {
         let cmp = exhaustiveComparison(e, short: false)
         if !cmp.isEmpty { blocks.append(.text(cmp)) }
         var markers: [Marker] = []
-        if let opt = best { markers.append(Marker(.horizontal, at: opt.accuracy, label: "exhaustive optimum \(String(format: "%.2f", opt.accuracy))")) }
+        if let opt = best { markers.append(Marker(.horizontal, at: opt.accuracy, label: "exhaustive optimum")) }
         blocks.append(.figure(.plot(Plot(
             title: "best \(accuracyName) under the budget, by generation",
             x: Axis("generation"), y: Axis(accuracyName, unit: "%"),
@@ -230,7 +230,7 @@ public struct ReuseValue: ShellValue {
             shown = entries
         } else {
             shown = entries.min { ($0.report.hypervolumeRatio ?? 2) < ($1.report.hypervolumeRatio ?? 2) }.map { [$0] } ?? []
-            if let w = shown.first { blocks.append(.note("the figure shows the weakest target, \(w.target); reuse s target=T draws another")) }
+            if let w = shown.first { blocks.append(.note("the figure shows the weakest target, \(w.target); reuse with target=T draws another")) }
         }
         blocks += shown.map { .figure(figure($0)) }
         blocks.append(.note("front_recall: share of the target's own front among the reused architectures; accuracy lost: at each latency budget of the target's front, its best accuracy minus the best reused one within the budget (points); hypervolume_ratio: area dominated by the reused front over the target front's, on the target"))

@@ -1,0 +1,109 @@
+import Foundation
+import OneProxyKit
+import Testing
+@testable import OneProxyShell
+
+@Suite("search and reuse in the shell")
+struct SearchShellTests {
+    /// The exported front equals a brute-force non-dominated set of the dataset's rows.
+    @Test func theExportedFrontIsTheBruteForceFront() throws {
+        let (s, sink) = try makeSession()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-search-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let csvPath = dir.appendingPathComponent("front.csv").path
+        #expect(s.run(source: "d = load oneproxy-nb201; f = search d acc=cifar100 lat=rice_pixel3; export f \"\(csvPath)\"", origin: "t"), "\(sink.stderr)")
+        let csv = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "row,nb201_index,arch_str,accuracy,latency_ms")
+        let d = try BundledDatasets.load("oneproxy-nb201")
+        let acc = try #require(d.accuracy(named: "cifar100")).values, lat = try #require(d.device(named: "rice_pixel3")).latencies
+        let valid = d.keys.indices.filter { acc[$0].isFinite && lat[$0].isFinite }
+        var front = valid.filter { i in
+            !valid.contains { j in j != i && lat[j] <= lat[i] && acc[j] >= acc[i] && (lat[j] < lat[i] || acc[j] > acc[i] || j < i) }
+        }
+        front.sort { lat[$0] < lat[$1] }
+        #expect(csv.dropFirst().map { Int($0.split(separator: ",")[0])! } == front)
+        let firstRow = csv[1].split(separator: ",")
+        #expect(Int(firstRow[1]) == d.nb201Index?[front[0]])
+        #expect(String(firstRow[2]) == d.keys[front[0]])
+    }
+
+    @Test func budgetsAtTheEdges() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201; f = search d acc=cifar10 lat=eagle_gtx", origin: "t"))
+        let f = try #require(s.value(of: "f") as? SearchValue)
+        let fastest = try #require(f.front.points.first), slowest = try #require(f.front.points.last)
+        // Exactly the fastest latency: that model; a hair under it: none; above the slowest: the global best.
+        #expect(s.run(source: "a = search d acc=cifar10 lat=eagle_gtx max=\(fastest.latency)ms", origin: "t"))
+        #expect((s.value(of: "a") as? SearchValue)?.best == fastest)
+        #expect(!s.run(source: "b = search d acc=cifar10 lat=eagle_gtx max=\(fastest.latency * 0.999)ms", origin: "t"))
+        #expect(sink.stderr.contains("no architecture meets max="))
+        #expect(sink.stderr.contains("the fastest by eagle_gtx takes"))
+        #expect(s.run(source: "c = search d acc=cifar10 lat=eagle_gtx max=\(slowest.latency * 10)ms", origin: "t"))
+        #expect((s.value(of: "c") as? SearchValue)?.best == slowest)
+        #expect(!s.run(source: "e = search d acc=cifar10 lat=eagle_gtx method=evolution", origin: "t"))
+        #expect(sink.stderr.contains("evolution searches under a budget"))
+    }
+
+    @Test func aPredictorSearchesAllNB201Architectures() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201; p = fit d true_vpu; f = search d acc=cifar10 lat=p max=3ms", origin: "t"), "\(sink.stderr)")
+        let f = try #require(s.value(of: "f") as? SearchValue)
+        #expect(f.candidates.rowCount == NB201.architectureCount)
+        #expect(f.predicted)
+        // The front's latencies are the predictor's own predictions for those architectures.
+        let p = try #require(s.value(of: "p") as? PredictorValue)
+        for point in f.front.points.prefix(5) {
+            let x = try NB201.encoding(f.candidates.keys[point.index])
+            let predicted = zip(x, p.predictor.weights).reduce(0) { $0 + $1.0 * $1.1 }
+            #expect(abs(predicted - point.latency) < 1e-9 * max(1, abs(predicted)))
+        }
+    }
+
+    /// Reusing a front on its own device recovers all of it; the JSON carries the fixed fields.
+    @Test func reuseOnTheProxyItselfIsPerfectAndTheJSONHasTheFields() throws {
+        let (s, sink) = try makeSession()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-reuse-\(UUID().uuidString).json").path
+        #expect(s.run(source: "d = load oneproxy-nb201; f = search d acc=cifar10 lat=rice_pixel3; r = reuse f targets=[rice_pixel3, eagle_gtx]; export r \"\(path)\"", origin: "t"), "\(sink.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let targets = try #require(json["targets"] as? [String: [String: Any]])
+        let own = try #require(targets["rice_pixel3"])
+        #expect(own["front_recall"] as? Double == 1)
+        #expect(own["hypervolume_ratio"] as? Double == 1)
+        #expect(own["accuracy_lost_mean"] as? Double == 0)
+        #expect(own["accuracy_lost_max"] as? Double == 0)
+        // The other target agrees with the Kit's report computed directly.
+        let d = try BundledDatasets.load("oneproxy-nb201")
+        let f = try #require(s.value(of: "f") as? SearchValue)
+        let direct = try reuseReport(proxyFront: f.front.indices, targetLatencies: try #require(d.device(named: "eagle_gtx")).latencies,
+                                     accuracies: try #require(d.accuracy(named: "cifar10")).values)
+        // (Foundation's JSON reader on Linux can be 1 ulp off the exact text JSONEncoder wrote.)
+        let gtx = try #require(targets["eagle_gtx"])
+        func close(_ key: String, _ v: Double?) -> Bool {
+            guard let x = gtx[key] as? Double, let v else { return false }
+            return abs(x - v) <= 1e-12 * max(1, abs(v))
+        }
+        #expect(close("front_recall", direct.frontRecall))
+        #expect(close("hypervolume_ratio", direct.hypervolumeRatio))
+        #expect(close("accuracy_lost_max", direct.accuracyLostMax))
+        #expect(close("accuracy_lost_mean", direct.accuracyLostMean))
+        #expect((direct.hypervolumeRatio ?? 2) < 1)
+    }
+
+    @Test func evolutionThroughTheShellIsReproducibleForASeed() throws {
+        var summaries: [String] = []
+        for _ in 0..<2 {
+            let (s, sink) = try makeSession()
+            #expect(s.run(source: "d = load oneproxy-nb201; e = search d acc=cifar10 lat=eagle_gtx max=6ms method=evolution generations=30 seed=4", origin: "t"), "\(sink.stderr)")
+            let e = try #require(s.value(of: "e") as? SearchValue)
+            summaries.append(e.summary + "\(e.evolution?.history ?? [])")
+        }
+        #expect(summaries[0] == summaries[1])
+    }
+
+    @Test func spacesWithoutAccuraciesSaySo() throws {
+        let (s, sink) = try makeSession()
+        #expect(!s.run(source: "d = load help-fbnet; search d lat=pixel3", origin: "t"))
+        #expect(sink.stderr.contains("help-fbnet has no accuracy column"))
+        #expect(sink.stderr.contains("acc_NAME"))
+    }
+}
