@@ -53,6 +53,7 @@ struct OneProxy: ParsableCommand {
         let sink = StandardSink()
         let session = Session(settings: settings, sink: sink)
         if isatty(STDOUT_FILENO) == 1 { session.terminalWidth = { terminalWidth() } }
+        session.showsProgress = isatty(STDERR_FILENO) == 1
         if let commands {
             session.run(source: commands, origin: "-c")
         } else if let file {

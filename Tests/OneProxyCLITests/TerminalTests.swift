@@ -112,4 +112,23 @@ struct TerminalTests {
         text = try screen { $0.contains("oneproxy> vars") }
         #expect(text.contains("oneproxy> vars"))
     }
+
+    /// Evolution draws a progress bar on a terminal; Ctrl-C stops it and keeps the best found so far.
+    @Test func ctrlCStopsAnEvolutionAndKeepsTheBestSoFar() throws {
+        let dir = try temporaryDirectory()
+        defer { _ = try? tmux("kill-server") }
+        try start(history: dir.appendingPathComponent("history"), directory: dir)
+        try tmux("send-keys", "-t", session, "d = load help-nb201", "Enter")
+        _ = try screen { $0.contains("d: help-nb201") }
+        try tmux("send-keys", "-t", session, "e = search d acc=cifar10 lat=pixel3 max=20ms method=evolution generations=20000", "Enter")
+        var text = try screen { $0.contains("evolution [") && $0.contains("/20000") }
+        try tmux("send-keys", "-t", session, "C-c")
+        text = try screen { $0.contains("stopped after") }
+        #expect(text.contains("the result is the best found so far"))
+        #expect(text.contains("e: evolution under 20 ms on pixel3: cifar10"))
+        #expect(!text.contains("^Cevolution"), "nothing glued to the ^C")
+        try tmux("send-keys", "-t", session, "vars", "Enter")
+        text = try screen { $0.contains("search") && $0.contains("(stopped early)") }
+        #expect(text.contains("(stopped early)"))
+    }
 }

@@ -74,6 +74,10 @@ public func renderValue(_ value: any ShellValue, format: OutputFormat, palette: 
 /// palette, drawings at the terminal's width at the time they are drawn.
 public final class Printer: SessionObserver {
     public let sink: OutputSink
+    /// Draw progress bars on standard error (a terminal only).
+    public var showsProgress = false
+    /// A progress line is on the screen and must be cleared before anything else is printed.
+    var progressShown = false
 
     public init(sink: OutputSink) { self.sink = sink }
 
@@ -81,6 +85,7 @@ public final class Printer: SessionObserver {
         let s = session.settings
         let palette = Palette(enabled: s.color)
         let width = session.currentWidth
+        if progressShown, !isProgress(event) { clearProgress(width: width) }
         switch event {
         case .statement(let text, _, _):
             guard s.echo else { return }
@@ -110,9 +115,23 @@ public final class Printer: SessionObserver {
             }
         case .diagnostic(let d):
             sink.err(d.render(palette: palette))
-        case .progress:
-            break
+        case .progress(let p):
+            guard showsProgress, p.total > 0 else { return }
+            if p.done >= p.total { clearProgress(width: width); return }
+            let barWidth = max(10, min(40, width - 40))
+            let filled = min(barWidth, barWidth * p.done / p.total)
+            let text = "\(p.label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled) + "] \(p.done)/\(p.total)  (Ctrl-C stops)"
+            sink.err("\r" + text.padding(toLength: max(text.count, min(width - 1, 100)), withPad: " ", startingAt: 0))
+            progressShown = true
         }
+    }
+
+    func isProgress(_ e: SessionEvent) -> Bool { if case .progress = e { return true } else { return false } }
+
+    /// Overwrites the progress line with spaces (no escape codes, so it works without colour).
+    func clearProgress(width: Int) {
+        sink.err("\r" + String(repeating: " ", count: max(1, min(width - 1, 120))) + "\r")
+        progressShown = false
     }
 
     func line(_ v: JSONValue) { sink.out(v.encoded() + "\n") }

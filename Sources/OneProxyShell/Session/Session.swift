@@ -63,6 +63,13 @@ public final class Session {
 
     public func subscribe(_ observer: any SessionObserver) { observers.append(observer) }
 
+    /// Whether the printer draws progress bars (the executable turns this on when standard error
+    /// is a terminal).
+    public var showsProgress: Bool {
+        get { (observers.first as? Printer)?.showsProgress ?? false }
+        set { (observers.first as? Printer)?.showsProgress = newValue }
+    }
+
     func emit(_ event: SessionEvent) {
         for o in observers { o.receive(event, from: self) }
     }
