@@ -102,8 +102,16 @@ let searchCommand = CommandSpec(
         settings.parentRatio = try inv.double("parents", default: 0.25, range: 0.01...1) ?? 0.25
         settings.mutationProbability = try inv.double("mutation", default: 0.1, range: 0...1) ?? 0.1
         settings.seed = UInt64(try inv.int("seed", default: 1, range: 0...Int.max))
-        let result = try runEvolution(space, candidates: candidates, accuracies: accuracies, latencies: latencies,
+        let result: EvolutionResult
+        do {
+            result = try runEvolution(space, candidates: candidates, accuracies: accuracies, latencies: latencies,
                                       budget: budget, settings: settings, context: inv.session.computeContext)
+        } catch let e as OneProxyError where e.message.contains("random draws") {
+            // Evolution draws from the whole space; a table covering a sliver of it rarely answers.
+            let size = space.architectureCount.map { "\($0)" } ?? "more than 10^18"
+            throw Diagnostic(e.message, at: inv.commandName.location, length: inv.commandName.length,
+                             hint: "evolution draws from all \(size) architectures of the space, and only the \(front.candidateCount - front.skipped) rows of \(candidates.name) have both values: search them exactly (drop method=)")
+        }
         if result.stopped {
             inv.warn("stopped after \(result.generations) of \(settings.generations) generations: the result is the best found so far")
         }
