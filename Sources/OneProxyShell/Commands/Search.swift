@@ -108,9 +108,9 @@ let searchCommand = CommandSpec(
                                       budget: budget, settings: settings, context: inv.session.computeContext)
         } catch let e as OneProxyError where e.message.contains("random draws") {
             // Evolution draws from the whole space; a table covering a sliver of it rarely answers.
-            let size = space.architectureCount.map { "\($0)" } ?? "more than 10^18"
+            let size = space.architectureCount.map { "all \($0)" } ?? "the more than 10^18"
             throw Diagnostic(e.message, at: inv.commandName.location, length: inv.commandName.length,
-                             hint: "evolution draws from all \(size) architectures of the space, and only the \(front.candidateCount - front.skipped) rows of \(candidates.name) have both values: search them exactly (drop method=)")
+                             hint: "evolution draws from \(size) architectures of the space, and only the \(front.candidateCount - front.skipped) rows of \(candidates.name) have both values: search them exactly (drop method=)")
         }
         if result.stopped {
             inv.warn("stopped after \(result.generations) of \(settings.generations) generations: the result is the best found so far")
