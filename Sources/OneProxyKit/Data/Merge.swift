@@ -1,14 +1,40 @@
 import Foundation
 
-/// Inner join of two datasets on their keys, keeping `a`'s row order (rows of `a` whose key is not in
-/// `b` are dropped; `b`'s row order is irrelevant).
+/// How `merge` joins: every row of the first dataset (left), or only the rows both have (inner).
+public enum JoinKind: String, Sendable, CaseIterable {
+    case left, inner
+}
+
+/// What a merge did, so the shell can say it by name.
+public struct MergeReport: Sendable, Equatable {
+    /// Rows of `a` whose architecture is in `b`.
+    public var matched: Int
+    /// Rows in the result.
+    public var rows: Int
+    /// Columns of `b` that clashed with a name in `a` and were renamed: (old, new).
+    public var renamed: [(String, String)]
+    /// Columns of `b` equal to `a`'s column of the same name on every shared row: dropped.
+    public var dropped: [String]
+
+    public static func == (x: MergeReport, y: MergeReport) -> Bool {
+        x.matched == y.matched && x.rows == y.rows && x.dropped == y.dropped
+            && x.renamed.map(\.0) == y.renamed.map(\.0) && x.renamed.map(\.1) == y.renamed.map(\.1)
+    }
+}
+
+/// Joins two datasets on their keys, keeping `a`'s row order.
+///
+/// - `.left` (the default) keeps every row of `a`; `b`'s columns are missing (NaN) on rows whose
+///   architecture `b` lacks. This is how a new device's few measured architectures join the
+///   bundled data: the proxy keeps every row it measured.
+/// - `.inner` keeps only the rows whose key is in `b` (`b`'s row order is irrelevant).
 ///
 /// Both must be of the same space (for `.custom`, the same key column name). Name clashes: a device
 /// (or accuracy) of `b` named like one of `a` is dropped when its values equal `a`'s on every matched
-/// row (NaN equal to NaN), otherwise renamed with the first free suffix `_2`, `_3`, ….
-/// `nb201Index` comes from `a`, or from `b` when `a` has none. No match at all is an error.
-/// Returns the merged dataset (named `a+b`) and the number of matched rows.
-public func merge(_ a: Dataset, _ b: Dataset) throws -> (Dataset, matched: Int) {
+/// row (NaN equal to NaN), otherwise renamed with the first free suffix `_2`, `_3`, …; the report
+/// names both. `nb201Index` comes from `a`, or from `b` when `a` has none (inner joins only: a left
+/// join keeps `a`'s). No match at all is an error.
+public func merge(_ a: Dataset, _ b: Dataset, how: JoinKind = .left) throws -> (Dataset, MergeReport) {
     guard a.space == b.space, a.space != .custom || a.keyName == b.keyName else {
         throw OneProxyError(
             "cannot merge '\(a.name)' (\(a.space.rawValue), key \(a.keyName)) with '\(b.name)' (\(b.space.rawValue), key \(b.keyName)): different spaces")
@@ -16,28 +42,38 @@ public func merge(_ a: Dataset, _ b: Dataset) throws -> (Dataset, matched: Int) 
     var rowInB: [String: Int] = [:]
     rowInB.reserveCapacity(b.rowCount)
     for (r, k) in b.keys.enumerated() { rowInB[k] = r }
+    // rowsB[i] is b's row for the i-th kept row of a, or -1 (left join, no match).
     var rowsA: [Int] = [], rowsB: [Int] = []
+    var matched = 0
     for (r, k) in a.keys.enumerated() {
-        if let rb = rowInB[k] { rowsA.append(r); rowsB.append(rb) }
+        if let rb = rowInB[k] {
+            rowsA.append(r); rowsB.append(rb); matched += 1
+        } else if how == .left {
+            rowsA.append(r); rowsB.append(-1)
+        }
     }
-    guard !rowsA.isEmpty else {
+    guard matched > 0 else {
         throw OneProxyError("'\(a.name)' and '\(b.name)' share no architecture (no key in common)")
     }
-    func pick(_ v: [Double], _ rows: [Int]) -> [Double] { rows.map { v[$0] } }
+    func pick(_ v: [Double], _ rows: [Int]) -> [Double] { rows.map { $0 >= 0 ? v[$0] : .nan } }
+    let shared = rowsB.indices.filter { rowsB[$0] >= 0 }
     func same(_ x: [Double], _ y: [Double]) -> Bool {
-        zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        shared.allSatisfy { x[$0] == y[$0] || (x[$0].isNaN && y[$0].isNaN) }
     }
-    // b's columns follow a's; one identical to a's column of the same name is dropped, a different
-    // one with a taken name becomes NAME_2, NAME_3, …
+    var renamed: [(String, String)] = []
+    var dropped: [String] = []
+    // b's columns follow a's; one identical to a's column of the same name (on the shared rows)
+    // is dropped, a different one with a taken name becomes NAME_2, NAME_3, …
     func appendColumns(_ first: [(String, [Double])], _ second: [(String, [Double])]) -> [(String, [Double])] {
         var out = first
         var taken = Set(first.map(\.0))
         for (name, values) in second {
             if let existing = out.first(where: { $0.0 == name }) {
-                if same(existing.1, values) { continue }
+                if same(existing.1, values) { dropped.append(name); continue }
                 var k = 2
                 while taken.contains("\(name)_\(k)") { k += 1 }
                 out.append(("\(name)_\(k)", values))
+                renamed.append((name, "\(name)_\(k)"))
                 taken.insert("\(name)_\(k)")
             } else {
                 out.append((name, values))
@@ -52,11 +88,12 @@ public func merge(_ a: Dataset, _ b: Dataset) throws -> (Dataset, matched: Int) 
     let accs = appendColumns(
         a.accuracies.map { ($0.name, pick($0.values, rowsA)) }, b.accuracies.map { ($0.name, pick($0.values, rowsB)) }
     ).map { AccuracyColumn(name: $0.0, values: $0.1) }
-    let index = a.nb201Index.map { idx in rowsA.map { idx[$0] } } ?? b.nb201Index.map { idx in rowsB.map { idx[$0] } }
+    let index = a.nb201Index.map { idx in rowsA.map { idx[$0] } }
+        ?? (how == .inner ? b.nb201Index.map { idx in rowsB.map { idx[$0] } } : nil)
     let merged = Dataset(
         name: "\(a.name)+\(b.name)", source: "merge(\(a.source), \(b.source))", space: a.space, keyName: a.keyName,
         keys: rowsA.map { a.keys[$0] }, nb201Index: index, devices: devices, accuracies: accs)
-    return (merged, rowsA.count)
+    return (merged, MergeReport(matched: matched, rows: rowsA.count, renamed: renamed, dropped: dropped))
 }
 
 /// The dataset as CSV text that `loadUserCSV` reads back to an equal dataset (same keys, row order,

@@ -90,16 +90,34 @@ let devicesCommand = CommandSpec(
 
 let mergeCommand = CommandSpec(
     name: "merge", category: "data",
-    summary: "join two datasets on the architecture (inner join)",
-    usage: ["m = merge d u"],
-    details: "Keeps the first dataset's row order and the architectures both have; says how many matched.",
-    examples: ["d = load oneproxy-nb201; h = load help-nb201; m = merge d h"]
+    summary: "join two datasets on the architecture: every row of the first (left join), or only shared rows",
+    usage: ["m = merge d u [how=left|inner]"],
+    options: [OptionHelp("how", "left (default: every row of the first dataset; the second's columns are missing where it has no row) or inner (only the architectures both have)", choices: JoinKind.allCases.map(\.rawValue))],
+    details: """
+        Keeps the first dataset's row order. A left join is how a new device's few measurements join
+        the bundled data: the proxy keeps every row it measured, the new device has latencies on its
+        measured rows only. Says how many rows matched, and names the columns of the second dataset
+        that were renamed (a clashing name with other values becomes NAME_2) or dropped (equal to
+        the first's column of the same name on every shared row).
+        """,
+    examples: ["d = load oneproxy-nb201; h = load help-nb201; m = merge d h", "d = load oneproxy-nb201; h = load help-nb201; m = merge h d how=inner"]
 ) { inv in
     try inv.checkPositionalCount(max: 2)
     let (a, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let (b, _) = try inv.variable(1, as: DatasetValue.self, "a second dataset")
-    let (m, matched) = try merge(a.dataset, b.dataset)
-    inv.note("merge matched \(matched) of \(a.dataset.rowCount) architectures of \(a.dataset.name) (\(b.dataset.rowCount) in \(b.dataset.name))")
+    let how = JoinKind(rawValue: try inv.choice("how", JoinKind.allCases.map(\.rawValue), default: "left"))!
+    let (m, report) = try merge(a.dataset, b.dataset, how: how)
+    var note = "merge (\(how.rawValue) join) matched \(report.matched) of \(a.dataset.rowCount) architectures of \(a.dataset.name) (\(b.dataset.rowCount) in \(b.dataset.name))"
+    if how == .left && report.matched < report.rows {
+        note += "; \(b.dataset.name)'s columns are missing on the other \(report.rows - report.matched) rows"
+    }
+    inv.note(note)
+    if !report.renamed.isEmpty {
+        inv.note("renamed (same name, other values): " + report.renamed.map { "\($0.0) → \($0.1)" }.joined(separator: ", "))
+    }
+    if !report.dropped.isEmpty {
+        inv.note("dropped as duplicates (equal on every shared row): " + report.dropped.joined(separator: ", "))
+    }
     return .value(DatasetValue(m))
 }
 

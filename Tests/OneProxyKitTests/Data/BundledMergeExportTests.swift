@@ -53,27 +53,50 @@ import Testing
         let op = try BundledDatasets.load("oneproxy-nb201")
         let help = try BundledDatasets.load("help-nb201")
         let i7 = try loadUserCSV(path: try BundledFiles.url("nb201_i7_brpnas_latency.csv").path, name: "i7").0
-        let (m, n) = try merge(op, help)
+        let (m, report) = try merge(op, help, how: .inner)
+        let n = report.matched
         #expect(n == ref.merge_oneproxy_help && m.rowCount == n && m.keys == op.keys)
         #expect(m.devices.count == 18 + 27)
         #expect(m.accuracies.count == 3)  // identical accuracies are kept once
         // SOURCES.md: HELP's pixel3 equals the OneProxy file's rice_pixel3 on the shared models.
         let p = try #require(m.device(named: "pixel3")), q = try #require(m.device(named: "rice_pixel3"))
         #expect(zip(p.latencies, q.latencies).allSatisfy { abs($0 - $1) <= 1e-6 * abs($1) })
-        #expect(try merge(i7, op).matched == ref.merge_i7_oneproxy)
-        #expect(try merge(help, i7).matched == ref.merge_help_i7)
+        #expect(try merge(i7, op, how: .inner).1.matched == ref.merge_i7_oneproxy)
+        #expect(try merge(help, i7, how: .inner).1.matched == ref.merge_help_i7)
+        // A left join keeps every row of the first and counts the same matches.
+        let (left, leftReport) = try merge(help, i7)
+        #expect(leftReport.matched == ref.merge_help_i7 && leftReport.rows == help.rowCount && left.keys == help.keys)
     }
 
     @Test func mergeNameClashes() throws {
         let op = try BundledDatasets.load("oneproxy-nb201")
-        let (same, n) = try merge(op, op)
-        #expect(n == 1999 && same.deviceNames == op.deviceNames)
+        let (same, sameReport) = try merge(op, op)
+        #expect(sameReport.matched == 1999 && same.deviceNames == op.deviceNames)
+        #expect(sameReport.dropped == op.deviceNames + op.accuracies.map(\.name))
         var other = op
         other.devices[0].latencies = other.devices[0].latencies.map { $0 * 2 }
-        let (m, _) = try merge(op, other)
+        let (m, report) = try merge(op, other)
         #expect(m.deviceNames == op.deviceNames + ["eagle_cpu_855_2"])
+        #expect(report.renamed.map(\.0) == ["eagle_cpu_855"] && report.renamed.map(\.1) == ["eagle_cpu_855_2"])
         #expect(m.devices.last?.latencies[0] == 2 * op.devices[0].latencies[0])
         #expect(throws: OneProxyError.self) { _ = try merge(op, try BundledDatasets.load("help-fbnet")) }
+    }
+
+    /// A new device measured on 5 architectures joins by a left join: 1999 rows, 5 measured,
+    /// every other device intact; an inner join keeps the 5.
+    @Test func leftJoinOfANewDevicesFewRows() throws {
+        let op = try BundledDatasets.load("oneproxy-nb201")
+        let rows = [3, 70, 500, 1200, 1998]
+        let newDevice = Dataset(name: "mine", source: "test", space: .nb201, keyName: "arch_str", keys: rows.reversed().map { op.keys[$0] },
+                                devices: [Device(name: "new", latencies: rows.reversed().map { Double($0) + 0.5 })])
+        let (m, report) = try merge(op, newDevice)
+        #expect(report.matched == 5 && report.rows == 1999 && m.keys == op.keys && m.nb201Index == op.nb201Index)
+        let new = try #require(m.device(named: "new"))
+        #expect(new.missingCount == 1994)
+        #expect(rows.allSatisfy { new.latencies[$0] == Double($0) + 0.5 })
+        #expect(m.devices.prefix(18).map(\.latencies) == op.devices.map(\.latencies))
+        let (inner, innerReport) = try merge(op, newDevice, how: .inner)
+        #expect(innerReport.matched == 5 && inner.rowCount == 5 && inner.keys == rows.map { op.keys[$0] })
     }
 
     @Test func deviceSummariesAgainstNumpy() throws {
