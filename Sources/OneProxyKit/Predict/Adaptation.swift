@@ -27,6 +27,31 @@ public struct LambdaPathEntry: Sendable, Equatable {
     public var allSRCC: Double?
 }
 
+/// Which predictions the absolute errors of an adaptation are measured on.
+public enum ErrorRows: String, Sendable {
+    /// The target's measured rows outside the samples.
+    case heldOut = "held-out rows"
+    /// Cross-validation's out-of-fold predictions of the samples.
+    case outOfFold = "out-of-fold predictions"
+    /// The validation rows (fitted on the training rows only).
+    case validation = "validation rows"
+    case none = "none"
+}
+
+/// Mean absolute percentage error (as a fraction: 0.05 is 5%) and the share within ±10%, of
+/// predictions against positive measurements; nil when there are none.
+public func absoluteErrors(predicted: [Double], measured: [Double]) -> (mape: Double, within10: Double)? {
+    var sum = 0.0, inside = 0, n = 0
+    for (p, y) in zip(predicted, measured) where y > 0 && p.isFinite && y.isFinite {
+        let e = abs(p - y) / y
+        sum += e
+        if e <= 0.1 { inside += 1 }
+        n += 1
+    }
+    guard n > 0 else { return nil }
+    return (sum / Double(n), Double(inside) / Double(n))
+}
+
 /// The result of `adaptProxy`: the adapted predictor, the honest baselines, and the λ path.
 public struct AdaptationReport: Sendable {
     public var norm: AdaNorm
@@ -61,6 +86,24 @@ public struct AdaptationReport: Sendable {
     public var train: [Int]
     public var val: [Int]
     public var path: [LambdaPathEntry]
+    /// True when the target measured no row outside the samples (a new device measured only on
+    /// its samples): every SRCC over "all rows" is then in-sample, and only out-of-fold figures
+    /// (`srccCV`, and the errors below) say how the predictor does on architectures it has not seen.
+    public var inSample: Bool = false
+    /// The pooled out-of-fold SRCC at the chosen λ (CV only).
+    public var srccCV: Double?
+    /// The target-only baseline's score by the same rule (out-of-fold for CV, validation otherwise).
+    public var srccTargetOnlyCV: Double?
+    /// Out-of-fold predictions at the chosen λ, one per sample in `train + val` order (CV only).
+    public var outOfFold: [Double]?
+    /// Absolute error in the target's unit, on the rows the model was not fitted on: the target's
+    /// measured rows outside the samples when there are any (`errorRows == .heldOut`), else the
+    /// out-of-fold predictions (CV) or the validation rows (validation selection).
+    public var mape: Double?
+    /// The share of those predictions within ±10% of the measurement (nn-Meter's and LitePred's figure).
+    public var within10: Double?
+    public var errorRows: ErrorRows = .none
+    public var errorCount: Int = 0
 
     /// The adapted predictor's latency for each row of X.
     public func predict(_ x: Matrix) -> [Double] {
@@ -192,6 +235,7 @@ public func adaptProxy(
     }
 
     var chosen = 0
+    var outOfFold: [Double]?
     let folds = cvFolds(count: fitRows.count, selection: selection)
     switch selection {
     case .fixed: chosen = 0
@@ -210,14 +254,35 @@ public func adaptProxy(
         }
         for ci in candidates.indices { path[ci].cvSRCC = srcc(oof[ci], fitRows) }
         chosen = bestIndex(scores: path.map(\.cvSRCC), lambdas: candidates)
+        outOfFold = oof[chosen]
     }
     let best = fits[chosen]
     let adapted = weightsOf(best)
 
     // Target-only ridge baseline on the same samples.
-    let (alpha, ridgePred) = targetOnlyRidge(X: X, y: targetLatencies, fitRows: fitRows, val: val, folds: folds, selection: selection)
+    let (alpha, ridgePred, ridgeScore) = targetOnlyRidge(X: X, y: targetLatencies, fitRows: fitRows, val: val, folds: folds, selection: selection)
 
-    return AdaptationReport(
+    // Absolute errors where the model was not fitted: held-out rows first, else out-of-fold or validation.
+    let sampled = Set(train + val)
+    let heldOut = targetRows.filter { !sampled.contains($0) }
+    var errors: (mape: Double, within10: Double)?
+    var errorRows = ErrorRows.none
+    var errorCount = 0
+    if !heldOut.isEmpty {
+        errors = absoluteErrors(predicted: predictRows(best, heldOut), measured: heldOut.map { targetLatencies[$0] })
+        errorRows = .heldOut
+        errorCount = heldOut.count
+    } else if let oof = outOfFold {
+        errors = absoluteErrors(predicted: oof, measured: fitRows.map { targetLatencies[$0] })
+        errorRows = .outOfFold
+        errorCount = fitRows.count
+    } else if !val.isEmpty, case .validation = selection {
+        errors = absoluteErrors(predicted: predictRows(best, val), measured: val.map { targetLatencies[$0] })
+        errorRows = .validation
+        errorCount = val.count
+    }
+
+    var report = AdaptationReport(
         norm: norm, selection: selection, lambda: best.lambda, lambdaInDataUnits: best.lambda * scale.target * scale.proxy,
         scale: scale, a: best.a, b: best.b, c: best.c, adaptedWeights: adapted, proxyPredictor: proxyFit,
         srccAdapted: path[chosen].allSRCC, srccTrain: path[chosen].trainSRCC, srccVal: path[chosen].valSRCC,
@@ -225,6 +290,15 @@ public func adaptProxy(
         srccProxyFit: spearman(targetRows.map { proxyPred[$0] }, yAll).value,
         srccTargetOnly: spearman(targetRows.map { ridgePred[$0] }, yAll).value,
         targetOnlyAlpha: alpha, train: train, val: val, path: path)
+    report.inSample = heldOut.isEmpty
+    report.srccCV = path[chosen].cvSRCC
+    report.srccTargetOnlyCV = ridgeScore
+    report.outOfFold = outOfFold
+    report.mape = errors?.mape
+    report.within10 = errors?.within10
+    report.errorRows = errors == nil ? .none : errorRows
+    report.errorCount = errors == nil ? 0 : errorCount
+    return report
 }
 
 /// The positions (into the fitted rows) of each CV fold; empty unless selection is CV.
@@ -253,8 +327,9 @@ func populationStd(_ v: [Double]) -> Double {
 
 /// The target-only baseline: ridge `(1/n)‖X β + c − y‖² + α‖β‖²` (c unpenalised) on the sampled
 /// rows, α from 25 values log-spaced over 1e-4 .. 1e2 times the mean eigenvalue of XcᵀXc/n, chosen by
-/// the same rule as λ. Returns α and the predictions for every row of X.
-func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection) -> (Double, [Double]) {
+/// the same rule as λ. Returns α, the predictions for every row of X, and the chosen α's score
+/// (pooled out-of-fold SRCC for CV, validation SRCC otherwise).
+func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection) -> (Double, [Double], Double?) {
     struct Ridge {
         let s: [Double]
         let v: Matrix
@@ -322,7 +397,7 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
     }
     let chosen = bestIndex(scores: scores, lambdas: alphas)
     let all = predict(full.coefficients(alphas[chosen]), Array(0..<X.rows))
-    return (alphas[chosen], all)
+    return (alphas[chosen], all, scores[chosen])
 }
 
 /// The adapted predictions `c + Σⱼ x_ij·w_j(a + b_j)` of each solution on each of `rows` (one array

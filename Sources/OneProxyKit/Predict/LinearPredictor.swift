@@ -41,3 +41,35 @@ public func fitLinearPredictor(X: Matrix, latencies: [Double]) throws -> LinearP
     return LinearPredictor(weights: sol.x, rank: sol.rank, rowsUsed: used.count,
                            residualRMS: (sol.residualSumOfSquares / Double(used.count)).squareRoot())
 }
+
+/// How a linear fit does on rows it was not fitted on: k-fold cross-validation over the rows with
+/// a latency (contiguous folds in row order; leave-one-out when `folds` is nil or exceeds the rows).
+public struct FitValidation: Sendable, Equatable {
+    /// The number of folds used.
+    public var folds: Int
+    /// SRCC of the pooled out-of-fold predictions against the measurements.
+    public var srcc: Double?
+    /// Mean absolute percentage error (a fraction) and the share within ±10%, out-of-fold.
+    public var mape: Double?
+    public var within10: Double?
+}
+
+/// Cross-validates `fitLinearPredictor` (see `FitValidation`). Throws when fewer than 3 rows have a
+/// latency.
+public func crossValidateLinearFit(X: Matrix, latencies: [Double], folds: Int? = 5) throws -> FitValidation {
+    let rows = latencies.indices.filter { !latencies[$0].isNaN }
+    guard rows.count >= 3 else { throw OneProxyError("cross-validation needs at least 3 measured rows (got \(rows.count))") }
+    let k = min(folds ?? rows.count, rows.count)
+    var oof = [Double](repeating: .nan, count: rows.count)
+    for f in 0..<k {
+        let lo = f * rows.count / k, hi = (f + 1) * rows.count / k
+        var masked = latencies
+        for i in lo..<hi { masked[rows[i]] = .nan }
+        let fit = try fitLinearPredictor(X: X.selectingRows(rows), latencies: rows.map { masked[$0] })
+        let p = fit.predict(X.selectingRows(Array(rows[lo..<hi])))
+        for (j, i) in (lo..<hi).enumerated() { oof[i] = p[j] }
+    }
+    let measured = rows.map { latencies[$0] }
+    let errors = absoluteErrors(predicted: oof, measured: measured)
+    return FitValidation(folds: k, srcc: spearman(oof, measured).value, mape: errors?.mape, within10: errors?.within10)
+}

@@ -11,7 +11,7 @@ let adaptCommand = CommandSpec(
     options: [
         OptionHelp("proxy", "the proxy device (its predictor is fit on every architecture it measured)"),
         OptionHelp("target", "the target device (only the sampled rows' latencies are used to adapt)"),
-        OptionHelp("train", "training samples (default 60; with samples=, the first `train` of them)"),
+        OptionHelp("train", "training samples (default 60, or every row a sparsely measured target has; with samples=, the first `train` of them)"),
         OptionHelp("val", "validation samples (default 10)"),
         OptionHelp("seed", "the random draw of samples (default 1)"),
         OptionHelp("samples", "the sampled row numbers instead of a random draw: a list, or a sample variable (s = sample …)"),
@@ -25,6 +25,13 @@ let adaptCommand = CommandSpec(
         26-value path from 0 to the λ where b = 0; latencies are divided by their standard deviation
         first, so λ does not depend on the unit. The report shows the honest baselines beside it:
         the raw proxy's SRCC, the proxy fit's, and a ridge model on the same samples with no proxy.
+
+        A new device measured on a few architectures (merged into a dataset by a left join, so it
+        has latencies on at most 70 rows, or on fewer than half of them) needs no samples=: every
+        row it measured is a sample. With no measured row outside the samples, the headline is the
+        out-of-fold SRCC of cross-validation and the report says the other figures are in-sample.
+        Every report gives the absolute error in the target's unit (MAPE and the share within ±10%)
+        on rows the model was not fitted on.
         """,
     examples: [
         "d = load oneproxy-nb201; a = adapt d proxy=true_vpu target=eagle_gtx; show a",
@@ -70,6 +77,13 @@ let adaptCommand = CommandSpec(
             throw Diagnostic("samples= has \(rows.count) rows: train=\(trainCount)\(val >= 0 ? " and val=\(val)" : "") do not add up to it", at: loc.location, length: loc.length)
         }
         how = "\(rows.count) given samples"
+    } else if inv.option("train") == nil, inv.option("val") == nil, inv.option("seed") == nil,
+              let measured = newDeviceRows(proxy: proxy, target: target, rowCount: d.rowCount) {
+        // A new device measured on a few architectures: every row it measured is a sample.
+        rows = measured
+        trainCount = rows.count
+        how = "all \(rows.count) rows \(target.name) measured"
+        if inv.option("folds") == nil, rows.count < 10 { folds = nil }
     } else {
         let trainN = try inv.int("train", default: 60, range: 1...100_000)
         let valN = try inv.int("val", default: 10, range: 0...100_000)
@@ -93,6 +107,9 @@ let adaptCommand = CommandSpec(
         selection = .crossValidation(folds: folds)
         how += ", λ chosen by " + (folds.map { "\($0)-fold" } ?? "leave-one-out") + " CV"
     }
+    if case .validation = selection, rows.count == trainCount {
+        throw Diagnostic("select=val needs validation rows: give val=N (or use select=cv)", at: inv.commandName.location, length: inv.commandName.length)
+    }
     let x = try encodingMatrix(d)
     let report = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: target.latencies,
                                 train: train, val: val, norm: norm, selection: selection)
@@ -103,4 +120,12 @@ let adaptCommand = CommandSpec(
                                     adapted: both.map { predicted[$0] })
     return .value(AdaptationValue(dataset: d.name, space: d.space, proxy: proxy.name, target: target.name, report: report,
                                   evaluated: evaluated, selectionText: how, scatter: scatter))
+}
+
+/// The rows a sparsely measured target (a new device) measured together with the proxy, when it
+/// measured at most 70 rows or fewer than half of the dataset's; nil for a fully measured target.
+func newDeviceRows(proxy: Device, target: Device, rowCount: Int) -> [Int]? {
+    let measured = target.latencies.indices.filter { !target.latencies[$0].isNaN }
+    guard measured.count <= 70 || 2 * measured.count < rowCount else { return nil }
+    return measured.filter { !proxy.latencies[$0].isNaN }
 }

@@ -60,7 +60,7 @@ extension Invocation {
     mutating func rows(_ key: String) throws -> (values: [Int], location: Located<Expr>)? {
         guard let e = option(key) else { return nil }
         if case .word = e.value {
-            let (s, _) = try variable(e, as: SampleValue.self, "a sample (s = sample …) or a list of row numbers")
+            let (s, _) = try variable(e, as: (any RowListValue).self, "a sample (s = sample …), a plan (p = plan …) or a list of row numbers")
             return (s.rows, e)
         }
         guard case .list(let items) = e.value else {

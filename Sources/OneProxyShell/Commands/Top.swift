@@ -3,12 +3,14 @@ import OneProxyKit
 let topCommand = CommandSpec(
     name: "top", category: "search",
     summary: "the n best architectures by a column (fastest on a device, most accurate), optionally filtered",
-    usage: ["top d by=COLUMN [n=10|all] [where=\"COLUMN OP VALUE and …\"]"],
+    usage: ["top d by=COLUMN [n=10|all] [where=\"COLUMN OP VALUE and …\"] [columns=[A, B]]"],
     options: [
         OptionHelp("by", "the column to rank by: a device (fastest first) or an accuracy (most accurate first)"),
         OptionHelp("n", "how many rows (default 10), or all", choices: ["all"]),
         OptionHelp("where", "conditions joined by `and`, each COLUMN <, <=, >, >= or = a number (latencies may carry a unit: 5ms, 0.005s)"),
         OptionHelp("order", "best (default: fastest or most accurate first), asc or desc", choices: ["best", "asc", "desc"]),
+        OptionHelp("columns", "more device or accuracy columns to show, e.g. columns=[pixel3, cifar100]"),
+        OptionHelp("rows", "only these rows: a list, a sample or a plan (p = plan …, c = shortlist …)"),
     ],
     details: "Rows missing the ranked column, or a column a condition names, are left out. The table shows the row number (what adapt samples= takes), the NB201 index and the architecture, then the ranked and filtered columns.",
     examples: [
@@ -37,7 +39,14 @@ let topCommand = CommandSpec(
         conditions = try parseConditions(text, at: w, in: d, inv: inv)
     }
     let descending = order == "desc" || (order == "best" && by.isAccuracy)
-    var rows = (0..<d.rowCount).filter { r in !by.values[r].isNaN && conditions.allSatisfy { $0.holds(r) } }
+    var pool = Array(0..<d.rowCount)
+    if let (given, loc) = try inv.rows("rows") {
+        if let bad = given.first(where: { !(0..<d.rowCount).contains($0) }) {
+            throw Diagnostic("row \(bad) is out of range: \(d.name) has rows 0..<\(d.rowCount)", at: loc.location, length: loc.length)
+        }
+        pool = Array(Set(given)).sorted()
+    }
+    var rows = pool.filter { r in !by.values[r].isNaN && conditions.allSatisfy { $0.holds(r) } }
     // Ties keep the data's order, so the result is the same on every run.
     rows.sort { a, b in
         let x = by.values[a], y = by.values[b]
@@ -48,6 +57,10 @@ let topCommand = CommandSpec(
 
     var columns = [by]
     for c in conditions where !columns.contains(where: { $0.name == c.column.name }) { columns.append(c.column) }
+    for name in try inv.wordList("columns") ?? [] {
+        let c = try inv.column(named: name.value, in: d, at: name.location, length: name.length)
+        if !columns.contains(where: { $0.name == c.name }) { columns.append(c) }
+    }
     var t = Table(columns: ["row"] + (d.nb201Index != nil ? ["nb201_index"] : []) + [d.keyName] + columns.map { $0.isAccuracy ? $0.name : $0.name + "_ms" })
     t.rows = rows.map { r in
         [.integer(r)] + (d.nb201Index.map { [.integer($0[r])] } ?? []) + [.text(d.keys[r])]
@@ -55,7 +68,7 @@ let topCommand = CommandSpec(
     }
     let what = (descending ? (by.isAccuracy ? "most accurate" : "slowest") : (by.isAccuracy ? "least accurate" : "fastest"))
     t.title = "\(rows.count) \(what) by \(by.name)" + (conditions.isEmpty ? "" : " where " + conditions.map(\.text).joined(separator: " and "))
-        + " (\(matched) of \(d.rowCount) architectures qualify)"
+        + " (\(matched) of \(pool.count) architectures qualify)"
     if matched == 0 { inv.warn("no architecture of \(d.name) meets the conditions") }
     return .value(TableValue(typeName: "table", table: t, summary: "\(rows.count) architectures of \(d.name) by \(by.name) (\(matched) qualify)"))
 }

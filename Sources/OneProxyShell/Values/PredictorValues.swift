@@ -7,15 +7,17 @@ public struct PredictorValue: ShellValue {
     public var space: SpaceKind
     public var device: String
     public var predictor: LinearPredictor
-    /// SRCC of the fit against the device's own measurements (rows it measured).
+    /// SRCC of the fit against the device's own measurements (rows it measured): in-sample.
     public var srccFit: PairCorrelation
+    /// Cross-validation of the fit: out-of-fold SRCC and absolute error.
+    public var validation: FitValidation?
 
     public var typeName: String { "predictor" }
 
     var largestWeight: Double { predictor.weights.map(abs).max() ?? 0 }
 
     public var summary: String {
-        "linear predictor of \(device) (\(space.rawValue), \(predictor.weights.count) columns, rank \(predictor.rank)), SRCC \(format4(srccFit.value)) on its \(predictor.rowsUsed) architectures"
+        "linear predictor of \(device) (\(space.rawValue), \(predictor.weights.count) columns, rank \(predictor.rank)), SRCC \(format4(validation?.srcc)) out-of-fold (\(format4(srccFit.value)) in-sample) on its \(predictor.rowsUsed) architectures"
     }
 
     public var document: Document {
@@ -24,7 +26,9 @@ public struct PredictorValue: ShellValue {
         return Document([
             .table(t),
             .note("encoding: \(space.rawValue), \(predictor.weights.count) columns, numerical rank \(predictor.rank) (minimum-norm least squares)"),
-            .note("SRCC(fit, \(device)) = \(format4(srccFit.value)) over \(srccFit.n) architectures; RMS residual \(String(format: "%.4g", predictor.residualRMS)) ms; largest |w| = \(String(format: "%.4g", largestWeight))"),
+            .note("SRCC(fit, \(device)) = \(format4(srccFit.value)) in-sample over \(srccFit.n) architectures; RMS residual \(String(format: "%.4g", predictor.residualRMS)) ms; largest |w| = \(String(format: "%.4g", largestWeight))"),
+            .note(validation.map { "\($0.folds)-fold cross-validation (rows each fit did not see): SRCC \(format4($0.srcc)), MAPE \(percent($0.mape)), \(percent($0.within10)) within ±10%" }
+                ?? "no cross-validation: fewer than 3 measured rows"),
         ])
     }
 
@@ -40,6 +44,7 @@ public struct PredictorValue: ShellValue {
             "device": .string(device), "dataset": .string(dataset), "space": .string(space.rawValue),
             "rank": .int(predictor.rank), "rows_used": .int(predictor.rowsUsed), "srcc_fit": .num(srccFit.value),
             "residual_rms": .num(predictor.residualRMS), "weights": .nums(predictor.weights),
+            "srcc_cv": .num(validation?.srcc), "mape": .num(validation?.mape), "within10": .num(validation?.within10),
         ]
     }
 
@@ -76,7 +81,17 @@ public struct AdaptationValue: ShellValue {
     public var typeName: String { "adaptation" }
 
     public var summary: String {
-        "AdaProxy \(proxy) → \(target): SRCC \(format4(report.srccAdapted)) (raw \(format4(report.srccRaw)), λ = \(formatLambda(report.lambda)), \(report.norm.rawValue), \(selectionText))"
+        if report.inSample {
+            return "AdaProxy \(proxy) → \(target): out-of-fold SRCC \(format4(report.srccCV)) (no held-out rows; raw \(format4(report.srccRaw)) on the samples), "
+                + "MAPE \(percent(report.mape)), λ = \(formatLambda(report.lambda)), \(report.norm.rawValue), \(selectionText)"
+        }
+        return "AdaProxy \(proxy) → \(target): SRCC \(format4(report.srccAdapted)) (raw \(format4(report.srccRaw)), λ = \(formatLambda(report.lambda)), \(report.norm.rawValue), \(selectionText))"
+    }
+
+    /// The absolute-error line: MAPE and the share within ±10%, and on which predictions.
+    var errorText: String {
+        guard report.mape != nil else { return "absolute error: no rows outside the fit to measure it on" }
+        return "absolute error on \(report.errorCount) \(report.errorRows.rawValue): MAPE \(percent(report.mape)), \(percent(report.within10)) of predictions within ±10% of the measured latency"
     }
 
     /// Under cross-validation the final model is refit on every sample, so train/val scores are
@@ -89,6 +104,7 @@ public struct AdaptationValue: ShellValue {
     var chosenCV: Double? { report.path.first { $0.lambda == report.lambda }?.cvSRCC }
 
     var methodsTable: Table {
+        if report.inSample { return inSampleMethodsTable }
         let blank = Cell.text("")
         let adapted: [Cell] = isCV
             ? [.number(report.srccAdapted, digits: 4), .number(chosenCV, digits: 4)]
@@ -104,10 +120,25 @@ public struct AdaptationValue: ShellValue {
         return t
     }
 
+    /// With no held-out rows: the figure to trust is out-of-fold for the fitted predictors; the
+    /// unfitted ones (raw proxy, proxy fit) are scored on the samples, which they never saw.
+    var inSampleMethodsTable: Table {
+        let n = report.train.count + report.val.count
+        var t = Table(columns: ["predictor of \(target) (\(n) samples, no held-out rows)", "srcc", "scored on", "srcc_in_sample"])
+        t.rows = [
+            [.text("raw proxy latencies (\(proxy))"), .number(report.srccRaw, digits: 4), .text("the samples (not fitted)"), .text("")],
+            [.text("proxy fit x·w"), .number(report.srccProxyFit, digits: 4), .text("the samples (not fitted)"), .text("")],
+            [.text("target only: ridge on the samples"), .number(report.srccTargetOnlyCV, digits: 4), .text(isCV ? "out-of-fold" : "validation"), .number(report.srccTargetOnly, digits: 4)],
+            [.text("AdaProxy (\(report.norm.rawValue), λ = \(formatLambda(report.lambda)))"), .number(isCV ? report.srccCV : report.srccVal, digits: 4),
+             .text(isCV ? "out-of-fold" : "validation"), .number(report.srccAdapted, digits: 4)],
+        ]
+        return t
+    }
+
     var pathTable: Table {
         let chosen: (LambdaPathEntry) -> Cell = { .text($0.lambda == report.lambda ? "←" : "") }
         if isCV {
-            var t = Table(columns: ["lambda", "srcc_cv", "srcc_all", "chosen"])
+            var t = Table(columns: ["lambda", "srcc_cv", report.inSample ? "srcc_in_sample" : "srcc_all", "chosen"])
             t.rows = report.path.map { [.number($0.lambda, digits: 5), .number($0.cvSRCC, digits: 4), .number($0.allSRCC, digits: 4), chosen($0)] }
             return t
         }
@@ -124,7 +155,9 @@ public struct AdaptationValue: ShellValue {
             .text((isCV
                 ? "samples: \(report.train.count + report.val.count), pooled by cross-validation and then all used for the fit"
                 : "samples: \(report.train.count) train + \(report.val.count) validation")
-                + "; SRCC on all \(evaluated) architectures the target measured"),
+                + (report.inSample
+                    ? "; the target measured no other architecture, so there are no held-out rows: trust the out-of-fold SRCC; SRCC over the samples is in-sample"
+                    : "; SRCC on all \(evaluated) architectures the target measured")),
         ]
         if let raw = report.srccRaw {
             blocks.append(.note(raw >= strongMonotonicity
@@ -132,11 +165,12 @@ public struct AdaptationValue: ShellValue {
                 : String(format: "raw SRCC %.4f < 0.9: weak monotonicity, adaptation is needed", raw)))
         }
         blocks.append(.table(methodsTable))
+        blocks.append(.note(errorText))
         blocks += figures.map { .figure($0) }
         var path = pathTable
         path.title = "λ path (unit-free λ: latencies divided by their standard deviation; "
             + (isCV ? "srcc_cv is the pooled out-of-fold SRCC over the samples" : "srcc_val is on the held-out validation rows")
-            + "; srcc_all on every architecture, which the choice does not see; ← chosen)"
+            + (report.inSample ? "; srcc_in_sample on the samples themselves; ← chosen)" : "; srcc_all on every architecture, which the choice does not see; ← chosen)")
         blocks.append(.table(path))
         return Document(blocks)
     }
@@ -158,7 +192,18 @@ public struct AdaptationValue: ShellValue {
                     ], diagonal: diagonal))
             }
             out.append(panel("raw proxy: SRCC \(format4(report.srccRaw))", "\(proxy) measured", s.proxy, diagonal: false))
-            out.append(panel("AdaProxy: SRCC \(format4(report.srccAdapted))", "adapted prediction", s.adapted, diagonal: true))
+            if report.inSample, let oof = report.outOfFold {
+                // No held-out rows: plot each sample against its out-of-fold prediction.
+                let samples = report.train + report.val
+                let measured = Dictionary(zip(s.rows, s.target), uniquingKeysWith: { a, _ in a })
+                let ys = samples.map { measured[$0] ?? .nan }
+                out.append(.plot(Plot(
+                    title: "AdaProxy, out-of-fold: SRCC \(format4(report.srccCV))",
+                    x: Axis("out-of-fold prediction", unit: "ms", scale: .log), y: Axis("\(target) measured", unit: "ms", scale: .log),
+                    series: [Series("samples (\(samples.count))", style: .points, x: oof, y: ys, colour: 3)], diagonal: true)))
+            } else {
+                out.append(panel("AdaProxy: SRCC \(format4(report.srccAdapted))", "adapted prediction", s.adapted, diagonal: true))
+            }
         }
         let entries = report.path.filter { $0.lambda > 0 }
         if entries.count >= 2 {
@@ -171,7 +216,7 @@ public struct AdaptationValue: ShellValue {
                 let train = entries.compactMap { e in e.trainSRCC.map { (e.lambda, $0) } }
                 series.append(Series("srcc_train", style: .linePoints, x: train.map(\.0), y: train.map(\.1), colour: 5))
             }
-            series.append(Series("srcc_all (every architecture)", style: .linePoints, x: all.map(\.0), y: all.map(\.1), colour: 1))
+            series.append(Series(report.inSample ? "srcc on the samples (in-sample)" : "srcc_all (every architecture)", style: .linePoints, x: all.map(\.0), y: all.map(\.1), colour: 1))
             let marker = report.lambda > 0
                 ? Marker(.vertical, at: report.lambda, label: "chosen λ")
                 : Marker(.horizontal, at: report.srccAdapted ?? 0, label: "chosen λ = 0 (off the log axis): SRCC \(format4(report.srccAdapted))")
@@ -187,6 +232,8 @@ public struct AdaptationValue: ShellValue {
             "selection": .string(selectionText), "srcc_raw": .num(r.srccRaw), "srcc_proxy_fit": .num(r.srccProxyFit),
             "srcc_adapted": .num(r.srccAdapted), "srcc_target_only": .num(r.srccTargetOnly), "srcc_train": .num(r.srccTrain),
             "srcc_val": .num(r.srccVal), "srcc_cv": .num(chosenCV), "lambda": .num(r.lambda), "lambda_data_units": .num(r.lambdaInDataUnits),
+            "in_sample": .bool(r.inSample), "mape": .num(r.mape), "within10": .num(r.within10), "error_rows": .string(r.errorRows.rawValue),
+            "srcc_target_only_cv": .num(r.srccTargetOnlyCV),
             "a": .num(r.a), "c": .num(r.c), "b": .nums(r.b), "train": .ints(r.train), "val": .ints(r.val),
             "path": .array(r.path.map {
                 ["lambda": .num($0.lambda), "srcc_train": .num($0.trainSRCC), "srcc_val": .num($0.valSRCC), "srcc_cv": .num($0.cvSRCC), "srcc_all": .num($0.allSRCC)]
@@ -213,6 +260,9 @@ public struct AdaptationScatter: Sendable {
     public var proxy: [Double]
     public var adapted: [Double]
 }
+
+/// 0.0534 as `5.3%`; nil as `—`.
+func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
 
 func formatLambda(_ v: Double) -> String {
     if v == 0 { return "0" }

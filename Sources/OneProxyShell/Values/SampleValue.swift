@@ -1,7 +1,12 @@
 import OneProxyKit
 
+/// A value that names rows of a dataset (a sample, a plan): `adapt samples=` takes any of them.
+public protocol RowListValue: ShellValue {
+    var rows: [Int] { get }
+}
+
 /// A list of row numbers (architectures) to measure or train on: `s = sample …`.
-public struct SampleValue: ShellValue {
+public struct SampleValue: RowListValue {
     public var rows: [Int]
     /// How it was made: given, or drawn (from which dataset, with which seed).
     public var origin: String
