@@ -71,5 +71,7 @@ public func crossValidateLinearFit(X: Matrix, latencies: [Double], folds: Int? =
     }
     let measured = rows.map { latencies[$0] }
     let errors = absoluteErrors(predicted: oof, measured: measured)
-    return FitValidation(folds: k, srcc: spearman(oof, measured).value, mape: errors?.mape, within10: errors?.within10)
+    // Constant measurements have no ranking to predict (the predictions' ranks would be rounding noise).
+    let constant = measured.min() == measured.max()
+    return FitValidation(folds: k, srcc: constant ? nil : spearman(oof, measured).value, mape: errors?.mape, within10: errors?.within10)
 }

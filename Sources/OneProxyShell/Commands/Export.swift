@@ -10,7 +10,7 @@ let exportCommand = CommandSpec(
     let p = try inv.path(1)
     let ext = p.value.split(separator: ".").count > 1 ? String(p.value.split(separator: ".").last!).lowercased() : ""
     guard value.exportExtensions.contains(ext) else {
-        throw Diagnostic("\(name.value) is a \(value.typeName): it exports to " + value.exportExtensions.map { "." + $0 }.joined(separator: ", ") + (ext.isEmpty ? "; add an extension" : ", not .\(ext)"),
+        throw Diagnostic("\(name.value) is \(withArticle(value.typeName)): it exports to " + value.exportExtensions.map { "." + $0 }.joined(separator: ", ") + (ext.isEmpty ? "; add an extension" : ", not .\(ext)"),
                          at: p.location, length: p.length)
     }
     let text = try value.export(as: ext)

@@ -22,9 +22,16 @@ let fitCommand = CommandSpec(
     let predictor = try fitLinearPredictor(X: x, latencies: dev.latencies)
     let fitted = predictor.predict(x)
     let measured = dev.latencies.filter { !$0.isNaN }.count
+    var srccFit = spearman(fitted, dev.latencies)
+    // A constant device gives fitted values equal up to rounding (1e-14 apart): their ranks are
+    // noise, so the fit's SRCC is undefined rather than a number.
+    let used = fitted.indices.filter { !dev.latencies[$0].isNaN }.map { fitted[$0] }
+    if let lo = used.min(), let hi = used.max(), hi - lo <= 1e-12 * max(1, abs(hi)) {
+        srccFit = PairCorrelation(value: nil, n: used.count, undefinedReason: "the device's latencies are constant")
+    }
     let validation = try? crossValidateLinearFit(X: x, latencies: dev.latencies, folds: measured < 10 ? nil : 5)
     return .value(PredictorValue(dataset: d.name, space: d.space, device: dev.name, predictor: predictor,
-                                 srccFit: spearman(fitted, dev.latencies), validation: validation))
+                                 srccFit: srccFit, validation: validation))
 }
 
 let predictCommand = CommandSpec(
@@ -51,7 +58,7 @@ let predictCommand = CommandSpec(
         defaultName = a.target + "_ada"
         predictLatencies = { a.report.predict($0) }
     } else {
-        throw Diagnostic("'\(name)' is a \(v.typeName), expected a predictor or an adaptation", at: first.location, length: first.length)
+        throw Diagnostic("'\(name)' is \(withArticle(v.typeName)), expected a predictor or an adaptation", at: first.location, length: first.length)
     }
     var d: Dataset
     if inv.positionals.count > 1 {

@@ -83,7 +83,7 @@ let devicesCommand = CommandSpec(
         t.notes.append(String(format: "near-duplicate: %@ and %@ rank the architectures almost identically (SRCC %.4f): probably one device under two names", p.first, p.second, p.srcc))
     }
     for s in summarizeDevices(d) where s.count > 0 && s.distinct * 20 < s.count {
-        t.notes.append("ties: \(s.name) has \(s.distinct) distinct values over \(s.count) architectures (rank correlations use average ranks)")
+        t.notes.append("ties: \(s.name) has \(s.distinct) distinct value\(s.distinct == 1 ? "" : "s") over \(s.count) architectures (rank correlations use average ranks)")
     }
     return .value(TableValue(typeName: "table", table: t, summary: "devices of \(d.name): \(d.devices.count)"))
 }

@@ -21,7 +21,8 @@ let saveCommand = CommandSpec(
     } catch {
         throw Diagnostic("cannot write \(path): \(errorText(error))", at: p.location, length: p.length)
     }
-    return .text("saved \(inv.session.variableOrder.count) variable(s) to \(path)")
+    let n = inv.session.variableOrder.count
+    return .text("saved \(n) variable\(n == 1 ? "" : "s") to \(path)")
 }
 
 let runCommand = CommandSpec(

@@ -253,7 +253,7 @@ extension Invocation {
                 let lp = LinearPredictor(weights: weights, rank: a.report.proxyPredictor.rank, rowsUsed: a.report.train.count + a.report.val.count, residualRMS: .nan)
                 model = LatencyModelValue(name: "\(w) (\(a.proxy) adapted to \(a.target))", space: a.space, predictor: lp)
             } else {
-                throw Diagnostic("'\(w)' is a \(v.typeName): lat= takes a device or a predictor (fit, adapt)", at: e.location, length: e.length)
+                throw Diagnostic("'\(w)' is \(withArticle(v.typeName)): lat= takes a device or a predictor (fit, adapt)", at: e.location, length: e.length)
             }
             guard model.space == d.space else {
                 throw Diagnostic("\(w) predicts \(model.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: e.location, length: e.length)

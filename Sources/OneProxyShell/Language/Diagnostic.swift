@@ -85,3 +85,9 @@ public func nearestName(to word: String, in candidates: [String]) -> String? {
     if w.count >= 3, let hit = candidates.first(where: { $0.lowercased().contains(w) }) { return hit }
     return nil
 }
+
+/// `a table`, `an adaptation`: the article English wants before a type's name.
+func withArticle(_ noun: String) -> String {
+    guard let first = noun.lowercased().first else { return noun }
+    return ("aeiou".contains(first) ? "an " : "a ") + noun
+}

@@ -159,7 +159,7 @@ public struct Invocation {
             throw Diagnostic("no variable named '\(name)'", at: e.location, length: e.length, hint: hint)
         }
         guard let typed = v as? T else {
-            throw Diagnostic("'\(name)' is a \(v.typeName), expected \(what)", at: e.location, length: e.length)
+            throw Diagnostic("'\(name)' is \(withArticle(v.typeName)), expected \(what)", at: e.location, length: e.length)
         }
         reads.insert(name)
         return (typed, loc)

@@ -145,7 +145,8 @@ public struct MatrixCorrelationValue: ShellValue {
 
     func summaryLine(short: Bool = false) -> String {
         let s = monotonicity
-        var parts = ["\(s.strongPairs) of \(s.totalPairs) pairs >= 0.9"]
+        // 0.9 is the method's threshold for SRCC; Kendall's tau and Pearson's r have none.
+        var parts = matrix.method == .spearman ? ["\(s.strongPairs) of \(s.totalPairs) pairs >= 0.9"] : ["\(s.totalPairs) pairs"]
         if let w = s.weakest { parts.append(String(format: "weakest %@–%@ %.3f", w.a, w.b, w.value)) }
         if s.undefinedPairs > 0 { parts.append("\(s.undefinedPairs) undefined") }
         if !s.nearDuplicates.isEmpty {
