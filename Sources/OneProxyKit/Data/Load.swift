@@ -316,7 +316,7 @@ func buildDataset(
     if findNearDuplicates {
         near = nearDuplicateDevices(dataset)
         for p in near {
-            warnings.append("\(p.first) and \(p.second) rank the models almost identically (SRCC \(String(format: "%.4f", p.srcc)) on \(p.n) rows): perhaps one device under two names")
+            warnings.append("\(p.first) and \(p.second) rank the models almost identically (SRCC \(String(format: "%.4f", p.srcc)) on \(p.n) rows): as proxies or targets they say the same")
         }
     }
     let report = LoadReport(

@@ -22,7 +22,7 @@ public struct MonotonicitySummary: Sendable, Equatable {
     /// The defined pair with the lowest correlation (first in row order when tied), or nil if none.
     public var weakest: DevicePair?
     /// Pairs with correlation >= the `duplicate` threshold, highest first (ties in row order):
-    /// probably one device's data under two names.
+    /// for example one device at two settings (a GPU at two batch sizes), or two devices that behave alike.
     public var nearDuplicates: [DevicePair]
 
     public init(strongPairs: Int, totalPairs: Int, undefinedPairs: Int, weakest: DevicePair?, nearDuplicates: [DevicePair]) {

@@ -71,7 +71,7 @@ let devicesCommand = CommandSpec(
     name: "devices", category: "data",
     summary: "per device: measured count, missing, distinct values, min/median/max; near-duplicates",
     usage: ["devices d"],
-    details: "Warns about near-duplicate devices (SRCC >= 0.995: probably one device's data under two names) and about heavily tied devices (few distinct values).",
+    details: "Notes near-duplicate devices (SRCC >= 0.995: they rank the architectures alike, so as proxies or targets they say the same; that may be one device at two settings, such as one GPU at two batch sizes, or two devices that behave alike) and heavily tied devices (few distinct values).",
     examples: ["d = load oneproxy-nb201; devices d"]
 ) { inv in
     try inv.checkPositionalCount(max: 1)
@@ -80,7 +80,7 @@ let devicesCommand = CommandSpec(
     var t = devicesTable(d)
     t.title = dv.summary
     for p in nearDuplicateDevices(d) {
-        t.notes.append(String(format: "near-duplicate: %@ and %@ rank the architectures almost identically (SRCC %.4f): probably one device under two names", p.first, p.second, p.srcc))
+        t.notes.append(String(format: "near-duplicate: %@ and %@ rank the architectures almost identically (SRCC %.4f): as proxies or targets they say the same (one device at two settings, or two that behave alike)", p.first, p.second, p.srcc))
     }
     for s in summarizeDevices(d) where s.count > 0 && s.distinct * 20 < s.count {
         t.notes.append("ties: \(s.name) has \(s.distinct) distinct value\(s.distinct == 1 ? "" : "s") over \(s.count) architectures (rank correlations use average ranks)")
