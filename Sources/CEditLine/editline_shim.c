@@ -130,7 +130,8 @@ static unsigned char complete_fn(EditLine *e, int ch) {
         free(ins);
         if (count == 1) {
             size_t n = strlen(first);
-            if (n == 0 || (first[n - 1] != '/' && first[n - 1] != '"')) el_insertstr(e, " ");
+            // No space after a folder, a closing quote, or an option's '=' (its value follows).
+            if (n == 0 || (first[n - 1] != '/' && first[n - 1] != '"' && first[n - 1] != '=')) el_insertstr(e, " ");
         }
     } else {
         // List the candidates under the line, then redraw it.

@@ -132,6 +132,27 @@ struct SessionTests {
         #expect(Completer.candidates(line: "d = load onep", session: s).words == ["oneproxy-nb201"])
     }
 
+    /// What a position takes: `show` offers variables only, `load` datasets (not devices), `acc=`
+    /// accuracy columns, `lat=` devices and predictors; a list of files has no closing quotes.
+    @Test func completionKnowsWhatEachPositionTakes() throws {
+        let (s, _) = try makeSession()
+        s.run(source: "d = load oneproxy-nb201; p = fit d true_vpu; m = srcc d", origin: "t")
+        #expect(Completer.candidates(line: "show ", session: s).words == ["d", "format=", "m", "p"])
+        #expect(Completer.candidates(line: "show t", session: s).words == [], "no device names after show")
+        let load = Completer.candidates(line: "x = load ", session: s).words
+        #expect(load.contains("help-nb201") && !load.contains("true_vpu") && !load.contains("d"))
+        #expect(Completer.candidates(line: "search d acc=c", session: s).words == ["cifar10", "cifar100"])
+        #expect(Completer.candidates(line: "search d acc=cifar10 lat=", session: s).words.contains("p"))
+        #expect(Completer.candidates(line: "search d acc=cifar10 lat=", session: s).words.contains("eagle_gtx"))
+        #expect(Completer.candidates(line: "heatmap ", session: s).words == ["d", "m", "method=", "order="])
+        #expect(Completer.candidates(line: "fit d eagle_gt", session: s).words == ["eagle_gtx"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-complete-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for f in ["a1.csv", "a2.csv", "b.csv"] { try "x".write(to: dir.appendingPathComponent(f), atomically: true, encoding: .utf8) }
+        #expect(Completer.candidates(line: "u = load \"\(dir.path)/a", session: s).words == ["\(dir.path)/a1.csv", "\(dir.path)/a2.csv"])
+        #expect(Completer.candidates(line: "u = load \"\(dir.path)/b", session: s).words == ["\(dir.path)/b.csv\""])
+    }
+
     @Test func fewerThanThreeSharedArchitecturesIsUndefinedNotPlusOrMinusOne() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-few-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -151,7 +172,7 @@ struct SessionTests {
         try "x".write(to: dir.appendingPathComponent("lat.csv"), atomically: true, encoding: .utf8)
         let (s, _) = try makeSession()
         let r = Completer.candidates(line: "u = load \"\(dir.path)/", session: s)
-        #expect(r.words == ["\(dir.path)/lat.csv\"", "\(dir.path)/sub/"])
+        #expect(r.words == ["\(dir.path)/lat.csv", "\(dir.path)/sub/"])
         #expect(r.start == "u = load \"".utf8.count)
     }
 }
