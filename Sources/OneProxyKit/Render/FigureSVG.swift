@@ -299,7 +299,7 @@ private func heatmapFigureSVG(_ h: Heatmap) -> String {
             w.rect(x, y, cell, cell, [("class", "cell"), ("fill", rgb.map(hexColour) ?? "#d0d0d0"), ("stroke", "#ffffff"), ("stroke-width", "1")],
                    children: "<title>\(SVGWriter.escape(tip))</title>")
             let ink = rgb.map { prefersDarkInk($0) ? "#111111" : "#ffffff" } ?? "#555555"
-            w.text(value.map { fixed2($0) } ?? "n/a", x: x + cell / 2, y: y + cell / 2 + 4, [("fill", ink)])
+            w.text(value.map { fixed2(heatmapShownValue($0, threshold: h.threshold)) } ?? "n/a", x: x + cell / 2, y: y + cell / 2 + 4, [("fill", ink)])
             if h.isStrong(i, j) {
                 // The outline contrasts with the cell: black on light cells, white on dark ones.
                 let stroke = rgb.map { prefersDarkInk($0) ? "#000000" : "#ffffff" } ?? "#000000"

@@ -279,3 +279,10 @@ extension Heatmap {
         return v >= t
     }
 }
+
+/// The value a heatmap cell shows at 2 decimals: rounded, except that a value just under the
+/// threshold is rounded down, so no cell reads `.90` without the strong mark (0.8966 shows `.89`).
+func heatmapShownValue(_ v: Double, threshold: Double?) -> Double {
+    guard let t = threshold, v < t, (v * 100).rounded() / 100 >= t else { return v }
+    return (v * 100).rounded(.down) / 100
+}

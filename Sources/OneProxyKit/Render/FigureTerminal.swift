@@ -432,9 +432,9 @@ private func terminalHeatmap(_ h: Heatmap, width: Int, color: Bool) -> [StyledLi
             let strong = !color && h.isStrong(i, j)
             var text: String
             if layout == .full {
-                text = " " + (v.map(heatCellText) ?? "  --") + (strong ? "*" : " ")
+                text = " " + (v.map { heatCellText(heatmapShownValue($0, threshold: h.threshold)) } ?? "  --") + (strong ? "*" : " ")
             } else {
-                text = i == j ? "  ·" : v.map(compactCellText) ?? " --"
+                text = i == j ? "  ·" : v.map { compactCellText(heatmapShownValue($0, threshold: h.threshold)) } ?? " --"
                 if strong { text = "*" + text.dropFirst() }
             }
             line.add(text, color ? .heat(v.map { h.position($0) }) : .plain)

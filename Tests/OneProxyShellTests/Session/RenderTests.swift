@@ -30,6 +30,15 @@ struct RenderTests {
         #expect(lines.contains { $0.hasPrefix("values x100") })
     }
 
+    /// 0.8966 is under the 0.9 threshold: its cell reads .89 (unmarked), never an unmarked .90.
+    @Test func aValueJustUnderTheThresholdDoesNotReadAsIt() throws {
+        let m = CorrelationMatrix(names: ["a", "b"], values: [[1, 0.8966], [0.8966, 1]], counts: [[9, 9], [9, 9]], method: .spearman)
+        let v = MatrixCorrelationValue(dataset: "toy", matrix: m, order: [0, 1], asHeatmap: true)
+        let lines = renderValue(v, format: .table, width: 100).split(separator: "\n").map(String.init)
+        #expect(lines[2] == "1 a 1.00   .89")
+        #expect(try v.export(as: "svg").contains(">0.89<"))
+    }
+
     @Test func matrixCSVHasTheFixedHeaderAndFullPrecision() throws {
         let v = MatrixCorrelationValue(dataset: "toy", matrix: matrix, order: [2, 1, 0], asHeatmap: true)
         #expect(try v.export(as: "csv") == "device,alpha,beta,gamma\nalpha,1.0,0.92,0.5\nbeta,0.92,1.0,\ngamma,0.5,,1.0\n")
