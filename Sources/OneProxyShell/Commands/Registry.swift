@@ -5,7 +5,7 @@ public let allCommands: [CommandSpec] = [
     srccCommand, kendallCommand, pearsonCommand, heatmapCommand,
     fitCommand, predictCommand, sampleCommand, adaptCommand,
     topCommand, searchCommand, reuseCommand,
-    planCommand, shortlistCommand,
+    planCommand, shortlistCommand, measureCommand,
 ]
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })

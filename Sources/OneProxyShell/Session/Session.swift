@@ -34,6 +34,8 @@ public final class Session {
     /// The terminal's width now, when output is a terminal (asked at each drawing, so a resized
     /// window is used); otherwise `settings.width`.
     public var terminalWidth: (@Sendable () -> Int)?
+    /// Why this session may not run programs (`--safe`), or nil when it may.
+    public var refusesPrograms: String?
     /// Files the session read, with their content hashes (the notebook's header names them).
     public internal(set) var inputs: [InputFile] = []
     /// How many statements failed so far.

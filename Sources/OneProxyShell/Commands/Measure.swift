@@ -1,0 +1,185 @@
+import Foundation
+import OneProxyKit
+
+let measureCommand = CommandSpec(
+    name: "measure", category: "new device",
+    summary: "run your measuring harness on each architecture of a plan; the latencies become a dataset",
+    usage: [
+        "m = measure p cmd=\"prog {arch_str}\" device=NAME [repeats=3] [timeout=60s] [unit=ms] [log=\"m.csv\"]",
+        "m = measure d rows=[…] cmd=\"prog {arch_str}\" device=NAME",
+    ],
+    options: [
+        OptionHelp("cmd", "the harness command; {arch_str}, {nb201_index}, {key} and {row} are replaced in each argument"),
+        OptionHelp("device", "the name of the device column the latencies go into"),
+        OptionHelp("rows", "with a dataset: the rows to measure (a list, a sample or a plan)"),
+        OptionHelp("repeats", "runs per architecture; the median is kept (default 3)"),
+        OptionHelp("timeout", "the longest one run may take (default 60s); a slower run is stopped and counts as failed"),
+        OptionHelp("unit", "the unit of a bare number the harness prints (default ms; a printed unit wins)", choices: LatencyUnit.allCases.map(\.rawValue)),
+        OptionHelp("log", "a CSV the results are written to as they come; measuring again with the same log resumes where it stopped"),
+    ],
+    details: """
+        The command runs without a shell: it is split into arguments as you wrote it ('…' and "…"
+        quote) and each placeholder is replaced inside its argument, never pasted into a shell
+        string. Write sh -c '…' yourself if you want a shell. The harness prints the latency: the
+        last number of its output, with its unit if one follows (12.3 ms, 0.0123s). A run that
+        fails, times out or prints no number is recorded as missing with its error; the others go
+        on. Ctrl-C stops and keeps what was measured (and the log). --safe refuses this command: it
+        runs programs.
+
+        examples/harness/nb201_cpu.py is a harness to learn with: it times NB201's CIFAR-10 network
+        on this machine's CPU with numpy.
+        """,
+    examples: ["d = load oneproxy-nb201; p = plan d n=3 proxy=eagle_cpu_855; m = measure p cmd=\"echo {nb201_index}.5 ms\" device=echo repeats=1"]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    if let refusal = inv.session.refusesPrograms {
+        throw Diagnostic(refusal, at: inv.commandName.location, length: inv.commandName.length)
+    }
+    let first = try inv.positional(0, "a plan (p = plan …) or a dataset with rows=")
+    let (value, vname) = try inv.variable(first, as: (any ShellValue).self, "a plan or a dataset")
+    // The architectures: a plan's, or the given rows of a dataset.
+    var keys: [String], index: [Int]?, rowNumbers: [Int], space: SpaceKind, keyName: String
+    if let p = value as? PlanValue {
+        if inv.option("rows") != nil { throw Diagnostic("rows= is for a dataset; a plan names its own rows", at: first.location, length: first.length) }
+        keys = p.keys; index = p.nb201Index; rowNumbers = p.rows; keyName = p.keyName
+        space = p.keyName == "arch_str" ? .nb201 : p.keyName == "op_idx_list" ? .fbnet : .custom
+    } else if let dv = value as? DatasetValue {
+        guard let (rows, loc) = try inv.rows("rows") else {
+            throw Diagnostic("measure \(vname.value) needs rows=[…] (or give a plan: p = plan \(vname.value) n=20 proxy=P)", at: first.location, length: first.length)
+        }
+        let d = dv.dataset
+        if let bad = rows.first(where: { !(0..<d.rowCount).contains($0) }) {
+            throw Diagnostic("row \(bad) is out of range: \(d.name) has rows 0..<\(d.rowCount)", at: loc.location, length: loc.length)
+        }
+        keys = rows.map { d.keys[$0] }; index = d.nb201Index.map { idx in rows.map { idx[$0] } }; rowNumbers = rows
+        space = d.space; keyName = d.keyName
+    } else {
+        throw Diagnostic("'\(vname.value)' is \(withArticle(value.typeName)): measure takes a plan or a dataset with rows=", at: first.location, length: first.length)
+    }
+    guard let cmdArg = inv.option("cmd") else {
+        throw Diagnostic("measure needs cmd=\"…\": the harness to run for each architecture", at: inv.commandName.location, length: inv.commandName.length,
+                         hint: "for example: cmd=\"python3 examples/harness/nb201_cpu.py {arch_str}\"")
+    }
+    guard case .string(let cmdText) = cmdArg.value else {
+        throw Diagnostic("cmd= takes the command in quotes", at: cmdArg.location, length: cmdArg.length)
+    }
+    let words: [String]
+    do { words = try splitCommandLine(cmdText) } catch let d as Diagnostic { throw Diagnostic(d.message, at: cmdArg.location, length: cmdArg.length) }
+    guard !words.isEmpty else { throw Diagnostic("cmd= is empty", at: cmdArg.location, length: cmdArg.length) }
+    guard let deviceArg = inv.option("device") else {
+        throw Diagnostic("measure needs device=NAME: the column the latencies go into", at: inv.commandName.location, length: inv.commandName.length)
+    }
+    let device = try inv.word(deviceArg, "a device name").value
+    let repeats = try inv.int("repeats", default: 3, range: 1...1000)
+    let timeoutMs = try inv.milliseconds("timeout") ?? 60_000
+    guard timeoutMs > 0 else { throw Diagnostic("timeout= must be positive", at: inv.option("timeout")!.location) }
+    let unit = LatencyUnit(rawValue: try inv.choice("unit", LatencyUnit.allCases.map(\.rawValue), default: "ms"))!
+    let logPath = try inv.option("log").map { try inv.word($0, "a file path in quotes") }
+
+    // What an earlier run with the same log measured.
+    var done: [String: Double] = [:]
+    if let logPath, FileManager.default.fileExists(atPath: logPath.value) {
+        done = try readMeasureLog(logPath.value, device: device, at: logPath)
+        if !done.isEmpty { inv.note("resuming from \(logPath.value): \(done.count) architectures already measured") }
+    }
+    var log: FileHandle?
+    if let logPath {
+        if !FileManager.default.fileExists(atPath: logPath.value) {
+            guard FileManager.default.createFile(atPath: logPath.value, contents: Data("nb201_index,\(keyName),\(device)_ms,error\n".utf8)) else {
+                throw Diagnostic("cannot write \(logPath.value)", at: logPath.location, length: logPath.length)
+            }
+        }
+        log = FileHandle(forWritingAtPath: logPath.value)
+        _ = try? log?.seekToEnd()
+    }
+    defer { try? log?.close() }
+
+    let session = inv.session
+    let harness = Harness(words: words, timeout: timeoutMs / 1000, unit: unit, isCancelled: { session.isCancelled() })
+    var latencies = [Double](repeating: .nan, count: keys.count)
+    var errors: [(String, String)] = []
+    var stopped = false
+    let started = Date()
+    var measuredNow = 0
+    for (k, key) in keys.enumerated() {
+        if let v = done[key] { latencies[k] = v; continue }
+        let toGo = keys.count - k
+        let eta = measuredNow > 0 ? Date().timeIntervalSince(started) / Double(measuredNow) * Double(toGo) : nil
+        session.emit(.progress(ProgressEvent(label: "measure \(device)" + (eta.map { " (about \(Int($0.rounded())) s left)" } ?? ""), done: k, total: keys.count)))
+        var subs = ["arch_str": key, "key": key, "row": String(rowNumbers[k])]
+        if let index { subs["nb201_index"] = String(index[k]) }
+        var runs: [Double] = []
+        var failure: String?
+        for _ in 0..<repeats {
+            switch harness.run(substitutions: subs) {
+            case .success(let ms): runs.append(ms)
+            case .failure(.cancelled): stopped = true
+            case .failure(.failed(let why)): failure = why
+            }
+            if stopped || failure != nil { break }
+        }
+        if stopped { break }
+        measuredNow += 1
+        runs.sort()
+        if failure == nil, !runs.isEmpty {
+            latencies[k] = runs.count % 2 == 1 ? runs[runs.count / 2] : (runs[runs.count / 2 - 1] + runs[runs.count / 2]) / 2
+        } else {
+            errors.append((key, failure ?? "no run"))
+        }
+        let line = (index.map { "\($0[k])" } ?? "") + "," + csvField(key) + "," + (latencies[k].isNaN ? "" : "\(latencies[k])") + "," + csvField(failure ?? "") + "\n"
+        log?.write(Data(line.utf8))
+    }
+    session.emit(.progress(ProgressEvent(label: "measure", done: keys.count, total: keys.count)))
+    for (key, why) in errors.prefix(10) { inv.warn("\(key): \(why) (recorded as missing)") }
+    if errors.count > 10 { inv.warn("… and \(errors.count - 10) more failures") }
+    let measured = latencies.filter { !$0.isNaN }.count
+    if stopped {
+        inv.warn("stopped by Ctrl-C: \(measured) of \(keys.count) architectures measured are kept" + (logPath.map { " (and in \($0.value); measure again with log= to resume)" } ?? ""))
+    }
+    guard measured > 0 || !stopped else {
+        throw CancellationError()
+    }
+    let d = Dataset(name: device, source: "measured: \(cmdText)", space: space, keyName: keyName, keys: keys, nb201Index: index,
+                    devices: [Device(name: device, latencies: latencies)])
+    return .value(DatasetValue(d))
+}
+
+/// The architectures an earlier `measure … log=` measured: key → latency (failures are retried).
+func readMeasureLog(_ path: String, device: String, at loc: Located<String>) throws -> [String: Double] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw Diagnostic("cannot read the log \(path)", at: loc.location, length: loc.length)
+    }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    guard let header = lines.first else { return [:] }
+    let columns = header.split(separator: ",").map(String.init)
+    guard columns.count == 4, columns[2] == "\(device)_ms" else {
+        throw Diagnostic("\(path) is not a measure log of \(device) (header \(header))", at: loc.location, length: loc.length,
+                         hint: "a log's header is nb201_index,arch_str,\(device)_ms,error; choose another log= for another device")
+    }
+    lines.removeFirst()
+    var out: [String: Double] = [:]
+    for line in lines {
+        // nb201_index,key,latency,error — the key may be quoted.
+        let fields = splitCSVLine(line)
+        guard fields.count >= 3, let v = Double(fields[2]), v > 0 else { continue }
+        out[fields[1]] = v
+    }
+    return out
+}
+
+/// The fields of one CSV line (double quotes, "" inside quotes).
+func splitCSVLine(_ line: String) -> [String] {
+    var fields: [String] = []
+    var current = ""
+    var quoted = false
+    var chars = Array(line)[...]
+    while let c = chars.popFirst() {
+        if quoted {
+            if c == "\"" {
+                if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
+            } else { current.append(c) }
+        } else if c == "\"" { quoted = true } else if c == "," { fields.append(current); current = "" } else { current.append(c) }
+    }
+    fields.append(current)
+    return fields
+}
