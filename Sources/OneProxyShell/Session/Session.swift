@@ -12,6 +12,18 @@ struct LoggedStatement: Sendable {
     var binds: String?
     var reads: Set<String>
     var isSetting: Bool
+    /// The user files the statement read, so that `save` writes their paths relative to the
+    /// script's folder and records their content hashes.
+    var files: [LoggedFile] = []
+}
+
+/// A file path argument of a logged statement: where it is in the statement's text, the file it
+/// named (absolute), its SHA-256, and where an existing `sha256=` option is (to be replaced).
+struct LoggedFile: Sendable {
+    var range: Range<Int>
+    var absolutePath: String
+    var sha256: String
+    var hashOptionRange: Range<Int>?
 }
 
 /// A shell session: named variables, settings, and the log of successful statements.
@@ -52,12 +64,20 @@ public final class Session {
     }
     var log: [LoggedStatement] = []
     var runStack: [String] = []
+    /// The session's one door to the file system (DESIGN.md section 5).
+    public var files: FileAccess
+    /// The folders of the scripts running now, innermost last: a statement's relative paths are
+    /// resolved against its script's folder; typed and `-c` statements against the working folder.
+    var scriptFolders: [String] = []
+    /// The folder relative paths of the running statement are resolved against.
+    public var baseFolder: String { scriptFolders.last ?? files.workingFolder }
     /// Where relative paths of `save` default to.
     public var sessionsFolder = "sessions"
 
-    public init(settings: Settings = Settings(), sink: OutputSink) {
+    public init(settings: Settings = Settings(), sink: OutputSink, files: FileAccess? = nil) {
         self.settings = settings
         self.sink = sink
+        self.files = files ?? FileAccess(extraReadFolders: BundledFiles.folder.map { [$0.path] } ?? [])
         observers = [Printer(sink: sink), recorder]
     }
 
@@ -156,7 +176,7 @@ public final class Session {
             case .value(let value):
                 let name = statement.target?.value ?? "_"
                 bind(name, value)
-                log.append(LoggedStatement(text: statement.text, binds: name, reads: invocation.reads, isSetting: false))
+                log.append(LoggedStatement(text: statement.text, binds: name, reads: invocation.reads, isSetting: false, files: invocation.loggedFiles))
                 emit(.bound(name: name, value: value, shown: statement.target == nil))
             case .setting:
                 log.append(LoggedStatement(text: statement.text, binds: nil, reads: [], isSetting: true))
@@ -206,7 +226,9 @@ public final class Session {
     // MARK: saving
 
     /// The script `save` writes: a header, then the statements that made the current variables.
-    public func script() -> String {
+    /// The paths of files they read are written relative to `folder` (the script's own folder, so
+    /// that the script replays wherever it is run from), each with its content hash.
+    public func script(folder: String? = nil) -> String {
         var needed = Set(variables.keys)
         var kept: [LoggedStatement] = []
         for entry in log.reversed() {
@@ -219,8 +241,24 @@ public final class Session {
         }
         var out = "# oneproxy session script: replay with `oneproxy FILE` or `run \"FILE\"` in the shell.\n"
         out += "# It holds the successful statements that made this session's variables, in order.\n"
-        for entry in kept.reversed() { out += entry.text + "\n" }
+        for entry in kept.reversed() { out += savedText(entry, folder: folder ?? baseFolder) + "\n" }
         return out
+    }
+
+    /// A logged statement as `save` writes it: file paths relative to `folder`, `sha256=` recorded.
+    func savedText(_ entry: LoggedStatement, folder: String) -> String {
+        guard !entry.files.isEmpty else { return entry.text }
+        var chars = Array(entry.text)
+        var edits: [(Range<Int>, String)] = []
+        for f in entry.files {
+            var replacement = quoteString(FileAccess.relative(f.absolutePath, from: folder))
+            if let h = f.hashOptionRange { edits.append((h, "sha256=\(f.sha256)")) } else { replacement += " sha256=\(f.sha256)" }
+            edits.append((f.range, replacement))
+        }
+        for (range, text) in edits.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) where range.upperBound <= chars.count {
+            chars.replaceSubrange(range, with: Array(text))
+        }
+        return String(chars)
     }
 }
 
