@@ -149,9 +149,11 @@ public final class Session {
         return ok
     }
 
-    func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int) {
+    func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int, interrupted: Bool = false) {
         failures += 1
-        emit(.diagnostic(DiagnosticEvent(severity: .error, message: d.message, diagnostic: d, source: source, origin: origin, lineOffset: firstLine - 1)))
+        var event = DiagnosticEvent(severity: .error, message: d.message, diagnostic: d, source: source, origin: origin, lineOffset: firstLine - 1)
+        event.interrupted = interrupted
+        emit(.diagnostic(event))
     }
 
     func remark(_ severity: Severity, _ message: String, origin: String) {
@@ -186,7 +188,7 @@ public final class Session {
             return true
         } catch is CancellationError {
             report(Diagnostic("interrupted: \(statement.command.value) stopped; nothing was changed", at: statement.command.location, length: statement.command.length),
-                   source: source, origin: origin, firstLine: firstLine)
+                   source: source, origin: origin, firstLine: firstLine, interrupted: true)
         } catch let e as OneProxyError {
             report(Diagnostic(e.description, at: statement.command.location, length: statement.command.length),
                    source: source, origin: origin, firstLine: firstLine)
