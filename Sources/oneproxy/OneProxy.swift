@@ -69,7 +69,7 @@ struct OneProxy: ParsableCommand {
             do {
                 read = try files.read(file, checked: false)
             } catch {
-                FileHandle.standardError.write(Data("oneproxy: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("oneproxy: cannot read \(file): \(error)\n".utf8))
                 throw ExitCode(66)
             }
             guard let source = String(validating: read.bytes, as: UTF8.self) else {
