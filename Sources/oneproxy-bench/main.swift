@@ -1,4 +1,4 @@
-// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|all]`.
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|large|all]`.
 // Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
 // the ratio against the Python reference doing the same work.
 import Foundation
@@ -9,6 +9,7 @@ let benches: [(String, () throws -> Void)] = [
     ("correlations", benchCorrelations),
     ("adapt", benchAdapt),
     ("search", benchSearch),
+    ("large", benchLarge),
 ]
 var ran = false
 for (name, run) in benches where which == "all" || which == name {

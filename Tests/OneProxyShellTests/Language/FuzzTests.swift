@@ -42,7 +42,7 @@ struct FuzzTests {
 /// statement changes no variable. Writes stay in a temporary folder (--safe).
 @Suite("Fuzzing the interpreter")
 struct InterpreterFuzzTests {
-    static var cases: Int { ProcessInfo.processInfo.environment["ONEPROXY_FUZZ_CASES"].flatMap(Int.init) ?? 300 }
+    static var cases: Int { ProcessInfo.processInfo.environment["ONEPROXY_FUZZ_CASES"].flatMap(Int.init) ?? 100 }
     static var seed: UInt64 { ProcessInfo.processInfo.environment["ONEPROXY_FUZZ_SEED"].flatMap(UInt64.init) ?? 7 }
 
     static let valid = [
