@@ -141,7 +141,9 @@ public func adaptProxy(
         throw OneProxyError("λ candidates must be finite numbers >= 0, got \(bad)")
     }
 
+    try context.check()
     let proxyFit = try fitLinearPredictor(X: X, latencies: proxyLatencies)
+    try context.check()
     let w = proxyFit.weights
     let proxyPred = proxyFit.predict(X)
     let targetRows = targetLatencies.indices.filter { !targetLatencies[$0].isNaN }
@@ -186,11 +188,14 @@ public func adaptProxy(
     let fits = full.solvePath(norm: norm, lambdas: candidates)
     try context.check()
     let allPredictions = predictAdapted(X: X, weights: w, solutions: fits, rows: targetRows)
-    var path = fits.indices.map { l in
+    try context.check()
+    var path: [LambdaPathEntry] = []
+    for l in fits.indices {
+        try context.check() // per λ: each ranks every target row
         let s = fits[l]
-        return LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
-                               valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
-                               allSRCC: srccAll(allPredictions[l]))
+        path.append(LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
+                                    valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
+                                    allSRCC: srccAll(allPredictions[l])))
     }
 
     var chosen = 0
