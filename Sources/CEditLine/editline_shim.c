@@ -1,6 +1,7 @@
 // A small shim over libedit's native API. The declarations below are libedit's own (histedit.h,
 // libedit 3.1), repeated here so that building needs only the runtime library libedit.so.2 and no
 // -dev package; the types are opaque pointers and the constants are part of libedit's stable ABI.
+// Where histedit.h is installed it is included as well, so the compiler checks the two agree.
 #define _GNU_SOURCE
 #include "CEditLine.h"
 
@@ -11,18 +12,70 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct editline EditLine;
-typedef struct history History;
-typedef struct lineinfo {
+/* libedit's interface as this shim uses it (libedit 3.1). The constants and the two structures are
+ * written once, under our own names, and used through libedit's names below. */
+enum {
+    OP_CC_REFRESH = 4, OP_CC_ERROR = 6, OP_CC_REDISPLAY = 8,
+    OP_EL_PROMPT = 0, OP_EL_EDITOR = 2, OP_EL_SIGNAL = 3, OP_EL_BIND = 4, OP_EL_ADDFN = 9, OP_EL_HIST = 10,
+    OP_EL_REFRESH = 20, OP_EL_PROMPT_ESC = 21,
+    OP_H_SETSIZE = 1, OP_H_ENTER = 10, OP_H_LOAD = 17, OP_H_SAVE = 18, OP_H_SETUNIQUE = 20,
+};
+struct oneproxy_lineinfo {
     const char *buffer;
     const char *cursor;
     const char *lastchar;
-} LineInfo;
-typedef struct HistEvent {
+};
+struct oneproxy_histevent {
     int num;
     const char *str;
-} HistEvent;
+};
 
+/* Where libedit's own header is installed (libedit-dev; CI installs it), include it too: every
+ * declaration below is then a redeclaration the compiler checks against libedit's, and the
+ * assertions check the constants and the structures' layout, so a mismatch fails the build. */
+#if defined(__has_include)
+#if __has_include(<histedit.h>)
+#include <histedit.h>
+#define ONEPROXY_HAVE_HISTEDIT 1
+#endif
+#endif
+
+#ifdef ONEPROXY_HAVE_HISTEDIT
+#include <stddef.h>
+#define ONEPROXY_SAME(name) _Static_assert(name == OP_##name, "libedit's " #name " differs from the shim's")
+ONEPROXY_SAME(CC_REFRESH); ONEPROXY_SAME(CC_ERROR); ONEPROXY_SAME(CC_REDISPLAY);
+ONEPROXY_SAME(EL_PROMPT); ONEPROXY_SAME(EL_EDITOR); ONEPROXY_SAME(EL_SIGNAL); ONEPROXY_SAME(EL_BIND);
+ONEPROXY_SAME(EL_ADDFN); ONEPROXY_SAME(EL_HIST); ONEPROXY_SAME(EL_REFRESH); ONEPROXY_SAME(EL_PROMPT_ESC);
+ONEPROXY_SAME(H_SETSIZE); ONEPROXY_SAME(H_ENTER); ONEPROXY_SAME(H_LOAD); ONEPROXY_SAME(H_SAVE); ONEPROXY_SAME(H_SETUNIQUE);
+_Static_assert(sizeof(LineInfo) == sizeof(struct oneproxy_lineinfo), "LineInfo's size differs");
+_Static_assert(offsetof(LineInfo, cursor) == offsetof(struct oneproxy_lineinfo, cursor), "LineInfo.cursor moved");
+_Static_assert(offsetof(LineInfo, lastchar) == offsetof(struct oneproxy_lineinfo, lastchar), "LineInfo.lastchar moved");
+_Static_assert(sizeof(HistEvent) == sizeof(struct oneproxy_histevent), "HistEvent's size differs");
+_Static_assert(offsetof(HistEvent, str) == offsetof(struct oneproxy_histevent, str), "HistEvent.str moved");
+#else
+typedef struct editline EditLine;
+typedef struct history History;
+typedef struct oneproxy_lineinfo LineInfo;
+typedef struct oneproxy_histevent HistEvent;
+#define CC_REFRESH OP_CC_REFRESH
+#define CC_REDISPLAY OP_CC_REDISPLAY
+#define CC_ERROR OP_CC_ERROR
+#define EL_PROMPT OP_EL_PROMPT
+#define EL_PROMPT_ESC OP_EL_PROMPT_ESC
+#define EL_EDITOR OP_EL_EDITOR
+#define EL_SIGNAL OP_EL_SIGNAL
+#define EL_BIND OP_EL_BIND
+#define EL_ADDFN OP_EL_ADDFN
+#define EL_HIST OP_EL_HIST
+#define EL_REFRESH OP_EL_REFRESH
+#define H_SETSIZE OP_H_SETSIZE
+#define H_ENTER OP_H_ENTER
+#define H_LOAD OP_H_LOAD
+#define H_SAVE OP_H_SAVE
+#define H_SETUNIQUE OP_H_SETUNIQUE
+#endif
+
+/* The functions used, declared as libedit declares them (checked against histedit.h when present). */
 EditLine *el_init(const char *, FILE *, FILE *, FILE *);
 void el_end(EditLine *);
 void el_reset(EditLine *);
@@ -37,23 +90,6 @@ int el_source(EditLine *, const char *);
 History *history_init(void);
 void history_end(History *);
 int history(History *, HistEvent *, int, ...);
-
-#define CC_REFRESH 4
-#define CC_REDISPLAY 8
-#define CC_ERROR 6
-#define EL_PROMPT 0
-#define EL_PROMPT_ESC 21
-#define EL_EDITOR 2
-#define EL_SIGNAL 3
-#define EL_BIND 4
-#define EL_ADDFN 9
-#define EL_HIST 10
-#define EL_REFRESH 20
-#define H_SETSIZE 1
-#define H_ENTER 10
-#define H_LOAD 17
-#define H_SAVE 18
-#define H_SETUNIQUE 20
 
 static EditLine *el;
 static History *hist;

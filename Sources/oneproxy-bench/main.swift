@@ -1,4 +1,4 @@
-// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|all]`.
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|all]`.
 // Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
 // the ratio against the Python reference doing the same work.
 import Foundation
@@ -10,6 +10,8 @@ let benches: [(String, () throws -> Void)] = [
     ("adapt", benchAdapt),
     ("search", benchSearch),
     ("plan", benchPlan),
+    ("large", benchLarge),
+    ("interrupt", benchInterrupt),
 ]
 var ran = false
 for (name, run) in benches where which == "all" || which == name {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CEditLine
 import Foundation
+import OneProxyKit
 import OneProxyShell
 
 /// The `oneproxy` executable: flags, then a terminal loop (libedit) or a script, `-c` or a pipe.
@@ -11,6 +12,8 @@ struct OneProxy: ParsableCommand {
         abstract: "An interactive shell for hardware-aware NAS with one proxy device.",
         discussion: """
             With no FILE and a terminal on standard input, starts the line-edited shell (type help). With FILE, runs the script; with -c, runs the commands; otherwise reads commands from standard input.
+
+            --safe replays someone else's script: it reads only under the working folder and the bundled data, writes only under the working folder, and refuses `..` or absolute paths out of it (a refused access is an error at the statement).
 
             Exit status: 0 when every statement succeeded, 1 when any failed, 64 for usage errors, 66 when FILE cannot be read, 73 when the notebook cannot be written.
             """,
@@ -38,6 +41,9 @@ struct OneProxy: ParsableCommand {
     @Option(help: ArgumentHelp("After running, write the session as a notebook page (.html or .md).", valueName: "page.html"))
     var notebook: String?
 
+    @Flag(help: "Replay an untrusted script: read only under the working folder and the bundled data, write only under the working folder.")
+    var safe = false
+
     func validate() throws {
         if file != nil && commands != nil { throw ValidationError("give either FILE or -c, not both") }
     }
@@ -51,17 +57,26 @@ struct OneProxy: ParsableCommand {
             format: format, color: colorAllowed && isatty(STDOUT_FILENO) == 1, echo: echo, bail: bail,
             width: isatty(STDOUT_FILENO) == 1 ? terminalWidth() : 160)
         let sink = StandardSink()
-        let session = Session(settings: settings, sink: sink)
+        let files = FileAccess(policy: safe ? .safe : .unrestricted, extraReadFolders: BundledFiles.folder.map { [$0.path] } ?? [])
+        let session = Session(settings: settings, sink: sink, files: files)
         if isatty(STDOUT_FILENO) == 1 { session.terminalWidth = { terminalWidth() } }
         session.showsProgress = isatty(STDERR_FILENO) == 1
         if let commands {
             session.run(source: commands, origin: "-c")
         } else if let file {
-            guard let source = try? String(contentsOfFile: file, encoding: .utf8) else {
-                FileHandle.standardError.write(Data("oneproxy: cannot read \(file)\n".utf8))
+            // The script itself is the user's choice: read even under --safe (its statements are checked).
+            let read: (bytes: [UInt8], path: String)
+            do {
+                read = try files.read(file, checked: false)
+            } catch {
+                FileHandle.standardError.write(Data("oneproxy: cannot read \(file): \(error)\n".utf8))
                 throw ExitCode(66)
             }
-            session.run(source: source, origin: file)
+            guard let source = String(validating: read.bytes, as: UTF8.self) else {
+                FileHandle.standardError.write(Data("oneproxy: cannot read \(file): not UTF-8 text\n".utf8))
+                throw ExitCode(66)
+            }
+            session.runScript(source: source, path: read.path, origin: file)
         } else if interactive {
             runTerminal(session)
         } else {
@@ -69,8 +84,8 @@ struct OneProxy: ParsableCommand {
         }
         if let notebook {
             do {
-                try session.writeNotebook(to: notebook)
-                FileHandle.standardError.write(Data("note: wrote the notebook to \(notebook)\n".utf8))
+                let replaced = try session.writeNotebook(to: notebook)
+                FileHandle.standardError.write(Data("note: wrote the notebook to \(notebook)\(replaced ? " (replacing the existing file)" : "")\n".utf8))
             } catch let d as Diagnostic {
                 FileHandle.standardError.write(Data("oneproxy: \(d.message)\n".utf8))
                 throw ExitCode(73)
@@ -128,7 +143,7 @@ nonisolated(unsafe) var completionSession: Session?
 
 func runTerminal(_ session: Session) {
     let env = ProcessInfo.processInfo.environment
-    let historyPath = env["ONEPROXY_HISTORY"] ?? (NSHomeDirectory() + "/.oneproxy_history")
+    let historyPath = historyFile(env)
     oneproxy_sigint_install()
     _ = oneproxy_el_start("oneproxy", historyPath, 2000)
     completionSession = session
@@ -177,4 +192,12 @@ func runTerminal(_ session: Session) {
     }
     session.sink.out("\n")
     oneproxy_el_end()
+}
+
+/// Where history is kept: `$ONEPROXY_HISTORY`, else `.oneproxy_history` in `$HOME` (as a shell
+/// does), else in the account's home folder.
+func historyFile(_ env: [String: String]) -> String {
+    if let h = env["ONEPROXY_HISTORY"], !h.isEmpty { return h }
+    if let home = env["HOME"], !home.isEmpty { return home + "/.oneproxy_history" }
+    return NSHomeDirectory() + "/.oneproxy_history"
 }

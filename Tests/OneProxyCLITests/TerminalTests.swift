@@ -64,6 +64,8 @@ struct TerminalTests {
 
         // Ctrl-C drops the line being typed and keeps the session (and its variables).
         try tmux("send-keys", "-t", session, "show é_unfinished", "C-c")
+        // (Wait for the fresh prompt, so the Ctrl-C cannot land on the next statement.)
+        _ = try screen { $0.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.trimmingCharacters(in: .whitespaces) == "oneproxy>" }
         try tmux("send-keys", "-t", session, "vars", "Enter")
         text = try screen { $0.contains("correlation") && $0.contains("dataset") }
         #expect(text.contains("oneproxy-nb201: 1999 architectures"))
@@ -130,5 +132,78 @@ struct TerminalTests {
         try tmux("send-keys", "-t", session, "vars", "Enter")
         text = try screen { $0.contains("search") && $0.contains("(stopped early)") }
         #expect(text.contains("(stopped early)"))
+    }
+
+    /// Sends Ctrl-C once the progress bar of `label` shows, and returns the seconds until the
+    /// interruption is on the screen (polling every 20 ms). Nil when the statement finished first.
+    func interruptWhenRunning(_ statement: String, label: String, bound name: String) throws -> Double? {
+        try tmux("send-keys", "-t", session, statement, "Enter")
+        var seen = false
+        for _ in 0..<1500 {
+            let text = try tmux("capture-pane", "-p", "-t", session)
+            if text.contains("\(label) [") { seen = true; break }
+            if text.contains("\(name): ") { return nil }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        guard seen else { return nil }
+        try tmux("send-keys", "-t", session, "C-c")
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<500 {
+            let text = try tmux("capture-pane", "-p", "-t", session)
+            if text.contains("interrupted:") { return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+            if text.contains("\(name): ") { return nil }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return nil
+    }
+
+    /// Ctrl-C stops a leave-one-out adaptation and a Kendall matrix: the statement fails at once,
+    /// binds nothing, and its message starts on a clean line (not glued to the ^C).
+    @Test func ctrlCStopsCrossValidationAndAKendallMatrix() throws {
+        let dir = try temporaryDirectory()
+        defer { _ = try? tmux("kill-server") }
+        try start(history: dir.appendingPathComponent("history"), directory: dir)
+        try tmux("send-keys", "-t", session, "h = load help-nb201", "Enter")
+        _ = try screen { $0.contains("h: help-nb201") }
+        let cases = [
+            ("a = adapt h proxy=pixel3 target=titan_rtx_1 train=300 val=0 folds=loo", "cross-validation", "a", "adapt"),
+            ("k = kendall h", "kendall matrix", "k", "kendall"),
+        ]
+        for (statement, label, name, command) in cases {
+            // (the statement may finish before Ctrl-C lands on a loaded machine: then try again)
+            var elapsed: Double?
+            for _ in 0..<5 {
+                try tmux("send-keys", "-t", session, "C-l") // (a clean screen: earlier messages do not count)
+                Thread.sleep(forTimeInterval: 0.2)
+                if let e = try interruptWhenRunning(statement, label: label, bound: name) { elapsed = e; break }
+                try tmux("send-keys", "-t", session, "del \(name)", "Enter")
+            }
+            guard let elapsed else { Issue.record("\(command) was never interrupted"); continue }
+            // Measured through tmux (each screen capture starts a client), so the bound is loose;
+            // the Kit tests bound the computation's own reaction time.
+            #expect(elapsed < 2, "\(command) took \(elapsed) s to stop")
+            var text = try screen { $0.contains("interrupted: \(command) stopped; nothing was changed") }
+            #expect(!text.contains("^Cinput"), "nothing glued to the ^C:\n\(text)")
+            #expect(!text.contains("^C" + label), "nothing glued to the ^C:\n\(text)")
+            try tmux("send-keys", "-t", session, "show \(name)", "Enter")
+            text = try screen { $0.contains("no variable named '\(name)'") }
+            #expect(text.contains("no variable named '\(name)'"))
+        }
+    }
+
+    /// History goes to $HOME when ONEPROXY_HISTORY is not set.
+    @Test func historyHonoursHome() throws {
+        let dir = try temporaryDirectory()
+        defer { _ = try? tmux("kill-server") }
+        let binary = try oneproxyBinary().path
+        try tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", dir.path,
+                 "env -u ONEPROXY_HISTORY HOME=\(dir.path) \(binary)")
+        _ = try screen { $0.contains("oneproxy>") }
+        try tmux("send-keys", "-t", session, "vars", "Enter")
+        _ = try screen { $0.contains("no variables") || $0.components(separatedBy: "oneproxy>").count >= 3 }
+        try tmux("send-keys", "-t", session, "C-d")
+        let history = dir.appendingPathComponent(".oneproxy_history")
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: history.path) { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(((try? String(contentsOf: history, encoding: .utf8)) ?? "").contains("vars"))
     }
 }

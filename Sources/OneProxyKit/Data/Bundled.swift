@@ -2,6 +2,9 @@ import Foundation
 
 /// The real measurements shipped inside the package (see Resources/data/SOURCES.md).
 public enum BundledFiles {
+    /// The folder of the bundled data files (nil if missing from this build).
+    public static var folder: URL? { Bundle.module.url(forResource: "data", withExtension: nil) }
+
     /// The URL of a bundled data file, e.g. `nb201_oneproxy_latency.csv`.
     public static func url(_ fileName: String) throws -> URL {
         guard let dir = Bundle.module.url(forResource: "data", withExtension: nil) else {

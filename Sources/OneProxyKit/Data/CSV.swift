@@ -71,7 +71,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Parses `bytes` (UTF-8). Throws `OneProxyError` with file/line/column on malformed input.
-    public init(bytes raw: [UInt8], file: String) throws {
+    public init(bytes raw: [UInt8], file: String, context: ComputeContext = .none) throws {
         self.file = file
         var text = raw
         if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { text.removeFirst(3) }
@@ -84,7 +84,7 @@ public struct CSVTable: Sendable {
         }
         self.bytes = text
 
-        let scanned = try text.withUnsafeBufferPointer { try Self.scan($0, file: file) }
+        let scanned = try text.withUnsafeBufferPointer { try Self.scan($0, file: file, cancellation: context.cancellation) }
         let header = scanned.header, width = header.count
         let starts = scanned.starts, ends = scanned.ends, escaped = scanned.escaped, rowLines = scanned.rowLines
 
@@ -103,7 +103,7 @@ public struct CSVTable: Sendable {
     }
 
     /// The tokenizer: all state in locals (no captured variables, so no exclusivity checks).
-    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String) throws -> Scanned {
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never) throws -> Scanned {
         // Unsafe growable buffers: `Array.append` costs a uniqueness check per field.
         let estimate = buf.count / 8 + 16
         var starts = GrowBuffer<Int32>(capacity: estimate), ends = GrowBuffer<Int32>(capacity: estimate)
@@ -118,8 +118,11 @@ public struct CSVTable: Sendable {
 
             @inline(__always) func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
 
+            var records = 0
             while i < n {
                 // Start of a record: skip blank lines and comments.
+                records &+= 1
+                if records & 0x3FFF == 0 { try cancellation.check() } // Ctrl-C on a large file
                 let recordLine = line
                 var j = i
                 while j < n, isBlank(buf[j]) { j += 1 }

@@ -39,8 +39,14 @@ public struct NearDuplicate: Sendable, Equatable {
 /// Every device pair (in device order, first before second) whose Spearman correlation over the rows
 /// both measured is >= `threshold` (default 0.995), with at least 3 shared rows.
 public func nearDuplicateDevices(_ d: Dataset, threshold: Double = 0.995) -> [NearDuplicate] {
+    // (never cancelled, so it never throws)
+    (try? nearDuplicateDevices(d, threshold: threshold, context: .none)) ?? []
+}
+
+/// The same; throws `CancellationError` when `context` says stop.
+public func nearDuplicateDevices(_ d: Dataset, threshold: Double = 0.995, context: ComputeContext) throws -> [NearDuplicate] {
     // One rank routine for the whole project: the all-pairs SRCC matrix (ranks computed once per column).
-    let m = correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: .spearman)
+    let m = try correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: .spearman, context: context)
     var out: [NearDuplicate] = []
     for i in m.names.indices {
         for j in m.names.indices where j > i {

@@ -59,10 +59,12 @@ public func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) thr
     return try buildDataset(table, name: name, source: path, unit: unit, findNearDuplicates: true)
 }
 
-/// `loadUserCSV` on bytes already in memory; `file` is the name errors report.
-public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String) throws -> (Dataset, LoadReport) {
-    let table = try CSVTable(bytes: bytes, file: file)
-    return try buildDataset(table, name: name, source: file, unit: unit, findNearDuplicates: true)
+/// `loadUserCSV` on bytes already in memory; `file` is the name errors report. Throws
+/// `CancellationError` when `context` says stop (checked every 16384 records and per device pair).
+public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String, context: ComputeContext = .none) throws -> (Dataset, LoadReport) {
+    let table = try CSVTable(bytes: bytes, file: file, context: context)
+    try context.check()
+    return try buildDataset(table, name: name, source: file, unit: unit, findNearDuplicates: true, context: context)
 }
 
 private let nb201AccuracyColumns = [
@@ -74,7 +76,8 @@ private let nb201AccuracyColumns = [
 /// `fastPaths: false` takes the general route everywhere (per-column number parsing, `NB201.parse`
 /// for every arch string); tests check both routes give the same result on every bundled file.
 func buildDataset(
-    _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool, fastPaths: Bool = true
+    _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool, fastPaths: Bool = true,
+    context: ComputeContext = .none
 ) throws -> (Dataset, LoadReport) {
     let header = t.header
     // Duplicate column names.
@@ -314,7 +317,7 @@ func buildDataset(
         devices: devices, accuracies: accuracies)
     var near: [NearDuplicate] = []
     if findNearDuplicates {
-        near = nearDuplicateDevices(dataset)
+        near = try nearDuplicateDevices(dataset, context: context)
         for p in near {
             warnings.append("\(p.first) and \(p.second) rank the models almost identically (SRCC \(String(format: "%.4f", p.srcc)) on \(p.n) rows): as proxies or targets they say the same")
         }

@@ -152,7 +152,10 @@ public struct AdaProxyProblem: Sendable {
     /// checks, the optimality conditions restricted to that pattern (a small linear system, solved
     /// by Cholesky) give the exact candidate; it is accepted only if its duality gap passes the
     /// same tolerance as the iterations, else the iterations go on. `false`: iterations only.
-    public func solvePath(norm: AdaNorm, lambdas: [Double], activeSetRefinement: Bool = true) -> [AdaProxySolution] {
+    ///
+    /// When `cancellation` says stop, the path ends early and holds only the λ solved so far: the
+    /// caller checks cancellation after the call and throws.
+    public func solvePath(norm: AdaNorm, lambdas: [Double], activeSetRefinement: Bool = true, cancellation: Cancellation = .never) -> [AdaProxySolution] {
         var out = [AdaProxySolution?](repeating: nil, count: lambdas.count)
         let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
         let lmax = lambdaMax(norm)
@@ -161,6 +164,7 @@ public struct AdaProxyProblem: Sendable {
         var logNu: Double?
         var lipschitz: Double?
         for idx in order {
+            if cancellation.isCancelled() { return out.compactMap { $0 } }
             let lam = lambdas[idx]
             precondition(lam >= 0 && lam.isFinite, "λ must be finite and >= 0")
             var b: [Double]

@@ -145,7 +145,7 @@ public func sampleRows(candidates: [Int], count: Int, seed: UInt64) -> [Int] {
 /// fixed), the target latencies are constant over the samples, or λ is negative.
 public func adaptProxy(
     X: Matrix, proxyLatencies: [Double], targetLatencies: [Double], train: [Int], val: [Int],
-    norm: AdaNorm, selection: LambdaSelection, grid: [Double]? = nil
+    norm: AdaNorm, selection: LambdaSelection, grid: [Double]? = nil, context: ComputeContext = .none
 ) throws -> AdaptationReport {
     guard proxyLatencies.count == X.rows, targetLatencies.count == X.rows else {
         throw OneProxyError("the encoding has \(X.rows) rows but \(proxyLatencies.count) proxy and \(targetLatencies.count) target latencies were given")
@@ -184,7 +184,9 @@ public func adaptProxy(
         throw OneProxyError("λ candidates must be finite numbers >= 0, got \(bad)")
     }
 
+    try context.check()
     let proxyFit = try fitLinearPredictor(X: X, latencies: proxyLatencies)
+    try context.check()
     let w = proxyFit.weights
     let proxyPred = proxyFit.predict(X)
     let targetRows = targetLatencies.indices.filter { !targetLatencies[$0].isNaN }
@@ -225,13 +227,18 @@ public func adaptProxy(
     if case .fixed(let lam) = selection { candidates = [lam] } else {
         candidates = grid ?? defaultLambdaGrid(lambdaMax: full.lambdaMax(norm))
     }
+    try context.check()
     let fits = full.solvePath(norm: norm, lambdas: candidates)
+    try context.check()
     let allPredictions = predictAdapted(X: X, weights: w, solutions: fits, rows: targetRows)
-    var path = fits.indices.map { l in
+    try context.check()
+    var path: [LambdaPathEntry] = []
+    for l in fits.indices {
+        try context.check() // per λ: each ranks every target row
         let s = fits[l]
-        return LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
-                               valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
-                               allSRCC: srccAll(allPredictions[l]))
+        path.append(LambdaPathEntry(lambda: s.lambda, trainSRCC: srcc(predictRows(s, train), train),
+                                    valSRCC: srcc(predictRows(s, val), val), cvSRCC: nil,
+                                    allSRCC: srccAll(allPredictions[l])))
     }
 
     var chosen = 0
@@ -242,11 +249,16 @@ public func adaptProxy(
     case .validation: chosen = bestIndex(scores: path.map(\.valSRCC), lambdas: candidates)
     case .crossValidation:
         var oof = [[Double]](repeating: [Double](repeating: 0, count: fitRows.count), count: candidates.count)
-        for fold in folds {
+        // Cancellation is checked per fold (one λ path each) and per λ within a fold.
+        var progress = context.reporter("cross-validation", total: 2 * folds.count)
+        for (f, fold) in folds.enumerated() {
+            try context.check()
+            progress.advance(to: f)
             let held = Set(fold)
             let inRows = fitRows.indices.filter { !held.contains($0) }.map { fitRows[$0] }
             let outRows = fold.map { fitRows[$0] }
-            let sols = problem(inRows).solvePath(norm: norm, lambdas: candidates)
+            let sols = problem(inRows).solvePath(norm: norm, lambdas: candidates, cancellation: context.cancellation)
+            try context.check()
             for (ci, s) in sols.enumerated() {
                 let p = predictRows(s, outRows)
                 for (k, pos) in fold.enumerated() { oof[ci][pos] = p[k] }
@@ -260,7 +272,8 @@ public func adaptProxy(
     let adapted = weightsOf(best)
 
     // Target-only ridge baseline on the same samples.
-    let (alpha, ridgePred, ridgeScore) = targetOnlyRidge(X: X, y: targetLatencies, fitRows: fitRows, val: val, folds: folds, selection: selection)
+    let (alpha, ridgePred, ridgeScore) = try targetOnlyRidge(X: X, y: targetLatencies, fitRows: fitRows, val: val, folds: folds, selection: selection,
+                                                             context: context, progressOffset: folds.count)
 
     // Absolute errors where the model was not fitted: held-out rows first, else out-of-fold or validation.
     let sampled = Set(train + val)
@@ -329,7 +342,8 @@ func populationStd(_ v: [Double]) -> Double {
 /// rows, α from 25 values log-spaced over 1e-4 .. 1e2 times the mean eigenvalue of XcᵀXc/n, chosen by
 /// the same rule as λ. Returns α, the predictions for every row of X, and the chosen α's score
 /// (pooled out-of-fold SRCC for CV, validation SRCC otherwise).
-func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection) -> (Double, [Double], Double?) {
+func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection,
+                     context: ComputeContext = .none, progressOffset: Int = 0) throws -> (Double, [Double], Double?) {
     struct Ridge {
         let s: [Double]
         let v: Matrix
@@ -381,7 +395,10 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
     switch selection {
     case .crossValidation:
         var oof = [[Double]](repeating: [Double](repeating: 0, count: fitRows.count), count: alphas.count)
-        for fold in folds {
+        var progress = context.reporter("cross-validation", total: progressOffset + folds.count)
+        for (f, fold) in folds.enumerated() {
+            try context.check()
+            progress.advance(to: progressOffset + f)
             let held = Set(fold)
             let inRows = fitRows.indices.filter { !held.contains($0) }.map { fitRows[$0] }
             let outRows = fold.map { fitRows[$0] }

@@ -12,7 +12,7 @@
 /// `level` is not in (0, 1), or more than half of the resamples are undefined.
 public func bootstrapInterval(
     _ x: [Double], _ y: [Double], method: CorrelationMethod, level: Double = 0.95,
-    resamples: Int = 1000, seed: UInt64, cancellation: Cancellation = .never
+    resamples: Int = 1000, seed: UInt64, cancellation: Cancellation = .never, context: ComputeContext = .none
 ) throws -> (low: Double, high: Double)? {
     guard resamples >= 1, level > 0, level < 1 else { return nil }
     let (a, b) = pairwiseComplete(x, y)
@@ -24,8 +24,9 @@ public func bootstrapInterval(
     stats.reserveCapacity(resamples)
     var rx = [Int32](repeating: 0, count: n), ry = [Int32](repeating: 0, count: n)
     var vx = [Double](repeating: 0, count: n), vy = [Double](repeating: 0, count: n)
+    var progress = context.reporter("bootstrap", total: resamples)
     for r in 0..<resamples {
-        if r % 16 == 0 { try cancellation.check() }
+        if r % 16 == 0 { try cancellation.check(); try context.check(); progress.advance(to: r) }
         for k in 0..<n {
             let i = generator.index(below: n)
             rx[k] = dx.ranks[i]; ry[k] = dy.ranks[i]
@@ -42,6 +43,7 @@ public func bootstrapInterval(
         }
         if let value { stats.append(value) }
     }
+    progress.advance(to: resamples)
     guard stats.count * 2 >= resamples else { return nil }
     stats.sort()
     return (quantile(stats, (1 - level) / 2), quantile(stats, (1 + level) / 2))

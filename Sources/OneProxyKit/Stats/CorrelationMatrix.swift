@@ -1,3 +1,5 @@
+import Foundation
+
 /// The correlation of every pair of columns (devices), each on the rows both measured.
 ///
 /// Invariants: `values` and `counts` are square, `names.count` on a side, and symmetric;
@@ -148,20 +150,36 @@ private func pairValue(
 /// (spearman, pearson) or one O(n log n) inversion count (kendall); with missing values the ranks are
 /// recomputed on the shared rows. Pairs run concurrently; the result does not depend on that.
 public func correlationMatrix(names: [String], columns: [[Double]], method: CorrelationMethod) -> CorrelationMatrix {
+    // (never cancelled, so it never throws)
+    try! correlationMatrix(names: names, columns: columns, method: method, context: .none)
+}
+
+/// The same, checking `context` before each pair (a pair of Kendall's tau over 15625 rows takes
+/// about a millisecond) and reporting progress in pairs. Throws `CancellationError` when it says
+/// stop; the pairs still running finish first, so it stops within one pair's time per core.
+public func correlationMatrix(names: [String], columns: [[Double]], method: CorrelationMethod, context: ComputeContext) throws -> CorrelationMatrix {
     precondition(names.count == columns.count, "one name per column")
     let d = columns.count
     let rows = columns.first?.count ?? 0
     precondition(columns.allSatisfy { $0.count == rows }, "columns must have equal length")
 
     let cols = concurrentMap(d) { c in prepare(columns[c], method: method) }
+    try context.check()
     var pairList: [(Int, Int)] = []
     pairList.reserveCapacity(d * (d - 1) / 2)
     for i in 0..<d { for j in (i + 1)..<max(i + 1, d) { pairList.append((i, j)) } }
     let pairs = pairList
-    let results = concurrentMap(pairs.count) { k in
+    let cancellation = context.cancellation
+    let counter = PairCounter(context.reporter("\(method.rawValue) matrix", total: pairs.count))
+    let results = concurrentMap(pairs.count) { k -> PairCorrelation? in
+        if cancellation.isCancelled() { return nil }
         let (i, j) = pairs[k]
-        return pairValue(cols[i], cols[j], columns[i], columns[j], method: method)
+        let r = pairValue(cols[i], cols[j], columns[i], columns[j], method: method)
+        counter.finished()
+        return r
     }
+    try context.check()
+    guard results.allSatisfy({ $0 != nil }) else { throw CancellationError() }
     var values = [[Double?]](repeating: [Double?](repeating: nil, count: d), count: d)
     var counts = [[Int]](repeating: [Int](repeating: 0, count: d), count: d)
     for c in 0..<d {
@@ -169,8 +187,24 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
         values[c][c] = cols[c].present >= 2 && !cols[c].constant ? 1 : nil
     }
     for (k, (i, j)) in pairs.enumerated() {
-        values[i][j] = results[k].value; values[j][i] = results[k].value
-        counts[i][j] = results[k].n; counts[j][i] = results[k].n
+        let r = results[k]!
+        values[i][j] = r.value; values[j][i] = r.value
+        counts[i][j] = r.n; counts[j][i] = r.n
     }
     return CorrelationMatrix(names: names, values: values, counts: counts, method: method)
+}
+
+/// Counts finished pairs across the workers and reports progress (under a lock: the reporter is
+/// called at most about 100 times, so the lock is never contended for long).
+private final class PairCounter: @unchecked Sendable {
+    private var reporter: ProgressReporter
+    private var done = 0
+    private let lock = NSLock()
+    init(_ reporter: ProgressReporter) { self.reporter = reporter }
+    func finished() {
+        lock.lock()
+        done += 1
+        reporter.advance(to: done)
+        lock.unlock()
+    }
 }

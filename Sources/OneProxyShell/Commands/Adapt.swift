@@ -112,7 +112,7 @@ let adaptCommand = CommandSpec(
     }
     let x = try encodingMatrix(d)
     let report = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: target.latencies,
-                                train: train, val: val, norm: norm, selection: selection)
+                                train: train, val: val, norm: norm, selection: selection, context: inv.session.computeContext)
     let evaluated = target.latencies.filter { !$0.isNaN }.count
     let predicted = report.predict(x)
     let both = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }

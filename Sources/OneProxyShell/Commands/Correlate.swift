@@ -35,7 +35,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
                 let boot = try inv.int("boot", default: 1000, range: 10...1_000_000)
                 let seed = try inv.int("seed", default: 1, range: 0...Int.max)
                 guard let ci = try bootstrapInterval(a.latencies, b.latencies, method: method, level: level, resamples: boot, seed: UInt64(seed),
-                                                     cancellation: inv.session.cancellation) else {
+                                                     context: inv.session.computeContext) else {
                     throw Diagnostic("no bootstrap interval: the correlation is undefined on the shared architectures", at: p[2].location, length: p[2].length)
                 }
                 value.interval = (level, ci.low, ci.high, boot, UInt64(seed))
@@ -51,6 +51,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             let a = try inv.device(p[1], in: d)
             var entries: [(name: String, result: PairCorrelation)] = []
             for b in d.devices where b.name != a.name {
+                try inv.session.cancellation.check()
                 entries.append((b.name, atLeastThreeShared(correlate(a.latencies, b.latencies, method: method))))
             }
             entries.sort { ($0.result.value ?? -2) > ($1.result.value ?? -2) }
@@ -61,7 +62,8 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             devices = try list.map { try inv.device(.init(.word($0.value), at: $0.location, length: $0.length), in: d) }
             guard devices.count >= 2 else { throw Diagnostic("devices= needs at least two devices", at: list.first?.location ?? inv.commandName.location) }
         }
-        let m = atLeastThreeShared(correlationMatrix(names: devices.map(\.name), columns: devices.map(\.latencies), method: method))
+        let m = atLeastThreeShared(try correlationMatrix(names: devices.map(\.name), columns: devices.map(\.latencies), method: method,
+                                                         context: inv.session.computeContext))
         return .value(MatrixCorrelationValue(dataset: d.name, matrix: m, order: clusteredOrder(m), asHeatmap: false))
     }
 }
@@ -108,7 +110,8 @@ let heatmapCommand = CommandSpec(
         let (dv, _) = try inv.variable(arg, as: DatasetValue.self, "a dataset")
         let method = CorrelationMethod(rawValue: try inv.choice("method", CorrelationMethod.allCases.map(\.rawValue), default: "spearman"))!
         let d = dv.dataset
-        let m = atLeastThreeShared(correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: method))
+        let m = atLeastThreeShared(try correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: method,
+                                                         context: inv.session.computeContext))
         value = MatrixCorrelationValue(dataset: d.name, matrix: m, order: Array(m.names.indices), asHeatmap: true)
     } else {
         let (m, _) = try inv.variable(arg, as: MatrixCorrelationValue.self, "a correlation matrix (m = srcc d)")

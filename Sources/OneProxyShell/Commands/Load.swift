@@ -8,6 +8,7 @@ let loadCommand = CommandSpec(
     options: [
         OptionHelp("unit", "the unit of plain numeric device columns: ms (default), s or us; *_ms, *_s, *_us columns say their own", choices: LatencyUnit.allCases.map(\.rawValue)),
         OptionHelp("name", "the dataset's name (default: the file's name)"),
+        OptionHelp("sha256", "the file's expected SHA-256 (save records it): a different file is loaded with a warning naming it"),
     ],
     details: """
         Bundled datasets (type `datasets`): oneproxy-nb201, help-nb201, help-fbnet, help-ofa.
@@ -33,22 +34,32 @@ let loadCommand = CommandSpec(
         inv.session.noteInput(InputFile(dataset: d.name, source: "bundled:\(name)", sha256: nil))
         return .value(DatasetValue(d))
     case .word(let path), .string(let path):
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw Diagnostic("no such file: \(path)", at: arg.location, length: arg.length,
-                             hint: BundledDatasets.names.contains(path) ? "\(path) is bundled: write it without quotes" : nil)
+        let p = Located(path, at: arg.location, length: arg.length)
+        let expected = try inv.option("sha256").map { try inv.word($0, "a SHA-256 in hex") }
+        let bytes: [UInt8], absolute: String
+        do {
+            (bytes, absolute) = try inv.readFile(p)
+        } catch var d as Diagnostic {
+            if BundledDatasets.names.contains(path) { d.hint = "\(path) is bundled: write it without quotes" }
+            throw d
         }
         let name = nameOption?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let loaded: (Dataset, LoadReport)
         do {
-            loaded = try loadUserCSV(path: path, unit: LatencyUnit(rawValue: unitName)!, name: name)
+            loaded = try loadCSV(bytes: bytes, file: path, unit: LatencyUnit(rawValue: unitName)!, name: name,
+                                 context: inv.session.computeContext)
         } catch let e as OneProxyError {
             // Point at the path: the message itself names the file's line and column.
             throw Diagnostic(e.description, at: arg.location, length: arg.length)
         }
         let (d, report) = loaded
         for w in report.warnings { inv.warn(w) }
-        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
-        inv.session.noteInput(InputFile(dataset: d.name, source: path, sha256: sha256Hex(bytes)))
+        let hash = sha256Hex(bytes)
+        if let expected, expected.value.lowercased() != hash {
+            inv.warn("\(path) changed since the script was saved (\(absolute)): its SHA-256 is \(hash.prefix(12))…, the script recorded \(expected.value.prefix(12))…; results may differ")
+        }
+        inv.logFile(p, path: absolute, sha256: hash)
+        inv.session.noteInput(InputFile(dataset: d.name, source: path, sha256: hash))
         return .value(DatasetValue(d))
     default:
         throw Diagnostic("expected a bundled dataset name or a CSV file in quotes, found \(arg.value.typeDescription)", at: arg.location, length: arg.length)
@@ -79,7 +90,7 @@ let devicesCommand = CommandSpec(
     let d = dv.dataset
     var t = devicesTable(d)
     t.title = dv.summary
-    for p in nearDuplicateDevices(d) {
+    for p in try nearDuplicateDevices(d, context: inv.session.computeContext) {
         t.notes.append(String(format: "near-duplicate: %@ and %@ rank the architectures almost identically (SRCC %.4f): as proxies or targets they say the same (one device at two settings, or two that behave alike)", p.first, p.second, p.srcc))
     }
     for s in summarizeDevices(d) where s.count > 0 && s.distinct * 20 < s.count {

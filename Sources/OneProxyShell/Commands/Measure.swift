@@ -32,8 +32,9 @@ let measureCommand = CommandSpec(
     examples: ["d = load oneproxy-nb201; p = plan d n=3 proxy=eagle_cpu_855; m = measure p cmd=\"echo {nb201_index}.5 ms\" device=echo repeats=1"]
 ) { inv in
     try inv.checkPositionalCount(max: 1)
-    if let refusal = inv.session.refusesPrograms {
-        throw Diagnostic(refusal, at: inv.commandName.location, length: inv.commandName.length)
+    if inv.session.files.policy == .safe {
+        throw Diagnostic("--safe: measure runs programs, which a safe session never does", at: inv.commandName.location, length: inv.commandName.length,
+                         hint: "run the script without --safe if you trust it")
     }
     let first = try inv.positional(0, "a plan (p = plan …) or a dataset with rows=")
     let (value, vname) = try inv.variable(first, as: (any ShellValue).self, "a plan or a dataset")
@@ -74,13 +75,15 @@ let measureCommand = CommandSpec(
     let timeoutMs = try inv.milliseconds("timeout") ?? 60_000
     guard timeoutMs > 0 else { throw Diagnostic("timeout= must be positive", at: inv.option("timeout")!.location) }
     let unit = LatencyUnit(rawValue: try inv.choice("unit", LatencyUnit.allCases.map(\.rawValue), default: "ms"))!
-    let logPath = try inv.option("log").map { try inv.word($0, "a file path in quotes") }
+    let logArg = try inv.option("log").map { try inv.word($0, "a file path in quotes") }
+    // The log's place, resolved as every path is (a script's paths against its folder).
+    let logPath = logArg.map { Located(inv.session.files.absolute($0.value, base: inv.session.baseFolder), at: $0.location, length: $0.length) }
 
     // What an earlier run with the same log measured.
     var done: [String: Double] = [:]
     if let logPath, FileManager.default.fileExists(atPath: logPath.value) {
         done = try readMeasureLog(logPath.value, device: device, at: logPath)
-        if !done.isEmpty { inv.note("resuming from \(logPath.value): \(done.count) architectures already measured") }
+        if !done.isEmpty { inv.note("resuming from \(logArg?.value ?? logPath.value): \(done.count) architectures already measured") }
     }
     var log: FileHandle?
     if let logPath {
@@ -134,7 +137,7 @@ let measureCommand = CommandSpec(
     if errors.count > 10 { inv.warn("… and \(errors.count - 10) more failures") }
     let measured = latencies.filter { !$0.isNaN }.count
     if stopped {
-        inv.warn("stopped by Ctrl-C: \(measured) of \(keys.count) architectures measured are kept" + (logPath.map { " (and in \($0.value); measure again with log= to resume)" } ?? ""))
+        inv.warn("stopped by Ctrl-C: \(measured) of \(keys.count) architectures measured are kept" + (logArg.map { " (and in \($0.value); measure again with log= to resume)" } ?? ""))
     }
     guard measured > 0 || !stopped else {
         throw CancellationError()

@@ -68,6 +68,8 @@ public struct Invocation {
     public var warnings: [String] = []
     /// Facts worth a line that are not the result (`note: …` on stderr), e.g. how many rows a merge matched.
     public var notes: [String] = []
+    /// User files this statement read (for `save`).
+    var loggedFiles: [LoggedFile] = []
 
     init(statement: Statement, session: Session, origin: String) {
         self.statement = statement
@@ -263,6 +265,56 @@ public struct Invocation {
             if let near = nearestName(to: k.value, in: known) { hint = "did you mean \(near)=?" }
             else if !known.isEmpty { hint = "options of \(statement.command.value): " + known.joined(separator: ", ") }
             throw Diagnostic("\(statement.command.value) has no option '\(k.value)'", at: k.location, length: k.length, hint: hint)
+        }
+    }
+
+    // MARK: files
+
+    /// The character range of a located argument within the statement's text.
+    func textRange(of location: SourceLocation, length: Int) -> Range<Int>? {
+        let chars = Array(statement.text)
+        var line = statement.location.line, column = statement.location.column
+        for (i, c) in chars.enumerated() {
+            if line == location.line && column == location.column { return i..<min(chars.count, i + length) }
+            if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return nil
+    }
+
+    /// Reads the file named by `p` through the session's file access (relative to the running
+    /// script's folder, or the working folder), as a located error on failure.
+    public func readFile(_ p: Located<String>) throws -> (bytes: [UInt8], path: String) {
+        do {
+            return try session.files.read(p.value, base: session.baseFolder)
+        } catch let e as FileAccessError {
+            throw Diagnostic(e.message, at: p.location, length: p.length)
+        }
+    }
+
+    /// Records that the argument `p` named the user file `path` with this hash (for `save`).
+    mutating func logFile(_ p: Located<String>, path: String, sha256: String) {
+        guard let range = textRange(of: p.location, length: p.length) else { return }
+        var hashRange: Range<Int>?
+        for a in statement.arguments {
+            if case .option(let k, let v) = a, k.value == "sha256",
+               let kr = textRange(of: k.location, length: k.length), let vr = textRange(of: v.location, length: v.length) {
+                hashRange = kr.lowerBound..<vr.upperBound
+            }
+        }
+        loggedFiles.append(LoggedFile(range: range, absolutePath: path, sha256: sha256, hashOptionRange: hashRange))
+    }
+
+    /// Writes `text` to the file named by `p` through the session's file access, atomically. An
+    /// existing file is replaced with a note; a file this session read only with `overwrite=true`.
+    public mutating func writeFile(_ text: String, to p: Located<String>, path: String? = nil) throws -> String {
+        let overwrite = try bool("overwrite", default: false)
+        let shown = path ?? p.value
+        do {
+            let (_, replaced) = try session.files.write(text, to: shown, base: session.baseFolder, overwrite: overwrite)
+            if replaced { note("replaced the existing file \(shown)") }
+            return shown
+        } catch let e as FileAccessError {
+            throw Diagnostic(e.message, at: p.location, length: p.length)
         }
     }
 

@@ -15,6 +15,8 @@ public struct DiagnosticEvent: Sendable {
     public var source: String?
     public var origin: String
     public var lineOffset: Int
+    /// The statement was stopped by Ctrl-C (the terminal has echoed `^C` where the cursor was).
+    public var interrupted = false
 
     /// The text the terminal prints on standard error (and the notebook shows): for an error the
     /// `file:line:col` header, the source line with a caret and the hint.
@@ -114,6 +116,8 @@ public final class Printer: SessionObserver {
             case .table: block(TerminalRenderer(palette: palette, width: width).render(doc), format: s.format)
             }
         case .diagnostic(let d):
+            // Ctrl-C left `^C` on the screen: start the message on a clean line, not glued to it.
+            if d.interrupted && showsProgress { clearProgress(width: width) }
             sink.err(d.render(palette: palette))
         case .progress(let p):
             guard showsProgress, p.total > 0 else { return }

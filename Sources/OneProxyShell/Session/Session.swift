@@ -12,6 +12,18 @@ struct LoggedStatement: Sendable {
     var binds: String?
     var reads: Set<String>
     var isSetting: Bool
+    /// The user files the statement read, so that `save` writes their paths relative to the
+    /// script's folder and records their content hashes.
+    var files: [LoggedFile] = []
+}
+
+/// A file path argument of a logged statement: where it is in the statement's text, the file it
+/// named (absolute), its SHA-256, and where an existing `sha256=` option is (to be replaced).
+struct LoggedFile: Sendable {
+    var range: Range<Int>
+    var absolutePath: String
+    var sha256: String
+    var hashOptionRange: Range<Int>?
 }
 
 /// A shell session: named variables, settings, and the log of successful statements.
@@ -34,8 +46,6 @@ public final class Session {
     /// The terminal's width now, when output is a terminal (asked at each drawing, so a resized
     /// window is used); otherwise `settings.width`.
     public var terminalWidth: (@Sendable () -> Int)?
-    /// Why this session may not run programs (`--safe`), or nil when it may.
-    public var refusesPrograms: String?
     /// Files the session read, with their content hashes (the notebook's header names them).
     public internal(set) var inputs: [InputFile] = []
     /// How many statements failed so far.
@@ -54,12 +64,20 @@ public final class Session {
     }
     var log: [LoggedStatement] = []
     var runStack: [String] = []
+    /// The session's one door to the file system (DESIGN.md section 5).
+    public var files: FileAccess
+    /// The folders of the scripts running now, innermost last: a statement's relative paths are
+    /// resolved against its script's folder; typed and `-c` statements against the working folder.
+    var scriptFolders: [String] = []
+    /// The folder relative paths of the running statement are resolved against.
+    public var baseFolder: String { scriptFolders.last ?? files.workingFolder }
     /// Where relative paths of `save` default to.
     public var sessionsFolder = "sessions"
 
-    public init(settings: Settings = Settings(), sink: OutputSink) {
+    public init(settings: Settings = Settings(), sink: OutputSink, files: FileAccess? = nil) {
         self.settings = settings
         self.sink = sink
+        self.files = files ?? FileAccess(extraReadFolders: BundledFiles.folder.map { [$0.path] } ?? [])
         observers = [Printer(sink: sink), recorder]
     }
 
@@ -131,9 +149,11 @@ public final class Session {
         return ok
     }
 
-    func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int) {
+    func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int, interrupted: Bool = false) {
         failures += 1
-        emit(.diagnostic(DiagnosticEvent(severity: .error, message: d.message, diagnostic: d, source: source, origin: origin, lineOffset: firstLine - 1)))
+        var event = DiagnosticEvent(severity: .error, message: d.message, diagnostic: d, source: source, origin: origin, lineOffset: firstLine - 1)
+        event.interrupted = interrupted
+        emit(.diagnostic(event))
     }
 
     func remark(_ severity: Severity, _ message: String, origin: String) {
@@ -158,7 +178,7 @@ public final class Session {
             case .value(let value):
                 let name = statement.target?.value ?? "_"
                 bind(name, value)
-                log.append(LoggedStatement(text: statement.text, binds: name, reads: invocation.reads, isSetting: false))
+                log.append(LoggedStatement(text: statement.text, binds: name, reads: invocation.reads, isSetting: false, files: invocation.loggedFiles))
                 emit(.bound(name: name, value: value, shown: statement.target == nil))
             case .setting:
                 log.append(LoggedStatement(text: statement.text, binds: nil, reads: [], isSetting: true))
@@ -168,7 +188,7 @@ public final class Session {
             return true
         } catch is CancellationError {
             report(Diagnostic("interrupted: \(statement.command.value) stopped; nothing was changed", at: statement.command.location, length: statement.command.length),
-                   source: source, origin: origin, firstLine: firstLine)
+                   source: source, origin: origin, firstLine: firstLine, interrupted: true)
         } catch let e as OneProxyError {
             report(Diagnostic(e.description, at: statement.command.location, length: statement.command.length),
                    source: source, origin: origin, firstLine: firstLine)
@@ -208,7 +228,9 @@ public final class Session {
     // MARK: saving
 
     /// The script `save` writes: a header, then the statements that made the current variables.
-    public func script() -> String {
+    /// The paths of files they read are written relative to `folder` (the script's own folder, so
+    /// that the script replays wherever it is run from), each with its content hash.
+    public func script(folder: String? = nil) -> String {
         var needed = Set(variables.keys)
         var kept: [LoggedStatement] = []
         for entry in log.reversed() {
@@ -221,8 +243,24 @@ public final class Session {
         }
         var out = "# oneproxy session script: replay with `oneproxy FILE` or `run \"FILE\"` in the shell.\n"
         out += "# It holds the successful statements that made this session's variables, in order.\n"
-        for entry in kept.reversed() { out += entry.text + "\n" }
+        for entry in kept.reversed() { out += savedText(entry, folder: folder ?? baseFolder) + "\n" }
         return out
+    }
+
+    /// A logged statement as `save` writes it: file paths relative to `folder`, `sha256=` recorded.
+    func savedText(_ entry: LoggedStatement, folder: String) -> String {
+        guard !entry.files.isEmpty else { return entry.text }
+        var chars = Array(entry.text)
+        var edits: [(Range<Int>, String)] = []
+        for f in entry.files {
+            var replacement = quoteString(FileAccess.relative(f.absolutePath, from: folder))
+            if let h = f.hashOptionRange { edits.append((h, "sha256=\(f.sha256)")) } else { replacement += " sha256=\(f.sha256)" }
+            edits.append((f.range, replacement))
+        }
+        for (range, text) in edits.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) where range.upperBound <= chars.count {
+            chars.replaceSubrange(range, with: Array(text))
+        }
+        return String(chars)
     }
 }
 

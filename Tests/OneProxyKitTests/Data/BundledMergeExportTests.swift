@@ -94,7 +94,10 @@ import Testing
         let new = try #require(m.device(named: "new"))
         #expect(new.missingCount == 1994)
         #expect(rows.allSatisfy { new.latencies[$0] == Double($0) + 0.5 })
-        #expect(m.devices.prefix(18).map(\.latencies) == op.devices.map(\.latencies))
+        // (NaN-aware: rice_edgetpu misses 259 rows.)
+        #expect(zip(m.devices.prefix(18), op.devices).allSatisfy { a, b in
+            a.name == b.name && zip(a.latencies, b.latencies).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        })
         let (inner, innerReport) = try merge(op, newDevice, how: .inner)
         #expect(innerReport.matched == 5 && inner.rowCount == 5 && inner.keys == rows.map { op.keys[$0] })
     }

@@ -1,0 +1,215 @@
+import Foundation
+
+/// What a session may touch on disk (DESIGN.md section 5).
+public enum FilePolicy: String, Sendable {
+    /// Any path the user names.
+    case unrestricted
+    /// `--safe`, for replaying someone else's script: reads only under the working folder and the
+    /// bundled data, writes only under the working folder; `..` or an absolute path that leads out
+    /// of it is refused.
+    case safe
+}
+
+/// A file error a user can act on: what was refused or failed, and why. Commands turn it into a
+/// diagnostic pointing at the path argument.
+public struct FileAccessError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The session's one door to the file system: every read and write of a command goes through it.
+///
+/// Guarantees:
+/// - `write` is atomic: the text goes to a temporary file in the target's folder, is flushed, and is
+///   renamed over the target; on any failure (an unwritable folder, a full disk, a folder in the
+///   target's place) the temporary file is removed and the old file is left as it was.
+/// - `write` refuses to replace a file this session read (a loaded CSV, a script being run) unless
+///   `overwrite` is true; replacing any other existing file is allowed and reported (`replaced`).
+/// - Under `.safe`, every path is resolved (lexically, then through symbolic links of the part that
+///   exists) before it is checked, so neither `..` nor a link leads out of the allowed folders.
+public final class FileAccess {
+    public let policy: FilePolicy
+    /// The folder typed and `-c` paths are relative to (absolute).
+    public let workingFolder: String
+    /// Folders `.safe` also lets the session read (the bundled data).
+    public var extraReadFolders: [String]
+    /// Canonical paths of the files this session read.
+    public private(set) var readPaths: Set<String> = []
+
+    public init(policy: FilePolicy = .unrestricted, workingFolder: String? = nil, extraReadFolders: [String] = []) {
+        self.policy = policy
+        let wf = workingFolder ?? FileManager.default.currentDirectoryPath
+        self.workingFolder = FileAccess.standardize(wf.hasPrefix("/") ? wf : FileManager.default.currentDirectoryPath + "/" + wf)
+        self.extraReadFolders = extraReadFolders.map { FileAccess.canonical(FileAccess.standardize($0)) }
+    }
+
+    // MARK: paths
+
+    /// `path` made absolute against `base` (default: the working folder), with `.` and `..`
+    /// removed lexically. `~/` is the home folder.
+    public func absolute(_ path: String, base: String? = nil) -> String {
+        var p = path
+        if p == "~" || p.hasPrefix("~/") { p = homeFolder() + p.dropFirst() }
+        if !p.hasPrefix("/") { p = (base ?? workingFolder) + "/" + p }
+        return FileAccess.standardize(p)
+    }
+
+    /// Removes `.`, `..` and repeated slashes without touching the disk.
+    static func standardize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(c)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// The path with symbolic links resolved in the longest prefix that exists (the rest kept).
+    static func canonical(_ absolutePath: String) -> String {
+        var head = absolutePath
+        var tail: [String] = []
+        while head != "/" {
+            if let r = realpath(head, nil) {
+                let resolved = String(cString: r)
+                free(r)
+                return standardize(([resolved] + tail.reversed()).joined(separator: "/"))
+            }
+            tail.append((head as NSString).lastPathComponent)
+            head = (head as NSString).deletingLastPathComponent
+        }
+        return absolutePath
+    }
+
+    /// `target` relative to the folder `from` (both absolute), e.g. `../data/mine.csv`.
+    public static func relative(_ target: String, from folder: String) -> String {
+        let t = standardize(target).split(separator: "/"), f = standardize(folder).split(separator: "/")
+        var k = 0
+        while k < t.count, k < f.count, t[k] == f[k] { k += 1 }
+        let up = Array(repeating: "..", count: f.count - k)
+        let rest = t[k...].map(String.init)
+        let parts = up + rest
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        folder == "/" || path == folder || path.hasPrefix(folder + "/")
+    }
+
+    /// Under `.safe`: an error unless `absolutePath` (resolved through links) lies in an allowed folder.
+    func check(_ absolutePath: String, shown: String, writing: Bool) throws {
+        guard policy == .safe else { return }
+        let real = FileAccess.canonical(absolutePath)
+        let root = FileAccess.canonical(workingFolder)
+        if FileAccess.isInside(real, root) { return }
+        if !writing, extraReadFolders.contains(where: { FileAccess.isInside(real, $0) }) { return }
+        throw FileAccessError("--safe: refused to \(writing ? "write" : "read") \(shown): it is outside the working folder \(root)"
+            + (writing ? "" : " and the bundled data"))
+    }
+
+    // MARK: reading
+
+    /// The bytes of the file at `path` (relative to `base`, default the working folder), and its
+    /// absolute path. The file counts as read by this session from then on.
+    ///
+    /// Errors say which folder a missing file was looked for in.
+    public func read(_ path: String, base: String? = nil, checked: Bool = true) throws -> (bytes: [UInt8], path: String) {
+        let abs = absolute(path, base: base)
+        if checked { try check(abs, shown: path, writing: false) }
+        let fd = open(abs, O_RDONLY)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT {
+                let folder = (abs as NSString).deletingLastPathComponent
+                throw FileAccessError("no such file: \(path) (looked in \(folder))")
+            }
+            throw FileAccessError("cannot read \(path): \(String(cString: strerror(code)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        if st.st_mode & S_IFMT == S_IFDIR { throw FileAccessError("cannot read \(path): it is a folder") }
+        var bytes: [UInt8] = []
+        if st.st_mode & S_IFMT == S_IFREG { bytes.reserveCapacity(Int(st.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let r = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if r == 0 { break }
+            bytes.append(contentsOf: chunk[0..<r])
+        }
+        readPaths.insert(FileAccess.canonical(abs))
+        return (bytes, abs)
+    }
+
+    /// Whether a file exists at `path` (relative to `base`).
+    public func exists(_ path: String, base: String? = nil) -> Bool {
+        FileManager.default.fileExists(atPath: absolute(path, base: base))
+    }
+
+    /// Marks a file as read by this session (the script given on the command line).
+    public func noteRead(_ absolutePath: String) { readPaths.insert(FileAccess.canonical(absolutePath)) }
+
+    // MARK: writing
+
+    /// Writes `text` to `path` (relative to `base`) atomically, creating missing folders. Returns the
+    /// absolute path and whether an existing file was replaced.
+    @discardableResult
+    public func write(_ text: String, to path: String, base: String? = nil, overwrite: Bool = false) throws -> (path: String, replaced: Bool) {
+        let abs = absolute(path, base: base)
+        try check(abs, shown: path, writing: true)
+        var isDir: ObjCBool = false
+        let existed = FileManager.default.fileExists(atPath: abs, isDirectory: &isDir)
+        if existed && isDir.boolValue { throw FileAccessError("cannot write \(path): a folder is in its place") }
+        if existed, !overwrite, readPaths.contains(FileAccess.canonical(abs)) {
+            throw FileAccessError("refused to overwrite \(path): this session read it (a loaded file or a script being run); add overwrite=true to replace it")
+        }
+        let dir = (abs as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw FileAccessError("cannot write \(path): cannot create the folder \(dir) (\(errorText(error)))")
+        }
+        let tmp = dir + "/." + (abs as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var mode: mode_t = 0o644
+        var st = stat()
+        if existed, stat(abs, &st) == 0 { mode = st.st_mode & 0o7777 }
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        func fail(_ code: Int32) -> FileAccessError {
+            close(fd)
+            unlink(tmp)
+            return FileAccessError("cannot write \(path): \(String(cString: strerror(code)))" + (existed ? "; the old file is unchanged" : ""))
+        }
+        let bytes = Array(text.utf8)
+        var done = 0
+        let count = bytes.count
+        while done < count {
+            let r = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, count - done) }
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw fail(errno)
+            }
+            if r == 0 { throw fail(ENOSPC) }
+            done += r
+        }
+        if fsync(fd) != 0, errno != EINVAL { throw fail(errno) }
+        if close(fd) != 0 { let code = errno; unlink(tmp); throw FileAccessError("cannot write \(path): \(String(cString: strerror(code)))") }
+        if rename(tmp, abs) != 0 {
+            let code = errno
+            unlink(tmp)
+            throw FileAccessError("cannot write \(path): \(String(cString: strerror(code)))" + (existed ? "; the old file is unchanged" : ""))
+        }
+        return (abs, existed)
+    }
+}
+
+/// The home folder: `$HOME` when set (as a shell does), else the account's.
+public func homeFolder() -> String {
+    if let h = ProcessInfo.processInfo.environment["HOME"], !h.isEmpty { return h }
+    return NSHomeDirectory()
+}

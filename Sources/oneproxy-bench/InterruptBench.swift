@@ -1,0 +1,51 @@
+import Foundation
+import OneProxyKit
+
+/// How soon long computations stop after Ctrl-C, in a release build: the flag is raised at several
+/// moments of each run and the time from raising it to the computation's `CancellationError` is
+/// measured (the worst over the moments is printed).
+func benchInterrupt() throws {
+    let h = try BundledDatasets.load("help-nb201")
+    let x = try encodingMatrix(h)
+    let p = h.device(named: "pixel3")!, t = h.device(named: "titan_rtx_1")!
+    let rows = sampleRows(candidates: Array(0..<h.rowCount), count: 2000, seed: 1)
+    let work: [(String, (ComputeContext) throws -> Void)] = [
+        ("adapt, leave-one-out over 2000 samples", { c in
+            _ = try adaptProxy(X: x, proxyLatencies: p.latencies, targetLatencies: t.latencies, train: rows, val: [],
+                               norm: .l2, selection: .crossValidation(folds: nil), context: c)
+        }),
+        ("adapt l1, 5-fold CV over 2000 samples", { c in
+            _ = try adaptProxy(X: x, proxyLatencies: p.latencies, targetLatencies: t.latencies, train: rows, val: [],
+                               norm: .l1, selection: .crossValidation(folds: 5), context: c)
+        }),
+        ("Kendall matrix of help-nb201 (351 pairs)", { c in
+            _ = try correlationMatrix(names: h.deviceNames, columns: h.devices.map(\.latencies), method: .kendall, context: c)
+        }),
+        ("bootstrap, 10^6 resamples", { c in
+            _ = try bootstrapInterval(p.latencies, t.latencies, method: .spearman, resamples: 1_000_000, seed: 1, context: c)
+        }),
+    ]
+    for (label, run) in work {
+        var worst = 0.0
+        var stopped = 0
+        for delay in [0.0005, 0.002, 0.01, 0.03, 0.06] {
+            let raisedAt = RaisedAt()
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { raisedAt.raise() }
+            do {
+                try run(ComputeContext(cancellation: Cancellation { raisedAt.isRaised }))
+            } catch is CancellationError {
+                stopped += 1
+                worst = max(worst, raisedAt.seconds)
+            }
+        }
+        print(String(format: "%@: stopped %d of 5 runs, at worst %.1f ms after Ctrl-C", label, stopped, worst * 1e3))
+    }
+}
+
+private final class RaisedAt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var at: UInt64?
+    func raise() { lock.lock(); at = DispatchTime.now().uptimeNanoseconds; lock.unlock() }
+    var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return at != nil }
+    var seconds: Double { lock.lock(); defer { lock.unlock() }; return at.map { Double(DispatchTime.now().uptimeNanoseconds - $0) / 1e9 } ?? 0 }
+}
