@@ -30,46 +30,24 @@ struct Harness {
         let args = words.map { word in
             substitutions.reduce(word) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
         }
-        let p = Process()
-        // /usr/bin/env finds the program on PATH; it is not a shell, so nothing is interpreted.
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { return .failure(.failed("cannot start \(args.first ?? ""): \(error.localizedDescription)")) }
-        // Read both pipes while waiting, so a talkative harness never blocks on a full pipe.
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false, cancelled = false
-        while p.isRunning {
-            if isCancelled() { cancelled = true; break }
-            if Date() > deadline { timedOut = true; break }
-            usleep(5_000)
+        // The harness runs in a process group of its own, so a timeout or Ctrl-C stops it and
+        // everything it started (a shell's children would otherwise keep its output open).
+        let outcome: SpawnOutcome
+        do {
+            outcome = try spawnAndWait(["/usr/bin/env"] + args, timeout: timeout, isCancelled: isCancelled)
+        } catch {
+            return .failure(.failed("cannot start \(args.first ?? ""): \(error)"))
         }
-        if p.isRunning {
-            p.terminate()
-            let grace = Date().addingTimeInterval(1)
-            while p.isRunning && Date() < grace { usleep(5_000) }
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        }
-        p.waitUntilExit()
-        group.wait()
-        if cancelled { return .failure(.cancelled) }
-        if timedOut { return .failure(.failed("timed out after \(formatSeconds(timeout))")) }
+        let (outData, errData) = (outcome.stdout, outcome.stderr)
+        if outcome.cancelled { return .failure(.cancelled) }
+        if outcome.timedOut { return .failure(.failed("timed out after \(formatSeconds(timeout))")) }
         let stdout = String(decoding: outData, as: UTF8.self)
-        if p.terminationReason == .uncaughtSignal {
-            return .failure(.failed("killed by signal \(p.terminationStatus)"))
+        if let signal = outcome.signal {
+            return .failure(.failed("killed by signal \(signal)"))
         }
-        if p.terminationStatus != 0 {
+        if outcome.status != 0 {
             let last = String(decoding: errData, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            return .failure(.failed("exit status \(p.terminationStatus)" + (last.isEmpty ? "" : ": \(last.prefix(200))")))
+            return .failure(.failed("exit status \(outcome.status)" + (last.isEmpty ? "" : ": \(last.prefix(200))")))
         }
         guard let ms = latencyInOutput(stdout, unit: unit) else {
             return .failure(.failed("printed no latency" + (stdout.isEmpty ? "" : ": \(stdout.split(separator: "\n").last.map { String($0.prefix(80)) } ?? "")")))
@@ -128,3 +106,75 @@ func splitCommandLine(_ s: String) throws -> [String] {
 }
 
 func formatSeconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : String(format: "%.3g s", s) }
+
+/// How a spawned program ended, with everything it printed.
+struct SpawnOutcome {
+    var stdout = Data()
+    var stderr = Data()
+    var status: Int32 = 0
+    var signal: Int32?
+    var timedOut = false
+    var cancelled = false
+}
+
+/// Runs `argv` (argv[0] an absolute path) in a new process group with no standard input, reading
+/// both outputs until it ends; past `timeout` seconds, or when `isCancelled` answers true, the
+/// whole group gets SIGTERM, then SIGKILL a second later.
+func spawnAndWait(_ argv: [String], timeout: Double, isCancelled: () -> Bool) throws -> SpawnOutcome {
+    var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+    guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+    for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP))
+    posix_spawnattr_setpgroup(&attr, 0)
+    var pid: pid_t = 0
+    let cArgs = argv.map { strdup($0) } + [nil]
+    defer { for a in cArgs { free(a) } }
+    let rc = posix_spawn(&pid, argv[0], &actions, &attr, cArgs, environ)
+    close(outPipe[1]); close(errPipe[1])
+    guard rc == 0 else {
+        close(outPipe[0]); close(errPipe[0])
+        throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO)
+    }
+    var outcome = SpawnOutcome()
+    var open: [Int32: Bool] = [outPipe[0]: true, errPipe[0]: true]
+    let deadline = Date().addingTimeInterval(timeout)
+    var killedAt: Date?
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while open.values.contains(true) {
+        if killedAt == nil && (isCancelled() || Date() > deadline) {
+            if isCancelled() { outcome.cancelled = true } else { outcome.timedOut = true }
+            kill(-pid, SIGTERM)
+            killedAt = Date()
+        } else if let t = killedAt, Date().timeIntervalSince(t) > 1 {
+            kill(-pid, SIGKILL)
+            if Date().timeIntervalSince(t) > 2 { break }  // give up on outputs held open elsewhere
+        }
+        var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
+        let ready = poll(&fds, nfds_t(fds.count), 20)
+        if ready <= 0 { continue }
+        for f in fds where f.revents != 0 {
+            let n = read(f.fd, &buffer, buffer.count)
+            if n > 0 {
+                if f.fd == outPipe[0] { outcome.stdout.append(contentsOf: buffer[0..<n]) } else { outcome.stderr.append(contentsOf: buffer[0..<n]) }
+            } else {
+                open[f.fd] = false
+            }
+        }
+    }
+    close(outPipe[0]); close(errPipe[0])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    // WIFEXITED / WTERMSIG by hand (macros Swift does not import).
+    if status & 0x7f == 0 { outcome.status = (status >> 8) & 0xff } else { outcome.signal = status & 0x7f }
+    if killedAt != nil { kill(-pid, SIGKILL) }
+    return outcome
+}
