@@ -23,8 +23,8 @@ let measureCommand = CommandSpec(
         string. Write sh -c '…' yourself if you want a shell. The harness prints the latency: the
         last number of its output, with its unit if one follows (12.3 ms, 0.0123s). A run that
         fails, times out or prints no number is recorded as missing with its error; the others go
-        on. Ctrl-C stops and keeps what was measured (and the log). --safe refuses this command: it
-        runs programs.
+        on. Ctrl-C stops and keeps what was measured (and the log). A script's harness runs in the
+        script's folder, as its paths are read there. --safe refuses this command: it runs programs.
 
         examples/harness/nb201_cpu.py is a harness to learn with: it times NB201's CIFAR-10 network
         on this machine's CPU with numpy.
@@ -98,7 +98,8 @@ let measureCommand = CommandSpec(
     defer { try? log?.close() }
 
     let session = inv.session
-    let harness = Harness(words: words, timeout: timeoutMs / 1000, unit: unit, isCancelled: { session.isCancelled() })
+    let harness = Harness(words: words, timeout: timeoutMs / 1000, unit: unit, isCancelled: { session.isCancelled() },
+                          folder: session.baseFolder)
     var latencies = [Double](repeating: .nan, count: keys.count)
     var errors: [(String, String)] = []
     var stopped = false

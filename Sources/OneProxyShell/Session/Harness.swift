@@ -12,6 +12,9 @@ struct Harness {
     var unit: LatencyUnit
     /// Polled while a run is going; a true answer stops it.
     var isCancelled: () -> Bool
+    /// The folder the harness runs in (a script's own folder, so its relative paths work as the
+    /// script's do), or nil for the current one.
+    var folder: String? = nil
 
     enum RunError: Error, CustomStringConvertible {
         case failed(String)
@@ -34,7 +37,8 @@ struct Harness {
         // everything it started (a shell's children would otherwise keep its output open).
         let outcome: SpawnOutcome
         do {
-            outcome = try spawnAndWait(["/usr/bin/env"] + args, timeout: timeout, isCancelled: isCancelled)
+            // GNU env's -C runs the program in the folder (posix_spawn's chdir is not portable).
+            outcome = try spawnAndWait(["/usr/bin/env"] + (folder.map { ["-C", $0] } ?? []) + args, timeout: timeout, isCancelled: isCancelled)
         } catch {
             return .failure(.failed("cannot start \(args.first ?? ""): \(error)"))
         }
