@@ -196,6 +196,12 @@ public struct CSVTable: Sendable {
                         header.append(Self.decode(buf, Int(starts[base + k]), Int(ends[base + k]), escaped[base + k] & 1 != 0))
                     }
                     width = count
+                    // One column whose name holds ; or a tab: another delimiter, not a one-column file.
+                    if count == 1, let other = [(";", "semicolons"), ("\t", "tabs")].first(where: { header[0].contains($0.0) }) {
+                        throw OneProxyError(
+                            "the header is one column holding \(other.1): this file seems separated by \(other.1), and oneproxy reads comma-separated values (save it as CSV with commas)",
+                            file: file, line: Int(recordLine), column: 1)
+                    }
                     let all = starts.count - base
                     starts.removeLast(all); ends.removeLast(all); escaped.removeLast(all)
                     continue
@@ -207,7 +213,7 @@ public struct CSVTable: Sendable {
                     if k > width {
                         let loc = Self.location(buf, offset: Int(starts[base + width]) - (escaped[base + width] & 2 != 0 ? 1 : 0))
                         throw OneProxyError(
-                            "ragged row: \(k) fields, but the header has \(width) columns", file: file,
+                            "ragged row: \(k) fields, but the header has \(width) column\(width == 1 ? "" : "s")", file: file,
                             line: loc.line, column: loc.column)
                     }
                     let extra = count - width
@@ -218,7 +224,7 @@ public struct CSVTable: Sendable {
                     while endOffset < n, isBlank(buf[endOffset]) { endOffset += 1 }
                     let loc = Self.location(buf, offset: endOffset)
                     throw OneProxyError(
-                        "ragged row: \(count) field\(count == 1 ? "" : "s"), but the header has \(width) columns",
+                        "ragged row: \(count) field\(count == 1 ? "" : "s"), but the header has \(width) column\(width == 1 ? "" : "s")",
                         file: file, line: loc.line, column: loc.column)
                 }
                 rowLines.append(recordLine)

@@ -264,6 +264,7 @@ func buildDataset(
     var devices: [Device] = []
     var units: [LatencyUnit] = []
     var missing: [Int] = []
+    var badValues: [String] = []
     var deviceColumn: [String: Int] = [:]
     for (c, h) in header.enumerated() where !used.contains(c) {
         if let a = nb201AccuracyColumns[h] ?? (h.hasPrefix("acc_") && h.count > 4 ? String(h.dropFirst(4)) : nil) {
@@ -296,11 +297,34 @@ func buildDataset(
         let scale = u.millisecondsPerUnit
         var lat = values
         var miss = 0
+        var examples: [String] = []
+        var blank = 0
         for i in lat.indices {
             let x = lat[i]
-            if x.isFinite, x > 0 { if scale != 1 { lat[i] = x * scale } } else { lat[i] = .nan; miss += 1 }
+            if x.isFinite, x > 0 { if scale != 1 { lat[i] = x * scale } } else {
+                lat[i] = .nan; miss += 1
+                // Name the first few values that were written but are no latency, with their line.
+                let raw = t.string(row: i, column: c).trimmingCharacters(in: .whitespaces)
+                if raw.isEmpty { blank += 1 } else if examples.count < 3 {
+                    examples.append("line \(t.line(ofRow: i)) '\(raw.prefix(24))' (\(whyNotALatency(raw, device: device)))")
+                }
+            }
         }
         if !suffixed { warnings.append("column '\(h)' has no unit suffix: read as \(u.rawValue)") }
+        if miss > blank {
+            badValues.append("\(device): \(miss - blank) value\(miss - blank == 1 ? "" : "s") that \(miss - blank == 1 ? "is" : "are") no latency, left missing: "
+                + examples.joined(separator: ", ") + (miss - blank > examples.count ? ", …" : ""))
+        }
+        // A column read in the wrong unit gives latencies no network has: say so.
+        let present = lat.filter { !$0.isNaN }.sorted()
+        if !present.isEmpty {
+            let median = present[present.count / 2]
+            if median < 0.05 {
+                warnings.append(String(format: "%@: median latency %.4g ms, below any real network's: is the column in seconds? name it %@_s or load with unit=s", device, median, device))
+            } else if median > 100_000 {
+                warnings.append(String(format: "%@: median latency %.4g ms (over 100 s): is the column in microseconds? name it %@_us or load with unit=us", device, median, device))
+            }
+        }
         devices.append(Device(name: device, latencies: lat))
         units.append(u)
         missing.append(miss)
@@ -312,6 +336,7 @@ func buildDataset(
     for (d, m) in zip(devices, missing) where m > 0 {
         warnings.append("\(d.name): \(m) of \(t.rowCount) missing")
     }
+    warnings += badValues
     let dataset = Dataset(
         name: name, source: source, space: space, keyName: keyName, keys: keys, nb201Index: nb201Index,
         devices: devices, accuracies: accuracies)
@@ -372,4 +397,19 @@ private func headerError(_ t: CSVTable, _ message: String, column c: Int) -> One
         return (line, column)
     }
     return OneProxyError(message, file: t.file, line: loc.line, column: loc.column)
+}
+
+/// Why a written value is no latency: a unit inside it, not a number, or not positive.
+func whyNotALatency(_ raw: String, device: String) -> String {
+    let lower = raw.lowercased()
+    for unit in ["ms", "us", "µs", "s"] where lower.hasSuffix(unit) {
+        let number = raw.dropLast(unit.count).trimmingCharacters(in: .whitespaces)
+        if Double(number) != nil {
+            return "a unit inside the value: write \(number) and name the column \(device)_\(unit == "µs" ? "us" : unit)"
+        }
+    }
+    guard let v = Double(raw) else { return "not a number" }
+    if v.isNaN { return "NaN" }
+    if v.isInfinite { return "infinite" }
+    return v == 0 ? "zero" : "not positive"
 }
