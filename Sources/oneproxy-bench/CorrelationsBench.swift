@@ -36,7 +36,7 @@ func benchCorrelations() throws {
         }
     }
     let x = columns[names.firstIndex(of: "pixel3_ms")!], y = columns[names.firstIndex(of: "1080ti_1_ms")!]
-    var ci: (low: Double, high: Double)?
+    var ci: (low: Double, high: Double, defined: Int)?
     let t = try medianSeconds(repeats: 3) { ci = try bootstrapInterval(x, y, method: .spearman, resamples: 1000, seed: 1) }
     report("bootstrap SRCC, 1000 resamples, one pair", seconds: t, python: python, key: "bootstrap_spearman_1000")
     if let ci { print(String(format: "  pixel3 vs 1080ti_1: 95%% interval [%.4f, %.4f]", ci.low, ci.high)) }

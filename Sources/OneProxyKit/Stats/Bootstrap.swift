@@ -8,12 +8,12 @@
 ///
 /// Guarantees: the same inputs and seed give the same interval on every machine; low <= high, both
 /// in [-1, 1]. Resamples on which the statistic is undefined (a column constant in the resample)
-/// are dropped. Throws `CancellationError` when `cancellation` says stop. Returns nil when the statistic is undefined on the shared rows, `resamples` < 1,
+/// are dropped; `defined` says how many were kept. Throws `CancellationError` when `cancellation` says stop. Returns nil when the statistic is undefined on the shared rows, `resamples` < 1,
 /// `level` is not in (0, 1), or more than half of the resamples are undefined.
 public func bootstrapInterval(
     _ x: [Double], _ y: [Double], method: CorrelationMethod, level: Double = 0.95,
     resamples: Int = 1000, seed: UInt64, cancellation: Cancellation = .never, context: ComputeContext = .none
-) throws -> (low: Double, high: Double)? {
+) throws -> (low: Double, high: Double, defined: Int)? {
     guard resamples >= 1, level > 0, level < 1 else { return nil }
     let (a, b) = pairwiseComplete(x, y)
     let n = a.count
@@ -46,7 +46,7 @@ public func bootstrapInterval(
     progress.advance(to: resamples)
     guard stats.count * 2 >= resamples else { return nil }
     stats.sort()
-    return (quantile(stats, (1 - level) / 2), quantile(stats, (1 + level) / 2))
+    return (quantile(stats, (1 - level) / 2), quantile(stats, (1 + level) / 2), stats.count)
 }
 
 /// The q-quantile of sorted values, interpolating linearly between order statistics.

@@ -38,7 +38,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
                                                      context: inv.session.computeContext) else {
                     throw Diagnostic("no bootstrap interval: the correlation is undefined on the shared architectures", at: p[2].location, length: p[2].length)
                 }
-                value.interval = (level, ci.low, ci.high, boot, UInt64(seed))
+                value.interval = (level, ci.low, ci.high, boot, UInt64(seed), boot - ci.defined)
             } else if inv.option("boot") != nil || inv.option("seed") != nil {
                 throw Diagnostic("boot= and seed= go with ci=, e.g. ci=0.95", at: inv.commandName.location, length: inv.commandName.length)
             }

@@ -33,7 +33,7 @@ public struct PairCorrelationValue: ShellValue {
     public var b: String
     public var method: CorrelationMethod
     public var result: PairCorrelation
-    public var interval: (level: Double, low: Double, high: Double, resamples: Int, seed: UInt64)?
+    public var interval: (level: Double, low: Double, high: Double, resamples: Int, seed: UInt64, dropped: Int)?
 
     public var typeName: String { "correlation" }
 
@@ -48,6 +48,9 @@ public struct PairCorrelationValue: ShellValue {
         var blocks: [Block] = [.text("\(method.label)(\(a), \(b)) = \(valueText) over \(result.n) architectures both measured")]
         if let ci = interval {
             blocks.append(.text(String(format: "%.0f%% bootstrap interval: [%.4f, %.4f] (%d resamples, seed %llu)", ci.level * 100, ci.low, ci.high, ci.resamples, ci.seed)))
+            if ci.dropped > 0 {
+                blocks.append(.note("\(ci.dropped) of \(ci.resamples) resamples had an undefined \(method.label) (a device constant in the resample) and were dropped: with \(result.n) architectures the interval is rough"))
+            }
         }
         if method == .spearman, let v = result.value {
             blocks.append(.note(v >= strongMonotonicity
@@ -72,7 +75,7 @@ public struct PairCorrelationValue: ShellValue {
         if let reason = result.undefinedReason, result.value == nil { f["undefined"] = .string(reason) }
         if let ci = interval {
             f["ci_level"] = .number(ci.level); f["ci_low"] = .number(ci.low); f["ci_high"] = .number(ci.high)
-            f["resamples"] = .int(ci.resamples); f["seed"] = .int(Int(ci.seed))
+            f["resamples"] = .int(ci.resamples); f["seed"] = .int(Int(ci.seed)); f["resamples_dropped"] = .int(ci.dropped)
         }
         return .object(f)
     }

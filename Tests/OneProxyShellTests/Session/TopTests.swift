@@ -30,3 +30,26 @@ struct TopTests {
         #expect(sink.stderr.contains("did you mean cifar10?"))
     }
 }
+
+@Suite("bootstrap on tiny data")
+struct TinyBootstrapTests {
+    /// Three architectures: a resample is constant when it draws one row three times, probability
+    /// 3/27 = 1/9, so about 111 of 1000 resamples are undefined (binomial sd about 10).
+    @Test func undefinedResamplesAreCountedAndSaid() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-tiny-\(UUID().uuidString).csv").path
+        try """
+            arch_str,a_ms,b_ms
+            |none~0|+|none~0|none~1|+|none~0|none~1|none~2|,1,2
+            |skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|,2,1
+            |nor_conv_1x1~0|+|none~0|none~1|+|none~0|none~1|none~2|,3,4
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "u = load \"\(path)\"; c = srcc u a b ci=0.9", origin: "t"))
+        let c = try #require(s.value(of: "c") as? PairCorrelationValue)
+        let dropped = try #require(c.interval?.dropped)
+        #expect((71...151).contains(dropped), "\(dropped) undefined resamples")
+        #expect(renderValue(c, format: .table).contains("\(dropped) of 1000 resamples had an undefined SRCC"))
+        _ = sink
+    }
+}
