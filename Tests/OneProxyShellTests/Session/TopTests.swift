@@ -1,3 +1,4 @@
+import Foundation
 import OneProxyKit
 import Testing
 @testable import OneProxyShell
