@@ -100,7 +100,10 @@ public final class Printer: SessionObserver {
             } else if shown {
                 block(renderValue(value, format: s.format, palette: palette, width: width), format: s.format)
             } else {
-                sink.out("\(name): \(value.summary)\n")
+                // On a terminal (or a width set by hand) a long summary breaks between words, not
+                // mid-word at the edge; a pipe gets it on one line.
+                let line = "\(name): \(value.summary)"
+                sink.out((session.terminalWidth != nil || s.widthFixed ? wrapWords(line, width: width) : line) + "\n")
             }
         case .show(let value, let format):
             if s.format == .json && format == nil {
