@@ -9,6 +9,7 @@ let benches: [(String, () throws -> Void)] = [
     ("correlations", benchCorrelations),
     ("adapt", benchAdapt),
     ("search", benchSearch),
+    ("fewshot", benchFewShot),
 ]
 var ran = false
 for (name, run) in benches where which == "all" || which == name {
