@@ -15,7 +15,12 @@ func benchFewShot() throws {
         pool = try FewShotPool(x: x, proxies: HelpProtocol.pool.map { d.device(named: $0)! })
     }
     report("help pool: 9 proxy fits on 15625 x 31", seconds: tPool, python: python, key: "help_pool")
-    let methods = HelpProtocol.methods(pool: pool!)
+    var methods = HelpProtocol.methods(pool: pool!)
+    if ProcessInfo.processInfo.environment["ONEPROXY_BENCH_VARIANTS"] != nil {
+        methods += [StackMethod(norm: .l1, name: "stack + AdaProxy l1"), StackMethod(nested: true, name: "stack + AdaProxy nested"),
+                    StackMethod(norm: .l1, nested: true, name: "stack + AdaProxy l1 nested"),
+                    StackMethod(norm: .linf, nested: true, name: "stack + AdaProxy linf nested")]
+    }
     var result: HelpBenchResult?
     let draws = Int(ProcessInfo.processInfo.environment["ONEPROXY_BENCH_DRAWS"] ?? "10") ?? 10
     let tHelp = try medianSeconds(repeats: 1) {

@@ -75,6 +75,16 @@ public struct FewShotPool: Sendable {
     }
 
     public func index(of name: String) -> Int? { names.firstIndex(of: name) }
+
+    private init(x: Matrix, names: [String], measured: [[Double]], fits: [LinearPredictor], fitted: [[Double]]) {
+        self.x = x; self.names = names; self.measured = measured; self.fits = fits; self.fitted = fitted
+    }
+
+    /// The pool of the proxies at `indices`, in that order (no refit).
+    public func subset(_ indices: [Int]) -> FewShotPool {
+        FewShotPool(x: x, names: indices.map { names[$0] }, measured: indices.map { measured[$0] },
+                    fits: indices.map { fits[$0] }, fitted: indices.map { fitted[$0] })
+    }
 }
 
 /// One target of a few-shot problem: the pool, the target's latencies (NaN = not measured), and the
@@ -239,9 +249,11 @@ public struct StackMethod: FewShotMethod {
     public let proxies: [Int]?
     public let adapt: Bool
     public let norm: AdaNorm
+    /// Refit the stack inside each cross-validation fold when choosing λ (nested CV).
+    public let nested: Bool
     public let name: String
-    public init(proxies: [Int]? = nil, adapt: Bool = true, norm: AdaNorm = .l2, name: String? = nil) {
-        self.proxies = proxies; self.adapt = adapt; self.norm = norm
+    public init(proxies: [Int]? = nil, adapt: Bool = true, norm: AdaNorm = .l2, nested: Bool = false, name: String? = nil) {
+        self.proxies = proxies; self.adapt = adapt; self.norm = norm; self.nested = nested
         self.name = name ?? (adapt ? "stack + AdaProxy" : "stack (NNLS)")
     }
     public func fit(_ context: FewShotContext, samples: [Int]) throws -> any LatencyModel {
@@ -255,7 +267,11 @@ public struct StackMethod: FewShotMethod {
         }
         let plain = LinearLatencyModel(weights: s.weights, intercept: s.intercept)
         guard adapt else { return (s, plain, nil) }
-        let ada = try adaptLinear(x: context.x, weights: s.weights, samples: samples, y: y, norm: norm)
+        let ks = proxies ?? Array(context.pool.names.indices)
+        let inner: (([Int]) -> [Double])? = nested ? { pos in
+            stackProxies(context.pool, proxies: ks, samples: pos.map { samples[$0] }, y: pos.map { y[$0] }).weights
+        } : nil
+        let ada = try adaptLinear(x: context.x, weights: s.weights, samples: samples, y: y, norm: norm, foldWeights: inner)
         return (s, ada.model, ada)
     }
 }
@@ -272,7 +288,14 @@ public struct LinearAdaptation: Sendable {
 /// pooled out-of-fold SRCC (folds: `folds` or `fewShotFolds`), ties to the larger λ, as
 /// `adaptProxy` does with `.crossValidation`; the same scaling (σ of the samples' latencies and of
 /// x·w over them). Only the samples are touched: the cost does not grow with the dataset.
-public func adaptLinear(x: Matrix, weights w: [Double], samples: [Int], y: [Double], norm: AdaNorm = .l2, folds: Int?? = nil) throws -> LinearAdaptation {
+///
+/// `foldWeights`, when given, supplies the proxy weights to use inside each fold from the fold's
+/// training positions (into `samples`): a stack refitted on the fold alone, so the out-of-fold
+/// score does not see the held-out samples through the stack (nested cross-validation).
+public func adaptLinear(
+    x: Matrix, weights w: [Double], samples: [Int], y: [Double], norm: AdaNorm = .l2, folds: Int?? = nil,
+    foldWeights: (([Int]) -> [Double])? = nil
+) throws -> LinearAdaptation {
     let n = samples.count
     guard n >= 3 else { throw OneProxyError("too few samples: AdaProxy needs at least 3 (got \(n))") }
     let xs = x.selectingRows(samples)
@@ -281,10 +304,10 @@ public func adaptLinear(x: Matrix, weights w: [Double], samples: [Int], y: [Doub
     guard sY > 0 else { throw OneProxyError("the target latencies are constant over the samples: nothing to adapt to") }
     let scale = AdaProxyScale(target: sY, proxy: sP > 0 ? sP : 1)
     let all = Array(0..<n)
-    func problem(_ rows: [Int]) -> AdaProxyProblem {
+    func problem(_ rows: [Int], _ w: [Double]) -> AdaProxyProblem {
         AdaProxyProblem(x: xs.selectingRows(rows), weights: w, targets: rows.map { y[$0] }, scale: scale)
     }
-    let full = problem(all)
+    let full = problem(all, w)
     let grid = defaultLambdaGrid(lambdaMax: full.lambdaMax(norm))
     let k: Int? = folds ?? fewShotFolds(n)
     let foldList = cvFolds(count: n, selection: .crossValidation(folds: k))
@@ -292,11 +315,12 @@ public func adaptLinear(x: Matrix, weights w: [Double], samples: [Int], y: [Doub
     for fold in foldList {
         let held = Set(fold)
         let inRows = all.filter { !held.contains($0) }
-        let sols = problem(inRows).solvePath(norm: norm, lambdas: grid)
+        let wf = foldWeights?(inRows) ?? w
+        let sols = problem(inRows, wf).solvePath(norm: norm, lambdas: grid)
         for (ci, s) in sols.enumerated() {
             for pos in fold {
                 var acc = s.c
-                for j in 0..<w.count { acc += xs[pos, j] * w[j] * (s.a + s.b[j]) }
+                for j in 0..<w.count { acc += xs[pos, j] * wf[j] * (s.a + s.b[j]) }
                 oof[ci][pos] = acc
             }
         }

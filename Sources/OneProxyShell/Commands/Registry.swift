@@ -5,9 +5,10 @@ public let allCommands: [CommandSpec] = [
     srccCommand, kendallCommand, pearsonCommand, heatmapCommand,
     fitCommand, predictCommand, sampleCommand, adaptCommand,
     topCommand, searchCommand, reuseCommand,
+    curveCommand, stackCommand, adviseCommand, helpbenchCommand,
 ]
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })
 
 /// The help's groups, in the order `help` lists them.
-let commandCategories = ["session", "data", "monotonicity", "predictors", "search"]
+let commandCategories = ["session", "data", "monotonicity", "predictors", "many proxies", "search"]
