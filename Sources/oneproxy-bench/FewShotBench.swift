@@ -15,12 +15,7 @@ func benchFewShot() throws {
         pool = try FewShotPool(x: x, proxies: HelpProtocol.pool.map { d.device(named: $0)! })
     }
     report("help pool: 9 proxy fits on 15625 x 31", seconds: tPool, python: python, key: "help_pool")
-    var methods = HelpProtocol.methods(pool: pool!)
-    if ProcessInfo.processInfo.environment["ONEPROXY_BENCH_VARIANTS"] != nil {
-        methods += [StackMethod(norm: .l1, name: "stack + AdaProxy l1"), StackMethod(nested: true, name: "stack + AdaProxy nested"),
-                    StackMethod(norm: .l1, nested: true, name: "stack + AdaProxy l1 nested"),
-                    StackMethod(norm: .linf, nested: true, name: "stack + AdaProxy linf nested")]
-    }
+    let methods = HelpProtocol.methods(pool: pool!)
     var result: HelpBenchResult?
     let draws = Int(ProcessInfo.processInfo.environment["ONEPROXY_BENCH_DRAWS"] ?? "10") ?? 10
     let tHelp = try medianSeconds(repeats: 1) {
@@ -50,7 +45,8 @@ func benchFewShot() throws {
             AdaProxyMethod(proxy: p, name: "AdaProxy"), TargetOnlyRidgeMethod(),
             BestProxyMethod(), StackMethod(adapt: false), StackMethod(adapt: true),
         ]
-        let candidates = target.latencies.indices.filter { !target.latencies[$0].isNaN && !o.devices[0].latencies[$0].isNaN }
+        let proxy = o.device(named: "true_vpu")!
+        let candidates = target.latencies.indices.filter { !target.latencies[$0].isNaN && !proxy.latencies[$0].isNaN }
         curve = try fewShotCurve(context, methods: ms, sizes: [5, 10, 20, 40, 70], repeats: 10, seed: 1, candidates: candidates)
     }
     report("curve true_vpu→eagle_gtx, 10 repeats, 7 methods", seconds: tCurve, python: python, key: "curve_10")
