@@ -87,6 +87,7 @@ public enum HelpProtocol {
             BestProxyMethod(name: "best proxy + AdaProxy"),
             StackMethod(adapt: false),
             StackMethod(adapt: true),
+            BlendedStackMethod(),
             TargetOnlyRidgeMethod(),
         ] as [any FewShotMethod]
         return out

@@ -13,8 +13,8 @@ let helpbenchCommand = CommandSpec(
         target's latency (sorted by latency then index, the first and last tenth dropped). With 20
         samples: the 10 reference architectures 11982 431 55 9 14451 8636 9881 13479 6196 1462 and
         10 random ones; with 10: the same 10 random ones. Methods: AdaProxy from pixel3, the pool's
-        best proxy + AdaProxy, the non-negative stack of the pool, the stack + AdaProxy, a target-only
-        ridge. The mean is over the six targets per draw; se is its standard error over draws.
+        best proxy + AdaProxy, the non-negative stack of the pool, the stack + AdaProxy, the blend
+        (the mean of the last two), a target-only ridge. The mean is over the six targets per draw; se is its standard error over draws.
         export h "h.json" writes {"methods": {M: {"n10": {"mean", "se", "devices"}, "n20": …}}}.
         """,
     examples: ["h = helpbench draws=1"]

@@ -46,6 +46,19 @@ struct FewShotTests {
         }
     }
 
+    /// The blend is the mean of the plain stack and the stack + AdaProxy, fitted independently here.
+    @Test func theBlendAveragesTheTwoStacks() throws {
+        let d = try BundledDatasets.load("oneproxy-nb201")
+        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: ["true_vpu", "eagle_i7", "rice_pixel3"].map { d.device(named: $0)! })
+        let context = try FewShotContext(pool: pool, target: d.device(named: "eagle_gtx")!)
+        let rows = Array(PredictTestData.notebookRows.prefix(15))
+        let blend = try #require(try BlendedStackMethod().fit(context, samples: rows).linear)
+        let plain = try #require(try StackMethod(adapt: false).fit(context, samples: rows).linear)
+        let adapted = try #require(try StackMethod(adapt: true).fit(context, samples: rows).linear)
+        for j in blend.weights.indices { #expect(abs(blend.weights[j] - (plain.weights[j] + adapted.weights[j]) / 2) <= 1e-12 * max(1, abs(blend.weights[j]))) }
+        #expect(abs(blend.intercept - (plain.intercept + adapted.intercept) / 2) <= 1e-12 * max(1, abs(blend.intercept)))
+    }
+
     /// adaptLinear (leave-one-out) is the same fit as adaptProxy with .crossValidation(folds: nil).
     @Test func adaptLinearAgreesWithAdaptProxy() throws {
         let data = try PredictTestData.oneProxyCSV()

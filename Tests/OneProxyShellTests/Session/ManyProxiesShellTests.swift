@@ -108,7 +108,7 @@ struct ManyProxiesShellTests {
         #expect(s.run(source: "h = helpbench draws=1; export h \"\(path)\"", origin: "t"), "\(sink.stderr)")
         let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         let methods = try #require(obj["methods"] as? [String: Any])
-        #expect(Set(methods.keys) == ["pixel3 + AdaProxy", "best proxy + AdaProxy", "stack (NNLS)", "stack + AdaProxy", "target-only ridge"])
+        #expect(Set(methods.keys) == ["pixel3 + AdaProxy", "best proxy + AdaProxy", "stack (NNLS)", "stack + AdaProxy", "stack blend", "target-only ridge"])
         let h = try #require(s.value(of: "h") as? HelpBenchValue)
         for (m, name) in h.result.methods.enumerated() {
             let entry = try #require(methods[name] as? [String: Any])
