@@ -12,6 +12,7 @@ let benches: [(String, () throws -> Void)] = [
     ("plan", benchPlan),
     ("large", benchLarge),
     ("interrupt", benchInterrupt),
+    ("fewshot", benchFewShot),
 ]
 var ran = false
 for (name, run) in benches where which == "all" || which == name {

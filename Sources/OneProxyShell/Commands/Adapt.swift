@@ -19,6 +19,7 @@ let adaptCommand = CommandSpec(
         OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)", choices: ["cv", "val"]),
         OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)", choices: ["loo"]),
         OptionHelp("lambda", "a fixed λ instead of a choice (0 = no penalty); λ is unit-free"),
+        OptionHelp("targets", "several targets at once, [T1, T2, …] or all: one table of raw, adapted and target-only SRCC (AdaptTargets.swift)"),
     ],
     details: """
         Solves min over a, b, c of (1/n)‖X(w∘(a+b)) + c − y‖² + λ‖b‖_p exactly for every λ of a
@@ -38,6 +39,7 @@ let adaptCommand = CommandSpec(
         "d = load oneproxy-nb201; adapt d proxy=true_vpu target=eagle_gtx train=20 val=5 select=cv folds=loo norm=l1",
     ]
 ) { inv in
+    if inv.option("targets") != nil { return try adaptTargets(&inv) }
     try inv.checkPositionalCount(max: 1)
     let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset

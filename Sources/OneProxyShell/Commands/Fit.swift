@@ -37,7 +37,7 @@ let fitCommand = CommandSpec(
 let predictCommand = CommandSpec(
     name: "predict", category: "predictors",
     summary: "predicted latencies as a new device column, usable wherever a device's latencies are",
-    usage: ["d2 = predict p d [name=NAME]", "all = predict p            # every architecture of NB201 (15625)", "d3 = predict a d            # an adapted predictor"],
+    usage: ["d2 = predict p d [name=NAME]", "all = predict p            # every architecture of NB201 (15625)", "d3 = predict a d            # an adapted predictor", "d4 = predict s d            # a stack (s = stack …)"],
     options: [OptionHelp("name", "the new device's name (default: PROXY_fit, or TARGET_ada for an adaptation)")],
     details: "The result is the dataset with one more device, so srcc, kendall, heatmap and adapt take it as they take measurements.",
     examples: ["d = load oneproxy-nb201; p = fit d true_vpu; d2 = predict p d; srcc d2 true_vpu_fit eagle_gtx"]
@@ -49,7 +49,11 @@ let predictCommand = CommandSpec(
     let space: SpaceKind
     let defaultName: String
     let predictLatencies: (Matrix) -> [Double]
-    if let p = v as? PredictorValue {
+    if let m = v as? any ModelValue {
+        space = m.space
+        defaultName = m.predictedDeviceName
+        predictLatencies = { m.model.predict($0) }
+    } else if let p = v as? PredictorValue {
         space = p.space
         defaultName = p.device + "_fit"
         predictLatencies = { p.predictor.predict($0) }

@@ -6,9 +6,10 @@ public let allCommands: [CommandSpec] = [
     fitCommand, predictCommand, sampleCommand, adaptCommand,
     topCommand, searchCommand, reuseCommand,
     planCommand, shortlistCommand, measureCommand,
+    curveCommand, stackCommand, adviseCommand, helpbenchCommand,
 ]
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })
 
 /// The help's groups, in the order `help` lists them.
-let commandCategories = ["session", "data", "monotonicity", "predictors", "search", "new device"]
+let commandCategories = ["session", "data", "monotonicity", "predictors", "many proxies", "search", "new device"]

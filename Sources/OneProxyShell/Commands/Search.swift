@@ -244,7 +244,11 @@ extension Invocation {
         if case .word(let w) = e.value, d.device(named: w) == nil, session.value(of: w) != nil {
             let (v, _) = try variable(e, as: (any ShellValue).self, "a predictor")
             let model: LatencyModelValue
-            if let p = v as? PredictorValue {
+            if let m = v as? any ModelValue {
+                // A linear model over the encoding (a stack): the intercept goes on the constant column.
+                model = LatencyModelValue(name: m.modelDescription(variable: w), space: m.space,
+                                          predictor: m.model.asLinearPredictor(rank: 0, rowsUsed: 0))
+            } else if let p = v as? PredictorValue {
                 model = LatencyModelValue(name: "\(w) (\(p.device)'s predictor)", space: p.space, predictor: p.predictor)
             } else if let a = v as? AdaptationValue {
                 // x·(w∘(a+b)) + c: the constant is the encoding's last column.
@@ -253,7 +257,7 @@ extension Invocation {
                 let lp = LinearPredictor(weights: weights, rank: a.report.proxyPredictor.rank, rowsUsed: a.report.train.count + a.report.val.count, residualRMS: .nan)
                 model = LatencyModelValue(name: "\(w) (\(a.proxy) adapted to \(a.target))", space: a.space, predictor: lp)
             } else {
-                throw Diagnostic("'\(w)' is \(withArticle(v.typeName)): lat= takes a device or a predictor (fit, adapt)", at: e.location, length: e.length)
+                throw Diagnostic("'\(w)' is \(withArticle(v.typeName)): lat= takes a device or a predictor (fit, adapt, stack)", at: e.location, length: e.length)
             }
             guard model.space == d.space else {
                 throw Diagnostic("\(w) predicts \(model.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: e.location, length: e.length)

@@ -1,0 +1,269 @@
+import Foundation
+import OneProxyKit
+
+/// A value that is a latency model over its space's encoding (`stack`): `predict`, `search lat=`
+/// and `export` take any of these without knowing the concrete type.
+public protocol ModelValue: ShellValue {
+    var space: SpaceKind { get }
+    var model: LinearLatencyModel { get }
+    /// How `search` names it, e.g. `s (stack of 3 proxies for pixel2)`.
+    func modelDescription(variable: String) -> String
+    /// The device name `predict` gives its column by default.
+    var predictedDeviceName: String { get }
+}
+
+// MARK: - curve
+
+/// `c = curve d proxy=P target=T`: SRCC against the number of target samples, per method.
+public struct CurveValue: ShellValue {
+    public var dataset: String
+    public var proxy: String
+    public var target: String
+    public var pool: [String]
+    public var sizes: [Int]
+    public var repeats: Int
+    public var seed: Int
+    public var evaluated: Int
+    public var points: [CurvePoint]
+
+    public var typeName: String { "curve" }
+    var methods: [String] { points.reduce(into: [String]()) { if !$0.contains($1.method) { $0.append($1.method) } } }
+    func point(_ m: String, _ n: Int) -> CurvePoint? { points.first { $0.method == m && $0.n == n } }
+
+    public var summary: String {
+        let n = sizes.first ?? 0
+        let best = methods.compactMap { m in point(m, n)?.mean.map { (m, $0) } }.max { $0.1 < $1.1 }
+        return "few-shot curve \(proxy) → \(target) on \(dataset): \(methods.count) methods x n = \(sizes.map(String.init).joined(separator: ", ")), \(repeats) repeats (seed \(seed))"
+            + (best.map { "; best at n=\(n): \($0.0) \(format4($0.1))" } ?? "")
+    }
+
+    /// method, n, mean, sd: one row per method and size (the CSV export).
+    var longTable: Table {
+        var t = Table(columns: ["method", "n", "mean", "sd"])
+        t.rows = points.map { [.text($0.method), .integer($0.n), .number($0.mean, digits: 4), .number($0.sd, digits: 4)] }
+        return t
+    }
+
+    var wideTable: Table {
+        var t = Table(columns: ["method"] + sizes.map { "n=\($0)" })
+        t.rows = methods.map { m in
+            [.text(m)] + sizes.map { n in
+                guard let p = point(m, n), let mean = p.mean else { return .text("—") }
+                return .text(String(format: "%.4f ± %.4f", mean, p.sd ?? 0))
+            }
+        }
+        t.title = "mean SRCC ± sd over \(repeats) repeats, on all \(evaluated) architectures \(target) measured"
+        return t
+    }
+
+    public var figure: Figure {
+        let series = methods.enumerated().map { (k, m) -> Series in
+            let pts = sizes.compactMap { n in point(m, n)?.mean.map { (Double(n), $0) } }
+            return Series(m, style: .linePoints, x: pts.map(\.0), y: pts.map(\.1), colour: k % 8)
+        }
+        return .plot(Plot(title: "few-shot curve: \(proxy) → \(target)", x: Axis("target samples", scale: .log),
+                          y: Axis("SRCC on all architectures"), series: series,
+                          markers: [Marker(.horizontal, at: 0.9, label: "strong monotonicity 0.9")]))
+    }
+
+    public var document: Document {
+        Document([
+            .heading("Few-shot curve on \(dataset): proxy \(proxy) → target \(target)"),
+            .text("samples drawn at random among the architectures both measured (seed \(seed) + repeat, nested across n); pool for the many-proxy methods: \(pool.joined(separator: ", "))"),
+            .table(wideTable), .figure(figure),
+        ])
+    }
+
+    public var json: JSONValue {
+        ["dataset": .string(dataset), "proxy": .string(proxy), "target": .string(target), "pool": .strings(pool),
+         "repeats": .int(repeats), "seed": .int(seed), "points": longTable.jsonValue]
+    }
+
+    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
+    public func export(as ext: String) throws -> String {
+        switch ext {
+        case "csv": return longTable.csv()
+        case "svg": return figure.svg()
+        default: return try defaultExport(as: ext)
+        }
+    }
+}
+
+// MARK: - stack
+
+/// `s = stack d target=T proxies=[…]`: a non-negative stack of proxies' predictors, adapted.
+public struct StackValue: ModelValue {
+    public var dataset: String
+    public var space: SpaceKind
+    public var target: String
+    public var stack: ProxyStack
+    public var adaptation: LinearAdaptation?
+    public var model: LinearLatencyModel
+    public var samples: [Int]
+    public var selectionText: String
+    /// SRCC on every architecture the target measured: the adapted stack, the plain stack, each proxy's fit.
+    public var srccAll: Double?
+    public var srccStack: Double?
+    public var srccProxies: [Double?]
+    public var evaluated: Int
+
+    public var typeName: String { "stack" }
+    var used: [String] { zip(stack.proxies, stack.beta).filter { $0.1 > 0 }.map(\.0) }
+
+    public var summary: String {
+        "stack for \(target): \(used.count) of \(stack.proxies.count) proxies (\(used.joined(separator: ", "))), SRCC \(format4(srccAll))"
+            + (adaptation.map { " after AdaProxy (λ = \(formatLambda($0.lambda)))" } ?? "") + ", \(selectionText)"
+    }
+
+    public func modelDescription(variable: String) -> String { "\(variable) (stack of \(used.count) proxies for \(target))" }
+    public var predictedDeviceName: String { target + "_stack" }
+
+    var weightsTable: Table {
+        var t = Table(columns: ["proxy", "beta", "srcc_fit_all"])
+        t.rows = stack.proxies.indices.map { [.text(stack.proxies[$0]), .number(stack.beta[$0], digits: 5), .number(srccProxies[$0], digits: 4)] }
+        t.title = "non-negative weights of each proxy's predictor (intercept \(String(format: "%.4g", stack.intercept)) ms)"
+        return t
+    }
+
+    public var document: Document {
+        var t = Table(columns: ["predictor of \(target)", "srcc_all"])
+        t.rows = [[.text("best single proxy fit"), .number(srccProxies.compactMap { $0 }.max(), digits: 4)],
+                  [.text("stack (NNLS)"), .number(srccStack, digits: 4)]]
+        if let a = adaptation { t.rows.append([.text("stack + AdaProxy (λ = \(formatLambda(a.lambda)), CV SRCC \(format4(a.cvSRCC)))"), .number(srccAll, digits: 4)]) }
+        return Document([
+            .heading("Stack of proxies for \(target) on \(dataset), \(selectionText)"),
+            .text("\(samples.count) samples; SRCC on all \(evaluated) architectures \(target) measured (the fit sees only the samples)"),
+            .table(weightsTable), .table(t),
+        ])
+    }
+
+    public var json: JSONValue {
+        ["dataset": .string(dataset), "target": .string(target), "proxies": .strings(stack.proxies), "beta": .nums(stack.beta),
+         "stack_intercept": .num(stack.intercept), "lambda": .num(adaptation?.lambda), "weights": .nums(model.weights),
+         "intercept": .num(model.intercept), "samples": .ints(samples), "srcc_all": .num(srccAll), "srcc_stack": .num(srccStack)]
+    }
+
+    public var exportExtensions: [String] { ["csv", "json", "md", "html"] }
+    public func export(as ext: String) throws -> String {
+        if ext == "csv" {
+            var t = Table(columns: ["column", "feature", "weight_ms"])
+            let names = featureNames(space: space, count: model.weights.count)
+            t.rows = model.weights.enumerated().map { [.integer($0.offset), .text(names[$0.offset]), .number($0.element, digits: 6)] }
+            t.rows.append([.integer(nil), .text("intercept"), .number(model.intercept, digits: 6)])
+            return t.csv()
+        }
+        return try defaultExport(as: ext)
+    }
+}
+
+// MARK: - advise
+
+/// `advise d target=T`: candidate proxies and stacks ranked by cross-validated SRCC on the samples.
+public struct AdviceValue: ShellValue {
+    public struct Candidate: Sendable {
+        public var name: String
+        public var cvSRCC: Double?
+        public var low: Double?
+        public var high: Double?
+        /// On every architecture the target measured (what the advice cannot see), when known.
+        public var srccAll: Double?
+    }
+    public var dataset: String
+    public var target: String
+    public var samples: [Int]
+    public var selectionText: String
+    public var candidates: [Candidate]
+    public var strongVerdict: String
+    public var moreSamples: String
+
+    public var typeName: String { "advice" }
+    public var summary: String {
+        guard let best = candidates.first else { return "no candidate could be scored" }
+        return "advice for \(target): \(best.name) (CV SRCC \(format4(best.cvSRCC)), 95% [\(format4(best.low)), \(format4(best.high))]); \(strongVerdict)"
+    }
+
+    var table: Table {
+        var t = Table(columns: ["rank", "candidate", "cv_srcc", "ci_low", "ci_high", "srcc_all"])
+        t.rows = candidates.enumerated().map { k, c in
+            [.integer(k + 1), .text(c.name), .number(c.cvSRCC, digits: 4), .number(c.low, digits: 4), .number(c.high, digits: 4), .number(c.srccAll, digits: 4)]
+        }
+        t.title = "candidates by leave-one-out SRCC on the \(samples.count) samples (each refitted without the held-out sample), 95% bootstrap intervals; srcc_all is the check on every architecture, which the advice does not see"
+        return t
+    }
+
+    public var document: Document {
+        Document([
+            .heading("Advice for \(target) on \(dataset), \(selectionText)"),
+            .table(table),
+            .text("recommended: \(candidates.first?.name ?? "none")"),
+            .note(strongVerdict), .note(moreSamples),
+        ])
+    }
+
+    public var json: JSONValue {
+        ["dataset": .string(dataset), "target": .string(target), "samples": .ints(samples), "recommended": .string(candidates.first?.name ?? ""),
+         "strong_monotonicity": .string(strongVerdict), "more_samples": .string(moreSamples), "candidates": table.jsonValue]
+    }
+}
+
+// MARK: - helpbench
+
+/// `h = helpbench`: HELP's protocol, every method beside HELP's published numbers.
+public struct HelpBenchValue: ShellValue {
+    public var result: HelpBenchResult
+
+    public var typeName: String { "helpbench" }
+    public var summary: String {
+        let r = result
+        let parts = r.methods.indices.map { m -> String in
+            let s = r.summary(method: m, size: 1)
+            return "\(r.methods[m]) \(format3(s.mean))"
+        }
+        return "HELP's protocol on help-nb201, \(r.draws) draws, mean SRCC at 20 samples: " + parts.joined(separator: ", ") + String(format: " (HELP %.3f)", HelpProtocol.publishedMean)
+    }
+
+    func table(size s: Int) -> Table {
+        let r = result
+        let withHelp = r.sizes[s] == 20
+        var t = Table(columns: ["device"] + (withHelp ? ["HELP"] : []) + r.methods)
+        for (ti, name) in r.targets.enumerated() {
+            t.rows.append([.text(name)] + (withHelp ? [.number(HelpProtocol.published[name], digits: 3)] : [])
+                + r.methods.indices.map { .number(r.deviceMean(method: $0, size: s, target: ti), digits: 3) })
+        }
+        t.rows.append([.text("mean")] + (withHelp ? [.number(HelpProtocol.publishedMean, digits: 3)] : [])
+            + r.methods.indices.map { .number(r.summary(method: $0, size: s).mean, digits: 3) })
+        t.rows.append([.text("se")] + (withHelp ? [.text("")] : [])
+            + r.methods.indices.map { .number(r.summary(method: $0, size: s).se, digits: 3) })
+        t.title = "\(r.sizes[s]) target samples (\(r.sizes[s] == 20 ? "the 10 reference architectures + 10 random" : "10 random")), SRCC on the query architectures, mean over \(r.draws) draws; se = standard error of the six-device mean over draws"
+        return t
+    }
+
+    public var document: Document {
+        Document([
+            .heading("HELP's few-shot protocol on help-nb201 (\(result.draws) draws, draw k uses seed k)"),
+            .text("targets: \(HelpProtocol.targets.joined(separator: ", ")); pool: \(HelpProtocol.pool.joined(separator: ", ")); samples from NB201 architectures 0..899, query 900..1899, both the middle 80% by the target's latency"),
+            .table(table(size: 0)), .table(table(size: 1)),
+            .note("HELP's reference architecture 1462 lies inside the query range (a small leak of HELP's protocol, kept as it is)"),
+        ])
+    }
+
+    public var json: JSONValue {
+        let r = result
+        var methods: [String: JSONValue] = [:]
+        for (m, name) in r.methods.enumerated() {
+            var bySize: [String: JSONValue] = [:]
+            for (s, n) in r.sizes.enumerated() {
+                let sum = r.summary(method: m, size: s)
+                var devices: [String: JSONValue] = [:]
+                for (t, dev) in r.targets.enumerated() { devices[dev] = .num(r.deviceMean(method: m, size: s, target: t)) }
+                bySize["n\(n)"] = ["mean": .num(sum.mean), "se": .num(sum.se), "devices": .object(devices)]
+            }
+            methods[name] = .object(bySize)
+        }
+        return ["methods": .object(methods), "draws": .int(r.draws)]
+    }
+
+    public var exportExtensions: [String] { ["json", "csv", "md", "html"] }
+}
+
+func format3(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "undefined" }
