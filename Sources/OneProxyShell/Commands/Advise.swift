@@ -45,9 +45,13 @@ let adviseCommand = CommandSpec(
     var methods: [any FewShotMethod] = pool.names.indices.map { AdaProxyMethod(proxy: $0, name: "\(pool.names[$0]) + AdaProxy") }
     if pool.names.count >= 2 { methods += [StackMethod(adapt: false), StackMethod(adapt: true)] as [any FewShotMethod] }
     let scores = try adviseByCrossValidation(context, methods: methods, samples: samples, seed: seed, compute: ctx)
+    // A new device measured only on the samples has no architecture left to check on: its
+    // "every architecture" score would be in-sample, so none is shown.
+    let sampled = Set(samples)
+    let heldOut = target.latencies.indices.contains { !target.latencies[$0].isNaN && !sampled.contains($0) }
     let candidates = scores.map {
         AdviceValue.Candidate(name: $0.name, cvSRCC: $0.cvSRCC, low: $0.interval?.low, high: $0.interval?.high,
-                              srccAll: $0.model.flatMap { context.score($0) })
+                              srccAll: heldOut ? $0.model.flatMap { context.score($0) } : nil)
     }
     var strong = "strong monotonicity cannot be judged: no candidate could be scored"
     var more = "whether more samples pay could not be estimated"

@@ -12,7 +12,7 @@ let measureCommand = CommandSpec(
         OptionHelp("cmd", "the harness command; {arch_str}, {nb201_index}, {key} and {row} are replaced in each argument"),
         OptionHelp("device", "the name of the device column the latencies go into"),
         OptionHelp("rows", "with a dataset: the rows to measure (a list, a sample or a plan)"),
-        OptionHelp("repeats", "runs per architecture; the median is kept (default 3)"),
+        OptionHelp("repeats", "runs per architecture, in rounds over all of them; the median is kept (default 3)"),
         OptionHelp("timeout", "the longest one run may take (default 60s); a slower run is stopped and counts as failed"),
         OptionHelp("unit", "the unit of a bare number the harness prints (default ms; a printed unit wins)", choices: LatencyUnit.allCases.map(\.rawValue)),
         OptionHelp("log", "a CSV the results are written to as they come; measuring again with the same log resumes where it stopped"),
@@ -83,7 +83,8 @@ let measureCommand = CommandSpec(
     var done: [String: Double] = [:]
     if let logPath, FileManager.default.fileExists(atPath: logPath.value) {
         done = try readMeasureLog(logPath.value, device: device, at: logPath)
-        if !done.isEmpty { inv.note("resuming from \(logArg?.value ?? logPath.value): \(done.count) architectures already measured") }
+        let already = keys.filter { done[$0] != nil }.count
+        if already > 0 { inv.note("resuming from \(logArg?.value ?? logPath.value): \(already) of these \(keys.count) architectures already measured") }
     }
     var log: FileHandle?
     if let logPath {
@@ -104,33 +105,37 @@ let measureCommand = CommandSpec(
     var errors: [(String, String)] = []
     var stopped = false
     let started = Date()
-    var measuredNow = 0
-    for (k, key) in keys.enumerated() {
-        if let v = done[key] { latencies[k] = v; continue }
-        let toGo = keys.count - k
-        let eta = measuredNow > 0 ? Date().timeIntervalSince(started) / Double(measuredNow) * Double(toGo) : nil
-        session.emit(.progress(ProgressEvent(label: "measure \(device)" + (eta.map { " (about \(Int($0.rounded())) s left)" } ?? ""), done: k, total: keys.count)))
-        var subs = ["arch_str": key, "key": key, "row": String(rowNumbers[k])]
-        if let index { subs["nb201_index"] = String(index[k]) }
-        var runs: [Double] = []
-        var failure: String?
-        for _ in 0..<repeats {
+    // Repeats go in rounds (every architecture once, then again), so a machine whose speed drifts
+    // over minutes slows all architectures alike instead of the few measured in its slow spell.
+    let todo = keys.indices.filter { done[keys[$0]] == nil }
+    for k in keys.indices where done[keys[k]] != nil { latencies[k] = done[keys[k]]! }
+    var runs = [[Double]](repeating: [], count: keys.count)
+    var failure = [String?](repeating: nil, count: keys.count)
+    let total = todo.count * repeats
+    var finished = 0
+    rounds: for _ in 0..<repeats {
+        for k in todo where failure[k] == nil {
+            let eta = finished > 0 ? Date().timeIntervalSince(started) / Double(finished) * Double(total - finished) : nil
+            session.emit(.progress(ProgressEvent(label: "measure \(device)" + (eta.map { " (about \(Int($0.rounded())) s left)" } ?? ""), done: finished, total: max(total, 1))))
+            var subs = ["arch_str": keys[k], "key": keys[k], "row": String(rowNumbers[k])]
+            if let index { subs["nb201_index"] = String(index[k]) }
             switch harness.run(substitutions: subs) {
-            case .success(let ms): runs.append(ms)
-            case .failure(.cancelled): stopped = true
-            case .failure(.failed(let why)): failure = why
+            case .success(let ms): runs[k].append(ms)
+            case .failure(.cancelled): stopped = true; break rounds
+            case .failure(.failed(let why)): failure[k] = why
             }
-            if stopped || failure != nil { break }
+            finished += 1
         }
-        if stopped { break }
-        measuredNow += 1
-        runs.sort()
-        if failure == nil, !runs.isEmpty {
-            latencies[k] = runs.count % 2 == 1 ? runs[runs.count / 2] : (runs[runs.count / 2 - 1] + runs[runs.count / 2]) / 2
+    }
+    // The median of each architecture's runs (after Ctrl-C, of the runs it had), logged as it is kept.
+    for k in todo where !runs[k].isEmpty || failure[k] != nil {
+        let r = runs[k].sorted()
+        if failure[k] == nil, !r.isEmpty {
+            latencies[k] = r.count % 2 == 1 ? r[r.count / 2] : (r[r.count / 2 - 1] + r[r.count / 2]) / 2
         } else {
-            errors.append((key, failure ?? "no run"))
+            errors.append((keys[k], failure[k] ?? "no run"))
         }
-        let line = (index.map { "\($0[k])" } ?? "") + "," + csvField(key) + "," + (latencies[k].isNaN ? "" : "\(latencies[k])") + "," + csvField(failure ?? "") + "\n"
+        let line = (index.map { "\($0[k])" } ?? "") + "," + csvField(keys[k]) + "," + (latencies[k].isNaN ? "" : "\(latencies[k])") + "," + csvField(failure[k] ?? "") + "\n"
         log?.write(Data(line.utf8))
     }
     session.emit(.progress(ProgressEvent(label: "measure", done: keys.count, total: keys.count)))

@@ -183,11 +183,15 @@ public struct AdviceValue: ShellValue {
     }
 
     var table: Table {
-        var t = Table(columns: ["rank", "candidate", "cv_srcc", "ci_low", "ci_high", "srcc_all"])
+        // No check column when the target measured nothing beyond the samples (a new device).
+        let checked = candidates.contains { $0.srccAll != nil }
+        var t = Table(columns: ["rank", "candidate", "cv_srcc", "ci_low", "ci_high"] + (checked ? ["srcc_all"] : []))
         t.rows = candidates.enumerated().map { k, c in
-            [.integer(k + 1), .text(c.name), .number(c.cvSRCC, digits: 4), .number(c.low, digits: 4), .number(c.high, digits: 4), .number(c.srccAll, digits: 4)]
+            [.integer(k + 1), .text(c.name), .number(c.cvSRCC, digits: 4), .number(c.low, digits: 4), .number(c.high, digits: 4)]
+                + (checked ? [.number(c.srccAll, digits: 4)] : [])
         }
-        t.title = "candidates by leave-one-out SRCC on the \(samples.count) samples (each refitted without the held-out sample), 95% bootstrap intervals; srcc_all is the check on every architecture, which the advice does not see"
+        t.title = "candidates by leave-one-out SRCC on the \(samples.count) samples (each refitted without the held-out sample), 95% bootstrap intervals"
+            + (checked ? "; srcc_all is the check on every architecture, which the advice does not see" : "; the target measured nothing beyond the samples, so there is no check on other architectures")
         return t
     }
 

@@ -65,7 +65,7 @@ struct MeasureTests {
         #expect(s.run(source: statement.replacingOccurrences(of: "d = load oneproxy-nb201; m =", with: "m2 ="), origin: "t"))
         let counts = try String(contentsOfFile: "\(dir.path)/counts/\(r.index[r.ordinary[0]])", encoding: .utf8)
         #expect(counts.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
-        #expect(sink.stderr.contains("resuming from \(log): 2 architectures already measured"))
+        #expect(sink.stderr.contains("resuming from \(log): 2 of these 4 architectures already measured"))
         let m2 = try #require(s.value(of: "m2") as? DatasetValue).dataset
         #expect(m2.device(named: "fake")?.latencies.prefix(2).elementsEqual(lat.prefix(2)) == true)
     }
