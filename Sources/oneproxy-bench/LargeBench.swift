@@ -9,7 +9,7 @@ func benchLarge() throws {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-bench-large-\(getpid()).csv")
     defer { try? FileManager.default.removeItem(at: url) }
     // Written in chunks, so generating it does not raise the peak measured below.
-    FileManager.default.createFile(atPath: url.path, contents: nil)
+    guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
     let out = try FileHandle(forWritingTo: url)
     var g = SeededGenerator(seed: 1)
     var chunk = "key," + (0..<devices).map { "dev\($0)_ms" }.joined(separator: ",") + "\n"

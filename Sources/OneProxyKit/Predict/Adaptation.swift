@@ -344,44 +344,6 @@ func populationStd(_ v: [Double]) -> Double {
 /// (pooled out-of-fold SRCC for CV, validation SRCC otherwise).
 func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection,
                      context: ComputeContext = .none, progressOffset: Int = 0) throws -> (Double, [Double], Double?) {
-    struct Ridge {
-        let s: [Double]
-        let v: Matrix
-        let uty: [Double]
-        let rank: Int
-        let xMean: [Double]
-        let yMean: Double
-        let n: Int
-        init(_ x: Matrix, _ y: [Double]) {
-            n = x.rows
-            var xm = [Double](repeating: 0, count: x.cols)
-            for i in 0..<x.rows { for j in 0..<x.cols { xm[j] += x[i, j] } }
-            let nD = Double(max(x.rows, 1))
-            xm = xm.map { $0 / nD }
-            var xc = x
-            for i in 0..<x.rows { for j in 0..<x.cols { xc[i, j] -= xm[j] } }
-            let ym = y.reduce(0, +) / nD
-            let yc = y.map { $0 - ym }
-            let (d, projected) = svdProjecting(xc, yc)
-            uty = projected
-            s = d.singularValues
-            v = d.v
-            rank = numericalRank(d.singularValues, rows: x.rows, cols: x.cols)
-            yMean = ym
-            xMean = xm
-        }
-        var meanEigen: Double { s.reduce(0) { $0 + $1 * $1 } / Double(max(n, 1) * max(s.count, 1)) }
-        func coefficients(_ alpha: Double) -> ([Double], Double) {
-            var beta = [Double](repeating: 0, count: xMean.count)
-            for i in 0..<rank {
-                let f = s[i] * uty[i] / (s[i] * s[i] + Double(n) * alpha)
-                for j in 0..<beta.count { beta[j] += v[j, i] * f }
-            }
-            var c = yMean
-            for j in 0..<beta.count { c -= xMean[j] * beta[j] }
-            return (beta, c)
-        }
-    }
     func predict(_ coef: ([Double], Double), _ rows: [Int]) -> [Double] {
         rows.map { i in
             var acc = coef.1
@@ -389,7 +351,7 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
             return acc
         }
     }
-    let full = Ridge(X.selectingRows(fitRows), fitRows.map { y[$0] })
+    let full = RidgeFit(X.selectingRows(fitRows), fitRows.map { y[$0] })
     let alphas = (0..<25).map { full.meanEigen * pow(10, -4 + 6 * Double($0) / 24) }
     let scores: [Double?]
     switch selection {
@@ -402,7 +364,7 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
             let held = Set(fold)
             let inRows = fitRows.indices.filter { !held.contains($0) }.map { fitRows[$0] }
             let outRows = fold.map { fitRows[$0] }
-            let r = Ridge(X.selectingRows(inRows), inRows.map { y[$0] })
+            let r = RidgeFit(X.selectingRows(inRows), inRows.map { y[$0] })
             for (ai, alpha) in alphas.enumerated() {
                 let p = predict(r.coefficients(alpha), outRows)
                 for (k, pos) in fold.enumerated() { oof[ai][pos] = p[k] }
@@ -453,4 +415,12 @@ func predictAdapted(X: Matrix, weights w: [Double], solutions sols: [AdaProxySol
         }
     }
     return out
+}
+
+extension RidgeFit {
+    /// The ridge coefficients and intercept for one α.
+    func coefficients(_ alpha: Double) -> ([Double], Double) {
+        let m = model(alpha)
+        return (m.weights, m.intercept)
+    }
 }
