@@ -186,10 +186,10 @@ public struct AdaptationValue: ShellValue {
                 let other = idx.filter { !sampled.contains(s.rows[$0]) }, used = idx.filter { sampled.contains(s.rows[$0]) }
                 return .plot(Plot(
                     title: title, x: Axis(xLabel, unit: "ms", scale: .log), y: Axis("\(target) measured", unit: "ms", scale: .log),
-                    series: [
-                        Series("architectures", style: .points, x: other.map { x[$0] }, y: other.map { s.target[$0] }, colour: 0),
-                        Series("samples (\(sampled.count))", style: .points, x: used.map { x[$0] }, y: used.map { s.target[$0] }, colour: 3),
-                    ], diagonal: diagonal))
+                    // (A new device measured only its samples: no "architectures" series then.)
+                    series: (other.isEmpty ? [] : [Series("architectures", style: .points, x: other.map { x[$0] }, y: other.map { s.target[$0] }, colour: 0)])
+                        + [Series("samples (\(sampled.count))", style: .points, x: used.map { x[$0] }, y: used.map { s.target[$0] }, colour: 3)],
+                    diagonal: diagonal))
             }
             out.append(panel("raw proxy: SRCC \(format4(report.srccRaw))", "\(proxy) measured", s.proxy, diagonal: false))
             if report.inSample, let oof = report.outOfFold {
