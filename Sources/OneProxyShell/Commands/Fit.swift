@@ -46,24 +46,11 @@ let predictCommand = CommandSpec(
     let first = try inv.positional(0, "a predictor (p = fit d PROXY) or an adaptation (a = adapt …)")
     let (v, located) = try inv.variable(first, as: (any ShellValue).self, "a predictor or an adaptation")
     let name = located.value
-    let space: SpaceKind
-    let defaultName: String
-    let predictLatencies: (Matrix) -> [Double]
-    if let m = v as? any ModelValue {
-        space = m.space
-        defaultName = m.predictedDeviceName
-        predictLatencies = { m.model.predict($0) }
-    } else if let p = v as? PredictorValue {
-        space = p.space
-        defaultName = p.device + "_fit"
-        predictLatencies = { p.predictor.predict($0) }
-    } else if let a = v as? AdaptationValue {
-        space = a.space
-        defaultName = a.target + "_ada"
-        predictLatencies = { a.report.predict($0) }
-    } else {
-        throw Diagnostic("'\(name)' is \(withArticle(v.typeName)), expected a predictor or an adaptation", at: first.location, length: first.length)
+    guard let m = v as? any ModelValue else {
+        throw Diagnostic("'\(name)' is \(withArticle(v.typeName)), expected a predictor (fit, adapt or stack)", at: first.location, length: first.length)
     }
+    let space = m.space, defaultName = m.predictedDeviceName
+    let predictLatencies: (Matrix) -> [Double] = { m.model.predict($0) }
     var d: Dataset
     if inv.positionals.count > 1 {
         d = try inv.variable(1, as: DatasetValue.self, "a dataset").0.dataset

@@ -243,22 +243,13 @@ extension Invocation {
     mutating func latencySource(_ e: Located<Expr>, in d: Dataset) throws -> LatencySource {
         if case .word(let w) = e.value, d.device(named: w) == nil, session.value(of: w) != nil {
             let (v, _) = try variable(e, as: (any ShellValue).self, "a predictor")
-            let model: LatencyModelValue
-            if let m = v as? any ModelValue {
-                // A linear model over the encoding (a stack): the intercept goes on the constant column.
-                model = LatencyModelValue(name: m.modelDescription(variable: w), space: m.space,
-                                          predictor: m.model.asLinearPredictor(rank: 0, rowsUsed: 0))
-            } else if let p = v as? PredictorValue {
-                model = LatencyModelValue(name: "\(w) (\(p.device)'s predictor)", space: p.space, predictor: p.predictor)
-            } else if let a = v as? AdaptationValue {
-                // x·(w∘(a+b)) + c: the constant is the encoding's last column.
-                var weights = a.report.adaptedWeights
-                if !weights.isEmpty { weights[weights.count - 1] += a.report.c }
-                let lp = LinearPredictor(weights: weights, rank: a.report.proxyPredictor.rank, rowsUsed: a.report.train.count + a.report.val.count, residualRMS: .nan)
-                model = LatencyModelValue(name: "\(w) (\(a.proxy) adapted to \(a.target))", space: a.space, predictor: lp)
-            } else {
+            // Every predictor value (fit, adapt, stack) is linear over the encoding; the intercept
+            // goes on the encoding's constant column.
+            guard let m = v as? any ModelValue else {
                 throw Diagnostic("'\(w)' is \(withArticle(v.typeName)): lat= takes a device or a predictor (fit, adapt, stack)", at: e.location, length: e.length)
             }
+            let model = LatencyModelValue(name: m.modelDescription(variable: w), space: m.space,
+                                          predictor: m.model.asLinearPredictor(rank: 0, rowsUsed: 0))
             guard model.space == d.space else {
                 throw Diagnostic("\(w) predicts \(model.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: e.location, length: e.length)
             }

@@ -2,7 +2,7 @@ import Foundation
 import OneProxyKit
 
 /// `p = fit d PROXY`: a proxy device's linear latency predictor on its space's encoding.
-public struct PredictorValue: ShellValue {
+public struct PredictorValue: ModelValue {
     public var dataset: String
     public var space: SpaceKind
     public var device: String
@@ -15,6 +15,10 @@ public struct PredictorValue: ShellValue {
     public var typeName: String { "predictor" }
 
     var largestWeight: Double { predictor.weights.map(abs).max() ?? 0 }
+
+    public var model: LinearLatencyModel { LinearLatencyModel(weights: predictor.weights, intercept: 0) }
+    public func modelDescription(variable: String) -> String { "\(variable) (\(device)'s predictor)" }
+    public var predictedDeviceName: String { device + "_fit" }
 
     public var summary: String {
         "linear predictor of \(device) (\(space.rawValue), \(predictor.weights.count) columns, rank \(predictor.rank)), SRCC \(format4(validation?.srcc)) out-of-fold (\(format4(srccFit.value)) in-sample) on its \(predictor.rowsUsed) architectures"
@@ -65,7 +69,7 @@ func featureNames(space: SpaceKind, count: Int) -> [String] {
 func format4(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "undefined" }
 
 /// `a = adapt d proxy=P target=T`: the AdaProxy report beside its honest baselines.
-public struct AdaptationValue: ShellValue {
+public struct AdaptationValue: ModelValue {
     public var dataset: String
     public var space: SpaceKind
     public var proxy: String
@@ -79,6 +83,11 @@ public struct AdaptationValue: ShellValue {
     public var scatter: AdaptationScatter?
 
     public var typeName: String { "adaptation" }
+
+    /// x ↦ x·(w∘(a+b)) + c.
+    public var model: LinearLatencyModel { LinearLatencyModel(weights: report.adaptedWeights, intercept: report.c) }
+    public func modelDescription(variable: String) -> String { "\(variable) (\(proxy) adapted to \(target))" }
+    public var predictedDeviceName: String { target + "_ada" }
 
     public var summary: String {
         if report.inSample {
