@@ -29,38 +29,11 @@ func benchAdapt() throws {
         return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)).squareRoot()
     }
     let scale = AdaProxyScale(target: std(rows.map { target[$0] }), proxy: std(rows.map { pred[$0] }))
-    let folds = (0..<5).map { f in Array((f * 70 / 5)..<((f + 1) * 70 / 5)) }
     // ONEPROXY_BENCH_NORMS=l2 (comma-separated) times only those norms, e.g. for profiling.
     let only = ProcessInfo.processInfo.environment["ONEPROXY_BENCH_NORMS"]?.split(separator: ",").map(String.init)
     for norm in AdaNorm.allCases where only?.contains(norm.rawValue) ?? true {
         var chosen = 0.0
-        let t = medianSeconds {
-            let full = AdaProxyProblem(x: x.selectingRows(rows), weights: w, targets: rows.map { target[$0] }, scale: scale)
-            let lmax = full.lambdaMax(norm)
-            let grid = [0] + (0..<25).map { lmax * pow(10, -4 + 4 * Double($0) / 24) }
-            var oof = [[Double]](repeating: [Double](repeating: 0, count: 70), count: grid.count)
-            for fold in folds {
-                let held = Set(fold)
-                let inRows = rows.indices.filter { !held.contains($0) }.map { rows[$0] }
-                let p = AdaProxyProblem(x: x.selectingRows(inRows), weights: w, targets: inRows.map { target[$0] }, scale: scale)
-                for (ci, s) in p.solvePath(norm: norm, lambdas: grid).enumerated() {
-                    let coef = (0..<w.count).map { w[$0] * (s.a + s.b[$0]) }
-                    for pos in fold {
-                        var acc = s.c
-                        for j in 0..<coef.count { acc += x[rows[pos], j] * coef[j] }
-                        oof[ci][pos] = acc
-                    }
-                }
-            }
-            let y = rows.map { target[$0] }
-            var best = 0, bestScore = -Double.infinity
-            for ci in grid.indices {
-                let s = spearman(oof[ci], y).value ?? -.infinity
-                if s >= bestScore - 1e-12 { best = ci; bestScore = max(s, bestScore) }
-            }
-            let final = full.solve(norm: norm, lambda: grid[best])
-            chosen = final.lambda
-        }
+        let t = medianSeconds { chosen = adaptCV5Solve(x: x, w: w, rows: rows, target: target, scale: scale, norm: norm) }
         report("adapt \(norm.rawValue): CV5 over 26 λ (solve)", seconds: t, python: python, key: "adapt_cv5_\(norm.rawValue)")
         var r: AdaptationReport?
         let tr = try medianSeconds(repeats: 15) {
@@ -74,7 +47,7 @@ func benchAdapt() throws {
 }
 
 /// The bundled NB201 latency file: encodings, true_vpu_ms (proxy), eagle_gtx_ms (target).
-private func loadNotebookData() throws -> (Matrix, [Double], [Double]) {
+func loadNotebookData() throws -> (Matrix, [Double], [Double]) {
     let text = try String(contentsOf: BundledFiles.url("nb201_oneproxy_latency.csv"), encoding: .utf8)
     var lines = text.split(whereSeparator: \.isNewline).map(String.init)
     let header = lines.removeFirst().split(separator: ",").map(String.init)
@@ -92,4 +65,43 @@ private func loadNotebookData() throws -> (Matrix, [Double], [Double]) {
         target.append(tv > 0 ? tv : .nan)
     }
     return (Matrix(rows: lines.count, cols: NB201.encodingWidth, storage: rowsData), proxy, target)
+}
+
+/// The notebook's 70 sample rows (the first 60 train, the last 10 validate).
+let notebookRows = [
+    275, 1165, 1735, 1643, 1564, 129, 522, 241, 1014, 1558, 920, 967, 1334, 777, 1615, 429, 192, 999, 58, 1829,
+    1711, 798, 886, 1244, 1561, 1571, 4, 1425, 912, 545, 1477, 1642, 468, 1210, 1935, 209, 1846, 650, 62, 45,
+    52, 1330, 1108, 18, 1923, 1804, 780, 1405, 443, 1984, 864, 1486, 59, 1080, 454, 896, 1015, 1132, 477, 707,
+    472, 1386, 448, 941, 1950, 593, 1897, 44, 852, 1715,
+]
+
+/// The work bench/adapt.py gives cvxpy: 0 + 25 λ up to λ_max (of all samples), solved on 5
+/// contiguous folds, pooled out-of-fold SRCC, the chosen λ refitted on all samples. Returns that λ.
+func adaptCV5Solve(x: Matrix, w: [Double], rows: [Int], target: [Double], scale: AdaProxyScale, norm: AdaNorm) -> Double {
+    let n = rows.count
+    let folds = (0..<5).map { f in Array((f * n / 5)..<((f + 1) * n / 5)) }
+    let full = AdaProxyProblem(x: x.selectingRows(rows), weights: w, targets: rows.map { target[$0] }, scale: scale)
+    let lmax = full.lambdaMax(norm)
+    let grid = [0] + (0..<25).map { lmax * pow(10, -4 + 4 * Double($0) / 24) }
+    var oof = [[Double]](repeating: [Double](repeating: 0, count: n), count: grid.count)
+    for fold in folds {
+        let held = Set(fold)
+        let inRows = rows.indices.filter { !held.contains($0) }.map { rows[$0] }
+        let p = AdaProxyProblem(x: x.selectingRows(inRows), weights: w, targets: inRows.map { target[$0] }, scale: scale)
+        for (ci, s) in p.solvePath(norm: norm, lambdas: grid).enumerated() {
+            let coef = (0..<w.count).map { w[$0] * (s.a + s.b[$0]) }
+            for pos in fold {
+                var acc = s.c
+                for j in 0..<coef.count { acc += x[rows[pos], j] * coef[j] }
+                oof[ci][pos] = acc
+            }
+        }
+    }
+    let y = rows.map { target[$0] }
+    var best = 0, bestScore = -Double.infinity
+    for ci in grid.indices {
+        let s = spearman(oof[ci], y).value ?? -.infinity
+        if s >= bestScore - 1e-12 { best = ci; bestScore = max(s, bestScore) }
+    }
+    return full.solve(norm: norm, lambda: grid[best]).lambda
 }

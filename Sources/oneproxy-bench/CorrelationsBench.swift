@@ -2,7 +2,7 @@ import Foundation
 import OneProxyKit
 
 /// The `_ms` columns of a bundled CSV (no quoting in the bundled files; <= 0, NaN, empty = missing).
-private func latencyColumns(_ file: String) throws -> (names: [String], columns: [[Double]]) {
+func latencyColumns(_ file: String) throws -> (names: [String], columns: [[Double]]) {
     let text = try String(contentsOf: BundledFiles.url(file), encoding: .utf8)
     var lines = text.split(whereSeparator: \.isNewline)
     let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)

@@ -1,4 +1,5 @@
-// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|all]`.
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|fewshot|summary|all]`;
+// `oneproxy-bench kernel` runs one kernel alone for profiling (see benchKernel).
 // Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
 // the ratio against the Python reference doing the same work.
 import Foundation
@@ -13,14 +14,16 @@ let benches: [(String, () throws -> Void)] = [
     ("large", benchLarge),
     ("interrupt", benchInterrupt),
     ("fewshot", benchFewShot),
+    ("summary", benchSummary),
 ]
 var ran = false
+if which == "kernel" { try benchKernel(); exit(0) }
 for (name, run) in benches where which == "all" || which == name {
     print("== \(name)")
     do { try run() } catch { print("failed: \(error)") }
     ran = true
 }
 if !ran {
-    print("usage: oneproxy-bench [all|\(benches.map(\.0).joined(separator: "|"))]")
+    print("usage: oneproxy-bench [all|\(benches.map(\.0).joined(separator: "|"))|kernel]")
     exit(64)
 }

@@ -62,7 +62,9 @@ public struct AdaProxyProblem: Sendable {
     /// Reduced design A (n × d) and response r, Gram G = AᵀA, q = Aᵀr, rr = rᵀr.
     let A: Matrix
     let r: [Double]
-    let G: Matrix
+    /// G = AᵀA, formed on first use: only the iterative solvers (l1, ∞) need it, not the ridge path.
+    var G: Matrix { gram.value(of: A) }
+    private let gram = LazyGram()
     let q: [Double]
     let rr: Double
     // For recovering a and c from b.
@@ -111,7 +113,6 @@ public struct AdaProxyProblem: Sendable {
         }
         A = a
         r = rv
-        G = a.gram()
         q = a.multiplyTransposed(rv)
         rr = rv.reduce(0) { $0 + $1 * $1 }
         zMean = zm
@@ -300,6 +301,7 @@ public struct AdaProxyProblem: Sendable {
 
     /// Cyclic coordinate descent for p = 1 on the Gram form.
     private func coordinateDescent(lambda: Double, start: [Double], refine: Bool) -> ([Double], Double, Int) {
+        let G = self.G  // formed once, outside the loops
         var lastPattern: [Int8] = []
         var triedPattern: [Int8] = []
         var b = start
@@ -361,6 +363,7 @@ public struct AdaProxyProblem: Sendable {
     /// them. Rejected (nil) when the solution breaks the pattern (signs, τ > 0, |b_F| <= τ) or its
     /// duality gap exceeds the iterations' tolerance: the iterate itself is then kept.
     func refined(pattern: [Int8], isLinf: Bool, lambda: Double, from b0: [Double]) -> ([Double], Double)? {
+        let G = self.G  // formed once, outside the loops
         let half = Double(n) * lambda / 2
         var cols: [[Double]] = []  // the columns of M, as d-vectors
         if isLinf {
@@ -435,6 +438,7 @@ public struct AdaProxyProblem: Sendable {
 
     /// FISTA with gradient-based adaptive restart for p = ∞.
     private func fista(lambda: Double, start: [Double], lipschitz: Double, refine: Bool) -> ([Double], Double, Int) {
+        let G = self.G  // formed once, outside the loops
         var lastPattern: [Int8] = []
         var triedPattern: [Int8] = []
         guard lipschitz > 0 else { return ([Double](repeating: 0, count: d), 0, 0) }
@@ -494,6 +498,21 @@ public struct AdaProxyProblem: Sendable {
     }
 }
 
+
+/// AᵀA computed once, on first use, by whichever caller gets there first (under a lock, so an
+/// `AdaProxyProblem` shared across threads stays safe); the value is the same `Matrix.gram()` as before.
+private final class LazyGram: @unchecked Sendable {
+    private var cached: Matrix?
+    private let lock = NSLock()
+    func value(of a: Matrix) -> Matrix {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached { return cached }
+        let g = a.gram()
+        cached = g
+        return g
+    }
+}
 
 /// ‖v‖_p.
 func primalNorm(_ v: [Double], _ norm: AdaNorm) -> Double {
