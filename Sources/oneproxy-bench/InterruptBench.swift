@@ -30,7 +30,8 @@ func benchInterrupt() throws {
         var stopped = 0
         for delay in [0.0005, 0.002, 0.01, 0.03, 0.06] {
             let raisedAt = RaisedAt()
-            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { raisedAt.raise() }
+            // A thread of its own: Dispatch's workers may all be busy with the computation itself.
+            Thread { Thread.sleep(forTimeInterval: delay); raisedAt.raise() }.start()
             do {
                 try run(ComputeContext(cancellation: Cancellation { raisedAt.isRaised }))
             } catch is CancellationError {

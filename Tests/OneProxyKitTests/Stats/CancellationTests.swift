@@ -8,10 +8,15 @@ final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var raisedAt: UInt64?
     var cancellation: Cancellation { Cancellation { [self] in lock.lock(); defer { lock.unlock() }; return raisedAt != nil } }
+    /// Raises the flag from a thread of its own: Dispatch's global queues have one worker per core,
+    /// and the computations under test (and other tests running in parallel) can keep them all
+    /// busy, so a timer there may not fire until the computation is over.
     func raise(after seconds: Double) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+        let thread = Thread { [self] in
+            Thread.sleep(forTimeInterval: seconds)
             lock.lock(); raisedAt = DispatchTime.now().uptimeNanoseconds; lock.unlock()
         }
+        thread.start()
     }
     /// Seconds from raising the flag to now.
     var sinceRaised: Double? {
