@@ -154,41 +154,22 @@ let measureCommand = CommandSpec(
 }
 
 /// The architectures an earlier `measure … log=` measured: key → latency (failures are retried).
+/// Read with the project's one CSV reader.
 func readMeasureLog(_ path: String, device: String, at loc: Located<String>) throws -> [String: Double] {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw Diagnostic("cannot read the log \(path)", at: loc.location, length: loc.length)
+    let table: CSVTable
+    do {
+        table = try CSVTable(contentsOfFile: path)
+    } catch let e as OneProxyError {
+        throw Diagnostic("cannot read the log: \(e.description)", at: loc.location, length: loc.length)
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    guard let header = lines.first else { return [:] }
-    let columns = header.split(separator: ",").map(String.init)
-    guard columns.count == 4, columns[2] == "\(device)_ms" else {
-        throw Diagnostic("\(path) is not a measure log of \(device) (header \(header))", at: loc.location, length: loc.length,
+    guard table.columnCount == 4, table.header[2] == "\(device)_ms" else {
+        throw Diagnostic("\(path) is not a measure log of \(device) (header \(table.header.joined(separator: ",")))", at: loc.location, length: loc.length,
                          hint: "a log's header is nb201_index,arch_str,\(device)_ms,error; choose another log= for another device")
     }
-    lines.removeFirst()
     var out: [String: Double] = [:]
-    for line in lines {
-        // nb201_index,key,latency,error — the key may be quoted.
-        let fields = splitCSVLine(line)
-        guard fields.count >= 3, let v = Double(fields[2]), v > 0 else { continue }
-        out[fields[1]] = v
+    for r in 0..<table.rowCount {
+        guard let v = table.double(row: r, column: 2), v > 0 else { continue }
+        out[table.string(row: r, column: 1)] = v
     }
     return out
-}
-
-/// The fields of one CSV line (double quotes, "" inside quotes).
-func splitCSVLine(_ line: String) -> [String] {
-    var fields: [String] = []
-    var current = ""
-    var quoted = false
-    var chars = Array(line)[...]
-    while let c = chars.popFirst() {
-        if quoted {
-            if c == "\"" {
-                if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
-            } else { current.append(c) }
-        } else if c == "\"" { quoted = true } else if c == "," { fields.append(current); current = "" } else { current.append(c) }
-    }
-    fields.append(current)
-    return fields
 }

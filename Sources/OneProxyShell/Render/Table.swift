@@ -141,26 +141,3 @@ func csvField(_ s: String) -> String {
     }
     return s
 }
-
-/// A JSON string literal.
-public func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
-}
-
-/// A JSON number, or null for NaN/infinite/nil.
-public func jsonNumber(_ v: Double?) -> String {
-    guard let v, v.isFinite else { return "null" }
-    return "\(v)"
-}
