@@ -201,6 +201,8 @@ let pageStyle = """
     .num { text-align: right; font-variant-numeric: tabular-nums; }
     .figures { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
     figure { margin: 0.5em 0; }
+    .figures figure { flex: 1 1 420px; max-width: 640px; }
+    .figures figure:only-child { flex: 0 1 auto; max-width: 100%; }
     figure svg { max-width: 100%; height: auto; display: block; }
     figcaption { display: none; }
     @media print { body { max-width: none; margin: 0; } pre.statement { background: none; } section.cell { page-break-inside: avoid; } }
