@@ -1,215 +1,27 @@
 """Python reference for `oneproxy examples/colab.ops` as a whole process (writes bench/results/colab.json).
 
-The same statements' work in numpy/scipy, written like Tests/fixture-scripts/predict_notebook.py
-(whose method it copies): load the CSV (csv module), the raw SRCC true_vpu vs eagle_gtx, the proxy
-fit (lstsq), adapt at lambda = 0 on the 60 training rows, the lambda path chosen on the 10
-validation rows, 5-fold CV and leave-one-out CV over the same grid (each with the path's SRCC on
-all models, as `show` prints), and the target-only ridge baselines the reports show.
-`python3 bench/colab.py` runs `python3 bench/colab.py --work` 3 times as a child process
+The same statements' work in numpy/scipy is Tests/fixture-scripts/predict_notebook.py: load the CSV
+(csv module), the raw SRCC true_vpu vs eagle_gtx, the proxy fit (lstsq), adapt at lambda = 0 on the
+60 training rows, the lambda path chosen on the 10 validation rows, 5-fold and leave-one-out CV over
+the same grid (each with the path's SRCC on all models, as `show` prints), and the target-only
+ridge baselines. `python3 bench/colab.py` runs it 3 times as a child process with --no-write
 (interpreter start-up, imports and all, like the Swift side's process) and records the median wall.
 Run from the repository root, one BLAS thread (the machine is shared):
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 python3 bench/colab.py
 """
-import sys, os, time, subprocess, json
-
-
-def work():
-    import csv, json, os
-    import numpy as np
-    from scipy.stats import spearmanr
-    from scipy.optimize import brentq
-
-    ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    CSV = os.path.join(ROOT, "Sources/OneProxyKit/Resources/data/nb201_oneproxy_latency.csv")
-    OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
-    ROWS = [275, 1165, 1735, 1643, 1564, 129, 522, 241, 1014, 1558, 920, 967, 1334, 777, 1615, 429, 192,
-            999, 58, 1829, 1711, 798, 886, 1244, 1561, 1571, 4, 1425, 912, 545, 1477, 1642, 468, 1210,
-            1935, 209, 1846, 650, 62, 45, 52, 1330, 1108, 18, 1923, 1804, 780, 1405, 443, 1984, 864, 1486,
-            59, 1080, 454, 896, 1015, 1132, 477, 707, 472, 1386, 448, 941, 1950, 593, 1897, 44, 852, 1715]
-    TRAIN, VAL = ROWS[:60], ROWS[60:]
-
-
-    def num(s):
-        try:
-            v = float(s)
-        except ValueError:
-            return np.nan
-        return v if v > 0 else np.nan
-
-
-    def encode(arch):
-        ops = [tok.split("~")[0] for tok in arch.replace("+", "").split("|") if tok]
-        assert len(ops) == 6
-        x = np.zeros(31)
-        for e, o in enumerate(ops):
-            x[e * 5 + OPS.index(o)] = 1
-        x[30] = 1
-        return x
-
-
-    with open(CSV) as f:
-        rd = list(csv.DictReader(f))
-    X = np.array([encode(r["arch_str"]) for r in rd])
-    proxy = np.array([num(r["true_vpu_ms"]) for r in rd])
-    target = np.array([num(r["eagle_gtx_ms"]) for r in rd])
-
-
-    def srcc(a, b):
-        m = ~np.isnan(a) & ~np.isnan(b)
-        return float(spearmanr(a[m], b[m]).statistic)
-
-
-    pm = ~np.isnan(proxy)
-    w = np.linalg.lstsq(X[pm], proxy[pm], rcond=None)[0]
-    rank = int(np.linalg.matrix_rank(X[pm]))
-
-
-    def reduced(rows, wt, yt):
-        Z = X[rows] * wt
-        t = Z.sum(1)
-        Zc = Z - Z.mean(0)
-        tc = t - t.mean()
-        yc = yt[rows] - yt[rows].mean()
-        P = np.eye(len(rows)) - np.outer(tc, tc) / (tc @ tc)
-        return Z, t, Zc, tc, yc, P @ Zc, P @ yc
-
-
-    def solve_l2(rows, wt, yt, lam):
-        Z, t, Zc, tc, yc, A, r = reduced(rows, wt, yt)
-        n = len(rows)
-        lam_max = 2.0 / n * np.linalg.norm(A.T @ r)
-        # Work in A's SVD, dropping singular values <= max(m, n) * eps * s_max: solving the normal
-        # equations (A'A + n mu I) b = A'r directly is unsafe when a fold loses a rank (A'A then has
-        # rounding-level negative eigenvalues and brentq can find a spurious root with |b| ~ 1e22).
-        U, s, Vt = np.linalg.svd(A, full_matrices=False)
-        k = int((s > s[0] * max(A.shape) * np.finfo(float).eps).sum())
-        s, g = s[:k], (U.T @ r)[:k]
-        if lam == 0:
-            b = Vt[:k].T @ (g / s)
-        elif lam >= lam_max:
-            b = np.zeros(31)
-        else:
-            # lam(nu) = (2/n) || nu s g / (s^2 + nu) ||, increasing in nu = n mu
-            f = lambda t: 2.0 / n * np.linalg.norm(np.exp(t) * s * g / (s * s + np.exp(t))) - lam
-            t = brentq(f, -700.0, 700.0, xtol=1e-15, rtol=1e-15, maxiter=1000)
-            b = Vt[:k].T @ (s * g / (s * s + np.exp(t)))
-        a = tc @ (yc - Zc @ b) / (tc @ tc)
-        coef = wt * (a + b)
-        c = yt[rows].mean() - Z.mean(0) @ (a + b)
-        return coef, c, a, b, lam_max
-
-
-    def predict(coef, c, rows=None):
-        Xr = X if rows is None else X[rows]
-        return Xr @ coef + c
-
-
-    def run(fit_rows):
-        s_y = np.std(target[fit_rows])
-        s_p = np.std(X[fit_rows] @ w)
-        return w / s_p, target / s_y
-
-
-    tm = ~np.isnan(target)
-    out = {"raw_srcc": srcc(proxy, target), "proxy_fit_srcc": srcc(X @ w, target),
-           "proxy_fit_self_srcc": srcc(X @ w, proxy), "proxy_rank": rank,
-           "proxy_max_abs_weight": float(np.abs(w).max()), "proxy_weights": w.tolist(),
-           "target_rows": int(tm.sum())}
-
-    # lambda = 0 on the 60 training rows
-    wt, yt = run(TRAIN)
-    coef, c, a, b, lam_max_train = solve_l2(TRAIN, wt, yt, 0.0)
-    out["lambda0_srcc_all"] = srcc(predict(coef, c), target)
-    out["lambda0_srcc_train"] = srcc(predict(coef, c, TRAIN), target[TRAIN])
-
-    # validation selection
-    grid = [0.0] + list(lam_max_train * 10 ** np.linspace(-4, 0, 25))
-    path = []
-    for lam in grid:
-        coef, c, a, b, _ = solve_l2(TRAIN, wt, yt, lam)
-        path.append({"lambda": lam, "train": srcc(predict(coef, c, TRAIN), target[TRAIN]),
-                     "val": srcc(predict(coef, c, VAL), target[VAL]), "all": srcc(predict(coef, c), target),
-                     "b_norm": float(np.linalg.norm(b))})
-    best = max(range(len(grid)), key=lambda i: (round(path[i]["val"], 12), grid[i]))
-    out["validation"] = {"grid": grid, "path": path, "chosen_lambda": grid[best],
-                         "srcc_all": path[best]["all"], "val_srcc": path[best]["val"]}
-
-
-    def cv(k):
-        rows = ROWS
-        n = len(rows)
-        wt, yt = run(rows)
-        _, _, _, _, lam_max = solve_l2(rows, wt, yt, 1.0)
-        grid = [0.0] + list(lam_max * 10 ** np.linspace(-4, 0, 25))
-        folds = [list(range(f * n // k, (f + 1) * n // k)) for f in range(k)]
-        scores, alls = [], []
-        for lam in grid:
-            oof = np.zeros(n)
-            for fold in folds:
-                tr = [rows[i] for i in range(n) if i not in fold]
-                coef, c, *_ = solve_l2(tr, wt, yt, lam)
-                oof[fold] = predict(coef, c, [rows[i] for i in fold])
-            scores.append(srcc(oof, target[rows]))
-            coef, c, *_ = solve_l2(rows, wt, yt, lam)
-            alls.append(srcc(predict(coef, c), target))
-        best = max(range(len(grid)), key=lambda i: (round(scores[i], 12), grid[i]))
-        return {"k": k, "grid": grid, "cv_srcc": scores, "all_srcc": alls, "chosen_lambda": grid[best],
-                "srcc_all": alls[best]}
-
-
-    def ridge_fit(rows, alpha):
-        Xr = X[rows]
-        xm = Xr.mean(0)
-        ym = target[rows].mean()
-        Xc = Xr - xm
-        n = len(rows)
-        beta = np.linalg.lstsq(Xc.T @ Xc + n * alpha * np.eye(31), Xc.T @ (target[rows] - ym), rcond=None)[0]
-        return beta, ym - xm @ beta
-
-
-    def target_only(fit_rows, k):
-        """Ridge (1/n)||X beta + c - y||^2 + alpha ||beta||^2 on the samples, alpha chosen by the same rule."""
-        Xc = X[fit_rows] - X[fit_rows].mean(0)
-        mean_eig = np.sum(np.linalg.svd(Xc, compute_uv=False) ** 2) / (len(fit_rows) * 31)
-        alphas = mean_eig * 10 ** np.linspace(-4, 2, 25)
-        scores = []
-        for al in alphas:
-            if k is None:
-                beta, c = ridge_fit(fit_rows, al)
-                scores.append(srcc(X[VAL] @ beta + c, target[VAL]))
-            else:
-                n = len(fit_rows)
-                oof = np.zeros(n)
-                for f in range(k):
-                    fold = list(range(f * n // k, (f + 1) * n // k))
-                    tr = [fit_rows[i] for i in range(n) if i not in fold]
-                    beta, c = ridge_fit(tr, al)
-                    oof[fold] = X[[fit_rows[i] for i in fold]] @ beta + c
-                scores.append(srcc(oof, target[fit_rows]))
-        best = max(range(25), key=lambda i: (round(scores[i], 12), alphas[i]))
-        beta, c = ridge_fit(fit_rows, alphas[best])
-        return {"alpha": float(alphas[best]), "srcc_all": srcc(X @ beta + c, target)}
-
-
-
-    out["target_only_validation"] = target_only(TRAIN, None)
-    out["target_only_cv5"] = target_only(ROWS, 5)
-    out["target_only_loo"] = target_only(ROWS, 70)
-    out["cv5"] = cv(5)
-    out["loo"] = cv(70)
-    for name in ("validation", "cv5", "loo"):
-        print(name, out[name]["chosen_lambda"], out[name]["srcc_all"])
-
+import json
+import os
+import subprocess
+import sys
+import time
 
 if __name__ == "__main__":
-    if "--work" in sys.argv:
-        work()
-        sys.exit(0)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    script = os.path.join(root, "Tests/fixture-scripts/predict_notebook.py")
     times = []
     for _ in range(3):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, os.path.abspath(__file__), "--work"], check=True, cwd=root)
+        subprocess.run([sys.executable, script, "--no-write"], check=True, cwd=root, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - t0)
     times.sort()
     out = {"colab_process": times[1]}
