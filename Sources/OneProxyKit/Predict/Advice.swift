@@ -35,7 +35,7 @@ public func adviseByCrossValidation(
         }
         let cv = oof.contains(where: \.isNaN) ? nil : spearman(oof, y).value
         let interval = cv == nil ? nil : try bootstrapInterval(oof, y, method: .spearman, level: level, resamples: resamples, seed: seed,
-                                                               cancellation: compute.cancellation)
+                                                               context: ComputeContext(cancellation: compute.cancellation))
         out.append(AdviceScore(name: m.name, cvSRCC: cv, interval: interval.map { ($0.low, $0.high) }, model: try? m.fit(context, samples: samples)))
         reporter.advance(to: mi + 1)
     }

@@ -8,11 +8,11 @@
 ///
 /// Guarantees: the same inputs and seed give the same interval on every machine; low <= high, both
 /// in [-1, 1]. Resamples on which the statistic is undefined (a column constant in the resample)
-/// are dropped; `defined` says how many were kept. Throws `CancellationError` when `cancellation` says stop. Returns nil when the statistic is undefined on the shared rows, `resamples` < 1,
+/// are dropped; `defined` says how many were kept. Throws `CancellationError` when `context` says stop. Returns nil when the statistic is undefined on the shared rows, `resamples` < 1,
 /// `level` is not in (0, 1), or more than half of the resamples are undefined.
 public func bootstrapInterval(
     _ x: [Double], _ y: [Double], method: CorrelationMethod, level: Double = 0.95,
-    resamples: Int = 1000, seed: UInt64, cancellation: Cancellation = .never, context: ComputeContext = .none
+    resamples: Int = 1000, seed: UInt64, context: ComputeContext = .none
 ) throws -> (low: Double, high: Double, defined: Int)? {
     guard resamples >= 1, level > 0, level < 1 else { return nil }
     let (a, b) = pairwiseComplete(x, y)
@@ -26,7 +26,7 @@ public func bootstrapInterval(
     var vx = [Double](repeating: 0, count: n), vy = [Double](repeating: 0, count: n)
     var progress = context.reporter("bootstrap", total: resamples)
     for r in 0..<resamples {
-        if r % 16 == 0 { try cancellation.check(); try context.check(); progress.advance(to: r) }
+        if r % 16 == 0 { try context.check(); progress.advance(to: r) }
         for k in 0..<n {
             let i = generator.index(below: n)
             rx[k] = dx.ranks[i]; ry[k] = dy.ranks[i]

@@ -47,8 +47,8 @@ import Testing
     @Test func aCancelledBootstrapStopsWithCancellationError() throws {
         let x = (0..<500).map { Double($0) }, y = (0..<500).map { Double(($0 * 7) % 500) }
         #expect(throws: CancellationError.self) {
-            _ = try bootstrapInterval(x, y, method: .spearman, resamples: 100_000, seed: 1, cancellation: Cancellation { true })
+            _ = try bootstrapInterval(x, y, method: .spearman, resamples: 100_000, seed: 1, context: ComputeContext(cancellation: Cancellation { true }))
         }
-        #expect(try bootstrapInterval(x, y, method: .spearman, resamples: 50, seed: 1, cancellation: .never) != nil)
+        #expect(try bootstrapInterval(x, y, method: .spearman, resamples: 50, seed: 1, context: .none) != nil)
     }
 }
