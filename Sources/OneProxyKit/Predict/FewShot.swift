@@ -24,14 +24,6 @@ public struct LinearLatencyModel: LatencyModel, Equatable {
     public func predict(_ x: Matrix) -> [Double] { x.multiply(weights).map { $0 + intercept } }
     public func predict(rows: [Int], encoded: Matrix) -> [Double] { predict(encoded) }
     public var linear: LinearLatencyModel? { self }
-
-    /// The same model as a `LinearPredictor` whose constant column (the encoding's last) carries
-    /// the intercept.
-    public func asLinearPredictor(rank: Int, rowsUsed: Int) -> LinearPredictor {
-        var w = weights
-        if !w.isEmpty { w[w.count - 1] += intercept }
-        return LinearPredictor(weights: w, rank: rank, rowsUsed: rowsUsed, residualRMS: .nan)
-    }
 }
 
 /// A device's measured latencies, looked up by row (the "raw proxy" baseline).

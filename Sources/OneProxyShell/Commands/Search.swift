@@ -67,7 +67,7 @@ let searchCommand = CommandSpec(
             }
             accuracies = a.values
         }
-        latencies = model.predictor.predict(try encodingMatrix(candidates))
+        latencies = model.model.predict(try encodingMatrix(candidates))
         for i in latencies.indices where !(latencies[i] > 0) { latencies[i] = .nan; nonPositive += 1 }
         if nonPositive > 0 { inv.warn("\(nonPositive) architectures have a predicted latency <= 0 and are left out") }
     }
@@ -212,7 +212,7 @@ enum LatencySource {
 struct LatencyModelValue {
     var name: String
     var space: SpaceKind
-    var predictor: LinearPredictor
+    var model: LinearLatencyModel
 }
 
 extension Invocation {
@@ -243,13 +243,11 @@ extension Invocation {
     mutating func latencySource(_ e: Located<Expr>, in d: Dataset) throws -> LatencySource {
         if case .word(let w) = e.value, d.device(named: w) == nil, session.value(of: w) != nil {
             let (v, _) = try variable(e, as: (any ShellValue).self, "a predictor")
-            // Every predictor value (fit, adapt, stack) is linear over the encoding; the intercept
-            // goes on the encoding's constant column.
+            // Every predictor value (fit, adapt, stack) is linear over the encoding.
             guard let m = v as? any ModelValue else {
                 throw Diagnostic("'\(w)' is \(withArticle(v.typeName)): lat= takes a device or a predictor (fit, adapt, stack)", at: e.location, length: e.length)
             }
-            let model = LatencyModelValue(name: m.modelDescription(variable: w), space: m.space,
-                                          predictor: m.model.asLinearPredictor(rank: 0, rowsUsed: 0))
+            let model = LatencyModelValue(name: m.modelDescription(variable: w), space: m.space, model: m.model)
             guard model.space == d.space else {
                 throw Diagnostic("\(w) predicts \(model.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: e.location, length: e.length)
             }
