@@ -10,34 +10,18 @@ the proxy: rice_pixel3 of oneproxy-nb201 (every row it measured). Computes, as O
 Writes Tests/OneProxyKitTests/Fixtures/predict/new_device.json.
 Run: python3 Tests/fixture-scripts/predict_new_device.py
 """
-import csv, json, os
+import csv, json, os, sys
 import numpy as np
 from scipy.stats import spearmanr
-from scipy.optimize import brentq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(ROOT, "Sources/OneProxyKit/Resources/data/nb201_oneproxy_latency.csv")
 NEW = os.path.join(ROOT, "examples/new-device-samsung_a50.csv")
 OUT = os.path.join(ROOT, "Tests/OneProxyKitTests/Fixtures/predict/new_device.json")
-OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
-
-
-def num(s):
-    try:
-        v = float(s)
-    except ValueError:
-        return np.nan
-    return v if v > 0 else np.nan
-
-
-def encode(arch):
-    ops = [tok.split("~")[0] for tok in arch.replace("+", "").split("|") if tok]
-    x = np.zeros(31)
-    for e, o in enumerate(ops):
-        x[e * 5 + OPS.index(o)] = 1
-    x[30] = 1
-    return x
+# The encoding, number reading and exact l2 solver are the notebook reference's own (one copy).
+sys.path.insert(0, HERE)
+from predict_notebook import encode, num, solve_l2  # noqa: E402
 
 
 rd = list(csv.DictReader(open(DATA)))
@@ -64,38 +48,12 @@ pm = ~np.isnan(proxy)
 w = np.linalg.lstsq(X[pm], proxy[pm], rcond=None)[0]
 
 
-def solve_l2(rows, wt, yt, lam):
-    Z = X[rows] * wt
-    t = Z.sum(1)
-    Zc = Z - Z.mean(0)
-    tc = t - t.mean()
-    yc = yt[rows] - yt[rows].mean()
-    P = np.eye(len(rows)) - np.outer(tc, tc) / (tc @ tc)
-    A, r = P @ Zc, P @ yc
-    n = len(rows)
-    lam_max = 2.0 / n * np.linalg.norm(A.T @ r)
-    U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    k = int((s > s[0] * max(A.shape) * np.finfo(float).eps).sum())
-    s, g = s[:k], (U.T @ r)[:k]
-    if lam == 0:
-        b = Vt[:k].T @ (g / s)
-    elif lam >= lam_max:
-        b = np.zeros(31)
-    else:
-        f = lambda t: 2.0 / n * np.linalg.norm(np.exp(t) * s * g / (s * s + np.exp(t))) - lam
-        tt = brentq(f, -700.0, 700.0, xtol=1e-15, rtol=1e-15, maxiter=1000)
-        b = Vt[:k].T @ (s * g / (s * s + np.exp(tt)))
-    a = tc @ (yc - Zc @ b) / (tc @ tc)
-    coef = wt * (a + b)
-    c = yt[rows].mean() - Z.mean(0) @ (a + b)
-    return coef, c, lam_max
-
 
 rows = ROWS
 n = len(rows)
 s_y, s_p = np.std(target[rows]), np.std(X[rows] @ w)
 wt, yt = w / s_p, target / s_y
-_, _, lam_max = solve_l2(rows, wt, yt, 1.0)
+_, _, _, _, lam_max = solve_l2(rows, wt, yt, 1.0)
 grid = [0.0] + list(lam_max * 10 ** np.linspace(-4, 0, 25))
 k = 5
 folds = [list(range(f * n // k, (f + 1) * n // k)) for f in range(k)]
@@ -104,7 +62,7 @@ for lam in grid:
     oof = np.zeros(n)
     for fold in folds:
         tr = [rows[i] for i in range(n) if i not in fold]
-        coef, c, _ = solve_l2(tr, wt, yt, lam)
+        coef, c, *_ = solve_l2(tr, wt, yt, lam)
         oof[fold] = X[[rows[i] for i in fold]] @ coef + c
     scores.append(srcc(oof, target[rows]))
     oofs.append(oof * s_y)  # back to ms (the model predicts y / s_y)

@@ -13,7 +13,7 @@ one OneProxyKit documents, written independently with numpy's lstsq/pinv/solve a
     ties -> larger lam, refit on train+val.
 Run: python3 Tests/fixture-scripts/predict_notebook.py   (--no-write: compute and print only)
 """
-import csv, json, os
+import csv, json, os, sys
 import numpy as np
 from scipy.stats import spearmanr
 from scipy.optimize import brentq
@@ -111,31 +111,6 @@ def run(fit_rows):
     return w / s_p, target / s_y
 
 
-tm = ~np.isnan(target)
-out = {"raw_srcc": srcc(proxy, target), "proxy_fit_srcc": srcc(X @ w, target),
-       "proxy_fit_self_srcc": srcc(X @ w, proxy), "proxy_rank": rank,
-       "proxy_max_abs_weight": float(np.abs(w).max()), "proxy_weights": w.tolist(),
-       "target_rows": int(tm.sum())}
-
-# lambda = 0 on the 60 training rows
-wt, yt = run(TRAIN)
-coef, c, a, b, lam_max_train = solve_l2(TRAIN, wt, yt, 0.0)
-out["lambda0_srcc_all"] = srcc(predict(coef, c), target)
-out["lambda0_srcc_train"] = srcc(predict(coef, c, TRAIN), target[TRAIN])
-
-# validation selection
-grid = [0.0] + list(lam_max_train * 10 ** np.linspace(-4, 0, 25))
-path = []
-for lam in grid:
-    coef, c, a, b, _ = solve_l2(TRAIN, wt, yt, lam)
-    path.append({"lambda": lam, "train": srcc(predict(coef, c, TRAIN), target[TRAIN]),
-                 "val": srcc(predict(coef, c, VAL), target[VAL]), "all": srcc(predict(coef, c), target),
-                 "b_norm": float(np.linalg.norm(b))})
-best = max(range(len(grid)), key=lambda i: (round(path[i]["val"], 12), grid[i]))
-out["validation"] = {"grid": grid, "path": path, "chosen_lambda": grid[best],
-                     "srcc_all": path[best]["all"], "val_srcc": path[best]["val"]}
-
-
 def cv(k):
     rows = ROWS
     n = len(rows)
@@ -192,15 +167,45 @@ def target_only(fit_rows, k):
     return {"alpha": float(alphas[best]), "srcc_all": srcc(X @ beta + c, target)}
 
 
-out["target_only_validation"] = target_only(TRAIN, None)
-out["target_only_cv5"] = target_only(ROWS, 5)
-out["cv5"] = cv(5)
-out["loo"] = cv(70)
-import sys
-if "--no-write" not in sys.argv:  # bench/colab.py times this work without rewriting the fixture
-    with open(OUT, "w") as f:
-        json.dump(out, f, indent=1)
-print(json.dumps({k: v for k, v in out.items() if k not in ("proxy_weights",)}, default=str)[:3000])
-print("target only", out["target_only_validation"], out["target_only_cv5"])
-for name in ("validation", "cv5", "loo"):
-    print(name, out[name]["chosen_lambda"], out[name]["srcc_all"])
+
+def main():
+    """The notebook's numbers, written to the fixture (printed only with --no-write)."""
+    tm = ~np.isnan(target)
+    out = {"raw_srcc": srcc(proxy, target), "proxy_fit_srcc": srcc(X @ w, target),
+           "proxy_fit_self_srcc": srcc(X @ w, proxy), "proxy_rank": rank,
+           "proxy_max_abs_weight": float(np.abs(w).max()), "proxy_weights": w.tolist(),
+           "target_rows": int(tm.sum())}
+
+    # lambda = 0 on the 60 training rows
+    wt, yt = run(TRAIN)
+    coef, c, a, b, lam_max_train = solve_l2(TRAIN, wt, yt, 0.0)
+    out["lambda0_srcc_all"] = srcc(predict(coef, c), target)
+    out["lambda0_srcc_train"] = srcc(predict(coef, c, TRAIN), target[TRAIN])
+
+    # validation selection
+    grid = [0.0] + list(lam_max_train * 10 ** np.linspace(-4, 0, 25))
+    path = []
+    for lam in grid:
+        coef, c, a, b, _ = solve_l2(TRAIN, wt, yt, lam)
+        path.append({"lambda": lam, "train": srcc(predict(coef, c, TRAIN), target[TRAIN]),
+                     "val": srcc(predict(coef, c, VAL), target[VAL]), "all": srcc(predict(coef, c), target),
+                     "b_norm": float(np.linalg.norm(b))})
+    best = max(range(len(grid)), key=lambda i: (round(path[i]["val"], 12), grid[i]))
+    out["validation"] = {"grid": grid, "path": path, "chosen_lambda": grid[best],
+                         "srcc_all": path[best]["all"], "val_srcc": path[best]["val"]}
+
+    out["target_only_validation"] = target_only(TRAIN, None)
+    out["target_only_cv5"] = target_only(ROWS, 5)
+    out["cv5"] = cv(5)
+    out["loo"] = cv(70)
+    if "--no-write" not in sys.argv:  # bench/colab.py times this work without rewriting the fixture
+        with open(OUT, "w") as f:
+            json.dump(out, f, indent=1)
+    print(json.dumps({k: v for k, v in out.items() if k not in ("proxy_weights",)}, default=str)[:3000])
+    print("target only", out["target_only_validation"], out["target_only_cv5"])
+    for name in ("validation", "cv5", "loo"):
+        print(name, out[name]["chosen_lambda"], out[name]["srcc_all"])
+
+
+if __name__ == "__main__":
+    main()
