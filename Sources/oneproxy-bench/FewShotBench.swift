@@ -32,25 +32,28 @@ func benchFewShot() throws {
     }
 
     let o = try BundledDatasets.load("oneproxy-nb201")
-    let ox = try encodingMatrix(o)
-    let target = o.device(named: "eagle_gtx")!
-    let others = o.devices.filter { $0.name != target.name }
     var curve: [CurvePoint] = []
-    let tCurve = try medianSeconds(repeats: 1) {
-        let opool = try FewShotPool(x: ox, proxies: others)
-        let context = try FewShotContext(pool: opool, target: target)
-        let p = opool.index(of: "true_vpu")!
-        let ms: [any FewShotMethod] = [
-            RawProxyMethod(proxy: p, name: "raw proxy"), ProxyFitMethod(proxy: p, name: "proxy fit"),
-            AdaProxyMethod(proxy: p, name: "AdaProxy"), TargetOnlyRidgeMethod(),
-            BestProxyMethod(), StackMethod(adapt: false), StackMethod(adapt: true),
-        ]
-        let proxy = o.device(named: "true_vpu")!
-        let candidates = target.latencies.indices.filter { !target.latencies[$0].isNaN && !proxy.latencies[$0].isNaN }
-        curve = try fewShotCurve(context, methods: ms, sizes: [5, 10, 20, 40, 70], repeats: 10, seed: 1, candidates: candidates)
-    }
+    let tCurve = try medianSeconds(repeats: 1) { curve = try benchCurveWork(o) }
     report("curve true_vpu→eagle_gtx, 10 repeats, 7 methods", seconds: tCurve, python: python, key: "curve_10")
     for p in curve where p.n == 10 || p.n == 70 {
         print(String(format: "    %-24@ n=%2d  %.4f ± %.4f", p.method as NSString, p.n, p.mean ?? .nan, p.sd ?? .nan))
     }
+}
+
+/// The curve both the fewshot and summary sections time: true_vpu → eagle_gtx on oneproxy-nb201,
+/// 7 methods x 5 sizes x 10 repeats (the pool's fits included, as bench/fewshot.py does).
+func benchCurveWork(_ o: Dataset) throws -> [CurvePoint] {
+    let ox = try encodingMatrix(o)
+    let target = o.device(named: "eagle_gtx")!
+    let proxy = o.device(named: "true_vpu")!
+    let pool = try FewShotPool(x: ox, proxies: o.devices.filter { $0.name != target.name })
+    let context = try FewShotContext(pool: pool, target: target)
+    let p = pool.index(of: "true_vpu")!
+    let methods: [any FewShotMethod] = [
+        RawProxyMethod(proxy: p, name: "raw proxy"), ProxyFitMethod(proxy: p, name: "proxy fit"),
+        AdaProxyMethod(proxy: p, name: "AdaProxy"), TargetOnlyRidgeMethod(),
+        BestProxyMethod(), StackMethod(adapt: false), StackMethod(adapt: true),
+    ]
+    let candidates = target.latencies.indices.filter { !target.latencies[$0].isNaN && !proxy.latencies[$0].isNaN }
+    return try fewShotCurve(context, methods: methods, sizes: [5, 10, 20, 40, 70], repeats: 10, seed: 1, candidates: candidates)
 }

@@ -65,22 +65,7 @@ func benchSummary() throws {
 
     // few-shot
     let o = try BundledDatasets.load("oneproxy-nb201")
-    let ox = try encodingMatrix(o)
-    let tgt = o.device(named: "eagle_gtx")!
-    let others = o.devices.filter { $0.name != tgt.name }
-    let tCurve = try medianSeconds(repeats: 3) {
-        let opool = try FewShotPool(x: ox, proxies: others)
-        let context = try FewShotContext(pool: opool, target: tgt)
-        let p = opool.index(of: "true_vpu")!
-        let ms: [any FewShotMethod] = [
-            RawProxyMethod(proxy: p, name: "raw proxy"), ProxyFitMethod(proxy: p, name: "proxy fit"),
-            AdaProxyMethod(proxy: p, name: "AdaProxy"), TargetOnlyRidgeMethod(),
-            BestProxyMethod(), StackMethod(adapt: false), StackMethod(adapt: true),
-        ]
-        let px = o.device(named: "true_vpu")!
-        let candidates = tgt.latencies.indices.filter { !tgt.latencies[$0].isNaN && !px.latencies[$0].isNaN }
-        _ = try fewShotCurve(context, methods: ms, sizes: [5, 10, 20, 40, 70], repeats: 10, seed: 1, candidates: candidates)
-    }
+    let tCurve = try medianSeconds(repeats: 3) { _ = try benchCurveWork(o) }
     add("few-shot curve, 7 methods x 5 sizes x 10 repeats", tCurve, few?["curve_10"], "numpy/scipy")
     let d = try BundledDatasets.load("help-nb201")
     let hx = try encodingMatrix(d)
