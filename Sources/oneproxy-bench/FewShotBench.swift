@@ -12,10 +12,10 @@ func benchFewShot() throws {
     let x = try encodingMatrix(d)
     var pool: FewShotPool?
     let tPool = try medianSeconds(repeats: 3) {
-        pool = try FewShotPool(x: x, proxies: HelpProtocol.pool.map { d.device(named: $0)! })
+        pool = try FewShotPool(x: x, proxies: HelpProtocol.nb201.pool.map { d.device(named: $0)! })
     }
     report("help pool: 9 proxy fits on 15625 x 31", seconds: tPool, python: python, key: "help_pool")
-    let methods = HelpProtocol.methods(pool: pool!)
+    let methods = HelpProtocol.nb201.methods(pool: pool!, rich: nil)
     var result: HelpBenchResult?
     let draws = Int(ProcessInfo.processInfo.environment["ONEPROXY_BENCH_DRAWS"] ?? "10") ?? 10
     let tHelp = try medianSeconds(repeats: 1) {

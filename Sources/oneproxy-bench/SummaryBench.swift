@@ -70,8 +70,8 @@ func benchSummary() throws {
     let d = try BundledDatasets.load("help-nb201")
     let hx = try encodingMatrix(d)
     let tHelp = try medianSeconds(repeats: 1) {
-        let pool = try FewShotPool(x: hx, proxies: HelpProtocol.pool.map { d.device(named: $0)! })
-        _ = try helpBenchmark(d, pool: pool, methods: HelpProtocol.methods(pool: pool), draws: 10)
+        let pool = try FewShotPool(x: hx, proxies: HelpProtocol.nb201.pool.map { d.device(named: $0)! })
+        _ = try helpBenchmark(d, pool: pool, methods: HelpProtocol.nb201.methods(pool: pool, rich: nil), draws: 10)
     }
     add("helpbench, 10 draws (with the pool's fits)", tHelp, few?["helpbench_draws10"], "numpy/scipy")
 

@@ -1,4 +1,4 @@
-// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|fewshot|summary|all]`;
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|fewshot|summary|models-val|models-test|all]`;
 // `oneproxy-bench kernel` runs one kernel alone for profiling (see benchKernel).
 // Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
 // the ratio against the Python reference doing the same work.
@@ -15,6 +15,8 @@ let benches: [(String, () throws -> Void)] = [
     ("interrupt", benchInterrupt),
     ("fewshot", benchFewShot),
     ("summary", benchSummary),
+    ("models-val", benchModelsValidation),
+    ("models-test", benchModelsTest),
 ]
 var ran = false
 if which == "kernel" { try benchKernel(); exit(0) }

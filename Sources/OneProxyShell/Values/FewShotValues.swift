@@ -223,7 +223,7 @@ public struct HelpBenchValue: ShellValue {
             let s = r.summary(method: m, size: 1)
             return "\(r.methods[m]) \(format3(s.mean))"
         }
-        return "HELP's protocol on help-nb201, \(r.draws) draws, mean SRCC at 20 samples: " + parts.joined(separator: ", ") + String(format: " (HELP %.3f)", HelpProtocol.publishedMean)
+        return "HELP's protocol on \(r.protocol.dataset), \(r.draws) draws (seeds \(r.seed)..\(r.seed + UInt64(r.draws) - 1)), mean SRCC at 20 samples: " + parts.joined(separator: ", ") + String(format: " (HELP %.3f)", r.protocol.publishedMean)
     }
 
     func table(size s: Int) -> Table {
@@ -231,24 +231,29 @@ public struct HelpBenchValue: ShellValue {
         let withHelp = r.sizes[s] == 20
         var t = Table(columns: ["device"] + (withHelp ? ["HELP"] : []) + r.methods)
         for (ti, name) in r.targets.enumerated() {
-            t.rows.append([.text(name)] + (withHelp ? [.number(HelpProtocol.published[name], digits: 3)] : [])
+            t.rows.append([.text(name)] + (withHelp ? [.number(r.protocol.published[name], digits: 3)] : [])
                 + r.methods.indices.map { .number(r.deviceMean(method: $0, size: s, target: ti), digits: 3) })
         }
-        t.rows.append([.text("mean")] + (withHelp ? [.number(HelpProtocol.publishedMean, digits: 3)] : [])
+        t.rows.append([.text("mean")] + (withHelp ? [.number(r.protocol.publishedMean, digits: 3)] : [])
             + r.methods.indices.map { .number(r.summary(method: $0, size: s).mean, digits: 3) })
         t.rows.append([.text("se")] + (withHelp ? [.text("")] : [])
             + r.methods.indices.map { .number(r.summary(method: $0, size: s).se, digits: 3) })
-        t.title = "\(r.sizes[s]) target samples (\(r.sizes[s] == 20 ? "the 10 reference architectures + 10 random" : "10 random")), SRCC on the query architectures, mean over \(r.draws) draws; se = standard error of the six-device mean over draws"
+        t.title = "\(r.sizes[s]) target samples (\(r.sizes[s] == 20 ? "the 10 reference architectures + 10 random" : "10 random")), SRCC on the query architectures, mean over \(r.draws) draws; se = standard error of the \(r.targets.count)-device mean over draws"
         return t
     }
 
     public var document: Document {
-        Document([
-            .heading("HELP's few-shot protocol on help-nb201 (\(result.draws) draws, draw k uses seed k)"),
-            .text("targets: \(HelpProtocol.targets.joined(separator: ", ")); pool: \(HelpProtocol.pool.joined(separator: ", ")); samples from NB201 architectures 0..899, query 900..1899, both the middle 80% by the target's latency"),
+        let p = result.protocol
+        let what = p.space == "nb201" ? "NB201 architectures" : "FBNet rows"
+        var blocks: [Block] = [
+            .heading("HELP's few-shot protocol on \(p.dataset) (\(result.draws) draws, draw k uses seed \(result.seed) + k − 1)"),
+            .text("targets: \(p.targets.joined(separator: ", ")); pool: \(p.pool.joined(separator: ", ")); samples from \(what) \(p.sampleRange.lowerBound)..\(p.sampleRange.upperBound - 1), query \(p.queryRange.lowerBound)..\(p.queryRange.upperBound - 1), both the middle 80% by the target's latency"),
             .table(table(size: 0)), .table(table(size: 1)),
-            .note("HELP's reference architecture 1462 lies inside the query range (a small leak of HELP's protocol, kept as it is)"),
-        ])
+        ]
+        if p.space == "nb201" {
+            blocks.append(.note("HELP's reference architecture 1462 lies inside the query range (a small leak of HELP's protocol, kept as it is)"))
+        }
+        return Document(blocks)
     }
 
     public var json: JSONValue {

@@ -30,13 +30,13 @@ struct FewShotTests {
     @Test func stackWeightsAreNonNegativeAndMatchScipy() throws {
         let fixture = try PredictTestData.fixture("stack_nnls.json") as! [String: Any]
         let d = try BundledDatasets.load("help-nb201")
-        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: HelpProtocol.pool.map { d.device(named: $0)! })
+        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: HelpProtocol.nb201.pool.map { d.device(named: $0)! })
         let target = d.device(named: "pixel2")!
         for s in fixture["stack"] as! [[String: Any]] {
             let rows = (s["rows"] as! [Any]).map { ($0 as! NSNumber).intValue }
             let st = stackProxies(pool, proxies: Array(0..<9), samples: rows, y: rows.map { target.latencies[$0] })
             #expect(st.beta.allSatisfy { $0 >= 0 })
-            #expect(st.proxies == HelpProtocol.pool)
+            #expect(st.proxies == HelpProtocol.nb201.pool)
             // The proxies' least-squares fits agree with numpy to ~1e-12 relative; NNLS then to 1e-7.
             for (u, v) in zip(st.beta, Self.doubles(s["beta"])) { #expect(abs(u - v) <= 1e-7, "\(st.beta)") }
             let c = (s["intercept"] as! NSNumber).doubleValue
@@ -102,9 +102,9 @@ struct FewShotTests {
     @Test func helpSplitsMatchTheDescription() throws {
         let d = try BundledDatasets.load("help-nb201")
         let index = try #require(d.nb201Index)
-        for name in HelpProtocol.targets {
+        for name in HelpProtocol.nb201.targets {
             let t = try #require(d.device(named: name))
-            let s = try HelpProtocol.split(d, target: t)
+            let s = try HelpProtocol.nb201.split(d, target: t)
             #expect(s.references.map { index[$0] } == [11982, 431, 55, 9, 14451, 8636, 9881, 13479, 6196, 1462])
             #expect(s.query.count == 800, "\(name)")      // 1000 rows, 100 dropped at each end
             #expect(s.query.allSatisfy { (900..<1900).contains(index[$0]) })
@@ -126,18 +126,18 @@ struct FewShotTests {
             }
         }
         // The leak METHOD.md mentions: reference 1462 has an index in the query range.
-        #expect(HelpProtocol.queryRange.contains(1462))
+        #expect(HelpProtocol.nb201.queryRange.contains(1462))
     }
 
     @Test func helpBenchmarkShapesAndSeeds() throws {
         let d = try BundledDatasets.load("help-nb201")
-        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: HelpProtocol.pool.map { d.device(named: $0)! })
+        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: HelpProtocol.nb201.pool.map { d.device(named: $0)! })
         let methods: [any FewShotMethod] = [StackMethod(adapt: false)]
         let r = try helpBenchmark(d, pool: pool, methods: methods, draws: 2)
         #expect(r.values[0][0].count == 6 && r.values[0][0].allSatisfy { $0.count == 2 })
         // Draw k = seed k: draw 1 alone is the second draw of two.
         let t = d.device(named: "pixel2")!
-        let split = try HelpProtocol.split(d, target: t)
+        let split = try HelpProtocol.nb201.split(d, target: t)
         let context = try FewShotContext(pool: pool, target: t, evalRows: split.query)
         let samples = split.references + sampleRows(candidates: split.candidates, count: 10, seed: 1)
         let v = context.score(try StackMethod(adapt: false).fit(context, samples: samples))

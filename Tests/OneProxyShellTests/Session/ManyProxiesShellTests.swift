@@ -108,14 +108,15 @@ struct ManyProxiesShellTests {
         #expect(s.run(source: "h = helpbench draws=1; export h \"\(path)\"", origin: "t"), "\(sink.stderr)")
         let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         let methods = try #require(obj["methods"] as? [String: Any])
-        #expect(Set(methods.keys) == ["pixel3 + AdaProxy", "best proxy + AdaProxy", "stack (NNLS)", "stack + AdaProxy", "stack blend", "target-only ridge"])
+        #expect(Set(methods.keys) == ["pixel3 + AdaProxy", "best proxy + AdaProxy", "stack (NNLS)", "stack + AdaProxy", "stack blend", "target-only ridge",
+                                      "target-only ridge (all)", "stack + residual ridge (all)"])
         let h = try #require(s.value(of: "h") as? HelpBenchValue)
         for (m, name) in h.result.methods.enumerated() {
             let entry = try #require(methods[name] as? [String: Any])
             for (si, key) in ["n10", "n20"].enumerated() {
                 let n = try #require(entry[key] as? [String: Any])
                 let devices = try #require(n["devices"] as? [String: Double])
-                #expect(Set(devices.keys) == Set(HelpProtocol.targets))
+                #expect(Set(devices.keys) == Set(HelpProtocol.nb201.targets))
                 let mean = try #require(n["mean"] as? Double)
                 #expect(abs(mean - devices.values.reduce(0, +) / 6) < 1e-12)  // one draw: the mean of the devices
                 #expect(abs(mean - h.result.summary(method: m, size: si).mean!) < 1e-15)

@@ -1,0 +1,216 @@
+import Foundation
+
+/// A feature family of a space seen as a map from architectures to rows of numbers: the basis a
+/// rich latency model is linear over (METHOD.md section 9). The last column is the constant 1.
+///
+/// A basis maps genes to its row, and an architecture's one-hot encoding back to its genes, so a
+/// model over the basis predicts any architecture of its space, and any row of a dataset from the
+/// encoding the rest of the project carries.
+public struct FeatureBasis: Sendable {
+    public let space: SpaceKind
+    public let family: String
+    /// One name per column, the constant column last ("1").
+    public let names: [String]
+    let write: @Sendable ([Int], inout ArraySlice<Double>) -> Void
+    let decode: @Sendable (ArraySlice<Double>) -> [Int]
+
+    public init(
+        space: SpaceKind, family: String, names: [String],
+        write: @escaping @Sendable ([Int], inout ArraySlice<Double>) -> Void,
+        decode: @escaping @Sendable (ArraySlice<Double>) -> [Int]
+    ) {
+        self.space = space; self.family = family; self.names = names; self.write = write; self.decode = decode
+    }
+
+    public var width: Int { names.count }
+
+    /// The basis row of an architecture.
+    public func row(genes: [Int]) -> [Double] {
+        var r = [Double](repeating: 0, count: width)[...]
+        write(genes, &r)
+        return Array(r)
+    }
+
+    /// The basis rows of architectures given by their one-hot encodings (rows of `encoded`).
+    public func matrix(encoded: Matrix) -> Matrix {
+        var m = Matrix(rows: encoded.rows, cols: width)
+        var r = [Double](repeating: 0, count: width)[...]
+        for i in 0..<encoded.rows {
+            write(decode(encoded.row(i)), &r)
+            for k in 0..<width { m.storage[i * width + k] = r[k] }
+        }
+        return m
+    }
+}
+
+/// `x ↦ base(x) + φ(x) · weights + intercept`: a linear model over a feature family φ, optionally
+/// on top of a model linear over the one-hot encoding (a stack, a proxy fit). Predicts any
+/// architecture of its space.
+public struct FeatureLatencyModel: LatencyModel {
+    public var basis: FeatureBasis
+    public var base: LinearLatencyModel?
+    /// One weight per basis column (the constant column's weight is folded into `intercept`).
+    public var weights: [Double]
+    public var intercept: Double
+
+    public init(basis: FeatureBasis, base: LinearLatencyModel?, weights: [Double], intercept: Double) {
+        precondition(weights.count == basis.width)
+        self.basis = basis; self.base = base; self.weights = weights; self.intercept = intercept
+    }
+
+    public func predict(rows: [Int], encoded: Matrix) -> [Double] {
+        let phi = basis.matrix(encoded: encoded)
+        var out = phi.multiply(weights)
+        let b = base?.predict(encoded)
+        for i in out.indices { out[i] += intercept + (b?[i] ?? 0) }
+        return out
+    }
+
+    /// The predicted latency of one architecture, given its one-hot encoding row too (for `base`).
+    public func predict(genes: [Int], encoding: [Double]) -> Double {
+        let phi = basis.row(genes: genes)
+        var s = intercept
+        for k in 0..<phi.count { s += phi[k] * weights[k] }
+        if let base { for k in 0..<encoding.count { s += encoding[k] * base.weights[k] }; s += base.intercept }
+        return s
+    }
+
+    /// Not linear over the one-hot encoding unless the basis is the encoding itself.
+    public var linear: LinearLatencyModel? {
+        guard basis.family == "onehot" else { return nil }
+        var w = weights
+        if let base { for k in w.indices { w[k] += base.weights[k] } }
+        return LinearLatencyModel(weights: w, intercept: intercept + (base?.intercept ?? 0))
+    }
+}
+
+// MARK: - ridge in the dual, λ by exact leave-one-out
+
+/// Ridge `‖F β + c − y‖² + λ‖β‖²` with c unpenalised, solved through the n × n Gram matrix of the
+/// centred rows (n samples, any number of features), λ chosen by exact leave-one-out.
+///
+/// With Fc the centred features and K = Fc Fcᵀ = U diag(d) Uᵀ, the hat matrix of the fit with its
+/// intercept is J/n + U diag(d/(d+λ)) Uᵀ, so every λ costs O(n²) after one eigendecomposition, and
+/// the leave-one-out residuals are exact: eᵢ = (yᵢ − ŷᵢ) / (1 − 1/n − Hᵢᵢ). λ is chosen among
+/// `lambdas` (default: 25 values log-spaced over 1e-3 .. 1e3 times the mean eigenvalue of K, then
+/// 1e12 times it, which is the intercept alone) by the mean squared leave-one-out residual, ties to
+/// the larger λ. The weights are β = Fcᵀ α with α = (K + λI)⁻¹ (y − ȳ).
+public struct DualRidgeFit: Sendable, Equatable {
+    public var weights: [Double]
+    public var intercept: Double
+    public var lambda: Double
+    /// Mean squared leave-one-out residual at the chosen λ.
+    public var looMSE: Double
+    /// Every candidate λ with its mean squared leave-one-out residual.
+    public var path: [(lambda: Double, looMSE: Double)]
+
+    public static func == (a: DualRidgeFit, b: DualRidgeFit) -> Bool {
+        a.weights == b.weights && a.intercept == b.intercept && a.lambda == b.lambda && a.looMSE == b.looMSE
+    }
+}
+
+/// The default λ grid of `dualRidge` for a Gram matrix whose mean eigenvalue is `meanEigen`.
+public func dualRidgeGrid(meanEigen: Double) -> [Double] {
+    let m = meanEigen > 0 ? meanEigen : 1
+    return (0..<25).map { m * pow(10, -3 + 6 * Double($0) / 24) } + [m * 1e12]
+}
+
+/// See `DualRidgeFit`. Needs n >= 3 samples.
+public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil) throws -> DualRidgeFit {
+    let n = f.rows, p = f.cols
+    guard n >= 3, y.count == n else { throw OneProxyError("ridge needs at least 3 samples with one target each (got \(n) rows, \(y.count) targets)") }
+    let nD = Double(n)
+    var mean = [Double](repeating: 0, count: p)
+    for i in 0..<n { for j in 0..<p { mean[j] += f[i, j] } }
+    for j in 0..<p { mean[j] /= nD }
+    var fc = f
+    for i in 0..<n { for j in 0..<p { fc.storage[i * p + j] -= mean[j] } }
+    let ym = y.reduce(0, +) / nD
+    let yc = y.map { $0 - ym }
+    var k = Matrix(rows: n, cols: n)
+    for i in 0..<n {
+        for j in i..<n {
+            var s = 0.0
+            for t in 0..<p { s += fc.storage[i * p + t] * fc.storage[j * p + t] }
+            k[i, j] = s; k[j, i] = s
+        }
+    }
+    // K is symmetric positive semi-definite: its SVD is its eigendecomposition.
+    let e = k.svd()
+    let d = e.singularValues, u = e.u
+    let grid = lambdas ?? dualRidgeGrid(meanEigen: d.reduce(0, +) / nD)
+    var uty = [Double](repeating: 0, count: d.count)
+    for c in 0..<d.count { for i in 0..<n { uty[c] += u[i, c] * yc[i] } }
+    var path: [(lambda: Double, looMSE: Double)] = []
+    var best = 0
+    for (li, lambda) in grid.enumerated() {
+        var sse = 0.0
+        for i in 0..<n {
+            var fitted = 0.0, h = 0.0
+            for c in 0..<d.count where d[c] > 0 {
+                let g = d[c] / (d[c] + lambda)
+                fitted += u[i, c] * g * uty[c]
+                h += u[i, c] * u[i, c] * g
+            }
+            let r = (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
+            sse += r * r
+        }
+        path.append((lambda, sse / nD))
+        if path[li].looMSE <= path[best].looMSE * (1 + 1e-12) { best = li }
+    }
+    let lambda = grid[best]
+    var alpha = [Double](repeating: 0, count: n)
+    for c in 0..<d.count where d[c] + lambda > 0 {
+        let g = uty[c] / (d[c] + lambda)
+        for i in 0..<n { alpha[i] += u[i, c] * g }
+    }
+    var beta = [Double](repeating: 0, count: p)
+    for i in 0..<n { for j in 0..<p { beta[j] += fc.storage[i * p + j] * alpha[i] } }
+    var c = ym
+    for j in 0..<p { c -= mean[j] * beta[j] }
+    return DualRidgeFit(weights: beta, intercept: c, lambda: lambda, looMSE: path[best].looMSE, path: path)
+}
+
+// MARK: - few-shot methods over a feature family
+
+/// Ridge over a feature family from the target samples alone, λ by exact leave-one-out.
+public struct FeatureRidgeMethod: FewShotMethod {
+    public let basis: FeatureBasis
+    public let name: String
+    public init(basis: FeatureBasis, name: String? = nil) {
+        self.basis = basis
+        self.name = name ?? "target-only ridge (\(basis.family))"
+    }
+    public func fit(_ context: FewShotContext, samples: [Int]) throws -> any LatencyModel {
+        let y = try context.sampleLatencies(samples)
+        let r = try dualRidge(features: basis.matrix(encoded: context.x.selectingRows(samples)), y: y)
+        return FeatureLatencyModel(basis: basis, base: nil, weights: r.weights, intercept: r.intercept)
+    }
+}
+
+/// The pool's knowledge first, the target's samples second: a non-negative stack of the pool's
+/// proxy fits (`stackProxies`, learned from every pool device's full measurements), then a ridge
+/// over a rich feature family on what the stack leaves unexplained in the samples, λ by exact
+/// leave-one-out (`dualRidge`). λ → ∞ gives the stack itself; λ → 0 a target fit that starts from
+/// the stack. A stack whose weights are all 0 leaves the ridge to fit the samples alone.
+public struct StackResidualMethod: FewShotMethod {
+    public let basis: FeatureBasis
+    public let proxies: [Int]?
+    public let name: String
+    public init(basis: FeatureBasis, proxies: [Int]? = nil, name: String? = nil) {
+        self.basis = basis; self.proxies = proxies
+        self.name = name ?? "stack + residual ridge (\(basis.family))"
+    }
+    public func fit(_ context: FewShotContext, samples: [Int]) throws -> any LatencyModel {
+        try fitDetailed(context, samples: samples).model
+    }
+    public func fitDetailed(_ context: FewShotContext, samples: [Int]) throws -> (stack: ProxyStack, ridge: DualRidgeFit, model: FeatureLatencyModel) {
+        let y = try context.sampleLatencies(samples)
+        let s = stackProxies(context.pool, proxies: proxies ?? Array(context.pool.names.indices), samples: samples, y: y)
+        let base = LinearLatencyModel(weights: s.weights, intercept: s.intercept)
+        let xs = context.x.selectingRows(samples)
+        let b = base.predict(xs)
+        let r = try dualRidge(features: basis.matrix(encoded: xs), y: zip(y, b).map { $0 - $1 })
+        return (s, r, FeatureLatencyModel(basis: basis, base: base, weights: r.weights, intercept: r.intercept))
+    }
+}
