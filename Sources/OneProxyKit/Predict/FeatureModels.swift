@@ -138,7 +138,9 @@ public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil)
     // K is symmetric positive semi-definite: its SVD is its eigendecomposition.
     let e = k.svd()
     let d = e.singularValues, u = e.u
-    let grid = lambdas ?? dualRidgeGrid(meanEigen: d.reduce(0, +) / nD)
+    var trace = 0.0
+    for i in 0..<n { trace += k[i, i] }
+    let grid = lambdas ?? dualRidgeGrid(meanEigen: trace / nD)
     var uty = [Double](repeating: 0, count: d.count)
     for c in 0..<d.count { for i in 0..<n { uty[c] += u[i, c] * yc[i] } }
     var path: [(lambda: Double, looMSE: Double)] = []
