@@ -103,6 +103,13 @@ def main():
     for target in ["pixel2", "raspi4", "eyeriss"]:
         out[target] = case(A, V, lat[target], smp)
         print(target, "ridge lam index", out[target]["ridge"]["chosen"], "stack lam index", out[target]["stack_residual"]["chosen"])
+    # More samples than features (live op counts, 5 columns, 60 rows): the primal route in Swift.
+    many = [row_of[i] for i in range(0, 1800, 30)]
+    C = A[:, 300:]
+    grid, path, best, beta, c = ridge_loo(C[many], lat["raspi4"][many])
+    out["counts_primal"] = {"rows": many, "y": lat["raspi4"][many].tolist(), "grid": grid, "loo_mse": path, "chosen": best,
+                            "weights": beta.tolist(), "intercept": float(c), "predictions_first50": (C[:50] @ beta + c).tolist()}
+    print("counts primal lam index", best)
     json.dump(out, open(OUT, "w"), indent=1)
     print("wrote", OUT)
 

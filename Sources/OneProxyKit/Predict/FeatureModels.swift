@@ -115,59 +115,95 @@ public func dualRidgeGrid(meanEigen: Double) -> [Double] {
     return (0..<25).map { m * pow(10, -3 + 6 * Double($0) / 24) } + [m * 1e12]
 }
 
-/// See `DualRidgeFit`. Needs n >= 3 samples.
+/// See `DualRidgeFit`. Needs n >= 3 samples. With more samples than features (a device's full
+/// measurements) the same fit and the same exact leave-one-out go through the p × p Gram matrix
+/// FcᵀFc = V diag(d) Vᵀ instead (Z = Fc V then plays the part of U diag(√d)), so the cost is
+/// O(n p²) once and O(n p) per λ.
 public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil) throws -> DualRidgeFit {
     let n = f.rows, p = f.cols
     guard n >= 3, y.count == n else { throw OneProxyError("ridge needs at least 3 samples with one target each (got \(n) rows, \(y.count) targets)") }
     let nD = Double(n)
     var mean = [Double](repeating: 0, count: p)
-    for i in 0..<n { for j in 0..<p { mean[j] += f[i, j] } }
+    for i in 0..<n { for j in 0..<p { mean[j] += f.storage[i * p + j] } }
     for j in 0..<p { mean[j] /= nD }
-    var fc = f
-    for i in 0..<n { for j in 0..<p { fc.storage[i * p + j] -= mean[j] } }
     let ym = y.reduce(0, +) / nD
     let yc = y.map { $0 - ym }
-    var k = Matrix(rows: n, cols: n)
-    for i in 0..<n {
-        for j in i..<n {
-            var s = 0.0
-            for t in 0..<p { s += fc.storage[i * p + t] * fc.storage[j * p + t] }
-            k[i, j] = s; k[j, i] = s
+    let primal = n > p
+    // z (n × r) and d (r): the fitted values at λ are Σ_c z_ic (z_cᵀ yc)/(d_c + λ) and the hat
+    // matrix's diagonal Σ_c z_ic²/(d_c + λ) (plus 1/n for the intercept).
+    var z: Matrix, d: [Double], v = Matrix(rows: 0, cols: 0), trace = 0.0
+    var fc = Matrix(rows: 0, cols: 0)
+    if primal {
+        // FcᵀFc = FᵀF − n m mᵀ: the Gram of the raw (sparse) features, corrected.
+        var g = f.gram()
+        for a in 0..<p { for b in 0..<p { g.storage[a * p + b] -= nD * mean[a] * mean[b] } }
+        for a in 0..<p { trace += g[a, a] }
+        let e = g.svd()
+        d = e.singularValues; v = e.v
+        z = f.multiply(v)
+        var shift = [Double](repeating: 0, count: d.count)
+        for c in 0..<d.count { for a in 0..<p { shift[c] += mean[a] * v[a, c] } }
+        for i in 0..<n { for c in 0..<d.count { z.storage[i * d.count + c] -= shift[c] } }
+    } else {
+        fc = f
+        for i in 0..<n { for j in 0..<p { fc.storage[i * p + j] -= mean[j] } }
+        var k = Matrix(rows: n, cols: n)
+        for i in 0..<n {
+            for j in i..<n {
+                var s = 0.0
+                for t in 0..<p { s += fc.storage[i * p + t] * fc.storage[j * p + t] }
+                k[i, j] = s; k[j, i] = s
+            }
+            trace += k[i, i]
         }
+        // K is symmetric positive semi-definite: its SVD is its eigendecomposition.
+        let e = k.svd()
+        d = e.singularValues
+        z = e.u
+        for i in 0..<n { for c in 0..<d.count { z.storage[i * d.count + c] *= d[c].squareRoot() } }
     }
-    // K is symmetric positive semi-definite: its SVD is its eigendecomposition.
-    let e = k.svd()
-    let d = e.singularValues, u = e.u
-    var trace = 0.0
-    for i in 0..<n { trace += k[i, i] }
+    // Eigenvalues at rounding level (a rank-deficient basis) are zero.
+    let cutoff = (d.max() ?? 0) * 1e-12 * Double(max(n, p))
+    d = d.map { $0 > cutoff ? $0 : 0 }
+    let r = d.count
     let grid = lambdas ?? dualRidgeGrid(meanEigen: trace / nD)
-    var uty = [Double](repeating: 0, count: d.count)
-    for c in 0..<d.count { for i in 0..<n { uty[c] += u[i, c] * yc[i] } }
+    var zty = [Double](repeating: 0, count: r)
+    for i in 0..<n { for c in 0..<r { zty[c] += z.storage[i * r + c] * yc[i] } }
     var path: [(lambda: Double, looMSE: Double)] = []
     var best = 0
     for (li, lambda) in grid.enumerated() {
+        let inv = d.map { $0 + lambda > 0 && $0 > 0 ? 1 / ($0 + lambda) : 0 }
         var sse = 0.0
         for i in 0..<n {
             var fitted = 0.0, h = 0.0
-            for c in 0..<d.count where d[c] > 0 {
-                let g = d[c] / (d[c] + lambda)
-                fitted += u[i, c] * g * uty[c]
-                h += u[i, c] * u[i, c] * g
+            for c in 0..<r {
+                let zc = z.storage[i * r + c]
+                fitted += zc * zty[c] * inv[c]
+                h += zc * zc * inv[c]
             }
-            let r = (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
-            sse += r * r
+            let e = (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
+            sse += e * e
         }
         path.append((lambda, sse / nD))
         if path[li].looMSE <= path[best].looMSE * (1 + 1e-12) { best = li }
     }
     let lambda = grid[best]
-    var alpha = [Double](repeating: 0, count: n)
-    for c in 0..<d.count where d[c] + lambda > 0 {
-        let g = uty[c] / (d[c] + lambda)
-        for i in 0..<n { alpha[i] += u[i, c] * g }
-    }
     var beta = [Double](repeating: 0, count: p)
-    for i in 0..<n { for j in 0..<p { beta[j] += fc.storage[i * p + j] * alpha[i] } }
+    if primal {
+        // β = V diag(1/(d+λ)) Zᵀ yc
+        for c in 0..<r where d[c] > 0 {
+            let g = zty[c] / (d[c] + lambda)
+            for a in 0..<p { beta[a] += v[a, c] * g }
+        }
+    } else {
+        // β = Fcᵀ α, α = (K + λI)⁻¹ yc = U diag(1/(d+λ)) Uᵀ yc, with U = Z diag(1/√d).
+        var alpha = [Double](repeating: 0, count: n)
+        for c in 0..<r where d[c] > 0 {
+            let g = zty[c] / (d[c] * (d[c] + lambda))
+            for i in 0..<n { alpha[i] += z.storage[i * r + c] * g }
+        }
+        for i in 0..<n { for j in 0..<p { beta[j] += fc.storage[i * p + j] * alpha[i] } }
+    }
     var c = ym
     for j in 0..<p { c -= mean[j] * beta[j] }
     return DualRidgeFit(weights: beta, intercept: c, lambda: lambda, looMSE: path[best].looMSE, path: path)
