@@ -103,6 +103,8 @@ public struct DualRidgeFit: Sendable, Equatable {
     public var looMSE: Double
     /// Every candidate λ with its mean squared leave-one-out residual.
     public var path: [(lambda: Double, looMSE: Double)]
+    /// Each sample's prediction by the fit without it, at the chosen λ (exact).
+    public var looPredictions: [Double]
 
     public static func == (a: DualRidgeFit, b: DualRidgeFit) -> Bool {
         a.weights == b.weights && a.intercept == b.intercept && a.lambda == b.lambda && a.looMSE == b.looMSE
@@ -188,6 +190,19 @@ public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil)
         if path[li].looMSE <= path[best].looMSE * (1 + 1e-12) { best = li }
     }
     let lambda = grid[best]
+    var loo = [Double](repeating: 0, count: n)
+    do {
+        let inv = d.map { $0 > 0 ? 1 / ($0 + lambda) : 0 }
+        for i in 0..<n {
+            var fitted = 0.0, h = 0.0
+            for c in 0..<r {
+                let zc = z.storage[i * r + c]
+                fitted += zc * zty[c] * inv[c]
+                h += zc * zc * inv[c]
+            }
+            loo[i] = y[i] - (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
+        }
+    }
     var beta = [Double](repeating: 0, count: p)
     if primal {
         // β = V diag(1/(d+λ)) Zᵀ yc
@@ -206,7 +221,7 @@ public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil)
     }
     var c = ym
     for j in 0..<p { c -= mean[j] * beta[j] }
-    return DualRidgeFit(weights: beta, intercept: c, lambda: lambda, looMSE: path[best].looMSE, path: path)
+    return DualRidgeFit(weights: beta, intercept: c, lambda: lambda, looMSE: path[best].looMSE, path: path, looPredictions: loo)
 }
 
 // MARK: - few-shot methods over a feature family

@@ -50,7 +50,8 @@ let predictCommand = CommandSpec(
         throw Diagnostic("'\(name)' is \(withArticle(v.typeName)), expected a predictor (fit, adapt or stack)", at: first.location, length: first.length)
     }
     let space = m.space, defaultName = m.predictedDeviceName
-    let predictLatencies: (Matrix) -> [Double] = { m.model.predict($0) }
+    let model = m.latencyModel
+    let predictLatencies: (Matrix) -> [Double] = { model.predict(rows: Array(0..<$0.rows), encoded: $0) }
     var d: Dataset
     if inv.positionals.count > 1 {
         d = try inv.variable(1, as: DatasetValue.self, "a dataset").0.dataset

@@ -67,7 +67,7 @@ let searchCommand = CommandSpec(
             }
             accuracies = a.values
         }
-        latencies = model.model.predict(try encodingMatrix(candidates))
+        latencies = try model.predict(candidates)
         for i in latencies.indices where !(latencies[i] > 0) { latencies[i] = .nan; nonPositive += 1 }
         if nonPositive > 0 { inv.warn("\(nonPositive) architectures have a predicted latency <= 0 and are left out") }
     }
@@ -208,11 +208,18 @@ enum LatencySource {
     var isModel: Bool { if case .model = self { return true } else { return false } }
 }
 
-/// A predictor variable seen as one linear model over the space's encoding.
+/// A predictor variable: a model of the space's architectures (linear over the encoding or over a
+/// richer feature family).
 struct LatencyModelValue {
     var name: String
     var space: SpaceKind
-    var model: LinearLatencyModel
+    var model: any LatencyModel
+
+    /// Predicted latencies of every row of a dataset of the model's space.
+    func predict(_ d: Dataset) throws -> [Double] {
+        let x = try encodingMatrix(d)
+        return model.predict(rows: Array(0..<x.rows), encoded: x)
+    }
 }
 
 extension Invocation {
@@ -243,11 +250,10 @@ extension Invocation {
     mutating func latencySource(_ e: Located<Expr>, in d: Dataset) throws -> LatencySource {
         if case .word(let w) = e.value, d.device(named: w) == nil, session.value(of: w) != nil {
             let (v, _) = try variable(e, as: (any ShellValue).self, "a predictor")
-            // Every predictor value (fit, adapt, stack) is linear over the encoding.
             guard let m = v as? any ModelValue else {
                 throw Diagnostic("'\(w)' is \(withArticle(v.typeName)): lat= takes a device or a predictor (fit, adapt, stack)", at: e.location, length: e.length)
             }
-            let model = LatencyModelValue(name: m.modelDescription(variable: w), space: m.space, model: m.model)
+            let model = LatencyModelValue(name: m.modelDescription(variable: w), space: m.space, model: m.latencyModel)
             guard model.space == d.space else {
                 throw Diagnostic("\(w) predicts \(model.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: e.location, length: e.length)
             }

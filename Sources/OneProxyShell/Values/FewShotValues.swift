@@ -5,7 +5,9 @@ import OneProxyKit
 /// and `export` take any of these without knowing the concrete type.
 public protocol ModelValue: ShellValue {
     var space: SpaceKind { get }
-    var model: LinearLatencyModel { get }
+    /// The model `predict` and `search` evaluate: linear over the encoding, or over a richer
+    /// feature family of the space.
+    var latencyModel: any LatencyModel { get }
     /// How `search` names it, e.g. `s (stack of 3 proxies for pixel2)`.
     func modelDescription(variable: String) -> String
     /// The device name `predict` gives its column by default.
@@ -99,6 +101,7 @@ public struct StackValue: ModelValue {
     public var stack: ProxyStack
     public var adaptation: LinearAdaptation?
     public var model: LinearLatencyModel
+    public var latencyModel: any LatencyModel { model }
     public var samples: [Int]
     public var selectionText: String
     /// SRCC on every architecture the target measured: the adapted stack, the plain stack, each proxy's fit.

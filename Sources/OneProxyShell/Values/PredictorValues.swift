@@ -17,6 +17,7 @@ public struct PredictorValue: ModelValue {
     var largestWeight: Double { predictor.weights.map(abs).max() ?? 0 }
 
     public var model: LinearLatencyModel { LinearLatencyModel(weights: predictor.weights, intercept: 0) }
+    public var latencyModel: any LatencyModel { model }
     public func modelDescription(variable: String) -> String { "\(variable) (\(device)'s predictor)" }
     public var predictedDeviceName: String { device + "_fit" }
 
@@ -86,6 +87,7 @@ public struct AdaptationValue: ModelValue {
 
     /// x ↦ x·(w∘(a+b)) + c.
     public var model: LinearLatencyModel { LinearLatencyModel(weights: report.adaptedWeights, intercept: report.c) }
+    public var latencyModel: any LatencyModel { model }
     public func modelDescription(variable: String) -> String { "\(variable) (\(proxy) adapted to \(target))" }
     public var predictedDeviceName: String { target + "_ada" }
 
