@@ -113,15 +113,25 @@ public struct NB201Space: SearchSpace {
         NB201.writeFeatures(f, codes: genes, into: &row)
     }
 
-    /// Rows from each key's `codeID` (the fast byte parser), features from the codes.
+    /// Rows from each key's `codeID` (the fast byte parser), written straight from the id (its
+    /// digits and the cached live-edge mask): no strings nor arrays per row.
     public func featureMatrix(of d: Dataset, family: String) throws -> Matrix {
         try checkFamily(family, dataset: d)
         let f = NB201.Family(rawValue: family)!
-        return try buildFeatureMatrix(d, width: f.width, genes: { key in
-            let id = try key.utf8.withContiguousStorageIfAvailable { try NB201.codeID(bytes: $0) }
-                ?? NB201.codeID(try NB201.parse(key))
-            return NB201.codes(codeID: id)
-        }) { codes, row in NB201.writeFeatures(f, codes: codes, into: &row) }
+        var ids = [Int](repeating: 0, count: d.rowCount)
+        for (r, key) in d.keys.enumerated() {
+            do {
+                ids[r] = try key.utf8.withContiguousStorageIfAvailable { try NB201.codeID(bytes: $0) }
+                    ?? NB201.codeID(try NB201.parse(key))
+            } catch let e as OneProxyError {
+                throw OneProxyError("row \(r + 1) of '\(d.name)': \(e.message)", column: e.column)
+            }
+        }
+        var m = Matrix(rows: d.rowCount, cols: f.width)
+        m.storage.withUnsafeMutableBufferPointer { s in
+            for r in 0..<ids.count { NB201.writeFeatures(f, codeID: ids[r], zeroed: s.baseAddress! + r * f.width) }
+        }
+        return m
     }
 }
 
@@ -187,35 +197,60 @@ extension NB201 {
         }
     }
 
+    /// The live-edge mask (bit e set when edge e is live) of every `codeID`, computed once.
+    static let liveMasks: [UInt8] = (0..<architectureCount).map { id in
+        let live = liveEdges(codes(codeID: id))
+        var mask: UInt8 = 0
+        for e in 0..<edgeCount where live[e] { mask |= 1 << e }
+        return mask
+    }
+
     /// Writes a family's row of 6 codes into `row` (`f.width` values).
     static func writeFeatures(_ f: Family, codes: [Int], into row: inout ArraySlice<Double>) {
-        precondition(codes.count == edgeCount)
-        let base = row.startIndex
-        for k in 0..<f.width { row[base + k] = 0 }
-        row[base + f.width - 1] = 1
-        if f == .onehot {
-            for e in 0..<edgeCount { row[base + e * 5 + codes[e]] = 1 }
-            return
+        precondition(codes.count == edgeCount && codes.allSatisfy { (0..<operations.count).contains($0) })
+        row.withUnsafeMutableBufferPointer { b in
+            for k in 0..<f.width { b[k] = 0 }
+            writeFeatures(f, codeID: codeID(codes), zeroed: b.baseAddress!)
         }
-        let live = liveEdges(codes)
-        func writeOnehot(_ at: Int) { for e in 0..<edgeCount { row[at + e * 5 + codes[e]] = 1 } }
-        func writeLive(_ at: Int) { for e in 0..<edgeCount { row[at + e * 5 + (live[e] ? codes[e] : 0)] = 1 } }
-        func writeCounts(_ at: Int) { for e in 0..<edgeCount where live[e] { row[at + codes[e] - 1] += 1 } }
-        func writePairs(_ at: Int) {
-            for (p, (i, j)) in edgePairs.enumerated() where live[i] && live[j] {
-                row[at + p * 16 + (codes[i] - 1) * 4 + (codes[j] - 1)] = 1
+    }
+
+    /// Writes a family's row of an architecture id into `p`, whose `f.width` values are zero.
+    @inline(__always)
+    static func writeFeatures(_ f: Family, codeID id: Int, zeroed p: UnsafeMutablePointer<Double>) {
+        p[f.width - 1] = 1
+        // Edge e's code is base-5 digit 5 - e of the id (first edge most significant).
+        var c = (0, 0, 0, 0, 0, 0)
+        var x = id
+        c.5 = x % 5; x /= 5; c.4 = x % 5; x /= 5; c.3 = x % 5; x /= 5
+        c.2 = x % 5; x /= 5; c.1 = x % 5; x /= 5; c.0 = x % 5
+        let code = c
+        func op(_ e: Int) -> Int {
+            switch e { case 0: code.0; case 1: code.1; case 2: code.2; case 3: code.3; case 4: code.4; default: code.5 }
+        }
+        let mask = liveMasks[id]
+        @inline(__always) func live(_ e: Int) -> Bool { mask & (1 << e) != 0 }
+        func onehot(_ at: Int) { for e in 0..<edgeCount { p[at + e * 5 + op(e)] = 1 } }
+        func liveHot(_ at: Int) { for e in 0..<edgeCount { p[at + e * 5 + (live(e) ? op(e) : 0)] = 1 } }
+        func counts(_ at: Int) { for e in 0..<edgeCount where live(e) { p[at + op(e) - 1] += 1 } }
+        func pairs(_ at: Int) {
+            var k = 0
+            for i in 0..<(edgeCount - 1) {
+                for j in (i + 1)..<edgeCount {
+                    if live(i) && live(j) { p[at + k * 16 + (op(i) - 1) * 4 + (op(j) - 1)] = 1 }
+                    k += 1
+                }
             }
         }
         switch f {
-        case .onehot: break
-        case .live: writeLive(base)
-        case .counts: writeCounts(base)
-        case .pairs: writePairs(base)
+        case .onehot: onehot(0)
+        case .live: liveHot(0)
+        case .counts: counts(0)
+        case .pairs: pairs(0)
         case .all:
-            writeOnehot(base)
-            writeLive(base + 30)
-            writePairs(base + 60)
-            writeCounts(base + 300)
+            onehot(0)
+            liveHot(30)
+            pairs(60)
+            counts(300)
         }
     }
 }
