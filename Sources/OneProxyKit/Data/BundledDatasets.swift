@@ -51,7 +51,7 @@ public enum BundledDatasets {
         let url = try BundledFiles.url(info.file)
         let table = try CSVTable(contentsOfFile: url.path, displayName: "bundled:\(info.file)")
         var (d, _) = try buildDataset(table, name: name, source: "bundled:\(name)", unit: .ms, findNearDuplicates: false)
-        if d.space == .nb201 { d = try withNB201Accuracies(d) }
+        d = try d.space.descriptor.addingKnownAccuracies(d)
         return d
     }
 }

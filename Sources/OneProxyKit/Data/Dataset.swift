@@ -1,13 +1,3 @@
-/// The search space a dataset's architectures come from; it decides how an architecture is keyed
-/// and encoded for a linear predictor.
-public enum SpaceKind: String, Sendable, CaseIterable {
-    case nb201
-    case fbnet
-    case ofa
-    /// Architectures keyed by a string the project does not know how to encode.
-    case custom
-}
-
 /// One device's measured latencies, in milliseconds, one per dataset row. A missing measurement
 /// (absent, non-numeric, NaN or <= 0 in the source) is stored as `Double.nan`.
 public struct Device: Sendable, Equatable {

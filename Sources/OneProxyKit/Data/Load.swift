@@ -91,7 +91,7 @@ func buildDataset(
     guard t.rowCount > 0 else {
         throw OneProxyError("the file has a header but no data rows", file: t.file, line: 2, column: 1)
     }
-    func col(_ names: String...) -> Int? {
+    func col(_ names: [String]) -> Int? {
         for n in names { if let i = header.firstIndex(of: n) { return i } }
         for n in names { if let i = header.firstIndex(where: { $0.lowercased() == n.lowercased() }) { return i } }
         return nil
@@ -100,7 +100,7 @@ func buildDataset(
     var used = Set<Int>()
     var ignored: [String] = []
     var warnings: [String] = []
-    if let r = col("row") { used.insert(r); ignored.append("row") }
+    if let r = col(["row"]) { used.insert(r); ignored.append("row") }
     for (c, h) in header.enumerated() where h.isEmpty || h.hasPrefix("Unnamed:") {
         used.insert(c); ignored.append(h.isEmpty ? "(column \(c + 1), unnamed)" : h)
     }
@@ -119,118 +119,13 @@ func buildDataset(
     }
     func nonNumericCount(_ c: Int) -> Int { parsed[c]?.nonNumeric ?? t.doubles(column: c).nonNumeric }
 
-    // Key and space.
-    var space: SpaceKind
-    var keyName: String
-    var keys: [String] = []
-    keys.reserveCapacity(t.rowCount)
-    var nb201Index: [Int]? = nil
-    let archCol = col("arch_str", "ArchitectureString")
-    let idxCol = col("nb201_index")
-    if archCol != nil || idxCol != nil {
-        space = .nb201
-        keyName = archCol.map { header[$0] } ?? "nb201_index"
-        let table = try NB201Table.shared()
-        var ids = [Int](repeating: 0, count: t.rowCount)
-        if let ac = archCol {
-            used.insert(ac)
-            // One parse per arch string: its id, and its key (the file's string when canonical, which
-            // it is exactly when the fast parser accepts it; else the canonical spelling).
-            for r in 0..<t.rowCount {
-                ids[r] = try t.withFieldBytes(row: r, column: ac) { b -> Int in
-                    if fastPaths, let id = NB201.fastCodeID(b) {
-                        keys.append(String(decoding: b, as: UTF8.self))
-                        return id
-                    }
-                    do {
-                        let codes = try NB201.parse(String(decoding: b, as: UTF8.self))
-                        keys.append(NB201.archString(codes))
-                        return NB201.codeID(codes)
-                    } catch let e as OneProxyError {
-                        throw t.error("unknown NB201 architecture: \(e.message)", row: r, column: ac, offsetInField: (e.column ?? 1) - 1)
-                    }
-                }
-            }
-        }
-        if let ic = idxCol {
-            used.insert(ic)
-            var idx = [Int](repeating: 0, count: t.rowCount)
-            let v = numbers(ic).values
-            for r in 0..<t.rowCount {
-                guard let i = Int(exactly: v[r]), (0..<NB201.architectureCount).contains(i) else {
-                    throw t.error("nb201_index '\(t.string(row: r, column: ic))' is not an integer in 0...15624", row: r, column: ic)
-                }
-                idx[r] = i
-                if let ac = archCol {
-                    let expected = table.codeID(ofIndex: i)
-                    if expected != ids[r] {
-                        throw t.error(
-                            "arch_str does not match nb201_index \(i), which is \(NB201.archString(NB201.codes(codeID: expected)))",
-                            row: r, column: ac)
-                    }
-                } else {
-                    ids[r] = table.codeID(ofIndex: i)
-                }
-            }
-            nb201Index = idx
-        } else {
-            nb201Index = ids.map { table.index(ofCodeID: $0) }
-        }
-        var firstRow = [Int32](repeating: -1, count: NB201.architectureCount)
-        for r in 0..<t.rowCount {
-            let id = ids[r]
-            if firstRow[id] >= 0 {
-                throw t.error("duplicate architecture (first on line \(t.line(ofRow: Int(firstRow[id]))))",
-                              row: r, column: archCol ?? idxCol!)
-            }
-            firstRow[id] = Int32(r)
-        }
-        if archCol == nil {
-            for r in 0..<t.rowCount { keys.append(NB201.archString(NB201.codes(codeID: ids[r]))) }
-        }
-    } else if let oc = col("op_idx_list") {
-        space = .fbnet
-        keyName = header[oc]
-        used.insert(oc)
-        for r in 0..<t.rowCount {
-            // Fast path: the canonical spelling is its own key.
-            if fastPaths, let k = t.withFieldBytes(row: r, column: oc, { b in
-                isDigitList(b, count: FBNet.layerCount, allowed: 0x1FF) ? String(decoding: b, as: UTF8.self) : nil
-            }) { keys.append(k); continue }
-            let s = t.string(row: r, column: oc)
-            do { keys.append(FBNet.key(try FBNet.parse(s))) } catch let e as OneProxyError {
-                throw t.error(e.message, row: r, column: oc, offsetInField: (e.column ?? 1) - 1)
-            }
-        }
-    } else if let kc = col("ks"), let ec = col("e"), let dc = col("d"), let rc = col("r") {
-        space = .ofa
-        keyName = "ks|e|d|r"
-        used.formUnion([kc, ec, dc, rc])
-        var scratch: [UInt8] = []
-        for r in 0..<t.rowCount {
-            scratch.removeAll(keepingCapacity: true)
-            let fast = fastPaths && t.withFieldBytes(row: r, column: kc) { b in
-                isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 5 | 1 << 7) && { scratch += b; return true }()
-            } && t.withFieldBytes(row: r, column: ec) { b in
-                isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 4 | 1 << 6) && { scratch.append(0x7C); scratch += b; return true }()
-            } && t.withFieldBytes(row: r, column: dc) { b in
-                isDigitList(b, count: OFA.stageCount, allowed: 1 << 2 | 1 << 3 | 1 << 4) && { scratch.append(0x7C); scratch += b; return true }()
-            } && t.withFieldBytes(row: r, column: rc) { b in
-                (1...6).contains(b.count) && b[0] != 0x30 && b.allSatisfy { $0 &- 0x30 <= 9 } && { scratch.append(0x7C); scratch += b; return true }()
-            }
-            if fast { keys.append(String(decoding: scratch, as: UTF8.self)); continue }
-            let f = [kc, ec, dc, rc].map { t.string(row: r, column: $0) }
-            do {
-                keys.append(OFA.key(try OFA.parse(ks: f[0], e: f[1], d: f[2], r: f[3])))
-            } catch let e as OneProxyError {
-                let which = e.message.hasPrefix("OFA ks") ? kc : e.message.hasPrefix("OFA e ") ? ec
-                    : e.message.hasPrefix("OFA d ") ? dc : rc
-                throw t.error(e.message, row: r, column: which, offsetInField: (e.column ?? 1) - 1)
-            }
-        }
-    } else {
-        space = .custom
-        var kc = col("key", "name", "model", "arch")
+    // Key and space: the first registered space whose key columns the header has, else custom keys.
+    var detected: (space: any ArchitectureSpace, columns: [Int?])? = nil
+    for s in SpaceRegistry.all {
+        if let c = s.keyColumns({ col($0) }) { detected = (s, c); break }
+    }
+    if detected == nil {
+        var kc = col(["key", "name", "model", "arch"])
         if kc == nil {
             for c in 0..<header.count where !used.contains(c) {
                 if nonNumericCount(c) > 0 { kc = c; break }
@@ -239,21 +134,19 @@ func buildDataset(
         guard let kc else {
             throw headerError(t, "no key column: expected arch_str, nb201_index, op_idx_list, ks/e/d/r, or a column of names", column: 0)
         }
-        keyName = header[kc]
-        used.insert(kc)
-        for r in 0..<t.rowCount {
-            let s = t.string(row: r, column: kc)
-            if s.isEmpty { throw t.error("empty key in column '\(keyName)'", row: r, column: kc) }
-            keys.append(s)
-        }
+        detected = (CustomSpace(), [kc])
     }
-    if space != .nb201 {
+    let (spaceDescriptor, keyColumns) = detected!
+    let space = spaceDescriptor.id
+    for case let c? in keyColumns { used.insert(c); parsed[c] = nil }
+    let read = try spaceDescriptor.readKeys(t, columns: keyColumns, fastPaths: fastPaths)
+    let keyName = read.keyName, keys = read.keys, nb201Index = read.nb201Index
+    if !read.checkedUnique {
         var first: [String: Int] = [:]
         first.reserveCapacity(keys.count)
         for (r, k) in keys.enumerated() {
             if let f = first[k] {
-                let c = space == .fbnet ? col("op_idx_list")! : space == .ofa ? col("ks")! : header.firstIndex(of: keyName)!
-                throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: c)
+                throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: read.column)
             }
             first[k] = r
         }

@@ -113,30 +113,14 @@ public func exportCSV(_ d: Dataset) -> String {
         return s
     }
     func num(_ x: Double) -> String { x.isNaN ? "" : x.description }
-    var head: [String] = []
-    switch d.space {
-    case .nb201:
-        if d.nb201Index != nil { head.append("nb201_index") }
-        head.append("arch_str")
-    case .fbnet: head.append("op_idx_list")
-    case .ofa: head += ["ks", "e", "d", "r"]
-    case .custom: head.append(d.keyName)
-    }
+    let space = d.space.descriptor
+    var head = space.exportHeader(d)
     head += d.devices.map { "\($0.name)_ms" }
     head += d.accuracies.map { "acc_\($0.name)" }
     var out = head.map(q).joined(separator: ",") + "\n"
     out.reserveCapacity(d.rowCount * (32 + 12 * (d.devices.count + d.accuracies.count)))
     for r in 0..<d.rowCount {
-        var fields: [String] = []
-        switch d.space {
-        case .nb201:
-            if let idx = d.nb201Index { fields.append(String(idx[r])) }
-            fields.append(q(d.keys[r]))
-        case .ofa:
-            fields += d.keys[r].split(separator: "|", omittingEmptySubsequences: false).map { q(String($0)) }
-        case .fbnet, .custom:
-            fields.append(q(d.keys[r]))
-        }
+        var fields = space.exportFields(d, row: r).map(q)
         for dev in d.devices { fields.append(num(dev.latencies[r])) }
         for acc in d.accuracies { fields.append(num(acc.values[r])) }
         out += fields.joined(separator: ",")

@@ -4,20 +4,13 @@
 /// Conforming spaces give their keys, parsing and encoding; random draws, mutation and crossover
 /// have default implementations (Once-for-All's: uniform per gene) that draw only from the
 /// `SeededGenerator` given, so a seed gives the same architectures on every machine and toolchain.
-public protocol SearchSpace: Sendable {
+public protocol SearchSpace: ArchitectureSpace {
     /// The number of choices of each gene (NB201: 6 edges x 5 operations).
     var choiceCounts: [Int] { get }
-    /// The width of `encode`'s row (NB201 31, FBNet 199).
+    /// The width of `encode`'s row (NB201 31, FBNet 199, OFA 137).
     var featureCount: Int { get }
-    /// The canonical key of an architecture (NB201: the arch string; FBNet: `op_idx_list`).
-    func key(of genes: [Int]) -> String
-    /// The genes of a key; throws a `OneProxyError` saying what is wrong.
-    func parse(_ key: String) throws -> [Int]
     /// Writes the architecture's encoding (METHOD.md section 2) into `row` (`featureCount` values).
     func encode(_ genes: [Int], into row: inout ArraySlice<Double>)
-    /// Every architecture of a finite space small enough to list (NB201: all 15625, in `codeID`
-    /// order), or nil.
-    func enumerate() -> [[Int]]?
     /// A uniformly random architecture.
     func random(using g: inout SeededGenerator) -> [Int]
     /// A copy of `genes` where each gene, with probability `probability`, is redrawn uniformly
@@ -75,8 +68,6 @@ extension SearchSpace {
         return Array(row)
     }
 
-    public func enumerate() -> [[Int]]? { nil }
-
     public func random(using g: inout SeededGenerator) -> [Int] {
         choiceCounts.map { g.nextBounded($0) }
     }
@@ -94,35 +85,9 @@ extension SearchSpace {
     }
 }
 
-/// NAS-Bench-201 as a search space: 6 genes (edges in arch-string order), 5 operations each.
-public struct NB201Space: SearchSpace {
-    public init() {}
-    public var choiceCounts: [Int] { [Int](repeating: NB201.operations.count, count: NB201.edgeCount) }
-    public var featureCount: Int { NB201.encodingWidth }
-    public func key(of genes: [Int]) -> String { NB201.archString(genes) }
-    public func parse(_ key: String) throws -> [Int] { try NB201.parse(key) }
-    public func encode(_ genes: [Int], into row: inout ArraySlice<Double>) { NB201.encode(codes: genes, into: &row) }
-    /// All 15625 architectures in `NB201.codeID` order (index i has codeID i).
-    public func enumerate() -> [[Int]]? { (0..<NB201.architectureCount).map { NB201.codes(codeID: $0) } }
-}
-
-/// The FBNet space as a search space: 22 genes (layers), 9 blocks each (not enumerable: 9²² models).
-public struct FBNetSpace: SearchSpace {
-    public init() {}
-    public var choiceCounts: [Int] { [Int](repeating: FBNet.blocks.count, count: FBNet.layerCount) }
-    public var featureCount: Int { FBNet.encodingWidth }
-    public func key(of genes: [Int]) -> String { FBNet.key(genes) }
-    public func parse(_ key: String) throws -> [Int] { try FBNet.parse(key) }
-    public func encode(_ genes: [Int], into row: inout ArraySlice<Double>) { FBNet.encode(codes: genes, into: &row) }
-}
-
-/// The search space of a dataset's kind, or nil where search is not supported (OFA, custom keys).
+/// The search space of a dataset's kind, or nil where search is not supported (custom keys).
 public func searchSpace(for kind: SpaceKind) -> (any SearchSpace)? {
-    switch kind {
-    case .nb201: NB201Space()
-    case .fbnet: FBNetSpace()
-    case .ofa, .custom: nil
-    }
+    kind.descriptor as? any SearchSpace
 }
 
 /// Per-architecture values (a latency or accuracy column) looked up by genes, for search's

@@ -59,10 +59,10 @@ let predictCommand = CommandSpec(
             throw Diagnostic("\(name) predicts \(space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones", at: inv.positionals[1].location, length: inv.positionals[1].length)
         }
     } else {
-        guard space == .nb201 else {
+        guard let all = try space.descriptor.allArchitectures() else {
             throw Diagnostic("only NAS-Bench-201 can be enumerated whole; give a dataset: predict \(name) d", at: first.location, length: first.length)
         }
-        d = try nb201AllArchitectures()
+        d = all
     }
     let deviceName = try inv.option("name").map { try inv.word($0, "a device name").value } ?? defaultName
     if d.device(named: deviceName) != nil {

@@ -43,7 +43,7 @@ let measureCommand = CommandSpec(
     if let p = value as? PlanValue {
         if inv.option("rows") != nil { throw Diagnostic("rows= is for a dataset; a plan names its own rows", at: first.location, length: first.length) }
         keys = p.keys; index = p.nb201Index; rowNumbers = p.rows; keyName = p.keyName
-        space = p.keyName == "arch_str" ? .nb201 : p.keyName == "op_idx_list" ? .fbnet : .custom
+        space = SpaceRegistry.space(keyName: p.keyName)
     } else if let dv = value as? DatasetValue {
         guard let (rows, loc) = try inv.rows("rows") else {
             throw Diagnostic("measure \(vname.value) needs rows=[…] (or give a plan: p = plan \(vname.value) n=20 proxy=P)", at: first.location, length: first.length)

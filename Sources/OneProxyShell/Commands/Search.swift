@@ -59,8 +59,8 @@ let searchCommand = CommandSpec(
     case .device(let dev):
         latencies = dev.latencies
     case .model(let model):
-        if d.space == .nb201 {
-            candidates = try nb201AllArchitectures()
+        if let all = try d.space.descriptor.allArchitectures() {
+            candidates = all
             guard let a = candidates.accuracy(named: accColumn.name) else {
                 throw Diagnostic("NAS-Bench-201's bundled accuracies are cifar10, cifar100 and imagenet16, not \(accColumn.name)",
                                  at: latArg.location, length: latArg.length)
@@ -94,7 +94,7 @@ let searchCommand = CommandSpec(
             throw Diagnostic("evolution searches under a budget: give max=, e.g. max=5ms", at: inv.commandName.location, length: inv.commandName.length)
         }
         guard let space = searchSpace(for: candidates.space) else {
-            throw Diagnostic("evolution needs a space it can mutate (NB201 or FBNet); \(d.name) is \(d.space.rawValue)", at: inv.commandName.location, length: inv.commandName.length)
+            throw Diagnostic("evolution needs a space it can mutate (\(SpaceRegistry.all.filter { $0 is any SearchSpace }.map(\.id.rawValue).joined(separator: ", "))); \(d.name) is \(d.space.rawValue)", at: inv.commandName.location, length: inv.commandName.length)
         }
         var settings = EvolutionSettings()
         settings.population = try inv.int("population", default: 100, range: 2...100_000)

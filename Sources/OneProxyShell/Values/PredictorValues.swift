@@ -57,12 +57,12 @@ public struct PredictorValue: ModelValue {
     public func export(as ext: String) throws -> String { ext == "csv" ? weightsTable.csv() : try defaultExport(as: ext) }
 }
 
-/// Readable names of the encoding's columns (NB201: `edge2:nor_conv_3x3`), else `x17`.
+/// Readable names of the encoding's columns (the space's first feature family: NB201
+/// `edge2:nor_conv_3x3`, FBNet `layer3:k5_e6`, OFA `layer7:k5`), the last `constant`; else `x17`.
 func featureNames(space: SpaceKind, count: Int) -> [String] {
-    if space == .nb201, count == NB201.encodingWidth {
-        var names: [String] = []
-        for e in 0..<NB201.edgeCount { for op in NB201.operations { names.append("edge\(e):\(op)") } }
-        return names + ["constant"]
+    let s = space.descriptor
+    if let family = s.featureFamilies.first, let names = try? s.featureNames(family: family), names.count == count {
+        return names.dropLast() + ["constant"]
     }
     return (0..<count).map { $0 == count - 1 ? "constant" : "x\($0)" }
 }

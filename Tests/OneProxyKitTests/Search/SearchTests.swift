@@ -309,7 +309,7 @@ final class Log: @unchecked Sendable {
         #expect(s.mutate(a, probability: 0, using: &g) == a)
         let c = s.crossover(a, b, using: &g)
         #expect(c.indices.allSatisfy { c[$0] == a[$0] || c[$0] == b[$0] })
-        #expect(searchSpace(for: .ofa) == nil && searchSpace(for: .nb201) != nil)
+        #expect(searchSpace(for: .custom) == nil && searchSpace(for: .nb201) != nil && searchSpace(for: .ofa) != nil)
     }
 }
 

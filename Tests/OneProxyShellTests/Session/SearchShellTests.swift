@@ -106,4 +106,25 @@ struct SearchShellTests {
         #expect(sink.stderr.contains("help-fbnet has no accuracy column"))
         #expect(sink.stderr.contains("acc_NAME"))
     }
+
+    /// OFA is a search space now: evolution no longer refuses it (on a file of 40 rows its random
+    /// draws from the whole space find no measured architecture, which it says); custom keys are refused.
+    @Test func evolutionTakesOFAAndRefusesCustomKeys() throws {
+        let d = try BundledDatasets.load("help-ofa")
+        var text = "ks,e,d,r,gpu_ms,acc_toy\n"
+        for r in 0..<40 {
+            text += d.keys[r].replacingOccurrences(of: "|", with: ",") + ",\(d.devices[0].latencies[r]),\(Double(r))\n"
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-ofa-\(UUID().uuidString).csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { for p in [path, path + ".custom.csv"] { try? FileManager.default.removeItem(atPath: p) } }
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "o = load \"\(path)\"; f = search o acc=toy lat=gpu", origin: "t"), "\(sink.stderr)")
+        #expect(!s.run(source: "e = search o acc=toy lat=gpu max=1000ms method=evolution population=5 generations=1", origin: "t"))
+        #expect(!sink.stderr.contains("can mutate") && sink.stderr.contains("random draws") && sink.stderr.contains("10^18"), "\(sink.stderr)")
+        let custom = path + ".custom.csv"
+        try "model,gpu_ms,acc_toy\na,1,2\nb,2,3\n".write(toFile: custom, atomically: true, encoding: .utf8)
+        #expect(!s.run(source: "c = load \"\(custom)\"; e = search c acc=toy lat=gpu max=5ms method=evolution", origin: "t"))
+        #expect(sink.stderr.contains("evolution needs a space it can mutate (nb201, fbnet, ofa)"), "\(sink.stderr)")
+    }
 }
