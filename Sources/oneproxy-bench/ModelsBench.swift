@@ -15,7 +15,7 @@ func benchModelsValidation() throws {
         let d = try BundledDatasets.load(proto.dataset)
         let x = try encodingMatrix(d)
         let full = try FewShotPool(x: x, proxies: proto.pool.map { d.device(named: $0)! })
-        let rich = try? FeatureBasis.make(space: d.space, family: "all")
+        let rich = try? FeatureBasis(space: d.space, family: "all")
         var perMethod: [String: [[Double]]] = [:]  // method -> [size][device mean]
         var names: [String] = []
         for (k, held) in proto.pool.enumerated() {
@@ -44,7 +44,7 @@ func benchModelsTest() throws {
     for proto in [HelpProtocol.nb201, .fbnet] {
         let d = try BundledDatasets.load(proto.dataset)
         let pool = try FewShotPool(x: try encodingMatrix(d), proxies: proto.pool.map { d.device(named: $0)! })
-        let methods = proto.methods(pool: pool, rich: try? FeatureBasis.make(space: d.space, family: "all"))
+        let methods = proto.methods(pool: pool, rich: try? FeatureBasis(space: d.space, family: "all"))
         let start = Date()
         let r = try helpBenchmark(d, protocol: proto, pool: pool, methods: methods, draws: 30, seed: 1001)
         let seconds = Date().timeIntervalSince(start)

@@ -12,14 +12,18 @@ public struct FeatureBasis: Sendable {
     /// One name per column, the constant column last ("1").
     public let names: [String]
     let write: @Sendable ([Int], inout ArraySlice<Double>) -> Void
-    let decode: @Sendable (ArraySlice<Double>) -> [Int]
+    let decode: @Sendable (ArraySlice<Double>) -> [Int]?
 
-    public init(
-        space: SpaceKind, family: String, names: [String],
-        write: @escaping @Sendable ([Int], inout ArraySlice<Double>) -> Void,
-        decode: @escaping @Sendable (ArraySlice<Double>) -> [Int]
-    ) {
-        self.space = space; self.family = family; self.names = names; self.write = write; self.decode = decode
+    /// A family of a space (`ArchitectureSpace.featureFamilies`); throws for a family the space does
+    /// not have, naming the ones it has.
+    public init(space: SpaceKind, family: String) throws {
+        let s = space.descriptor
+        guard !s.featureFamilies.isEmpty else { throw OneProxyError("\(space.rawValue) keys have no feature families") }
+        self.space = space
+        self.family = family
+        names = try s.featureNames(family: family)
+        write = { s.features(family: family, genes: $0, into: &$1) }
+        decode = { s.genes(fromEncoding: $0) }
     }
 
     public var width: Int { names.count }
@@ -31,12 +35,13 @@ public struct FeatureBasis: Sendable {
         return Array(r)
     }
 
-    /// The basis rows of architectures given by their one-hot encodings (rows of `encoded`).
+    /// The basis rows of architectures given by their one-hot encodings (rows of `encoded`); a row
+    /// that is no encoding of the space's genes (an OFA resolution off the search grid) is NaN.
     public func matrix(encoded: Matrix) -> Matrix {
         var m = Matrix(rows: encoded.rows, cols: width)
         var r = [Double](repeating: 0, count: width)[...]
         for i in 0..<encoded.rows {
-            write(decode(encoded.row(i)), &r)
+            if let g = decode(encoded.row(i)) { write(g, &r) } else { for k in 0..<width { r[k] = .nan } }
             for k in 0..<width { m.storage[i * width + k] = r[k] }
         }
         return m

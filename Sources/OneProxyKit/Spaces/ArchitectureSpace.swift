@@ -95,12 +95,17 @@ public protocol ArchitectureSpace: Sendable {
     func features(family: String, genes: [Int], into row: inout ArraySlice<Double>)
     /// The family matrix of a dataset of this space (see the free function `featureMatrix`).
     func featureMatrix(of d: Dataset, family: String) throws -> Matrix
+    /// The genes of an architecture from its `onehot` row (the inverse of the encoding, so a model
+    /// over any family can be evaluated where the project carries encodings), or nil when the row
+    /// is no encoding of this space's genes. Default nil.
+    func genes(fromEncoding row: ArraySlice<Double>) -> [Int]?
 }
 
 extension ArchitectureSpace {
     public func addingKnownAccuracies(_ d: Dataset) throws -> Dataset { d }
     public func allArchitectures() throws -> Dataset? { nil }
     public func enumerate() -> [[Int]]? { nil }
+    public func genes(fromEncoding row: ArraySlice<Double>) -> [Int]? { nil }
 
     /// The width of a family's rows.
     public func featureWidth(family: String) throws -> Int { try featureNames(family: family).count }
@@ -118,6 +123,25 @@ extension ArchitectureSpace {
 
     func unknownFamily(_ family: String) -> OneProxyError {
         OneProxyError("unknown feature family '\(family)' for \(id.rawValue) (its families: \(featureFamilies.joined(separator: ", ")))")
+    }
+
+    /// The genes of an encoding made of one one-hot group per gene (sizes `counts`) and a constant:
+    /// the position of the 1 in each group; nil when a group has no single 1.
+    static func oneHotGroups(_ row: ArraySlice<Double>, counts: [Int]) -> [Int]? {
+        var out: [Int] = []
+        out.reserveCapacity(counts.count)
+        var k = row.startIndex
+        for c in counts {
+            var hit = -1
+            for j in 0..<c where row[k + j] != 0 {
+                guard row[k + j] == 1, hit < 0 else { return nil }
+                hit = j
+            }
+            guard hit >= 0 else { return nil }
+            out.append(hit)
+            k += c
+        }
+        return out
     }
 
     /// Default: each row's genes from `parse`, then `features`.

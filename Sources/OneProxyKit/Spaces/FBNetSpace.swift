@@ -9,6 +9,8 @@ extension SpaceKind {
 /// (layers per block type (9), per kernel 3/5 (2), per expansion 1/3/6 (3), grouped g2 (1), + 1: 16),
 /// `all` (onehot's 198 + counts' 15 + 1: 214). Skip has no kernel nor expansion.
 public struct FBNetSpace: SearchSpace {
+    /// The one-hot groups read back (`ArchitectureSpace.genes(fromEncoding:)`).
+    public func genes(fromEncoding row: ArraySlice<Double>) -> [Int]? { Self.oneHotGroups(row, counts: [Int](repeating: FBNet.blocks.count, count: FBNet.layerCount)) }
     public init() {}
     public var id: SpaceKind { .fbnet }
     public var keyNames: [String] { ["op_idx_list"] }

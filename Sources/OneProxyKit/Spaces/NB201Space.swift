@@ -9,6 +9,8 @@ extension SpaceKind {
 /// through the official table and checked against it when both are present. Dataset key: the arch
 /// string. Feature families: `onehot`, `live`, `counts`, `pairs`, `all` (see `NB201.Family`).
 public struct NB201Space: SearchSpace {
+    /// The one-hot groups read back (`ArchitectureSpace.genes(fromEncoding:)`).
+    public func genes(fromEncoding row: ArraySlice<Double>) -> [Int]? { Self.oneHotGroups(row, counts: [Int](repeating: NB201.operations.count, count: NB201.edgeCount)) }
     public init() {}
     public var id: SpaceKind { .nb201 }
     public var keyNames: [String] { ["arch_str", "ArchitectureString", "nb201_index"] }

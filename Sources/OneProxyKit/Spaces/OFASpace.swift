@@ -17,6 +17,25 @@ extension SpaceKind {
 /// depth d0+…+d4 (1), the resolution r (1), + 1: 18 columns), `all` (onehot without its constant
 /// (136) + counts (18): 154).
 public struct OFASpace: SearchSpace {
+    /// The encoding read back: each active layer's kernel and expand one-hots, each stage's depth
+    /// one-hot, the resolution number (`OFA.encode`); inactive layers get gene 0 (they do not change
+    /// any feature). Nil when the resolution is not one of `OFA.resolutions` or a group is not one-hot.
+    public func genes(fromEncoding row: ArraySlice<Double>) -> [Int]? {
+        let b = row.startIndex
+        let depthBase = b + OFA.layerCount * 6
+        guard let depths = Self.oneHotGroups(row[depthBase..<(depthBase + 3 * OFA.stageCount)],
+                                             counts: [Int](repeating: 3, count: OFA.stageCount)) else { return nil }
+        var ks = [Int](repeating: 0, count: OFA.layerCount), es = ks
+        for s in 0..<OFA.stageCount {
+            for j in 0..<OFA.depths[depths[s]] {
+                let l = s * OFA.maxDepth + j
+                guard let g = Self.oneHotGroups(row[(b + 6 * l)..<(b + 6 * l + 6)], counts: [3, 3]) else { return nil }
+                ks[l] = g[0]; es[l] = g[1]
+            }
+        }
+        guard let r = OFA.resolutions.firstIndex(of: Int(row[depthBase + 3 * OFA.stageCount])) else { return nil }
+        return ks + es + depths + [r]
+    }
     public init() {}
     public var id: SpaceKind { .ofa }
     public var keyNames: [String] { ["ks|e|d|r"] }

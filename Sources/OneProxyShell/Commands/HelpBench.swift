@@ -37,7 +37,7 @@ let helpbenchCommand = CommandSpec(
     let d = try BundledDatasets.load(proto.dataset)
     let ctx = inv.session.computeContext
     let pool = try FewShotPool(x: try encodingMatrix(d), proxies: proto.pool.map { d.device(named: $0)! }, context: ctx)
-    let rich = try? FeatureBasis.make(space: d.space, family: "all")
+    let rich = try? FeatureBasis(space: d.space, family: "all")
     let result = try helpBenchmark(d, protocol: proto, pool: pool, methods: proto.methods(pool: pool, rich: rich), draws: draws,
                                    seed: UInt64(seed), compute: ctx)
     return .value(HelpBenchValue(result: result))

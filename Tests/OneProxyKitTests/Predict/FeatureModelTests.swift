@@ -15,7 +15,7 @@ struct FeatureModelTests {
         let x = try encodingMatrix(d)
         for (target, value) in fixture {
             let primal = target == "counts_primal"  // 60 samples, 5 features: through the p × p Gram
-            let basis = try FeatureBasis.make(space: .nb201, family: primal ? "counts" : "all")
+            let basis = try FeatureBasis(space: .nb201, family: primal ? "counts" : "all")
             let r = primal ? value as! [String: Any] : (value as! [String: Any])["ridge"] as! [String: Any]
             let rows = Self.ints(r["rows"])
             let y = Self.doubles(r["y"])
@@ -44,7 +44,7 @@ struct FeatureModelTests {
         let fixture = try PredictTestData.fixture("models.json") as! [String: Any]
         let d = try BundledDatasets.load("help-nb201")
         let pool = try FewShotPool(x: try encodingMatrix(d), proxies: HelpProtocol.nb201.pool.map { d.device(named: $0)! })
-        let basis = try FeatureBasis.make(space: .nb201, family: "all")
+        let basis = try FeatureBasis(space: .nb201, family: "all")
         for (target, value) in fixture where target != "counts_primal" {
             let s = (value as! [String: Any])["stack_residual"] as! [String: Any]
             let rows = Self.ints(s["rows"])
