@@ -2,8 +2,9 @@ import OneProxyKit
 
 let fitCommand = CommandSpec(
     name: "fit", category: "predictors",
-    summary: "fit a proxy device's linear latency predictor on the space's encoding",
-    usage: ["p = fit d PROXY"],
+    summary: "fit a device's latency predictor: linear on the space's encoding, or ridge over a richer feature family",
+    usage: ["p = fit d PROXY", "p = fit d PROXY features=all     # NB201: onehot, live, pairs, counts, all"],
+    options: [OptionHelp("features", "the feature family (default onehot: least squares on the encoding; any other: ridge, λ by leave-one-out)")],
     details: """
         Least squares of the device's latencies on the architectures' encoding (NB201: 6 one-hot
         groups of 5 plus a constant, 31 columns of rank 25), rank-aware: the minimum-norm solution,
@@ -11,13 +12,33 @@ let fitCommand = CommandSpec(
         that cancel). Rows the device did not measure are skipped. The SRCC of the fit on its own
         rows is in-sample; the report adds 5-fold cross-validation (leave-one-out under 10 rows):
         the SRCC and absolute error on rows each fold did not see.
+
+        features=FAMILY fits a ridge over one of the space's feature families (METHOD.md section 9):
+        NB201 onehot, live (a dead edge, on no input-to-output path of non-none edges, reads as
+        none), pairs (two live ops on two edges), counts (live ops by type), all (the four
+        together, 305 columns); FBNet and OFA onehot, counts, all. λ is chosen by exact
+        leave-one-out among 25 values log-spaced over 1e-3..1e3 times the mean eigenvalue of the
+        centred Gram matrix (and 1e12 times it, the intercept alone); the report gives the λ path,
+        the leave-one-out SRCC and MAPE. The predictor works with predict, search and export.
         """,
-    examples: ["d = load oneproxy-nb201; p = fit d true_vpu; show p"]
+    examples: ["d = load oneproxy-nb201; p = fit d true_vpu; show p", "d = load oneproxy-nb201; q = fit d true_vpu features=all"]
 ) { inv in
     try inv.checkPositionalCount(max: 2)
     let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
     let dev = try inv.device(try inv.positional(1, "the proxy device"), in: d, role: "the proxy device")
+    if let e = inv.option("features") {
+        let family = try inv.word(e, "a feature family").value
+        let families = d.space.descriptor.featureFamilies
+        guard families.contains(family) else {
+            throw Diagnostic(families.isEmpty ? "\(d.name) has custom keys: no feature family is known for them"
+                                              : "\(d.space.rawValue) has no feature family '\(family)'", at: e.location, length: e.length,
+                             hint: families.isEmpty ? nil : "its families: " + families.joined(separator: ", "))
+        }
+        if family != families[0] {
+            return .value(try fitFeatureModel(d, device: dev, family: family))
+        }
+    }
     let x = try encodingMatrix(d)
     let predictor = try fitLinearPredictor(X: x, latencies: dev.latencies)
     let fitted = predictor.predict(x)

@@ -101,7 +101,6 @@ public struct StackValue: ModelValue {
     public var stack: ProxyStack
     public var adaptation: LinearAdaptation?
     public var model: LinearLatencyModel
-    public var latencyModel: any LatencyModel { model }
     public var samples: [Int]
     public var selectionText: String
     /// SRCC on every architecture the target measured: the adapted stack, the plain stack, each proxy's fit.
@@ -109,13 +108,22 @@ public struct StackValue: ModelValue {
     public var srccStack: Double?
     public var srccProxies: [Double?]
     public var evaluated: Int
+    /// `residual=FAMILY`: the ridge over a feature family on the stack's residuals (then `model` is
+    /// the plain stack and `adaptation` nil).
+    public struct Residual: Sendable {
+        public var model: FeatureLatencyModel
+        public var ridge: DualRidgeFit
+    }
+    public var residual: Residual?
 
+    public var latencyModel: any LatencyModel { residual.map { $0.model } ?? model }
     public var typeName: String { "stack" }
     var used: [String] { zip(stack.proxies, stack.beta).filter { $0.1 > 0 }.map(\.0) }
 
     public var summary: String {
         "stack for \(target): \(used.count) of \(stack.proxies.count) proxies (\(used.joined(separator: ", "))), SRCC \(format4(srccAll))"
-            + (adaptation.map { " after AdaProxy (λ = \(formatLambda($0.lambda)))" } ?? "") + ", \(selectionText)"
+            + (adaptation.map { " after AdaProxy (λ = \(formatLambda($0.lambda)))" } ?? "")
+            + (residual.map { " with a residual ridge over \($0.model.basis.family) (λ = \(formatLambda($0.ridge.lambda)))" } ?? "") + ", \(selectionText)"
     }
 
     public func modelDescription(variable: String) -> String { "\(variable) (stack of \(used.count) proxies for \(target))" }
@@ -133,6 +141,9 @@ public struct StackValue: ModelValue {
         t.rows = [[.text("best single proxy fit"), .number(srccProxies.compactMap { $0 }.max(), digits: 4)],
                   [.text("stack (NNLS)"), .number(srccStack, digits: 4)]]
         if let a = adaptation { t.rows.append([.text("stack + AdaProxy (λ = \(formatLambda(a.lambda)), CV SRCC \(format4(a.cvSRCC)))"), .number(srccAll, digits: 4)]) }
+        if let r = residual {
+            t.rows.append([.text("stack + residual ridge over \(r.model.basis.family) (λ = \(formatLambda(r.ridge.lambda)) by leave-one-out)"), .number(srccAll, digits: 4)])
+        }
         return Document([
             .heading("Stack of proxies for \(target) on \(dataset), \(selectionText)"),
             .text("\(samples.count) samples; SRCC on all \(evaluated) architectures \(target) measured (the fit sees only the samples)"),
@@ -143,7 +154,11 @@ public struct StackValue: ModelValue {
     public var json: JSONValue {
         ["dataset": .string(dataset), "target": .string(target), "proxies": .strings(stack.proxies), "beta": .nums(stack.beta),
          "stack_intercept": .num(stack.intercept), "lambda": .num(adaptation?.lambda), "weights": .nums(model.weights),
-         "intercept": .num(model.intercept), "samples": .ints(samples), "srcc_all": .num(srccAll), "srcc_stack": .num(srccStack)]
+         "intercept": .num(model.intercept), "samples": .ints(samples), "srcc_all": .num(srccAll), "srcc_stack": .num(srccStack),
+         "residual": residual.map { r -> JSONValue in
+             ["family": .string(r.model.basis.family), "lambda": .num(r.ridge.lambda), "features": .strings(r.model.basis.names),
+              "weights": .nums(r.model.weights), "intercept": .num(r.model.intercept)]
+         } ?? .null]
     }
 
     public var exportExtensions: [String] { ["csv", "json", "md", "html"] }
@@ -153,6 +168,12 @@ public struct StackValue: ModelValue {
             let names = featureNames(space: space, count: model.weights.count)
             t.rows = model.weights.enumerated().map { [.integer($0.offset), .text(names[$0.offset]), .number($0.element, digits: 6)] }
             t.rows.append([.integer(nil), .text("intercept"), .number(model.intercept, digits: 6)])
+            if let r = residual {
+                for (k, w) in r.model.weights.enumerated() {
+                    t.rows.append([.integer(k), .text("residual \(r.model.basis.family):\(r.model.basis.names[k])"), .number(w, digits: 6)])
+                }
+                t.rows.append([.integer(nil), .text("residual intercept"), .number(r.model.intercept, digits: 6)])
+            }
             return t.csv()
         }
         return try defaultExport(as: ext)
