@@ -40,6 +40,24 @@ func benchModelsValidation() throws {
     }
 }
 
+/// The ceiling of each family on HELP's targets: ridge (λ by leave-one-out) on EVERY row the
+/// target measured, scored on its HELP query rows. No model linear over the family does better
+/// from 20 samples, however it uses the pool.
+func printFamilyCeilings(_ d: Dataset, _ proto: HelpProtocol) throws {
+    for family in d.space.descriptor.featureFamilies {
+        let f = try featureMatrix(d, family: family)
+        let per = try proto.targets.map { name -> String in
+            let t = d.device(named: name)!
+            let rows = t.latencies.indices.filter { !t.latencies[$0].isNaN }
+            let r = try dualRidge(features: f.selectingRows(rows), y: rows.map { t.latencies[$0] })
+            let q = try proto.split(d, target: t).query
+            let p = f.selectingRows(q).multiply(r.weights)
+            return String(format: "%@ %.3f", name, spearman(p, q.map { t.latencies[$0] }).value ?? .nan)
+        }
+        print("    ceiling \(family) (ridge on every measured row, SRCC on the query): " + per.joined(separator: ", "))
+    }
+}
+
 func benchModelsTest() throws {
     for proto in [HelpProtocol.nb201, .fbnet] {
         let d = try BundledDatasets.load(proto.dataset)
@@ -49,6 +67,7 @@ func benchModelsTest() throws {
         let r = try helpBenchmark(d, protocol: proto, pool: pool, methods: methods, draws: 30, seed: 1001)
         let seconds = Date().timeIntervalSince(start)
         print(String(format: "  \(proto.space): HELP's targets, seeds 1001..1030 (30 draws, %d methods): %.2f s", methods.count, seconds))
+        try printFamilyCeilings(d, proto)
         for (m, name) in r.methods.enumerated() {
             let s10 = r.summary(method: m, size: 0), s20 = r.summary(method: m, size: 1)
             print(String(format: "    %-32@ n10 %.4f ± %.4f   n20 %.4f ± %.4f", name as NSString,
@@ -56,5 +75,44 @@ func benchModelsTest() throws {
             let per = r.targets.indices.map { String(format: "%@ %.3f", r.targets[$0], r.deviceMean(method: m, size: 1, target: $0) ?? .nan) }
             print("      n20 per device: " + per.joined(separator: ", "))
         }
+    }
+}
+
+/// Leave one device out over all 27 help-nb201 devices: each device is the target of a pool of
+/// the other 26, with 20 random samples from its HELP candidates (no reference architectures),
+/// scored on its HELP query rows; seeds 1001..1010. Prints each method's mean over the 27 devices
+/// and its worst device.
+func benchModelsAllDevices() throws {
+    let d = try BundledDatasets.load("help-nb201")
+    let full = try FewShotPool(x: try encodingMatrix(d), proxies: d.devices)
+    let rich = try FeatureBasis(space: d.space, family: "all")
+    var scores: [String: [(device: String, mean: Double)]] = [:]
+    var order: [String] = []
+    let start = Date()
+    for (k, target) in d.devices.enumerated() {
+        let pool = full.subset(full.names.indices.filter { $0 != k })
+        let split = try HelpProtocol.nb201.split(d, target: target)
+        let context = try FewShotContext(pool: pool, target: target, evalRows: split.query)
+        var methods: [any FewShotMethod] = [
+            BestProxyMethod(name: "best proxy + AdaProxy"), StackMethod(adapt: false), StackMethod(adapt: true),
+            BlendedStackMethod(), TargetOnlyRidgeMethod(), FeatureRidgeMethod(basis: rich), StackResidualMethod(basis: rich),
+        ]
+        if let p3 = pool.index(of: "pixel3") { methods.insert(try FeatureAdaProxyMethod(pool: pool, proxy: p3, basis: rich, name: "pixel3 + AdaProxy (all)"), at: 0) }
+        for m in methods {
+            if !order.contains(m.name) { order.append(m.name) }
+            let v = (0..<10).compactMap { s -> Double? in
+                let samples = sampleRows(candidates: split.candidates, count: 20, seed: 1001 + UInt64(s))
+                return (try? m.fit(context, samples: samples)).flatMap { context.score($0) }
+            }
+            scores[m.name, default: []].append((target.name, v.reduce(0, +) / Double(max(v.count, 1))))
+        }
+    }
+    print(String(format: "  help-nb201, each of 27 devices the target of the other 26, 20 random samples, seeds 1001..1010: %.1f s",
+                 Date().timeIntervalSince(start)))
+    for name in order {
+        let v = scores[name]!
+        let worst = v.min { $0.mean < $1.mean }!
+        print(String(format: "    %-32@ mean %.4f over %d devices, worst %.3f (%@)", name as NSString,
+                     v.map(\.mean).reduce(0, +) / Double(v.count), v.count, worst.mean, worst.device as NSString))
     }
 }

@@ -128,7 +128,7 @@ struct JSONLinesTests {
         #expect((pair?["value"] as? Double).map { abs($0 - 0.690526859861756) < 1e-9 } == true)
         #expect(objects.contains { $0["statement"] as? String == "vars" })
         let help = objects.compactMap { ($0["output"] as? [[String: Any]])?.first?["heading"] as? String }
-        #expect(help.contains { $0.hasPrefix("fit: fit a proxy device's linear latency predictor") })
+        #expect(help.contains { $0.hasPrefix("fit: fit a device's latency predictor") })
         let tables = objects.compactMap { ($0["output"] as? [[String: Any]])?.first?["table"] as? [[String: Any]] }
         #expect(tables.contains { $0.contains { $0["setting"] as? String == "format" && $0["value"] as? String == "json" } }, "set's table as rows")
     }

@@ -272,3 +272,33 @@ public struct StackResidualMethod: FewShotMethod {
         return (s, r, FeatureLatencyModel(basis: basis, base: base, weights: r.weights, intercept: r.intercept))
     }
 }
+
+/// AdaProxy (METHOD.md §4) over a rich feature family: the proxy's ridge over the family on every
+/// row it measured (λ by exact leave-one-out, `dualRidge`), its intercept folded into the constant
+/// column's weight, then AdaProxy on that basis (`adaptLinear`, λ by cross-validation). The proxy's
+/// fit and the family matrix of the pool's rows are computed once, in `init`.
+public struct FeatureAdaProxyMethod: FewShotMethod {
+    public let basis: FeatureBasis
+    public let proxy: Int
+    public let norm: AdaNorm
+    public let name: String
+    /// The family matrix of the pool's rows, and the proxy's weights over it.
+    let features: Matrix
+    public let proxyWeights: [Double]
+
+    public init(pool: FewShotPool, proxy: Int, basis: FeatureBasis, norm: AdaNorm = .l2, name: String? = nil) throws {
+        self.basis = basis; self.proxy = proxy; self.norm = norm
+        self.name = name ?? "\(pool.names[proxy]) + AdaProxy (\(basis.family))"
+        features = basis.matrix(encoded: pool.x)
+        let rows = pool.measured[proxy].indices.filter { !pool.measured[proxy][$0].isNaN }
+        let fit = try dualRidge(features: features.selectingRows(rows), y: rows.map { pool.measured[proxy][$0] })
+        var w = fit.weights
+        w[w.count - 1] += fit.intercept
+        proxyWeights = w
+    }
+
+    public func fit(_ context: FewShotContext, samples: [Int]) throws -> any LatencyModel {
+        let a = try adaptLinear(x: features, weights: proxyWeights, samples: samples, y: context.sampleLatencies(samples), norm: norm)
+        return FeatureLatencyModel(basis: basis, base: nil, weights: a.model.weights, intercept: a.model.intercept)
+    }
+}

@@ -128,6 +128,7 @@ public struct HelpProtocol: Sendable {
             TargetOnlyRidgeMethod(),
         ] as [any FewShotMethod]
         if let rich {
+            if let p3 = pool.index(of: "pixel3"), let m = try? FeatureAdaProxyMethod(pool: pool, proxy: p3, basis: rich) { out.append(m) }
             out.append(FeatureRidgeMethod(basis: rich))
             out.append(StackResidualMethod(basis: rich))
         }

@@ -21,8 +21,9 @@ let helpbenchCommand = CommandSpec(
         rows 4000..4999; references rows 3328 3790 3313 890 3052 2538 1640 2514 457 2100.
         Methods: AdaProxy from pixel3, the pool's best proxy + AdaProxy, the non-negative stack of
         the pool, the stack + AdaProxy, the blend (the mean of the last two), a target-only ridge
-        on the one-hot encoding and on the space's rich family `all`, and the stack + a residual
-        ridge on `all` (λ by exact leave-one-out). The residual method was chosen on the
+        on the one-hot encoding, AdaProxy from pixel3 over the space's rich family `all` (pixel3's
+        ridge fit over it, then AdaProxy), a target-only ridge on `all`, and the stack + a
+        residual ridge on `all` (λ by exact leave-one-out). The residual method was chosen on the
         validation protocol of METHOD.md section 6 (leave one pool device out, seeds 1..10), not on
         the six targets. The mean is over the targets per draw; se is its standard error over draws.
         export h "h.json" writes {"methods": {M: {"n10": {"mean", "se", "devices"}, "n20": …}}}.

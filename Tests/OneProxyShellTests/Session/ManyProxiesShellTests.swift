@@ -109,7 +109,7 @@ struct ManyProxiesShellTests {
         let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         let methods = try #require(obj["methods"] as? [String: Any])
         #expect(Set(methods.keys) == ["pixel3 + AdaProxy", "best proxy + AdaProxy", "stack (NNLS)", "stack + AdaProxy", "stack blend", "target-only ridge",
-                                      "target-only ridge (all)", "stack + residual ridge (all)"])
+                                      "pixel3 + AdaProxy (all)", "target-only ridge (all)", "stack + residual ridge (all)"])
         let h = try #require(s.value(of: "h") as? HelpBenchValue)
         for (m, name) in h.result.methods.enumerated() {
             let entry = try #require(methods[name] as? [String: Any])
