@@ -3,21 +3,27 @@ import OneProxyKit
 let curveCommand = CommandSpec(
     name: "curve", category: "many proxies",
     summary: "few-shot curve: SRCC against the number of target samples for the baselines, AdaProxy and the many-proxy methods",
-    usage: ["c = curve d proxy=P target=T [n=[5, 10, 20, 40, 70]] [repeats=10] [seed=1] [pool=[A, B, …]] [norm=l2]"],
+    usage: ["c = curve d proxy=P target=T [n=[5, 10, 20, 40, 70, 100, 200]] [repeats=10] [seed=1] [pool=[A, B, …]] [norm=l2] [features=all]"],
     options: [
         OptionHelp("proxy", "the proxy of the single-proxy methods (raw proxy, proxy fit, AdaProxy)"),
         OptionHelp("target", "the target device (its full measurements score every method)"),
-        OptionHelp("n", "the sample sizes (default [5, 10, 20, 40, 70]; at least 3 each)"),
+        OptionHelp("n", "the sample sizes (default [5, 10, 20, 40, 70, 100, 200], those the data allows; at least 3 each)"),
         OptionHelp("repeats", "random draws per size (default 10)"),
         OptionHelp("seed", "repeat r draws with seed+r (default 1)"),
         OptionHelp("pool", "the proxies of the many-proxy methods (default: every device but the target)"),
         OptionHelp("norm", "AdaProxy's penalty: l2 (default), l1 or linf", choices: AdaNorm.allCases.map(\.rawValue)),
+        OptionHelp("features", "the rich feature family of the three feature methods (default all; off leaves them out)"),
     ],
     details: """
         Methods: the raw proxy, the proxy's fit x·w, AdaProxy from the proxy, a target-only ridge,
         the pool's best proxy (the fit ranking the samples best) + AdaProxy, a non-negative stack of
-        the pool's fits (NNLS), and the stack + AdaProxy. λ and the ridge's α are chosen by
-        leave-one-out CV up to 20 samples, 5-fold above. Repeat r draws one seeded permutation of
+        the pool's fits (NNLS), and the stack + AdaProxy; then, over the rich feature family
+        (features=, default all where the space has one): AdaProxy from the proxy's ridge fit over
+        it, a target-only ridge over it, and the stack + a residual ridge over it. The curve up to
+        200 samples shows where a richer model starts to pay: with many samples a target-only model
+        over the family reaches its ceiling, with few the pool's knowledge matters more. λ and the
+        ridge's α are chosen by leave-one-out CV up to 20 samples, 5-fold above (the feature
+        ridges: exact leave-one-out at every size). Repeat r draws one seeded permutation of
         the architectures both devices measured and uses its first n for every n, so sizes are
         nested and methods see the same samples. SRCC is on every architecture the target measured.
         export c "c.csv" writes method,n,mean,sd.
@@ -30,7 +36,8 @@ let curveCommand = CommandSpec(
     let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
     let (proxy, target) = try inv.proxyAndTarget(in: d, command: "curve")
-    var sizes = [5, 10, 20, 40, 70]
+    var sizes = [5, 10, 20, 40, 70, 100, 200]
+    let sizesGiven = inv.option("n") != nil
     if let e = inv.option("n") {
         guard case .list(let items) = e.value, !items.isEmpty else {
             throw Diagnostic("n takes a list of sample sizes such as [5, 10, 20]", at: e.location, length: e.length)
@@ -40,6 +47,18 @@ let curveCommand = CommandSpec(
     let repeats = try inv.int("repeats", default: 10, range: 1...10_000)
     let seed = try inv.int("seed", default: 1, range: 0...Int.max)
     let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
+    let families = d.space.descriptor.featureFamilies
+    var family: String? = families.contains("all") ? "all" : nil
+    if let e = inv.option("features") {
+        let f = try inv.word(e, "a feature family or off").value
+        if f == "off" { family = nil } else {
+            guard families.contains(f) else {
+                throw Diagnostic("\(d.space.rawValue) has no feature family '\(f)'", at: e.location, length: e.length,
+                                 hint: families.isEmpty ? "\(d.name) has custom keys: use features=off" : "its families: " + families.joined(separator: ", ") + ", or off")
+            }
+            family = f
+        }
+    }
     var poolDevices = try inv.devicePool("pool", in: d, excluding: target.name)
     if !poolDevices.contains(where: { $0.name == proxy.name }) { poolDevices.insert(proxy, at: 0) }
     let ctx = inv.session.computeContext
@@ -47,12 +66,20 @@ let curveCommand = CommandSpec(
     let pool = try FewShotPool(x: x, proxies: poolDevices, context: ctx)
     let context = try FewShotContext(pool: pool, target: target)
     let p = pool.index(of: proxy.name)!
-    let methods: [any FewShotMethod] = [
+    var methods: [any FewShotMethod] = [
         RawProxyMethod(proxy: p, name: "raw proxy"), ProxyFitMethod(proxy: p, name: "proxy fit"),
         AdaProxyMethod(proxy: p, norm: norm, name: "AdaProxy"), TargetOnlyRidgeMethod(),
         BestProxyMethod(norm: norm), StackMethod(adapt: false), StackMethod(adapt: true, norm: norm),
     ]
+    if let family {
+        let basis = try FeatureBasis(space: d.space, family: family)
+        methods += [
+            try FeatureAdaProxyMethod(pool: pool, proxy: p, basis: basis, norm: norm, name: "AdaProxy (\(family))"),
+            FeatureRidgeMethod(basis: basis), StackResidualMethod(basis: basis),
+        ] as [any FewShotMethod]
+    }
     let candidates = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
+    if !sizesGiven { sizes = sizes.filter { $0 <= candidates.count } }
     guard let maxN = sizes.max(), maxN <= candidates.count else {
         throw Diagnostic("n=\(sizes.max() ?? 0) samples asked for, but only \(candidates.count) architectures have both latencies", at: inv.commandName.location, length: inv.commandName.length)
     }

@@ -18,7 +18,7 @@ struct ManyProxiesShellTests {
         #expect(s.run(source: "d = load oneproxy-nb201; c = curve d proxy=true_vpu target=eagle_gtx n=[5, 8] repeats=3 pool=[true_vpu, eagle_i7]; export c \"\(path)\"", origin: "t"), "\(sink.stderr)")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "method,n,mean,sd")
-        #expect(lines.count == 1 + 7 * 2)
+        #expect(lines.count == 1 + 10 * 2)
         let c = try #require(s.value(of: "c") as? CurveValue)
         for (line, p) in zip(lines.dropFirst(), c.points) {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -30,7 +30,7 @@ struct ManyProxiesShellTests {
         }
         // The figure: one line-and-points series per method.
         guard case .plot(let plot) = c.figure else { Issue.record("not a plot"); return }
-        #expect(plot.series.count == 7 && plot.series.allSatisfy { $0.style == .linePoints && $0.x == [5, 8] })
+        #expect(plot.series.count == 10 && plot.series.allSatisfy { $0.style == .linePoints && $0.x == [5, 8] })
     }
 
     /// Each row of adapt targets= equals a single adapt run's JSON numbers.
