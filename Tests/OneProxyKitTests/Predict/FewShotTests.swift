@@ -147,4 +147,39 @@ struct FewShotTests {
         #expect(abs(s.mean! - (perDraw[0] + perDraw[1]) / 2) < 1e-12)
         #expect(abs(s.se! - abs(perDraw[0] - perDraw[1]) / 2) < 1e-12)  // sd/√2 of two values = |a−b|/2
     }
+
+    /// HELP's FBNet protocol: targets, pool, reference rows and the counts of its split.
+    @Test func helpFBNetSplitHasTheRightCountsAndDevices() throws {
+        let p = HelpProtocol.fbnet
+        #expect(p.targets == ["fpga", "raspi4", "eyeriss"])
+        #expect(p.pool == ["1080ti_1", "1080ti_32", "1080ti_64", "silver_4114", "silver_4210r", "samsung_a50", "pixel3", "essential_ph_1", "samsung_s7"])
+        #expect(Set(p.pool).isDisjoint(with: p.targets))
+        #expect(p.published == ["raspi4": 0.887, "eyeriss": 0.943, "fpga": 0.892] && p.publishedMean == 0.910)
+        let d = try BundledDatasets.load("help-fbnet")
+        #expect(d.rowCount == 5000 && d.space == .fbnet)
+        for name in p.pool { #expect(d.device(named: name) != nil, "\(name)") }
+        for name in p.targets {
+            let t = try #require(d.device(named: name))
+            let s = try p.split(d, target: t)
+            #expect(s.references == [3328, 3790, 3313, 890, 3052, 2538, 1640, 2514, 457, 2100])
+            #expect(s.query.count == 800 && s.query.allSatisfy { (4000..<5000).contains($0) }, "\(name)")
+            // 4000 sample rows, 400 dropped at each end, then the references that survived the cut.
+            let middle = Set(HelpProtocol.middle80(Array(0..<4000), latencies: t.latencies))
+            #expect(middle.count == 3200)
+            #expect(s.candidates.count == 3200 - s.references.filter { middle.contains($0) }.count, "\(name)")
+            #expect(s.candidates.allSatisfy { $0 < 4000 && middle.contains($0) && !s.references.contains($0) })
+        }
+    }
+
+    /// seed=S: draw k uses seed S + k − 1, on either protocol.
+    @Test func helpBenchmarkSeedsShift() throws {
+        let d = try BundledDatasets.load("help-fbnet")
+        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: HelpProtocol.fbnet.pool.map { d.device(named: $0)! })
+        let m: [any FewShotMethod] = [StackMethod(adapt: false)]
+        let two = try helpBenchmark(d, protocol: .fbnet, pool: pool, methods: m, draws: 2, seed: 1001)
+        let one = try helpBenchmark(d, protocol: .fbnet, pool: pool, methods: m, draws: 1, seed: 1002)
+        #expect(two.targets == HelpProtocol.fbnet.targets && two.seed == 1001)
+        for t in 0..<3 { for size in 0..<2 { #expect(two.values[0][size][t][1] == one.values[0][size][t][0]) } }
+        #expect(two.values[0][0][0][0] != one.values[0][0][0][0])
+    }
 }

@@ -123,4 +123,28 @@ struct ManyProxiesShellTests {
             }
         }
     }
+
+    /// helpbench space=fbnet runs HELP's FBNet protocol; a bad space is a located error.
+    @Test func helpbenchFBNet() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "h = helpbench draws=1 seed=1001 space=fbnet", origin: "t"), "\(sink.stderr)")
+        let h = try #require(s.value(of: "h") as? HelpBenchValue)
+        #expect(h.result.targets == ["fpga", "raspi4", "eyeriss"] && h.result.protocol.dataset == "help-fbnet" && h.result.seed == 1001)
+        #expect(h.result.methods.contains("stack + residual ridge (all)"))
+        #expect(h.summary.contains("help-fbnet") && h.summary.contains("HELP 0.910"))
+        #expect(!s.run(source: "g = helpbench space=ofa", origin: "t"))
+        #expect(sink.stderr.contains("space") && s.value(of: "g") == nil)
+    }
+
+    /// fit features=all is a predictor predict and search take; an unknown family is named.
+    @Test func fitFeaturesIsAPredictor() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201; q = fit d true_vpu features=all; d2 = predict q d; f = search d acc=cifar10 lat=q max=5ms", origin: "t"), "\(sink.stderr)")
+        let q = try #require(s.value(of: "q") as? FeatureFitValue)
+        #expect(q.model.basis.width == 305 && q.rowsUsed == 1999)
+        // The prediction column is the model's: the exact leave-one-out SRCC is below the in-sample one.
+        #expect(q.srccLOO! <= q.srccFit! && q.srccLOO! > 0.9)
+        #expect(!s.run(source: "r = fit d true_vpu features=triples", origin: "t"))
+        #expect(sink.stderr.contains("no feature family 'triples'") && sink.stderr.contains("onehot, live, counts, pairs, all"))
+    }
 }
