@@ -19,6 +19,7 @@ let adaptCommand = CommandSpec(
         OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)", choices: ["cv", "val"]),
         OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)", choices: ["loo"]),
         OptionHelp("lambda", "a fixed λ instead of a choice (0 = no penalty); λ is unit-free"),
+        OptionHelp("features", "the feature family the proxy is fit and adapted over (default onehot; NB201 also live, pairs, counts, all)"),
         OptionHelp("targets", "several targets at once, [T1, T2, …] or all: one table of raw, adapted and target-only SRCC (AdaptTargets.swift)"),
     ],
     details: """
@@ -33,6 +34,10 @@ let adaptCommand = CommandSpec(
         out-of-fold SRCC of cross-validation and the report says the other figures are in-sample.
         Every report gives the absolute error in the target's unit (MAPE and the share within ±10%)
         on rows the model was not fitted on.
+
+        features=FAMILY fits the proxy by least squares over a richer feature family of the space
+        (fit d P features=… lists them; all = 305 columns on NB201) and adapts that predictor:
+        AdaProxy over a rich basis. The result predicts any architecture of the space.
         """,
     examples: [
         "d = load oneproxy-nb201; a = adapt d proxy=true_vpu target=eagle_gtx; show a",
@@ -112,7 +117,18 @@ let adaptCommand = CommandSpec(
     if case .validation = selection, rows.count == trainCount {
         throw Diagnostic("select=val needs validation rows: give val=N (or use select=cv)", at: inv.commandName.location, length: inv.commandName.length)
     }
-    let x = try encodingMatrix(d)
+    var basis: FeatureBasis?
+    if let e = inv.option("features") {
+        let family = try inv.word(e, "a feature family").value
+        let families = d.space.descriptor.featureFamilies
+        guard families.contains(family) else {
+            throw Diagnostic("\(d.space.rawValue) has no feature family '\(family)'", at: e.location, length: e.length,
+                             hint: families.isEmpty ? "\(d.name) has custom keys: no family is known for them" : "its families: " + families.joined(separator: ", "))
+        }
+        basis = try FeatureBasis(space: d.space, family: family)
+        how += ", over the \(family) features"
+    }
+    let x = try basis.map { try featureMatrix(d, family: $0.family) } ?? encodingMatrix(d)
     let report = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: target.latencies,
                                 train: train, val: val, norm: norm, selection: selection, context: inv.session.computeContext)
     let evaluated = target.latencies.filter { !$0.isNaN }.count
@@ -121,7 +137,7 @@ let adaptCommand = CommandSpec(
     let scatter = AdaptationScatter(rows: both, target: both.map { target.latencies[$0] }, proxy: both.map { proxy.latencies[$0] },
                                     adapted: both.map { predicted[$0] })
     return .value(AdaptationValue(dataset: d.name, space: d.space, proxy: proxy.name, target: target.name, report: report,
-                                  evaluated: evaluated, selectionText: how, scatter: scatter))
+                                  evaluated: evaluated, selectionText: how, scatter: scatter, basis: basis))
 }
 
 /// The rows a sparsely measured target (a new device) measured together with the proxy, when it

@@ -61,8 +61,8 @@ public struct PredictorValue: ModelValue {
 /// `edge2:nor_conv_3x3`, FBNet `layer3:k5_e6`, OFA `layer7:k5`), the last `constant`; else `x17`.
 func featureNames(space: SpaceKind, count: Int) -> [String] {
     let s = space.descriptor
-    if let family = s.featureFamilies.first, let names = try? s.featureNames(family: family), names.count == count {
-        return names.dropLast() + ["constant"]
+    for family in s.featureFamilies {
+        if let names = try? s.featureNames(family: family), names.count == count { return names.dropLast() + ["constant"] }
     }
     return (0..<count).map { $0 == count - 1 ? "constant" : "x\($0)" }
 }
@@ -87,7 +87,12 @@ public struct AdaptationValue: ModelValue {
 
     /// x ↦ x·(w∘(a+b)) + c.
     public var model: LinearLatencyModel { LinearLatencyModel(weights: report.adaptedWeights, intercept: report.c) }
-    public var latencyModel: any LatencyModel { model }
+    /// `features=FAMILY`: the adaptation is linear over that family, not over the encoding.
+    public var basis: FeatureBasis?
+    public var latencyModel: any LatencyModel {
+        guard let basis, basis.family != "onehot" else { return model }
+        return FeatureLatencyModel(basis: basis, base: nil, weights: report.adaptedWeights, intercept: report.c)
+    }
     public func modelDescription(variable: String) -> String { "\(variable) (\(proxy) adapted to \(target))" }
     public var predictedDeviceName: String { target + "_ada" }
 

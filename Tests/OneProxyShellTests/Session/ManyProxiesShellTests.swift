@@ -147,4 +147,24 @@ struct ManyProxiesShellTests {
         #expect(!s.run(source: "r = fit d true_vpu features=triples", origin: "t"))
         #expect(sink.stderr.contains("no feature family 'triples'") && sink.stderr.contains("onehot, live, counts, pairs, all"))
     }
+
+    /// adapt features=all: AdaProxy over the rich family; predict evaluates the same model the
+    /// report scored (its SRCC on every row the target measured is the report's).
+    @Test func adaptOverARichFamily() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201; a = adapt d proxy=true_vpu target=eagle_gtx features=all; d2 = predict a d name=ada", origin: "t"), "\(sink.stderr)")
+        let a = try #require(s.value(of: "a") as? AdaptationValue)
+        #expect(a.basis?.family == "all" && a.report.adaptedWeights.count == 305)
+        let d2 = try #require((s.value(of: "d2") as? DatasetValue)?.dataset)
+        // The model predict uses, on every row through the one-hot encoding, ranks as the report did.
+        let x = try encodingMatrix(d2)
+        let p = a.latencyModel.predict(rows: Array(0..<x.rows), encoded: x)
+        let direct = try featureMatrix(d2, family: "all").multiply(a.report.adaptedWeights).map { $0 + a.report.c }
+        #expect(zip(p, direct).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) })
+        let v = spearman(p, d2.device(named: "eagle_gtx")!.latencies).value!
+        #expect(abs(v - a.report.srccAdapted!) < 1e-12, "\(v) vs \(a.report.srccAdapted!)")
+        // predict leaves predictions <= 0 missing; every other row is the model's.
+        let ada = d2.device(named: "ada")!.latencies
+        #expect(ada.indices.allSatisfy { ada[$0].isNaN ? p[$0] <= 0 : ada[$0] == p[$0] })
+    }
 }
