@@ -176,38 +176,27 @@ public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil)
     let grid = lambdas ?? dualRidgeGrid(meanEigen: trace / nD)
     var zty = [Double](repeating: 0, count: r)
     for i in 0..<n { for c in 0..<r { zty[c] += z.storage[i * r + c] * yc[i] } }
+    // The exact leave-one-out residual of every sample at λ.
+    func looResiduals(_ lambda: Double) -> [Double] {
+        let inv = d.map { $0 > 0 ? 1 / ($0 + lambda) : 0 }
+        return (0..<n).map { i in
+            var fitted = 0.0, h = 0.0
+            for c in 0..<r {
+                let zc = z.storage[i * r + c]
+                fitted += zc * zty[c] * inv[c]
+                h += zc * zc * inv[c]
+            }
+            return (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
+        }
+    }
     var path: [(lambda: Double, looMSE: Double)] = []
     var best = 0
     for (li, lambda) in grid.enumerated() {
-        let inv = d.map { $0 + lambda > 0 && $0 > 0 ? 1 / ($0 + lambda) : 0 }
-        var sse = 0.0
-        for i in 0..<n {
-            var fitted = 0.0, h = 0.0
-            for c in 0..<r {
-                let zc = z.storage[i * r + c]
-                fitted += zc * zty[c] * inv[c]
-                h += zc * zc * inv[c]
-            }
-            let e = (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
-            sse += e * e
-        }
-        path.append((lambda, sse / nD))
+        path.append((lambda, looResiduals(lambda).reduce(0) { $0 + $1 * $1 } / nD))
         if path[li].looMSE <= path[best].looMSE * (1 + 1e-12) { best = li }
     }
     let lambda = grid[best]
-    var loo = [Double](repeating: 0, count: n)
-    do {
-        let inv = d.map { $0 > 0 ? 1 / ($0 + lambda) : 0 }
-        for i in 0..<n {
-            var fitted = 0.0, h = 0.0
-            for c in 0..<r {
-                let zc = z.storage[i * r + c]
-                fitted += zc * zty[c] * inv[c]
-                h += zc * zc * inv[c]
-            }
-            loo[i] = y[i] - (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
-        }
-    }
+    let loo = zip(y, looResiduals(lambda)).map { $0 - $1 }
     var beta = [Double](repeating: 0, count: p)
     if primal {
         // β = V diag(1/(d+λ)) Zᵀ yc

@@ -118,13 +118,7 @@ let adaptCommand = CommandSpec(
         throw Diagnostic("select=val needs validation rows: give val=N (or use select=cv)", at: inv.commandName.location, length: inv.commandName.length)
     }
     var basis: FeatureBasis?
-    if let e = inv.option("features") {
-        let family = try inv.word(e, "a feature family").value
-        let families = d.space.descriptor.featureFamilies
-        guard families.contains(family) else {
-            throw Diagnostic("\(d.space.rawValue) has no feature family '\(family)'", at: e.location, length: e.length,
-                             hint: families.isEmpty ? "\(d.name) has custom keys: no family is known for them" : "its families: " + families.joined(separator: ", "))
-        }
+    if let family = try inv.featureFamily(in: d) {
         basis = try FeatureBasis(space: d.space, family: family)
         how += ", over the \(family) features"
     }

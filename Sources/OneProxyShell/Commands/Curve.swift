@@ -47,18 +47,8 @@ let curveCommand = CommandSpec(
     let repeats = try inv.int("repeats", default: 10, range: 1...10_000)
     let seed = try inv.int("seed", default: 1, range: 0...Int.max)
     let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
-    let families = d.space.descriptor.featureFamilies
-    var family: String? = families.contains("all") ? "all" : nil
-    if let e = inv.option("features") {
-        let f = try inv.word(e, "a feature family or off").value
-        if f == "off" { family = nil } else {
-            guard families.contains(f) else {
-                throw Diagnostic("\(d.space.rawValue) has no feature family '\(f)'", at: e.location, length: e.length,
-                                 hint: families.isEmpty ? "\(d.name) has custom keys: use features=off" : "its families: " + families.joined(separator: ", ") + ", or off")
-            }
-            family = f
-        }
-    }
+    var family: String? = d.space.descriptor.featureFamilies.contains("all") ? "all" : nil
+    if case .word("off") = inv.option("features")?.value { family = nil } else if let f = try inv.featureFamily(in: d) { family = f }
     var poolDevices = try inv.devicePool("pool", in: d, excluding: target.name)
     if !poolDevices.contains(where: { $0.name == proxy.name }) { poolDevices.insert(proxy, at: 0) }
     let ctx = inv.session.computeContext

@@ -27,17 +27,8 @@ let fitCommand = CommandSpec(
     let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
     let dev = try inv.device(try inv.positional(1, "the proxy device"), in: d, role: "the proxy device")
-    if let e = inv.option("features") {
-        let family = try inv.word(e, "a feature family").value
-        let families = d.space.descriptor.featureFamilies
-        guard families.contains(family) else {
-            throw Diagnostic(families.isEmpty ? "\(d.name) has custom keys: no feature family is known for them"
-                                              : "\(d.space.rawValue) has no feature family '\(family)'", at: e.location, length: e.length,
-                             hint: families.isEmpty ? nil : "its families: " + families.joined(separator: ", "))
-        }
-        if family != families[0] {
-            return .value(try fitFeatureModel(d, device: dev, family: family))
-        }
+    if let family = try inv.featureFamily(in: d), family != d.space.descriptor.featureFamilies[0] {
+        return .value(try fitFeatureModel(d, device: dev, family: family))
     }
     let x = try encodingMatrix(d)
     let predictor = try fitLinearPredictor(X: x, latencies: dev.latencies)
@@ -99,4 +90,20 @@ let predictCommand = CommandSpec(
     }
     d.devices.append(Device(name: deviceName, latencies: predicted))
     return .value(DatasetValue(d))
+}
+
+extension Invocation {
+    /// `key=FAMILY`: a feature family of the dataset's space (`ArchitectureSpace.featureFamilies`),
+    /// or nil when the option is absent; a located error naming the space's families otherwise.
+    mutating func featureFamily(_ key: String = "features", in d: Dataset) throws -> String? {
+        guard let e = option(key) else { return nil }
+        let family = try word(e, "a feature family").value
+        let families = d.space.descriptor.featureFamilies
+        guard families.contains(family) else {
+            throw Diagnostic(families.isEmpty ? "\(d.name) has custom keys: no feature family is known for them"
+                                              : "\(d.space.rawValue) has no feature family '\(family)'", at: e.location, length: e.length,
+                             hint: families.isEmpty ? nil : "its families: " + families.joined(separator: ", "))
+        }
+        return family
+    }
 }

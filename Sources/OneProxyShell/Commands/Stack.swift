@@ -42,20 +42,11 @@ let stackCommand = CommandSpec(
     let d = dv.dataset
     let target = try inv.targetDevice(in: d, command: "stack")
     let proxies = try inv.devicePool("proxies", in: d, excluding: target.name)
-    var residual: (family: String, at: Located<Expr>)?
-    if let e = inv.option("residual") {
-        let family = try inv.word(e, "a feature family").value
-        let families = d.space.descriptor.featureFamilies
-        guard families.contains(family) else {
-            throw Diagnostic("\(d.space.rawValue) has no feature family '\(family)'", at: e.location, length: e.length,
-                             hint: families.isEmpty ? "\(d.name) has custom keys: no family is known for them" : "its families: " + families.joined(separator: ", "))
-        }
-        residual = (family, e)
-    }
+    let residual = try inv.featureFamily("residual", in: d)
     let adaptGiven = inv.option("adapt")
     let adapt = try inv.bool("adapt", default: residual == nil)
     if adapt, let residual, let a = adaptGiven {
-        throw Diagnostic("adapt=on and residual=\(residual.family) are two ways to adapt the stack: choose one", at: a.location, length: a.length)
+        throw Diagnostic("adapt=on and residual=\(residual) are two ways to adapt the stack: choose one", at: a.location, length: a.length)
     }
     let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
     let (samples, text) = try inv.fewShotSamples(in: d, target: target, defaultN: 10)
@@ -65,7 +56,7 @@ let stackCommand = CommandSpec(
     let plain: LinearLatencyModel
     var value: StackValue
     if let residual {
-        let r = try StackResidualMethod(basis: FeatureBasis(space: d.space, family: residual.family)).fitDetailed(context, samples: samples)
+        let r = try StackResidualMethod(basis: FeatureBasis(space: d.space, family: residual)).fitDetailed(context, samples: samples)
         plain = r.model.base!
         value = StackValue(
             dataset: d.name, space: d.space, target: target.name, stack: r.stack, adaptation: nil, model: plain,
