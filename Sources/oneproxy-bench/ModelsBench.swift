@@ -97,6 +97,7 @@ func benchModelsAllDevices() throws {
             BestProxyMethod(name: "best proxy + AdaProxy"), StackMethod(adapt: false), StackMethod(adapt: true),
             BlendedStackMethod(), TargetOnlyRidgeMethod(), FeatureRidgeMethod(basis: rich), StackResidualMethod(basis: rich),
         ]
+        if let costs = PoolOpCosts(pool: pool, space: d.space) { methods.append(StackResidualMethod(basis: rich, opCosts: costs)) }
         if let p3 = pool.index(of: "pixel3") { methods.insert(try FeatureAdaProxyMethod(pool: pool, proxy: p3, basis: rich, name: "pixel3 + AdaProxy (all)"), at: 0) }
         for m in methods {
             if !order.contains(m.name) { order.append(m.name) }

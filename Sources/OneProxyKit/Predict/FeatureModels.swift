@@ -240,13 +240,20 @@ public struct FeatureRidgeMethod: FewShotMethod {
 /// over a rich feature family on what the stack leaves unexplained in the samples, λ by exact
 /// leave-one-out (`dualRidge`). λ → ∞ gives the stack itself; λ → 0 a target fit that starts from
 /// the stack. A stack whose weights are all 0 leaves the ridge to fit the samples alone.
+///
+/// With `opCosts` (a `PoolOpCosts` of the same pool), the ridge also sees, for every pool device k
+/// and operation type v, the part of k's fit due to operations of type v (standardised over the
+/// pool's rows): the target may then weigh each device's cost of each op type on its own, which is
+/// how devices differ most (a GPU's conv3x3 against a phone's). These columns are linear over the
+/// one-hot encoding, so they fold into the model's base.
 public struct StackResidualMethod: FewShotMethod {
     public let basis: FeatureBasis
     public let proxies: [Int]?
+    public let opCosts: PoolOpCosts?
     public let name: String
-    public init(basis: FeatureBasis, proxies: [Int]? = nil, name: String? = nil) {
-        self.basis = basis; self.proxies = proxies
-        self.name = name ?? "stack + residual ridge (\(basis.family))"
+    public init(basis: FeatureBasis, proxies: [Int]? = nil, opCosts: PoolOpCosts? = nil, name: String? = nil) {
+        self.basis = basis; self.proxies = proxies; self.opCosts = opCosts
+        self.name = name ?? "stack + residual ridge (\(basis.family)\(opCosts == nil ? "" : " + pool op costs"))"
     }
     public func fit(_ context: FewShotContext, samples: [Int]) throws -> any LatencyModel {
         try fitDetailed(context, samples: samples).model
@@ -257,8 +264,75 @@ public struct StackResidualMethod: FewShotMethod {
         let base = LinearLatencyModel(weights: s.weights, intercept: s.intercept)
         let xs = context.x.selectingRows(samples)
         let b = base.predict(xs)
-        let r = try dualRidge(features: basis.matrix(encoded: xs), y: zip(y, b).map { $0 - $1 })
-        return (s, r, FeatureLatencyModel(basis: basis, base: base, weights: r.weights, intercept: r.intercept))
+        let phi = basis.matrix(encoded: xs)
+        guard let opCosts else {
+            let r = try dualRidge(features: phi, y: zip(y, b).map { $0 - $1 })
+            return (s, r, FeatureLatencyModel(basis: basis, base: base, weights: r.weights, intercept: r.intercept))
+        }
+        // [φ | op-cost columns]: the ridge's weights on the op-cost columns map back to one weight
+        // per one-hot column, added to the stack's.
+        let g = opCosts.columns.multiplyRight(xs)
+        var f = Matrix(rows: samples.count, cols: phi.cols + g.cols)
+        for i in 0..<samples.count {
+            for j in 0..<phi.cols { f[i, j] = phi[i, j] }
+            for j in 0..<g.cols { f[i, phi.cols + j] = g[i, j] }
+        }
+        let full = try dualRidge(features: f, y: zip(y, b).map { $0 - $1 })
+        var w = base.weights
+        for j in 0..<g.cols where full.weights[phi.cols + j] != 0 {
+            for c in 0..<w.count { w[c] += full.weights[phi.cols + j] * opCosts.columns[j, c] }
+        }
+        var r = full
+        r.weights = Array(full.weights.prefix(phi.cols))
+        return (s, r, FeatureLatencyModel(basis: basis, base: LinearLatencyModel(weights: w, intercept: base.intercept), weights: r.weights, intercept: r.intercept))
+    }
+}
+
+/// For every pool device k and operation type v, the linear map x ↦ Σ_{j: column j is op v} x_j w_k[j]
+/// / sd (the part of k's fit due to ops of type v, standardised over the pool's rows), as the rows
+/// of `columns` (one row per (k, v), one column per one-hot column). Defined for spaces whose
+/// one-hot encoding is one group of the same C choices per gene, then a constant (NB201: 5
+/// operations, FBNet: 9 blocks); nil otherwise.
+public struct PoolOpCosts: Sendable {
+    /// (devices × choices) × encoding width.
+    public let columns: Matrix
+
+    public init?(pool: FewShotPool, space: SpaceKind) {
+        guard let s = space.descriptor as? any SearchSpace, let c = s.choiceCounts.first,
+              s.choiceCounts.allSatisfy({ $0 == c }), pool.x.cols == s.choiceCounts.count * c + 1 else { return nil }
+        let width = pool.x.cols, k = pool.names.count
+        var m = Matrix(rows: k * c, cols: width)
+        for d in 0..<k {
+            for v in 0..<c {
+                for j in stride(from: v, to: width - 1, by: c) { m[d * c + v, j] = pool.fits[d].weights[j] }
+            }
+        }
+        // Standardise each map over the pool's rows (a map that is constant there stays unscaled).
+        let values = m.multiplyRight(pool.x)
+        for row in 0..<m.rows {
+            var mean = 0.0, sq = 0.0
+            for i in 0..<values.rows { mean += values[i, row] }
+            mean /= Double(max(values.rows, 1))
+            for i in 0..<values.rows { sq += (values[i, row] - mean) * (values[i, row] - mean) }
+            let sd = (sq / Double(max(values.rows, 1))).squareRoot()
+            if sd > 1e-12 { for j in 0..<width { m[row, j] /= sd } }
+        }
+        columns = m
+    }
+}
+
+extension Matrix {
+    /// X Mᵀ for this matrix M (rows × cols) and X (n × cols): one column per row of M.
+    func multiplyRight(_ x: Matrix) -> Matrix {
+        precondition(x.cols == cols)
+        var out = Matrix(rows: x.rows, cols: rows)
+        for i in 0..<x.rows {
+            for j in 0..<cols where x[i, j] != 0 {
+                let xij = x[i, j]
+                for r in 0..<rows { out.storage[i * rows + r] += xij * storage[r * cols + j] }
+            }
+        }
+        return out
     }
 }
 

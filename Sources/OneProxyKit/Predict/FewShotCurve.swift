@@ -131,6 +131,9 @@ public struct HelpProtocol: Sendable {
             if let p3 = pool.index(of: "pixel3"), let m = try? FeatureAdaProxyMethod(pool: pool, proxy: p3, basis: rich) { out.append(m) }
             out.append(FeatureRidgeMethod(basis: rich))
             out.append(StackResidualMethod(basis: rich))
+            if let costs = PoolOpCosts(pool: pool, space: rich.space) {
+                out.append(StackResidualMethod(basis: rich, opCosts: costs))
+            }
         }
         return out
     }
