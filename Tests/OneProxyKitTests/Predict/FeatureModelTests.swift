@@ -57,6 +57,16 @@ struct FeatureModelTests {
             for (u, v) in zip(pred, Self.doubles(s["predictions_first50"])) {
                 #expect(abs(u - v) <= 1e-7 * max(1, abs(v)), "\(target): \(u) vs \(v)")
             }
+            // With the pool's op costs beside the family.
+            let o = (value as! [String: Any])["stack_residual_opcosts"] as! [String: Any]
+            let costs = try #require(PoolOpCosts(pool: pool, space: .nb201))
+            let withCosts = try StackResidualMethod(basis: basis, opCosts: costs).fitDetailed(context, samples: rows)
+            let lo = (o["lambda"] as! NSNumber).doubleValue
+            #expect(abs(withCosts.ridge.lambda - lo) <= 1e-7 * lo, "\(target) λ with op costs")
+            let predCosts = withCosts.model.predict(rows: Array(0..<50), encoded: pool.x.selectingRows(Array(0..<50)))
+            for (u, v) in zip(predCosts, Self.doubles(o["predictions_first50"])) {
+                #expect(abs(u - v) <= 1e-7 * max(1, abs(v)), "\(target) with op costs: \(u) vs \(v)")
+            }
         }
     }
 
