@@ -109,7 +109,8 @@ struct ManyProxiesShellTests {
         let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
         let methods = try #require(obj["methods"] as? [String: Any])
         #expect(Set(methods.keys) == ["pixel3 + AdaProxy", "best proxy + AdaProxy", "stack (NNLS)", "stack + AdaProxy", "stack blend", "target-only ridge",
-                                      "pixel3 + AdaProxy (all)", "target-only ridge (all)", "stack + residual ridge (all)"])
+                                      "pixel3 + AdaProxy (all)", "target-only ridge (all)", "stack + residual ridge (all)",
+                                      "stack + residual ridge (all + pool op costs)"])
         let h = try #require(s.value(of: "h") as? HelpBenchValue)
         for (m, name) in h.result.methods.enumerated() {
             let entry = try #require(methods[name] as? [String: Any])
@@ -166,5 +167,29 @@ struct ManyProxiesShellTests {
         // predict leaves predictions <= 0 missing; every other row is the model's.
         let ada = d2.device(named: "ada")!.latencies
         #expect(ada.indices.allSatisfy { ada[$0].isNaN ? p[$0] <= 0 : ada[$0] == p[$0] })
+    }
+
+    /// stack residual=all opcosts=on: the exported weights (encoding, then the residual over the
+    /// family) reproduce the model search and predict evaluate.
+    @Test func stackResidualExportReproducesTheModel() throws {
+        let (s, sink) = try makeSession()
+        let path = try tempDir().appendingPathComponent("s.csv").path
+        #expect(s.run(source: "d = load help-nb201; s = stack d target=pixel2 n=20 residual=all opcosts=on; export s \"\(path)\"", origin: "t"), "\(sink.stderr)")
+        let v = try #require(s.value(of: "s") as? StackValue)
+        let r = try #require(v.residual)
+        #expect(r.opCosts && r.model.basis.family == "all")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
+        let cells = lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let values = cells.map { Double($0.last!)! }
+        #expect(values.count == 31 + 1 + 305 + 1)
+        let d = try #require((s.value(of: "d") as? DatasetValue)?.dataset)
+        let rows = Array(0..<40)
+        let x = try encodingMatrix(d).selectingRows(rows)
+        let phi = try featureMatrix(d, family: "all").selectingRows(rows)
+        let fromCSV = x.multiply(Array(values[0..<31])).enumerated().map { i, e in
+            e + values[31] + zip(phi.row(i), values[32..<337]).reduce(0) { $0 + $1.0 * $1.1 } + values[337]
+        }
+        let model = v.latencyModel.predict(rows: rows, encoded: x)
+        for (a, b) in zip(fromCSV, model) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b)), "\(a) vs \(b)") }
     }
 }
