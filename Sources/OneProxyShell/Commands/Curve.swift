@@ -113,7 +113,9 @@ extension Invocation {
         return out
     }
 
-    /// `samples=` (a list or a sample variable) or a seeded draw of `n=` rows the target measured.
+    /// `samples=` (a list or a sample variable), a seeded draw of `n=` rows the target measured, or,
+    /// with neither and a sparsely measured target (a new device: at most 70 rows or under half of
+    /// the dataset's), every row it measured.
     mutating func fewShotSamples(in d: Dataset, target: Device, defaultN: Int) throws -> (rows: [Int], text: String) {
         if let (given, loc) = try rows("samples") {
             for key in ["n", "seed"] where option(key) != nil {
@@ -127,9 +129,12 @@ extension Invocation {
             guard given.count >= 3 else { throw Diagnostic("at least 3 samples are needed, got \(given.count)", at: loc.location, length: loc.length) }
             return (given, "\(given.count) given samples")
         }
+        let candidates = (0..<d.rowCount).filter { !target.latencies[$0].isNaN }
+        if option("n") == nil, candidates.count <= 70 || 2 * candidates.count < d.rowCount, candidates.count >= 3 {
+            return (candidates, "every row \(target.name) measured (\(candidates.count))")
+        }
         let n = try int("n", default: defaultN, range: 3...100_000)
         let seed = try int("seed", default: 1, range: 0...Int.max)
-        let candidates = (0..<d.rowCount).filter { !target.latencies[$0].isNaN }
         guard n <= candidates.count else {
             throw Diagnostic("n=\(n) but \(target.name) measured only \(candidates.count) architectures", at: commandName.location, length: commandName.length)
         }

@@ -6,7 +6,7 @@ public let allCommands: [CommandSpec] = [
     fitCommand, predictCommand, sampleCommand, adaptCommand,
     topCommand, searchCommand, reuseCommand,
     planCommand, shortlistCommand, measureCommand,
-    curveCommand, stackCommand, adviseCommand, helpbenchCommand,
+    curveCommand, stackCommand, adviseCommand, helpbenchCommand, predictorCommand,
 ]
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })

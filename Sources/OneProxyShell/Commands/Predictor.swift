@@ -1,0 +1,85 @@
+import OneProxyKit
+
+let predictorCommand = CommandSpec(
+    name: "predictor", category: "new device",
+    summary: "the best latency predictor for a (new) device from its measured samples and the whole pool: candidates compared by leave-one-out SRCC",
+    usage: [
+        "p = predictor m target=T [pool=all|DATASET|[A, B, …]]            # every measured row of a new device",
+        "p = predictor d target=T n=20 [seed=1] [pool=…]                  # or samples=[…] / samples=s",
+    ],
+    options: [
+        OptionHelp("target", "the device to predict: a new device merged into the dataset, or any device (then n= or samples=)"),
+        OptionHelp("pool", "the proxies: all (default: the dataset's devices and every bundled dataset's of its space, matched by architecture), a dataset's name, or a list of devices"),
+        OptionHelp("n", "random samples to draw (default: every row a sparsely measured target has, else 20)"),
+        OptionHelp("seed", "the random draw and the bootstrap (default 1)"),
+        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable"),
+    ],
+    details: """
+        Candidates: AdaProxy from each of the 3 proxies whose fits rank the samples best, the
+        non-negative stack of the pool + AdaProxy, the stack + a residual ridge over the space's
+        `all` family, and (NB201, FBNet) the same with the pool's op costs. Each is scored by
+        leave-one-out on the samples (refitted without the held-out one, its λ and stack
+        included), with a 95% bootstrap interval. The default is the method chosen on the
+        validation protocol (leave one pool device out on HELP's data; README "How the method was
+        chosen"): the stack + residual ridge with op costs where the space has them. Another
+        candidate replaces it only when its leave-one-out SRCC is higher by more than 0.02 (the
+        spread of that estimate at 20 samples); the report says which was chosen and why. The
+        result is a predictor like any other: predict, search lat=…, export.
+        """,
+    examples: [
+        "d = load oneproxy-nb201; p = predictor d target=eagle_gtx n=20 pool=oneproxy-nb201; show p",
+    ]
+) { inv in
+    try inv.checkPositionalCount(max: 1)
+    let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
+    let d = dv.dataset
+    let target = try inv.targetDevice(in: d, command: "predictor")
+    let (proxies, poolText) = try inv.proxyPool("pool", in: d, excluding: target.name, default: .all)
+    let seed = UInt64(try inv.int("seed", default: 1, range: 0...Int.max))
+    let (samples, text) = try inv.fewShotSamples(in: d, target: target, defaultN: 20)
+    guard samples.count >= 5 else {
+        throw Diagnostic("predictor needs at least 5 samples, got \(samples.count)", at: inv.commandName.location, length: inv.commandName.length)
+    }
+    let ctx = inv.session.computeContext
+    let pool = try FewShotPool(x: try encodingMatrix(d), proxies: proxies, context: ctx)
+    let context = try FewShotContext(pool: pool, target: target)
+    let choice = try choosePredictor(context, space: d.space, samples: samples, seed: seed, compute: ctx)
+    let sampled = Set(samples)
+    let heldOut = target.latencies.indices.filter { !target.latencies[$0].isNaN && !sampled.contains($0) }
+    var srccHeldOut: Double?
+    if heldOut.count >= 3 {
+        let check = try FewShotContext(pool: pool, target: target, evalRows: heldOut)
+        srccHeldOut = check.score(choice.model)
+    }
+    return .value(PredictorChoiceValue(dataset: d.name, space: d.space, target: target.name, pool: poolText, samples: samples,
+                                       selectionText: text, choice: choice, srccHeldOut: srccHeldOut, heldOut: heldOut.count))
+}
+
+extension Invocation {
+    /// `key=`: all, a dataset's name, or a list of `d`'s devices; `default` when absent. Returns the
+    /// devices (on `d`'s rows) and a description for reports.
+    mutating func proxyPool(_ key: String, in d: Dataset, excluding target: String, default spec: ProxyPoolSpec?) throws -> ([Device], String) {
+        let e = option(key)
+        var chosen = spec
+        if let e, case .word(let w) = e.value, w == "all" || BundledDatasets.names.contains(w) || w == d.name, d.device(named: w) == nil {
+            chosen = w == "all" ? .all : .dataset(w)
+        } else if e != nil || spec == nil {
+            let devices = try devicePool(key, in: d, excluding: target)
+            return (devices, "\(devices.count) devices of \(d.name)")
+        }
+        guard let chosen else { return ([], "") }
+        let found: [(device: Device, source: String)]
+        do { found = try chosen.devices(for: d, excluding: target) } catch let err as OneProxyError {
+            throw Diagnostic(err.message, at: e?.location ?? commandName.location, length: e?.length ?? commandName.length)
+        }
+        guard found.count >= 1 else {
+            throw Diagnostic("the pool has no device that measured at least 3 of \(d.name)'s architectures", at: e?.location ?? commandName.location,
+                             length: e?.length ?? commandName.length)
+        }
+        var bySource: [(String, Int)] = []
+        for f in found {
+            if let i = bySource.firstIndex(where: { $0.0 == f.source }) { bySource[i].1 += 1 } else { bySource.append((f.source, 1)) }
+        }
+        return (found.map(\.device), "\(found.count) devices (" + bySource.map { "\($0.1) of \($0.0)" }.joined(separator: ", ") + ")")
+    }
+}

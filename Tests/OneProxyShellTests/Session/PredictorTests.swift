@@ -1,0 +1,35 @@
+import Foundation
+import OneProxyKit
+import Testing
+@testable import OneProxyShell
+
+@Suite("predictor, pools across datasets, every measured row of a new device")
+struct PredictorTests {
+    let csv = projectRoot.appendingPathComponent("examples/new-device-samsung_a50.csv").path
+
+    /// A new device merged into oneproxy-nb201: stack, advise and predictor use its 20 measured
+    /// rows and say so; predictor's default pool adds help-nb201's devices but not help-nb201's own
+    /// samsung_a50; its prediction ranks all 15625 architectures near the truth.
+    @Test func aNewDeviceUsesEveryRowAndTheWholePool() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: """
+            d = load oneproxy-nb201; u = load "\(csv)"; m = merge d u
+            p = predictor m target=samsung_a50; st = stack m target=samsung_a50; a = advise m target=samsung_a50
+            h = load help-nb201; h2 = predict p h name=a50_pred
+            """, origin: "t"), "\(sink.stderr)")
+        let p = try #require(s.value(of: "p") as? PredictorChoiceValue)
+        #expect(p.samples.count == 20 && p.selectionText == "every row samsung_a50 measured (20)")
+        #expect(p.pool == "44 devices (18 of oneproxy-nb201+new-device-samsung_a50, 26 of help-nb201)")
+        #expect(p.srccHeldOut == nil && renderValue(p, format: .table, width: 200).contains("no measured row outside the samples"))
+        #expect((s.value(of: "st") as? StackValue)?.samples.count == 20)
+        #expect((s.value(of: "a") as? AdviceValue)?.samples.count == 20)
+        let h2 = try #require((s.value(of: "h2") as? DatasetValue)?.dataset)
+        let v = spearman(h2.device(named: "a50_pred")!.latencies, h2.device(named: "samsung_a50")!.latencies).value!
+        #expect(v > 0.95, "\(v)")
+        // n= still draws from a fully measured target, and pool= takes a dataset or a list.
+        #expect(s.run(source: "q = predictor d target=eagle_gtx n=12 pool=[true_vpu, eagle_i7, rice_pixel3]", origin: "t"), "\(sink.stderr)")
+        #expect((s.value(of: "q") as? PredictorChoiceValue)?.pool == "3 devices of oneproxy-nb201")
+        #expect(!s.run(source: "x = predictor m target=samsung_a50 pool=help-fbnet", origin: "t"))
+        #expect(sink.stderr.contains("help-fbnet holds fbnet architectures"))
+    }
+}
