@@ -125,6 +125,11 @@ let adaptCommand = CommandSpec(
     let x = try basis.map { try featureMatrix(d, family: $0.family) } ?? encodingMatrix(d)
     let report = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: target.latencies,
                                 train: train, val: val, norm: norm, selection: selection, context: inv.session.computeContext)
+    // λ at the top of its path: b = 0, the samples did not support adapting this proxy, and the
+    // result is the proxy's own fit rescaled. Say so, and name the command that uses the pool.
+    if case .crossValidation = selection, let top = report.path.last?.lambda, report.lambda >= top, report.path.count > 1 {
+        inv.warn("λ was chosen at the top of its path: the samples do not support adapting \(proxy.name) to \(target.name), so this is \(proxy.name)'s own fit rescaled; one proxy may be weak here: try p = predictor \(inv.positionals.first?.value.sourceText ?? "d") target=\(target.name), which compares it with the pool's stacks")
+    }
     let evaluated = target.latencies.filter { !$0.isNaN }.count
     let predicted = report.predict(x)
     let both = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }

@@ -32,4 +32,17 @@ struct PredictorTests {
         #expect(!s.run(source: "x = predictor m target=samsung_a50 pool=help-fbnet", origin: "t"))
         #expect(sink.stderr.contains("help-fbnet holds fbnet architectures"))
     }
+
+    /// adapt says when λ sits at the top of its path (the proxy's own fit) and names predictor.
+    @Test func adaptNamesTheBetterCommandWhenOneProxyIsWeak() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "h = load help-nb201; a = adapt h proxy=eyeriss target=pixel2 train=20 val=0 seed=3", origin: "t"), "\(sink.stderr)")
+        let a = try #require(s.value(of: "a") as? AdaptationValue)
+        #expect(a.report.lambda == a.report.path.last!.lambda)
+        #expect(sink.stderr.contains("top of its path") && sink.stderr.contains("predictor h target=pixel2"))
+        #expect(s.run(source: "b = adapt h proxy=pixel3 target=gold_6226 train=20 val=0 seed=3", origin: "t"))
+        let b = try #require(s.value(of: "b") as? AdaptationValue)
+        #expect(b.report.lambda < b.report.path.last!.lambda)
+        #expect(sink.stderr.components(separatedBy: "top of its path").count == 2)  // only the first warned
+    }
 }
