@@ -15,13 +15,18 @@ let measureCommand = CommandSpec(
         OptionHelp("repeats", "runs per architecture, in rounds over all of them; the median is kept (default 3)"),
         OptionHelp("timeout", "the longest one run may take (default 60s); a slower run is stopped and counts as failed"),
         OptionHelp("unit", "the unit of a bare number the harness prints (default ms; a printed unit wins)", choices: LatencyUnit.allCases.map(\.rawValue)),
+        OptionHelp("parse", "how to read the latency: last (default: the last number printed), tflite (benchmark_model), ort (onnxruntime_perf_test) or trtexec", choices: HarnessOutput.allCases.map(\.rawValue)),
         OptionHelp("log", "a CSV the results are written to as they come; measuring again with the same log resumes where it stopped"),
     ],
     details: """
         The command runs without a shell: it is split into arguments as you wrote it ('…' and "…"
         quote) and each placeholder is replaced inside its argument, never pasted into a shell
         string. Write sh -c '…' yourself if you want a shell. The harness prints the latency: the
-        last number of its output, with its unit if one follows (12.3 ms, 0.0123s). A run that
+        last number of its output, with its unit if one follows (12.3 ms, 0.0123s), or with
+        parse= a benchmark tool's summary line (stdout and stderr): tflite reads benchmark_model's
+        "Inference (avg)" (µs; else the last count=… avg=… line, else older builds' "no stats:"),
+        ort reads onnxruntime_perf_test's "Average inference time cost: … ms", trtexec the median
+        of its "Latency: min = …" line. A harness that fails on every architecture is an error. A run that
         fails, times out or prints no number is recorded as missing with its error; the others go
         on. Ctrl-C stops and keeps what was measured (and the log). A script's harness runs in the
         script's folder, as its paths are read there. --safe refuses this command: it runs programs.
@@ -75,6 +80,7 @@ let measureCommand = CommandSpec(
     let timeoutMs = try inv.milliseconds("timeout") ?? 60_000
     guard timeoutMs > 0 else { throw Diagnostic("timeout= must be positive", at: inv.option("timeout")!.location) }
     let unit = LatencyUnit(rawValue: try inv.choice("unit", LatencyUnit.allCases.map(\.rawValue), default: "ms"))!
+    let parse = HarnessOutput(rawValue: try inv.choice("parse", HarnessOutput.allCases.map(\.rawValue), default: "last"))!
     let logArg = try inv.option("log").map { try inv.word($0, "a file path in quotes") }
     // The log's place, resolved as every path is (a script's paths against its folder).
     let logPath = logArg.map { Located(inv.session.files.absolute($0.value, base: inv.session.baseFolder), at: $0.location, length: $0.length) }
@@ -99,8 +105,9 @@ let measureCommand = CommandSpec(
     defer { try? log?.close() }
 
     let session = inv.session
-    let harness = Harness(words: words, timeout: timeoutMs / 1000, unit: unit, isCancelled: { session.isCancelled() },
+    var harness = Harness(words: words, timeout: timeoutMs / 1000, unit: unit, isCancelled: { session.isCancelled() },
                           folder: session.baseFolder)
+    harness.parse = parse
     var latencies = [Double](repeating: .nan, count: keys.count)
     var errors: [(String, String)] = []
     var stopped = false
@@ -147,6 +154,13 @@ let measureCommand = CommandSpec(
     }
     guard measured > 0 || !stopped else {
         throw CancellationError()
+    }
+    // A harness that failed on every architecture measured nothing: that is an error, not a
+    // dataset of missing values.
+    if measured == 0, !todo.isEmpty {
+        let why = errors.first.map { "\($0.1)" } ?? "no run"
+        throw Diagnostic("the harness failed on all \(todo.count) architectures; the first: \(why)", at: cmdArg.location, length: cmdArg.length,
+                         hint: "run the command once by hand with one architecture; a wrong path or a missing package fails every row alike")
     }
     let d = Dataset(name: device, source: "measured: \(cmdText)", space: space, keyName: keyName, keys: keys, nb201Index: index,
                     devices: [Device(name: device, latencies: latencies)])

@@ -10,6 +10,8 @@ struct Harness {
     var timeout: Double
     /// The unit of a bare number in the output.
     var unit: LatencyUnit
+    /// How the latency is read from the output.
+    var parse: HarnessOutput = .last
     /// Polled while a run is going; a true answer stops it.
     var isCancelled: () -> Bool
     /// The folder the harness runs in (a script's own folder, so its relative paths work as the
@@ -53,10 +55,63 @@ struct Harness {
             let last = String(decoding: errData, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
             return .failure(.failed("exit status \(outcome.status)" + (last.isEmpty ? "" : ": \(last.prefix(200))")))
         }
-        guard let ms = latencyInOutput(stdout, unit: unit) else {
-            return .failure(.failed("printed no latency" + (stdout.isEmpty ? "" : ": \(stdout.split(separator: "\n").last.map { String($0.prefix(80)) } ?? "")")))
+        // Benchmark tools print their summary on stdout or stderr (TFLite's benchmark_model logs to stderr).
+        let text = parse == .last ? stdout : stdout + "\n" + String(decoding: errData, as: UTF8.self)
+        guard let ms = parse.latency(in: text, unit: unit) else {
+            let what = parse == .last ? "printed no latency" : "printed no \(parse.toolName) latency line"
+            return .failure(.failed(what + (stdout.isEmpty ? "" : ": \(stdout.split(separator: "\n").last.map { String($0.prefix(80)) } ?? "")")))
         }
         return .success(ms)
+    }
+}
+
+/// How `measure` reads the latency from what a harness prints (`parse=`).
+enum HarnessOutput: String, CaseIterable, Sendable {
+    /// The last number of stdout, with its unit if one follows.
+    case last
+    /// TFLite's `benchmark_model`: "Inference timings in us: … Inference (avg): 2.95034e+06" (in
+    /// µs); else the last "count=… avg=…" line (µs); else older builds' "Average inference timings
+    /// in us: Warmup: …, Init: …, no stats: …".
+    case tflite
+    /// `onnxruntime_perf_test`: "Average inference time cost: 62.29 ms" (newer builds: "… cost
+    /// total: …").
+    case ort
+    /// TensorRT's `trtexec`: "[…] [I] Latency: min = …, max = …, mean = …, median = … ms" (the median).
+    case trtexec
+
+    var toolName: String {
+        switch self {
+        case .last: "number"
+        case .tflite: "TFLite benchmark_model"
+        case .ort: "onnxruntime_perf_test"
+        case .trtexec: "trtexec"
+        }
+    }
+
+    /// The latency in ms, or nil when the tool's line is not in `text`. Lines may carry a log
+    /// prefix (`INFO: `, a timestamp); numbers may be in scientific notation.
+    func latency(in text: String, unit: LatencyUnit) -> Double? {
+        let number = #"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"#
+        func last(_ pattern: String, divisor: Double) -> Double? {
+            guard let re = try? NSRegularExpression(pattern: pattern) else { return nil }
+            let ns = text as NSString
+            guard let m = re.matches(in: text, range: NSRange(location: 0, length: ns.length)).last,
+                  let v = Double(ns.substring(with: m.range(at: 1))), v > 0, v.isFinite else { return nil }
+            return v / divisor
+        }
+        switch self {
+        case .last:
+            return latencyInOutput(text, unit: unit)
+        case .tflite:
+            return last(#"Inference timings in us:.*Inference \(avg\):\s*"# + number, divisor: 1000)
+                ?? last(#"count=\d+.*\bavg="# + number, divisor: 1000)
+                ?? last(#"Average inference timings in us:.*no stats:\s*"# + number, divisor: 1000)
+        case .ort:
+            return last(#"Average inference time cost(?: total)?:\s*"# + number + #"\s*ms"#, divisor: 1)
+        case .trtexec:
+            // "Latency:" itself, not "H2D Latency:" or "D2H Latency:".
+            return last(#"(?m)(?:\[I\]\s+|^)Latency: min = .*\bmedian = "# + number + #"\s*ms"#, divisor: 1)
+        }
     }
 }
 
