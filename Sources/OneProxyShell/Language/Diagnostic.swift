@@ -24,6 +24,9 @@ public struct Diagnostic: Error, Sendable, Equatable {
     /// How many characters the caret underlines (at least 1).
     public var length: Int
     public var hint: String?
+    /// Set when the error is a variable that does not exist (its name): a script summarises the
+    /// statements that fail only because an earlier one did not bind it.
+    public var missingVariable: String?
 
     public init(_ message: String, at location: SourceLocation? = nil, length: Int = 1, hint: String? = nil) {
         self.message = message

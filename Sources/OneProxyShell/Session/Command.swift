@@ -158,7 +158,9 @@ public struct Invocation {
             else if BundledDatasets.names.contains(name) { hint = "load it first: d = load \(name)" }
             else if session.variableOrder.isEmpty { hint = "no variables yet: for example d = load oneproxy-nb201" }
             else { hint = "variables: " + session.variableOrder.joined(separator: ", ") }
-            throw Diagnostic("no variable named '\(name)'", at: e.location, length: e.length, hint: hint)
+            var d = Diagnostic("no variable named '\(name)'", at: e.location, length: e.length, hint: hint)
+            d.missingVariable = name
+            throw d
         }
         guard let typed = v as? T else {
             throw Diagnostic("'\(name)' is \(withArticle(v.typeName)), expected \(what)", at: e.location, length: e.length)

@@ -133,6 +133,21 @@ public final class Session {
     @discardableResult
     public func run(source: String, origin: String, firstLine: Int = 1) -> Bool {
         var ok = true
+        let outer = (failedBindings, skipped, rootOfLine)
+        failedBindings = [:]
+        skipped = []
+        rootOfLine = [:]
+        defer {
+            if !skipped.isEmpty {
+                // One clause per failed line the skipped statements go back to, in line order.
+                let lines = Array(Set(skipped.map(\.line))).sorted()
+                let clauses = lines.map { "\(rootOfLine[$0] ?? "a variable"), which line \($0) failed to bind" }
+                let count = skipped.count
+                remark(.error, "\(count) statement\(count == 1 ? "" : "s") skipped: \(count == 1 ? "it uses" : "they use") "
+                       + clauses.joined(separator: ", and ") + "; --bail stops at the first error", origin: origin)
+            }
+            (failedBindings, skipped, rootOfLine) = outer
+        }
         for parsed in Parser.parse(source) {
             if isCancelled() { break }
             switch parsed {
@@ -141,15 +156,43 @@ public final class Session {
                 report(failure.diagnostic, source: source, origin: origin, firstLine: firstLine)
                 ok = false
             case .success(let statement):
-                emit(.statement(text: statement.text, origin: origin, line: firstLine - 1 + statement.location.line))
-                if !execute(statement, source: source, origin: origin, firstLine: firstLine) { ok = false }
+                let line = firstLine - 1 + statement.location.line
+                emit(.statement(text: statement.text, origin: origin, line: line))
+                let skippedBefore = skipped.count
+                if !execute(statement, source: source, origin: origin, firstLine: firstLine) {
+                    ok = false
+                    // What it would have bound is now missing too; a skipped statement passes on
+                    // the line of the failure it comes from.
+                    if let target = statement.target?.value {
+                        let root = skipped.count > skippedBefore ? skipped.last!.line : line
+                        failedBindings?[target] = root
+                        if root == line { rootOfLine[line] = target }
+                    }
+                } else if let target = statement.target?.value {
+                    failedBindings?[target] = nil
+                }
             }
             if !ok && settings.bail { break }
         }
         return ok
     }
 
+    /// Within one `run(source:)`: the variables a failed statement would have bound, with the line
+    /// of the failure they come from; nil outside a run (a statement typed at the prompt).
+    private var failedBindings: [String: Int]?
+    /// Statements of the current run that failed only on such a variable, by that variable.
+    private var skipped: [(variable: String, line: Int)] = []
+    /// The variable each failed line was to bind (the root of what the skipped statements miss).
+    private var rootOfLine: [Int: String] = [:]
+
     func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int, interrupted: Bool = false) {
+        // In a script, a statement that fails only because an earlier statement did not bind a
+        // variable is counted, not reported: the summary at the end names the first failure.
+        if let name = d.missingVariable, let line = failedBindings?[name] {
+            failures += 1
+            skipped.append((name, line))
+            return
+        }
         failures += 1
         var event = DiagnosticEvent(severity: .error, message: d.message, diagnostic: d, source: source, origin: origin, lineOffset: firstLine - 1)
         event.interrupted = interrupted

@@ -45,4 +45,23 @@ struct PredictorTests {
         #expect(b.report.lambda < b.report.path.last!.lambda)
         #expect(sink.stderr.components(separatedBy: "top of its path").count == 2)  // only the first warned
     }
+
+    /// A script: statements that fail only because an earlier one did not bind a variable are
+    /// summarised in one line naming that failure; a statement typed on its own still reports.
+    @Test func knockOnErrorsAreSummarised() throws {
+        let (s, sink) = try makeSession()
+        let ok = s.run(source: """
+            d = load oneproxy-nb201
+            a = adapt d proxy=nope target=eagle_gtx
+            b = predict a d
+            srcc b eagle_gtx true_vpu
+            c = fit d true_vpu
+            """, origin: "script.ops")
+        #expect(!ok)
+        #expect(s.value(of: "c") != nil)
+        #expect(sink.stderr.contains("2 statements skipped: they use a, which line 2 failed to bind; --bail stops at the first error"), "\(sink.stderr)")
+        #expect(!sink.stderr.contains("no variable named"))
+        #expect(!s.run(source: "e = predict a d", origin: "t"))
+        #expect(sink.stderr.contains("no variable named 'a'"))
+    }
 }
