@@ -11,7 +11,7 @@ let searchCommand = CommandSpec(
     options: [
         OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)"),
         OptionHelp("lat", "the latency to minimise: a device of the dataset (measured) or a predictor variable (fit or adapt)"),
-        OptionHelp("max", "a latency budget (5ms, 0.005s): the result names the most accurate model within it"),
+        OptionHelp("max", "a latency budget (5ms, 0.005s), or median or pNN (that percentile of the latencies searched, so a script follows its machine): the result names the most accurate model within it"),
         OptionHelp("method", "exhaustive (default: the exact front over every candidate) or evolution (Once-for-All's search under max=)", choices: ["exhaustive", "evolution"]),
         OptionHelp("population", "evolution: architectures per generation (default 100)"),
         OptionHelp("generations", "evolution: generations (default 500)"),
@@ -42,7 +42,17 @@ let searchCommand = CommandSpec(
         throw Diagnostic("search needs lat=DEVICE or lat=PREDICTOR", at: inv.commandName.location, length: inv.commandName.length,
                          hint: "for example: search \(dname.value) acc=\(accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
     }
-    let budget = try inv.milliseconds("max")
+    // max=median or max=pNN: a quantile of the latencies searched, so a script's budget follows the
+    // machine it runs on; resolved once the latencies are known.
+    var budgetQuantile: Double?
+    if let e = inv.option("max"), case .word(let w) = e.value {
+        if w == "median" { budgetQuantile = 0.5 } else if w.hasPrefix("p"), let q = Int(w.dropFirst()), (1...99).contains(q) {
+            budgetQuantile = Double(q) / 100
+        } else {
+            throw Diagnostic("max takes a time such as 5ms, or median, or pNN (a percentile of the latencies searched), found \(w)", at: e.location, length: e.length)
+        }
+    }
+    var budget = budgetQuantile == nil ? try inv.milliseconds("max") : nil
     if let b = budget, !(b > 0) {
         throw Diagnostic("max= must be a positive latency", at: inv.option("max")!.location, length: inv.option("max")!.length)
     }
@@ -70,6 +80,14 @@ let searchCommand = CommandSpec(
         latencies = try model.predict(candidates)
         for i in latencies.indices where !(latencies[i] > 0) { latencies[i] = .nan; nonPositive += 1 }
         if nonPositive > 0 { inv.warn("\(nonPositive) architectures have a predicted latency <= 0 and are left out") }
+    }
+    if let q = budgetQuantile {
+        let known = latencies.indices.filter { !latencies[$0].isNaN && !accuracies[$0].isNaN }.map { latencies[$0] }.sorted()
+        if !known.isEmpty {
+            // The lower of the two middle order statistics (type-1 quantile): a value that occurs.
+            budget = known[min(known.count - 1, max(0, Int((q * Double(known.count)).rounded(.up)) - 1))]
+            inv.note("max=\(q == 0.5 ? "median" : "p\(Int((q * 100).rounded()))") is \(formatMs(budget!)) (of \(known.count) latencies by \(source.name))")
+        }
     }
     let front = try ParetoFront(accuracies: accuracies, latencies: latencies)
     guard !front.points.isEmpty else {

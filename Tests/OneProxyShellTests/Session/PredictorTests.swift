@@ -64,4 +64,19 @@ struct PredictorTests {
         #expect(!s.run(source: "e = predict a d", origin: "t"))
         #expect(sink.stderr.contains("no variable named 'a'"))
     }
+
+    /// search max=median / max=pNN: the budget is that order statistic of the latencies searched.
+    @Test func budgetsFollowTheMachine() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201; a = search d acc=cifar10 lat=true_vpu max=median; b = search d acc=cifar10 lat=true_vpu max=p10", origin: "t"), "\(sink.stderr)")
+        let d = try #require((s.value(of: "d") as? DatasetValue)?.dataset)
+        let acc = d.accuracy(named: "cifar10")!.values, lat = d.device(named: "true_vpu")!.latencies
+        let known = lat.indices.filter { !lat[$0].isNaN && !acc[$0].isNaN }.map { lat[$0] }.sorted()
+        let a = try #require(s.value(of: "a") as? SearchValue), b = try #require(s.value(of: "b") as? SearchValue)
+        #expect(a.budget == known[(known.count + 1) / 2 - 1])
+        #expect(b.budget == known[Int((0.1 * Double(known.count)).rounded(.up)) - 1])
+        #expect(sink.stderr.contains("max=median is"))
+        #expect(!s.run(source: "c = search d acc=cifar10 lat=true_vpu max=p100", origin: "t"))
+        #expect(sink.stderr.contains("or median, or pNN"))
+    }
 }
