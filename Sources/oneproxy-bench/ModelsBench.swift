@@ -117,3 +117,46 @@ func benchModelsAllDevices() throws {
                      v.map(\.mean).reduce(0, +) / Double(v.count), v.count, worst.mean, worst.device as NSString))
     }
 }
+
+/// Plan designs for the pool methods (`plan d n=20 pool=…`): each of help-nb201's 27 devices is a
+/// new device, the pool is oneproxy-nb201's 18 devices (on help-nb201's rows), 20 planned rows,
+/// `predictor`'s default method (the stack + residual ridge with op costs), SRCC on all 15625
+/// architectures; plan seeds 1..5 per design. Then the checks: gold_6226 and titan_rtx_256
+/// with plan seeds 1..10 and the default design.
+func benchPlanPool() throws {
+    let h = try BundledDatasets.load("help-nb201")
+    let o = try BundledDatasets.load("oneproxy-nb201")
+    let pool = try FewShotPool(x: try encodingMatrix(h), proxies: devicesOnRows(of: h, from: o))
+    let rich = try FeatureBasis(space: h.space, family: "all")
+    let method = StackResidualMethod(basis: rich, opCosts: PoolOpCosts(pool: pool, space: h.space)!)
+    let candidates = Array(0..<h.rowCount)
+    func score(_ target: Device, design: PlanDesign, seed: UInt64) throws -> Double {
+        let rows = planPoolSamples(fitted: pool.fitted, candidates: candidates, n: 20, design: design, seed: seed)
+        let context = try FewShotContext(pool: pool, target: target)
+        return context.score(try method.fit(context, samples: rows)) ?? .nan
+    }
+    print("  help-nb201's 27 devices as new devices, pool = oneproxy-nb201's 18, 20 planned rows, stack + residual (all + op costs), seeds 1..5")
+    var byDesign: [PlanDesign: [Double]] = [:]
+    for design in PlanDesign.allCases {
+        var perDevice: [Double] = []
+        for t in h.devices {
+            let v = try (1...5).map { try score(t, design: design, seed: UInt64($0)) }
+            perDevice.append(v.reduce(0, +) / 5)
+        }
+        byDesign[design] = perDevice
+        let worst = perDevice.indices.min { perDevice[$0] < perDevice[$1] }!
+        print(String(format: "    %-10@ mean %.4f over 27 devices, worst %.3f (%@)", design.rawValue as NSString,
+                     perDevice.reduce(0, +) / 27, perDevice[worst], h.devices[worst].name as NSString))
+    }
+    for other in [PlanDesign.stratified, .doptimal] {
+        let diff = zip(byDesign[other]!, byDesign[.random]!).map { $0 - $1 }
+        let m = diff.reduce(0, +) / Double(diff.count)
+        let sd = (diff.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(diff.count - 1)).squareRoot()
+        print(String(format: "    %@ − random: %+.4f ± %.4f (paired by device, standard error)", other.rawValue as NSString, m, sd / Double(diff.count).squareRoot()))
+    }
+    for name in ["gold_6226", "titan_rtx_256"] {
+        let t = h.device(named: name)!
+        let v = try (1...10).map { try score(t, design: .doptimal, seed: UInt64($0)) }
+        print(String(format: "    check %@: plan seeds 1..10 (doptimal, plan's default for a pool): mean %.4f, min %.4f", name as NSString, v.reduce(0, +) / 10, v.min()!))
+    }
+}

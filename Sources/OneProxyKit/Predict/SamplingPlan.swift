@@ -42,6 +42,42 @@ public func planSamples(X: Matrix, weights: [Double], candidates: [Int], n: Int,
     }
 }
 
+/// A plan for the pool methods (a stack of several proxies and what builds on it): `n` distinct
+/// rows of `candidates` from the pool's fits `fitted` (one array per proxy, over the dataset's
+/// rows), each standardised over the candidates. `random` as `planSamples`; `stratified` by the
+/// mean of the standardised fits; `doptimal` greedy D-optimal on [standardised fits, 1] from a
+/// random first pick (the stack's own features). Same guarantees as `planSamples`.
+public func planPoolSamples(fitted: [[Double]], candidates: [Int], n: Int, design: PlanDesign, seed: UInt64) -> [Int] {
+    let count = max(0, min(n, candidates.count))
+    guard count > 0 else { return [] }
+    var g = SeededGenerator(seed: seed)
+    let k = fitted.count
+    // Standardised features, candidates x (k + 1), the last a constant.
+    let p = k + 1
+    var f = [Double](repeating: 0, count: candidates.count * p)
+    for (j, v) in fitted.enumerated() {
+        let vals = candidates.map { v[$0] }
+        let mean = vals.reduce(0, +) / Double(vals.count)
+        let sd = (vals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(vals.count)).squareRoot()
+        for c in candidates.indices { f[c * p + j] = sd > 0 ? (vals[c] - mean) / sd : 0 }
+    }
+    for c in candidates.indices { f[c * p + k] = 1 }
+    switch design {
+    case .random:
+        let perm = g.permutation(candidates.count)
+        return perm.prefix(count).map { candidates[$0] }
+    case .stratified:
+        let score = candidates.indices.map { c in (0..<k).reduce(0.0) { $0 + f[c * p + $1] } }
+        let sorted = candidates.indices.sorted { score[$0] != score[$1] ? score[$0] < score[$1] : candidates[$0] < candidates[$1] }
+        return (0..<count).map { s in
+            let lo = s * sorted.count / count, hi = (s + 1) * sorted.count / count
+            return candidates[sorted[lo + g.nextBounded(hi - lo)]]
+        }
+    case .doptimal:
+        return greedyDOptimal(features: f, p: p, candidates: candidates, count: count, first: candidates[g.nextBounded(candidates.count)])
+    }
+}
+
 func greedyDOptimal(X: Matrix, weights w: [Double], candidates: [Int], count: Int, first: Int) -> [Int] {
     let d = X.cols
     let p = d + 2
@@ -57,6 +93,11 @@ func greedyDOptimal(X: Matrix, weights w: [Double], candidates: [Int], count: In
         f[k * p] = dot
         f[k * p + p - 1] = 1
     }
+    return greedyDOptimal(features: f, p: p, candidates: candidates, count: count, first: first)
+}
+
+/// Greedy D-optimal over row-major candidate features `f` (candidates x p).
+func greedyDOptimal(features f: [Double], p: Int, candidates: [Int], count: Int, first: Int) -> [Int] {
     var diag = 0.0
     for k in 0..<candidates.count { for j in 0..<p { diag += f[k * p + j] * f[k * p + j] } }
     let eps = max(1e-12, 1e-6 * diag / Double(candidates.count * p))

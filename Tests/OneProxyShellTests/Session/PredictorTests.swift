@@ -79,4 +79,17 @@ struct PredictorTests {
         #expect(!s.run(source: "c = search d acc=cifar10 lat=true_vpu max=p100", origin: "t"))
         #expect(sink.stderr.contains("or median, or pNN"))
     }
+
+    /// plan without proxy=: a plan for the pool methods; proxy= and pool= together are refused.
+    @Test func planForThePool() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201; p = plan d n=10 pool=oneproxy-nb201 seed=3", origin: "t"), "\(sink.stderr)")
+        let p = try #require(s.value(of: "p") as? PlanValue)
+        #expect(p.rows.count == 10 && p.how.contains("doptimal design for the pool methods, pool: 18 devices (18 of oneproxy-nb201)"))
+        let d = try #require((s.value(of: "d") as? DatasetValue)?.dataset)
+        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: d.devices)
+        #expect(p.rows == planPoolSamples(fitted: pool.fitted, candidates: Array(0..<d.rowCount), n: 10, design: .doptimal, seed: 3))
+        #expect(!s.run(source: "q = plan d n=5 proxy=true_vpu pool=all", origin: "t"))
+        #expect(sink.stderr.contains("give one"))
+    }
 }
