@@ -45,6 +45,7 @@ struct NewDeviceTests {
         #expect(a.summary.contains("out-of-fold SRCC 0.9494 (no held-out rows"))
         let text = renderValue(a, format: .table, width: 200)
         #expect(text.contains("no held-out rows"))
+        #expect(text.contains("are optimistic") && text.contains("Time a few random architectures as a check"))
         #expect(text.contains("srcc_in_sample"))
         guard case .object(let json) = a.json else { Issue.record("not an object"); return }
         #expect(json["in_sample"] == .bool(true))
