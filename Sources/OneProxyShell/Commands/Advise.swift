@@ -9,6 +9,7 @@ let adviseCommand = CommandSpec(
     ],
     options: [
         OptionHelp("target", "the target device: only the sampled rows' latencies are used"),
+        OptionHelp("pool", "the proxies as predictor takes them: all, a dataset's name, or a list (default: every device of the dataset but the target; for a new device, sparsely measured, all)"),
         OptionHelp("proxies", "the candidate proxies (default: every device but the target)"),
         OptionHelp("n", "how many target samples to draw (default 10)"),
         OptionHelp("seed", "the random draw, the bootstrap and the stand-in curve (default 1)"),
@@ -33,7 +34,7 @@ let adviseCommand = CommandSpec(
     let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
     let target = try inv.targetDevice(in: d, command: "advise")
-    let proxies = try inv.devicePool("proxies", in: d, excluding: target.name)
+    let proxies = try inv.newDevicePool(in: d, target: target)
     let seed = UInt64(try inv.int("seed", default: 1, range: 0...Int.max))
     let (samples, text) = try inv.fewShotSamples(in: d, target: target, defaultN: 10)
     guard samples.count >= 4 else {

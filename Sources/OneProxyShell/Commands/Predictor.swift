@@ -56,6 +56,22 @@ let predictorCommand = CommandSpec(
 }
 
 extension Invocation {
+    /// The proxies of stack and advise: `proxies=[…]` (the dataset's devices), or `pool=` as
+    /// predictor takes it; with neither, every device of `d` but the target, except for a sparsely
+    /// measured target (a new device: at most 70 rows or under half of `d`'s), whose default is
+    /// `pool=all`. Names the pool in a note when it reaches beyond `d`.
+    mutating func newDevicePool(in d: Dataset, target: Device) throws -> [Device] {
+        if let p = option("proxies"), let q = option("pool") {
+            throw Diagnostic("proxies= and pool= both name the proxies: give one", at: q.location, length: q.length, hint: "proxies=\(p.value.sourceText) is a list of \(d.name)'s devices")
+        }
+        if option("proxies") != nil { return try devicePool("proxies", in: d, excluding: target.name) }
+        let measured = target.latencies.lazy.filter { !$0.isNaN }.count
+        let sparse = measured <= 70 || 2 * measured < d.rowCount
+        let (devices, text) = try proxyPool("pool", in: d, excluding: target.name, default: sparse ? .all : nil)
+        if devices.count > d.devices.count - 1 || option("pool") != nil { note("pool: \(text)") }
+        return devices
+    }
+
     /// `key=`: all, a dataset's name, or a list of `d`'s devices; `default` when absent. Returns the
     /// devices (on `d`'s rows) and a description for reports.
     mutating func proxyPool(_ key: String, in d: Dataset, excluding target: String, default spec: ProxyPoolSpec?) throws -> ([Device], String) {

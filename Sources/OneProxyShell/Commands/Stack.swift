@@ -10,6 +10,7 @@ let stackCommand = CommandSpec(
     ],
     options: [
         OptionHelp("target", "the target device: only the sampled rows' latencies are used"),
+        OptionHelp("pool", "the proxies as predictor takes them: all, a dataset's name, or a list (default: every device of the dataset but the target; for a new device, sparsely measured, all)"),
         OptionHelp("proxies", "the proxies to stack (default: every device but the target)"),
         OptionHelp("n", "how many target samples to draw (default 10)"),
         OptionHelp("seed", "the random draw (default 1)"),
@@ -44,7 +45,7 @@ let stackCommand = CommandSpec(
     let (dv, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
     let target = try inv.targetDevice(in: d, command: "stack")
-    let proxies = try inv.devicePool("proxies", in: d, excluding: target.name)
+    let proxies = try inv.newDevicePool(in: d, target: target)
     let residual = try inv.featureFamily("residual", in: d)
     let opCostsArg = inv.option("opcosts")
     let opCosts = try inv.bool("opcosts", default: false)
