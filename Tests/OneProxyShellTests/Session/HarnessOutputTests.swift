@@ -69,3 +69,40 @@ struct HarnessOutputTests {
         #expect(m.devices[0].latencies == [4.5, 4.5, 4.5])
     }
 }
+
+/// Whether python3 can import onnx and onnxruntime (CI installs them; the shell never needs them).
+let onnxRuntimeAvailable: Bool = {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import onnx, onnxruntime, numpy"]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    do { try p.run() } catch { return false }
+    p.waitUntilExit()
+    return p.terminationStatus == 0
+}()
+
+@Suite("the ONNX Runtime harness")
+struct ONNXHarnessTests {
+    /// examples/harness/nb201_onnx.py through measure: a conv3x3-heavy cell takes longer than a
+    /// cell whose every edge is skip or none, and a cell with a dead conv (on no path to the
+    /// output) is no slower than the same cell without it (the runtime prunes it).
+    @Test(.enabled(if: onnxRuntimeAvailable, "python3 with onnx and onnxruntime (pip) is not installed"))
+    func measuresNB201NetworksWithONNXRuntime() throws {
+        let (s, sink) = try makeSession()
+        let harness = projectRoot.appendingPathComponent("examples/harness/nb201_onnx.py").path
+        #expect(s.run(source: "h = load help-nb201", origin: "t"))
+        let h = try #require((s.value(of: "h") as? DatasetValue)?.dataset)
+        func row(_ arch: String) throws -> Int { try #require(h.keys.firstIndex(of: arch)) }
+        let heavy = try row("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+        let light = try row("|skip_connect~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|")
+        let dead = try row("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|")
+        let alive = try row("|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|")
+        #expect(s.run(source: "m = measure h rows=[\(heavy), \(light), \(dead), \(alive)] cmd=\"python3 \(harness) {arch_str} --runs 30\" device=ort repeats=3", origin: "t"), "\(sink.stderr)")
+        let m = try #require((s.value(of: "m") as? DatasetValue)?.dataset)
+        let v = m.devices[0].latencies
+        #expect(v.allSatisfy { $0 > 0 })
+        #expect(v[0] > 3 * v[1], "\(v)")
+        #expect(v[2] < 1.5 * v[3] + 0.05, "a dead conv is pruned: \(v)")
+    }
+}
