@@ -60,6 +60,8 @@ public struct Series: Sendable, Equatable {
     public var x: [Double]
     public var y: [Double]
     public var colour: Int
+    /// Drawn dashed (in SVG): a second series of the same colour reads as its variant.
+    public var dashed = false
 
     public init(_ name: String, style: Style, x: [Double], y: [Double], colour: Int) {
         precondition(x.count == y.count, "a series needs as many x as y values")

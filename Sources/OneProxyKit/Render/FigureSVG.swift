@@ -166,7 +166,8 @@ private func plotSVG(_ p: Plot) -> String {
         case .line, .linePoints:
             // A gap where a point cannot be drawn (non-finite, or not positive on a log axis).
             for run in runs(mapped) where run.count >= 2 {
-                w.element("polyline", [("points", run.map { n($0.0) + "," + n($0.1) }.joined(separator: " ")), ("fill", "none"), ("stroke", colour), ("stroke-width", "1.5")])
+                w.element("polyline", [("points", run.map { n($0.0) + "," + n($0.1) }.joined(separator: " ")), ("fill", "none"), ("stroke", colour), ("stroke-width", "1.5")]
+                          + (s.dashed ? [("stroke-dasharray", "6 3")] : []))
             }
             if s.style == .linePoints {
                 for case let (x, y)? in mapped {
@@ -232,7 +233,7 @@ private func plotSVG(_ p: Plot) -> String {
                 case .points:
                     w.element("circle", [("class", "swatch"), ("cx", n(lx + 15)), ("cy", n(cy)), ("r", "3.5"), ("fill", colour)])
                 case .line, .steps, .linePoints:
-                    w.line(lx + 6, cy, lx + 24, cy, [("class", "swatch"), ("stroke", colour), ("stroke-width", "2")])
+                    w.line(lx + 6, cy, lx + 24, cy, [("class", "swatch"), ("stroke", colour), ("stroke-width", "2")] + (s.dashed ? [("stroke-dasharray", "4 2")] : []))
                     if s.style == .linePoints {
                         w.element("circle", [("class", "swatch"), ("cx", n(lx + 15)), ("cy", n(cy)), ("r", "3"), ("fill", colour)])
                     }

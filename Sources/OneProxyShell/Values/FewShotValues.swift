@@ -59,9 +59,18 @@ public struct CurveValue: ShellValue {
     }
 
     public var figure: Figure {
+        // A method over a rich feature family ("AdaProxy (all)") is drawn dashed in the colour of
+        // its one-hot counterpart, so 10 curves need no more than the palette's 8 colours.
+        let counterpart = ["AdaProxy": "AdaProxy", "target-only ridge": "target-only ridge", "stack + residual ridge": "stack + AdaProxy"]
         let series = methods.enumerated().map { (k, m) -> Series in
             let pts = sizes.compactMap { n in point(m, n)?.mean.map { (Double(n), $0) } }
-            return Series(m, style: .linePoints, x: pts.map(\.0), y: pts.map(\.1), colour: k % 8)
+            var s = Series(m, style: .linePoints, x: pts.map(\.0), y: pts.map(\.1), colour: k % 8)
+            if m.hasSuffix(")"), let open = m.lastIndex(of: "("), let base = counterpart[String(m[..<open]).trimmingCharacters(in: .whitespaces)],
+               let j = methods.firstIndex(of: base) {
+                s.colour = j % 8
+                s.dashed = true
+            }
+            return s
         }
         return .plot(Plot(title: "few-shot curve: \(proxy) → \(target)", x: Axis("target samples", scale: .log),
                           y: Axis("SRCC on all architectures"), series: series,

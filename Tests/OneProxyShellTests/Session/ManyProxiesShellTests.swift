@@ -31,6 +31,12 @@ struct ManyProxiesShellTests {
         // The figure: one line-and-points series per method.
         guard case .plot(let plot) = c.figure else { Issue.record("not a plot"); return }
         #expect(plot.series.count == 10 && plot.series.allSatisfy { $0.style == .linePoints && $0.x == [5, 8] })
+        // The three methods over the rich family: dashed, in their one-hot counterpart's colour.
+        let byName = Dictionary(uniqueKeysWithValues: plot.series.map { ($0.name, $0) })
+        for (rich, base) in [("AdaProxy (all)", "AdaProxy"), ("target-only ridge (all)", "target-only ridge"), ("stack + residual ridge (all)", "stack + AdaProxy")] {
+            #expect(byName[rich]!.dashed && !byName[base]!.dashed && byName[rich]!.colour == byName[base]!.colour, "\(rich)")
+        }
+        #expect(c.figure.svg().components(separatedBy: "stroke-dasharray=\"6 3\"").count - 1 == 3)
     }
 
     /// Each row of adapt targets= equals a single adapt run's JSON numbers.
