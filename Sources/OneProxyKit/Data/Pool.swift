@@ -34,22 +34,21 @@ public enum ProxyPoolSpec: Sendable, Equatable {
         switch self {
         case .all:
             sources.append((d.name, d.devices))
-            for name in BundledDatasets.names where name != d.name {
-                let b = try BundledDatasets.load(name)
-                if b.space == d.space { sources.append((name, devicesOnRows(of: d, from: b))) }
+            // Only the datasets of d's space are read (the catalogue knows each one's space).
+            for info in BundledDatasets.catalog where info.name != d.name && info.space == d.space {
+                sources.append((info.name, devicesOnRows(of: d, from: try BundledDatasets.load(info.name))))
             }
         case .dataset(let name):
             if name == d.name {
                 sources.append((name, d.devices))
             } else {
-                guard BundledDatasets.names.contains(name) else {
+                guard let info = BundledDatasets.catalog.first(where: { $0.name == name }) else {
                     throw OneProxyError("no dataset '\(name)': pool= takes all, a bundled dataset (\(BundledDatasets.names.joined(separator: ", "))), \(d.name), or a list of devices")
                 }
-                let b = try BundledDatasets.load(name)
-                guard b.space == d.space else {
-                    throw OneProxyError("\(name) holds \(b.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones")
+                guard info.space == d.space else {
+                    throw OneProxyError("\(name) holds \(info.space.rawValue) architectures; \(d.name) holds \(d.space.rawValue) ones")
                 }
-                sources.append((name, devicesOnRows(of: d, from: b)))
+                sources.append((name, devicesOnRows(of: d, from: try BundledDatasets.load(name))))
             }
         }
         var seen: Set<String> = [target]

@@ -139,10 +139,14 @@ let adaptCommand = CommandSpec(
                                   evaluated: evaluated, selectionText: how, scatter: scatter, basis: basis))
 }
 
+/// Whether a target that measured `measured` of a dataset's `rowCount` rows is a new device, whose
+/// every measured row is a sample by default: at most 70 rows, or fewer than half the dataset's.
+func isSparselyMeasured(_ measured: Int, rowCount: Int) -> Bool { measured <= 70 || 2 * measured < rowCount }
+
 /// The rows a sparsely measured target (a new device) measured together with the proxy, when it
 /// measured at most 70 rows or fewer than half of the dataset's; nil for a fully measured target.
 func newDeviceRows(proxy: Device, target: Device, rowCount: Int) -> [Int]? {
     let measured = target.latencies.indices.filter { !target.latencies[$0].isNaN }
-    guard measured.count <= 70 || 2 * measured.count < rowCount else { return nil }
+    guard isSparselyMeasured(measured.count, rowCount: rowCount) else { return nil }
     return measured.filter { !proxy.latencies[$0].isNaN }
 }

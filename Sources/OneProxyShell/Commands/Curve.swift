@@ -130,7 +130,7 @@ extension Invocation {
             return (given, "\(given.count) given samples")
         }
         let candidates = (0..<d.rowCount).filter { !target.latencies[$0].isNaN }
-        if option("n") == nil, candidates.count <= 70 || 2 * candidates.count < d.rowCount, candidates.count >= 3 {
+        if option("n") == nil, isSparselyMeasured(candidates.count, rowCount: d.rowCount), candidates.count >= 3 {
             return (candidates, "every row \(target.name) measured (\(candidates.count))")
         }
         let n = try int("n", default: defaultN, range: 3...100_000)

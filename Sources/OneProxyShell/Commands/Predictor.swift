@@ -67,7 +67,7 @@ extension Invocation {
         }
         if option("proxies") != nil { return try devicePool("proxies", in: d, excluding: target.name) }
         let measured = target.latencies.lazy.filter { !$0.isNaN }.count
-        let sparse = measured <= 70 || 2 * measured < d.rowCount
+        let sparse = isSparselyMeasured(measured, rowCount: d.rowCount)
         let (devices, text) = try proxyPool("pool", in: d, excluding: target.name, default: sparse ? .all : nil)
         if devices.count > d.devices.count - 1 || option("pool") != nil { note("pool: \(text)") }
         return devices

@@ -62,7 +62,7 @@ let stackCommand = CommandSpec(
     let ctx = inv.session.computeContext
     let pool = try FewShotPool(x: try encodingMatrix(d), proxies: proxies, context: ctx)
     let context = try FewShotContext(pool: pool, target: target)
-    let plain: LinearLatencyModel
+    let srccProxies = pool.fits.map { context.score(LinearLatencyModel(weights: $0.weights, intercept: 0)) }
     var value: StackValue
     if let residual {
         var costs: PoolOpCosts?
@@ -73,23 +73,22 @@ let stackCommand = CommandSpec(
             costs = c
         }
         let r = try StackResidualMethod(basis: FeatureBasis(space: d.space, family: residual), opCosts: costs).fitDetailed(context, samples: samples)
-        plain = r.model.base!
+        let plain = LinearLatencyModel(weights: r.stack.weights, intercept: r.stack.intercept)
         value = StackValue(
             dataset: d.name, space: d.space, target: target.name, stack: r.stack, adaptation: nil, model: plain,
             samples: samples, selectionText: text, srccAll: context.score(r.model), srccStack: context.score(plain),
-            srccProxies: [], evaluated: context.evalRows.count)
+            srccProxies: srccProxies, evaluated: context.evalRows.count)
         value.residual = StackValue.Residual(model: r.model, ridge: r.ridge, opCosts: costs != nil)
     } else {
         let fitted = try StackMethod(adapt: adapt, norm: norm).fitStack(context, samples: samples)
         if fitted.stack.beta.allSatisfy({ $0 == 0 }) {
             inv.warn("no proxy ranks the samples with a positive slope: every weight is 0, and the result is a target-only ridge")
         }
-        plain = LinearLatencyModel(weights: fitted.stack.weights, intercept: fitted.stack.intercept)
+        let plain = LinearLatencyModel(weights: fitted.stack.weights, intercept: fitted.stack.intercept)
         value = StackValue(
             dataset: d.name, space: d.space, target: target.name, stack: fitted.stack, adaptation: fitted.adaptation, model: fitted.model,
             samples: samples, selectionText: text, srccAll: context.score(fitted.model), srccStack: context.score(plain),
-            srccProxies: [], evaluated: context.evalRows.count)
+            srccProxies: srccProxies, evaluated: context.evalRows.count)
     }
-    value.srccProxies = pool.fits.map { context.score(LinearLatencyModel(weights: $0.weights, intercept: 0)) }
     return .value(value)
 }
