@@ -30,7 +30,7 @@ func benchSearch() throws {
     let linear = try linearLatency(predictor, space: space)
     var r: EvolutionResult?
     let tEvo = try medianSeconds(repeats: 5) {
-        r = try evolutionSearch(space: space, budget: budget, settings: EvolutionSettings(seed: 1),
+        r = try evolutionSearch(space: space, budget: budget, settings: EvolutionSettings(maxEvaluations: nil, seed: 1),
                                 accuracy: { accTable.value(of: $0) }, latency: linear)
     }
     report("evolution 100 x 500, linear predictor", seconds: tEvo, python: python, key: "evolution_100x500_linear")
@@ -39,7 +39,7 @@ func benchSearch() throws {
                      budget, r.accuracy, r.latency, r.evaluations, r.draws))
     }
     let tEvoTable = try medianSeconds(repeats: 5) {
-        r = try evolutionSearch(space: space, budget: budget, settings: EvolutionSettings(seed: 1),
+        r = try evolutionSearch(space: space, budget: budget, settings: EvolutionSettings(maxEvaluations: nil, seed: 1),
                                 accuracy: { accTable.value(of: $0) }, latency: { latTable.value(of: $0) })
     }
     report("evolution 100 x 500, measured table", seconds: tEvoTable, python: python, key: "evolution_100x500_table")
