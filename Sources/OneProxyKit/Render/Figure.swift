@@ -62,6 +62,15 @@ public struct Series: Sendable, Equatable {
     public var colour: Int
     /// Drawn dashed (in SVG): a second series of the same colour reads as its variant.
     public var dashed = false
+    /// The shape of a point series' marks, so series read apart without colour.
+    public var shape: PointShape = .dot
+    /// A few points that matter (the best under a budget, a search's result): drawn large, opaque
+    /// and outlined, over every other series, in SVG and in the terminal.
+    public var emphasised = false
+
+    /// Point shapes: `dot` is the small translucent mark of a cloud; the others are distinct
+    /// outlines for the points a reader must find.
+    public enum PointShape: String, Sendable, Equatable, CaseIterable { case dot, circle, diamond, square, triangle, star }
 
     public init(_ name: String, style: Style, x: [Double], y: [Double], colour: Int) {
         precondition(x.count == y.count, "a series needs as many x as y values")

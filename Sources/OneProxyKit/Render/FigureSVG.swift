@@ -150,8 +150,8 @@ private func plotSVG(_ p: Plot) -> String {
         }
     }
 
-    // Series, clipped to the plot area.
-    for s in p.series {
+    // Series, clipped to the plot area; emphasised ones last, on top.
+    for s in p.series.filter({ !$0.emphasised }) + p.series.filter(\.emphasised) {
         let colour = Figure.paletteColour(s.colour)
         w.open("g", [("class", "series"), ("data-name", s.name), ("clip-path", "url(#plot-area)")])
         let mapped: [(Double, Double)?] = zip(s.x, s.y).map { x, y in
@@ -161,7 +161,12 @@ private func plotSVG(_ p: Plot) -> String {
         switch s.style {
         case .points:
             for case let (x, y)? in mapped {
-                w.element("circle", [("class", "point"), ("cx", n(x)), ("cy", n(y)), ("r", "2"), ("fill", colour), ("fill-opacity", "0.55")])
+                if s.emphasised || s.shape != .dot {
+                    pointShape(&w, s.shape == .dot ? .circle : s.shape, x: x, y: y, size: s.emphasised ? 7 : 3.5, colour: colour,
+                               emphasised: s.emphasised)
+                } else {
+                    w.element("circle", [("class", "point"), ("cx", n(x)), ("cy", n(y)), ("r", "2"), ("fill", colour), ("fill-opacity", "0.55")])
+                }
             }
         case .line, .linePoints:
             // A gap where a point cannot be drawn (non-finite, or not positive on a log axis).
@@ -231,7 +236,12 @@ private func plotSVG(_ p: Plot) -> String {
                 let s = p.series[k], colour = Figure.paletteColour(s.colour)
                 switch s.style {
                 case .points:
-                    w.element("circle", [("class", "swatch"), ("cx", n(lx + 15)), ("cy", n(cy)), ("r", "3.5"), ("fill", colour)])
+                    if s.emphasised || s.shape != .dot {
+                        pointShape(&w, s.shape == .dot ? .circle : s.shape, x: lx + 15, y: cy, size: s.emphasised ? 5.5 : 3.5, colour: colour,
+                                   emphasised: s.emphasised, swatch: true)
+                    } else {
+                        w.element("circle", [("class", "swatch"), ("cx", n(lx + 15)), ("cy", n(cy)), ("r", "3.5"), ("fill", colour)])
+                    }
                 case .line, .steps, .linePoints:
                     w.line(lx + 6, cy, lx + 24, cy, [("class", "swatch"), ("stroke", colour), ("stroke-width", "2")] + (s.dashed ? [("stroke-dasharray", "4 2")] : []))
                     if s.style == .linePoints {
@@ -399,4 +409,30 @@ private func barsSVG(_ b: BarChart) -> String {
         w.close("g")
     }
     return w.document(title: b.title)
+}
+
+/// One point mark of a shape, centred at (x, y) with half-size `size`: opaque and outlined in
+/// white when emphasised, so it reads over a cloud of points.
+private func pointShape(_ w: inout SVGWriter, _ shape: Series.PointShape, x: Double, y: Double, size r: Double, colour: String,
+                        emphasised: Bool, swatch: Bool = false) {
+    let n = SVGWriter.num
+    var attrs: [(String, String)] = [("class", swatch ? "swatch" : (emphasised ? "point emphasised" : "point")), ("data-shape", shape.rawValue), ("fill", colour)]
+    attrs += emphasised ? [("stroke", "#ffffff"), ("stroke-width", "1.5")] : [("fill-opacity", "0.9")]
+    func polygon(_ pts: [(Double, Double)]) {
+        w.element("polygon", [("points", pts.map { n(x + $0.0) + "," + n(y + $0.1) }.joined(separator: " "))] + attrs)
+    }
+    switch shape {
+    case .dot, .circle:
+        w.element("circle", [("cx", n(x)), ("cy", n(y)), ("r", n(r))] + attrs)
+    case .square:
+        w.element("rect", [("x", n(x - r * 0.85)), ("y", n(y - r * 0.85)), ("width", n(1.7 * r)), ("height", n(1.7 * r))] + attrs)
+    case .diamond:
+        polygon([(0, -r * 1.2), (r * 1.2, 0), (0, r * 1.2), (-r * 1.2, 0)])
+    case .triangle:
+        polygon([(0, -r * 1.2), (r * 1.1, r * 0.8), (-r * 1.1, r * 0.8)])
+    case .star:
+        // cos and sin of k·36° − 90°, k = 0…9 (no Foundation here: the same bytes on every platform).
+        let unit: [(Double, Double)] = [(0.0, -1.0), (0.587785, -0.809017), (0.951057, -0.309017), (0.951057, 0.309017), (0.587785, 0.809017), (0.0, 1.0), (-0.587785, 0.809017), (-0.951057, 0.309017), (-0.951057, -0.309017), (-0.587785, -0.809017)]
+        polygon(unit.enumerated().map { k, u in (u.0 * (k % 2 == 0 ? r * 1.35 : r * 0.6), u.1 * (k % 2 == 0 ? r * 1.35 : r * 0.6)) })
+    }
 }

@@ -256,13 +256,20 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
             canvas.segment((0, (1 - f) * maxY), (maxX, (1 - f) * maxY), .mark, every: 2)
         }
     }
-    for s in p.series {
+    for s in p.series.filter({ !$0.emphasised }) + p.series.filter(\.emphasised) {
         let role = StyledRun.Role.series(s.colour)
         switch s.style {
         case .points:
             for (x, y) in zip(s.x, s.y) {
                 guard let d = dot(x, y), d.0 >= -0.5, d.0 <= maxX + 0.5, d.1 >= -0.5, d.1 <= maxY + 0.5 else { continue }
-                canvas.set(Int(d.0.rounded()), Int(d.1.rounded()), role)
+                let cx = Int(d.0.rounded()), cy = Int(d.1.rounded())
+                canvas.set(cx, cy, role)
+                // An emphasised point is a 3 × 3 block of dots: it reads without colour.
+                if s.emphasised {
+                    for dx in -1...1 { for dy in -1...1 where cx + dx >= 0 && cy + dy >= 0 && Double(cx + dx) <= maxX && Double(cy + dy) <= maxY {
+                        canvas.set(cx + dx, cy + dy, role)
+                    } }
+                }
             }
         case .line, .linePoints:
             for run in runs(zip(s.x, s.y).map { dot($0, $1) }) {
