@@ -27,6 +27,19 @@ import Testing
     }
 }
 
+/// The front's order: latency ascending, then index; accuracy strictly rising between latencies
+/// and equal within a latency (twins).
+func expectFrontOrder(_ f: ParetoFront, _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    for k in f.points.indices.dropFirst() {
+        let a = f.points[k - 1], b = f.points[k]
+        if a.latency == b.latency {
+            #expect(a.accuracy == b.accuracy && a.index < b.index, "\(context)", sourceLocation: sourceLocation)
+        } else {
+            #expect(a.latency < b.latency && a.accuracy < b.accuracy, "\(context)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
 @Suite struct SearchParetoTests {
     @Test func frontEqualsBruteForceOnRandomDataWithTies() throws {
         var g = SeededGenerator(seed: 11)
@@ -42,18 +55,20 @@ import Testing
             #expect(f.indices.count == Set(f.indices).count)
             #expect(f.skipped == (0..<n).filter { acc[$0].isNaN || lat[$0].isNaN }.count)
             #expect(f.candidateCount == n)
-            for k in f.points.indices.dropFirst() {
-                #expect(f.points[k].latency > f.points[k - 1].latency && f.points[k].accuracy > f.points[k - 1].accuracy)
-            }
+            expectFrontOrder(f, "trial \(trial)")
         }
     }
 
     @Test func tieRules() throws {
-        // Rows 1 and 3 are the same pair: row 1 is kept. Row 2 has row 1's latency, lower accuracy.
+        // Rows 1 and 3 are the same pair: both are kept (twins). Row 2 has their latency, lower accuracy.
         let acc = [50.0, 80, 70, 80, 90, 90]
         let lat = [1.0, 2, 2, 2, 3, 4]
         let f = try ParetoFront(accuracies: acc, latencies: lat)
-        #expect(f.indices == [0, 1, 4])
+        #expect(f.indices == [0, 1, 3, 4])
+        #expect(f.distinctPoints.map(\.index) == [0, 1, 4])
+        // Twins at the fastest latency and at the slowest end of the front.
+        let g = try ParetoFront(accuracies: [10, 10, 30, 30, 30, 20], latencies: [1, 1, 5, 5, 5, 6])
+        #expect(g.indices == [0, 1, 2, 3, 4])
     }
 
     @Test func frontEqualsBruteForceOnNB201() throws {
@@ -73,7 +88,8 @@ import Testing
         let acc = [60.0, 70, 65, 90, 90, 80]
         let lat = [2.0, 3, 3, 5, 5, 9]
         let f = try ParetoFront(accuracies: acc, latencies: lat)
-        #expect(f.indices == [0, 1, 3])
+        #expect(f.indices == [0, 1, 3, 4])  // rows 3 and 4 are twins
+        #expect(f.bestUnder(budget: 5)?.index == 3)  // exactly the twins' latency: the lower index
         #expect(f.bestUnder(budget: 3)?.index == 1)  // exactly a latency: included
         #expect(f.bestUnder(budget: 2.999)?.index == 0)
         #expect(f.bestUnder(budget: 2)?.index == 0)

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("search and reuse in the shell")
 struct SearchShellTests {
-    /// The exported front equals a brute-force non-dominated set of the dataset's rows.
+    /// The exported front equals a brute-force non-dominated set of the dataset's rows (twins all
+    /// kept), fastest first, then by row.
     @Test func theExportedFrontIsTheBruteForceFront() throws {
         let (s, sink) = try makeSession()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-search-\(UUID().uuidString)")
@@ -18,9 +19,9 @@ struct SearchShellTests {
         let acc = try #require(d.accuracy(named: "cifar100")).values, lat = try #require(d.device(named: "rice_pixel3")).latencies
         let valid = d.keys.indices.filter { acc[$0].isFinite && lat[$0].isFinite }
         var front = valid.filter { i in
-            !valid.contains { j in j != i && lat[j] <= lat[i] && acc[j] >= acc[i] && (lat[j] < lat[i] || acc[j] > acc[i] || j < i) }
+            !valid.contains { j in j != i && lat[j] <= lat[i] && acc[j] >= acc[i] && (lat[j] < lat[i] || acc[j] > acc[i]) }
         }
-        front.sort { lat[$0] < lat[$1] }
+        front.sort { (lat[$0], $0) < (lat[$1], $1) }
         #expect(csv.dropFirst().map { Int($0.split(separator: ",")[0])! } == front)
         let firstRow = csv[1].split(separator: ",")
         #expect(Int(firstRow[1]) == d.nb201Index?[front[0]])
