@@ -197,7 +197,7 @@ public struct ReuseValue: ShellValue {
         t.rows = entries.map { e in
             let r = e.report
             return [.text(e.target)] + (search.device != nil ? [.number(e.srcc, digits: 4)] : [])
-                + [.number(r.frontRecall, digits: 3), .text("\(r.recovered)/\(r.targetFront.points.count)"),
+                + [.number(r.frontRecall, digits: 3), .text("\(r.recovered)/\(r.targetPoints)"),
                    .number(r.accuracyLostMean, digits: 3), .number(r.accuracyLostMax, digits: 3), .number(r.hypervolumeRatio, digits: 4)]
         }
         t.styles = entries.map { e in
@@ -234,9 +234,9 @@ public struct ReuseValue: ShellValue {
         }
         blocks += shown.map { .figure(figure($0)) }
         blocks.append(.note("front_recall: share of the target's own front among the reused architectures; accuracy lost: at each latency budget of the target's front, its best accuracy minus the best reused one within the budget (points); hypervolume_ratio: area dominated by the reused front over the target front's, on the target"))
-        let skipped = entries.filter { $0.report.budgetsSkipped > 0 }
+        let skipped = entries.filter { $0.report.budgetsUnmet > 0 }
         if !skipped.isEmpty {
-            blocks.append(.note("budgets no reused architecture meets (left out of accuracy lost): " + skipped.map { "\($0.target) \($0.report.budgetsSkipped)" }.joined(separator: ", ")))
+            blocks.append(.note("budgets no reused architecture meets (left out of accuracy lost): " + skipped.map { "\($0.target) \($0.report.budgetsUnmet)" }.joined(separator: ", ")))
         }
         return Document(blocks)
     }
@@ -248,7 +248,7 @@ public struct ReuseValue: ShellValue {
             targets[e.target] = [
                 "front_recall": .number(r.frontRecall), "accuracy_lost_mean": .num(r.accuracyLostMean), "accuracy_lost_max": .num(r.accuracyLostMax),
                 "hypervolume_ratio": .num(r.hypervolumeRatio), "recovered": .int(r.recovered), "target_front_size": .int(r.targetFront.points.count),
-                "budgets_skipped": .int(r.budgetsSkipped), "srcc": .num(e.srcc),
+                "budgets_unmet": .int(r.budgetsUnmet), "srcc": .num(e.srcc),
             ]
         }
         return ["proxy": .string(search.source), "accuracy": .string(search.accuracyName), "dataset": .string(search.dataset.name),

@@ -120,12 +120,13 @@ func expectFrontOrder(_ f: ParetoFront, _ context: String = "", sourceLocation: 
     /// Six candidates on the target (row: accuracy, target latency):
     /// 0: 70 @1, 1: 80 @2, 2: 75 @3, 3: 90 @4, 4: 60 @5, 5: 99 @NaN (not measured on the target).
     /// Target front T = rows 0, 1, 3. The proxy's front is rows 1, 2, 4, 5.
-    /// - recall: T ∩ P = {1}: 1/3. Row 5 lacks a target latency: proxyMissing 1.
+    /// - recall: of T's points, (80, 2) is in P: 1/3. Row 5 lacks a target latency: proxyMissing 1.
     /// - reused front on the target: row 1 (80 @2); rows 2 (75 @3) and 4 (60 @5) are dominated by it.
-    /// - budgets = T's latencies 1, 2, 4: at 1 nothing of P fits (skipped); at 2 lost 80 − 80 = 0;
-    ///   at 4 lost 90 − 80 = 10. Mean 5, max 10, 2 used, 1 skipped.
     /// - reference: worst accuracy 60, highest target latency 5 (row 5 has none).
-    ///   HV(T) = (70−60)(2−1) + (80−60)(4−2) + (90−60)(5−4) = 10 + 40 + 30 = 80;
+    /// - budgets = T's latencies 1, 2, 4: at 1 nothing of P fits (unmet: penalty 70 − 60 = 10); at 2
+    ///   lost 80 − 80 = 0; at 4 lost 90 − 80 = 10. Over every budget mean 20/3, max 10; over the 2
+    ///   met, mean 5, max 10; 1 unmet.
+    /// - HV(T) = (70−60)(2−1) + (80−60)(4−2) + (90−60)(5−4) = 10 + 40 + 30 = 80;
     ///   HV(P) = (80−60)(5−2) = 60; ratio 0.75.
     @Test func handMadeCase() throws {
         let acc = [70.0, 80, 75, 90, 60, 99]
@@ -134,9 +135,10 @@ func expectFrontOrder(_ f: ParetoFront, _ context: String = "", sourceLocation: 
         #expect(r.targetFront.indices == [0, 1, 3])
         #expect(r.reusedFront.indices == [1])
         #expect(r.proxyCount == 4 && r.proxyMissing == 1)
-        #expect(r.recovered == 1 && r.frontRecall == 1.0 / 3)
-        #expect(r.accuracyLostMean == 5 && r.accuracyLostMax == 10)
-        #expect(r.budgetsUsed == 2 && r.budgetsSkipped == 1)
+        #expect(r.targetPoints == 3 && r.recovered == 1 && r.frontRecall == 1.0 / 3)
+        #expect(r.accuracyLostMean == 20.0 / 3 && r.accuracyLostMax == 10)
+        #expect(r.accuracyLostMeanMet == 5 && r.accuracyLostMaxMet == 10)
+        #expect(r.budgetsMet == 2 && r.budgetsUnmet == 1)
         #expect(r.referenceAccuracy == 60 && r.referenceLatency == 5)
         #expect(r.hypervolumeTarget == 80 && r.hypervolumeReused == 60 && r.hypervolumeRatio == 0.75)
     }
@@ -145,9 +147,14 @@ func expectFrontOrder(_ f: ParetoFront, _ context: String = "", sourceLocation: 
         let d = try NB201SearchData.load()
         let own = try ParetoFront(accuracies: d.accuracy, latencies: d.latency)
         let r = try reuseReport(proxyFront: own.indices, targetLatencies: d.latency, accuracies: d.accuracy)
-        #expect(r.frontRecall == 1 && r.accuracyLostMax == 0 && r.budgetsSkipped == 0 && r.hypervolumeRatio == 1)
+        #expect(r.frontRecall == 1 && r.accuracyLostMax == 0 && r.budgetsUnmet == 0 && r.hypervolumeRatio == 1)
+        // Nothing reused: every budget unmet, each at its penalty (the point's accuracy − the worst).
         let none = try reuseReport(proxyFront: [], targetLatencies: d.latency, accuracies: d.accuracy)
-        #expect(none.frontRecall == 0 && none.accuracyLostMean == nil && none.budgetsSkipped == own.points.count)
+        let worst = try #require(d.accuracy.min())
+        let penalties = own.distinctPoints.map { $0.accuracy - worst }
+        #expect(none.frontRecall == 0 && none.accuracyLostMeanMet == nil && none.budgetsUnmet == own.distinctPoints.count)
+        #expect(abs((none.accuracyLostMean ?? .nan) - penalties.reduce(0, +) / Double(penalties.count)) < 1e-9)
+        #expect(none.accuracyLostMax == penalties.max())
         #expect(none.hypervolumeRatio == 0)
     }
 }
@@ -166,18 +173,22 @@ extension SearchReuseTests {
 
         let t = bruteForceFront(acc, target)
         #expect(Set(r.targetFront.indices) == t)
+        // help-nb201 has no twins on this front: points are rows, and recall is by set intersection.
+        #expect(r.targetPoints == t.count)
         #expect(r.recovered == t.intersection(proxyFront).count)
-        var losses: [Double] = []
+        let refAcc = acc.min() ?? 0, refLat = target.filter { !$0.isNaN }.max() ?? 0
+        var losses: [Double] = [], met: [Double] = []
         for i in t {
             let b = target[i]
             let fits = proxyFront.filter { target[$0] <= b }
-            if let best = fits.map({ acc[$0] }).max() { losses.append(acc[i] - best) }
+            if let best = fits.map({ acc[$0] }).max() { met.append(acc[i] - best); losses.append(acc[i] - best) } else { losses.append(acc[i] - refAcc) }
         }
-        #expect(r.budgetsUsed == losses.count && r.budgetsSkipped == t.count - losses.count)
+        #expect(r.budgetsMet == met.count && r.budgetsUnmet == t.count - met.count)
         #expect(abs((r.accuracyLostMean ?? .nan) - losses.reduce(0, +) / Double(losses.count)) < 1e-9)
         #expect(r.accuracyLostMax == losses.max())
+        #expect(abs((r.accuracyLostMeanMet ?? .nan) - met.reduce(0, +) / Double(met.count)) < 1e-9)
+        #expect(r.accuracyLostMaxMet == met.max())
 
-        let refAcc = acc.min() ?? 0, refLat = target.filter { !$0.isNaN }.max() ?? 0
         func hv(_ rows: [Int]) -> Double {
             let lats = Array(Set(rows.map { target[$0] })).sorted() + [refLat]
             var area = 0.0
