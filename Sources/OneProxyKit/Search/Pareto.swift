@@ -15,14 +15,18 @@ public struct ParetoPoint: Sendable, Equatable {
 /// The exact Pareto front of maximum accuracy against minimum latency.
 ///
 /// Guarantees:
-/// - `points` is the non-dominated set: no candidate has latency <= and accuracy >= a front point
-///   with one of them strict. A point with equal latency and lower accuracy is dominated.
-/// - Identical (accuracy, latency) pairs are kept once, as the lowest index.
-/// - `points` is sorted by latency ascending; accuracy is then strictly ascending too.
+/// - `points` is the non-dominated set: a candidate is on the front unless another has latency <=
+///   and accuracy >= with one of them strict. A point with equal latency and lower accuracy is
+///   dominated; identical (accuracy, latency) pairs ("twins") do not dominate each other, so every
+///   twin of a front point is on the front too: the front does not depend on row order.
+/// - `points` is sorted by latency ascending, then index ascending; accuracy is non-decreasing,
+///   equal exactly within a group of twins (points of equal latency on the front are twins) and
+///   strictly ascending from one latency to the next.
 /// - Candidates with a non-finite (NaN, missing, infinite) accuracy or latency are skipped and
 ///   counted in `skipped`.
-/// - O(n log n): sort by (latency ascending, accuracy descending, index ascending), then keep each
-///   point whose accuracy exceeds the running maximum of the points before it.
+/// - O(n log n): sort by (latency ascending, accuracy descending, index ascending); in each group
+///   of equal latency, the points with the group's highest accuracy are kept when it exceeds the
+///   running maximum of the groups before.
 public struct ParetoFront: Sendable, Equatable {
     public var points: [ParetoPoint]
     /// Candidates considered (including the skipped ones).
@@ -66,9 +70,18 @@ public struct ParetoFront: Sendable, Equatable {
         }
         var front: [ParetoPoint] = []
         var best = -Double.infinity
-        for p in valid where p.accuracy > best {
-            front.append(p)
-            best = p.accuracy
+        var i = 0
+        while i < valid.count {
+            // A group of equal latency: its first point has the highest accuracy; the points
+            // sharing that accuracy are twins, kept together (already in index order).
+            let top = valid[i]
+            var j = i + 1
+            while j < valid.count && valid[j].latency == top.latency { j += 1 }
+            if top.accuracy > best {
+                for k in i..<j where valid[k].accuracy == top.accuracy { front.append(valid[k]) }
+                best = top.accuracy
+            }
+            i = j
         }
         points = front
         candidateCount = candidates.count
@@ -80,26 +93,45 @@ public struct ParetoFront: Sendable, Equatable {
 
     /// The most accurate candidate with latency <= `budget` (ties: lower latency, then lower
     /// index), or nil when none meets the budget (or the budget is NaN). O(log n) on the front:
-    /// the best under any budget is always a front point, the last one within the budget.
+    /// the best under any budget is always a front point, the last latency within the budget;
+    /// of its twins, the first (lowest index).
     public func bestUnder(budget: Double) -> ParetoPoint? {
         guard !budget.isNaN else { return nil }
-        var lo = 0, hi = points.count  // first point with latency > budget
+        let end = firstPosition { $0.latency > budget }
+        guard end > 0 else { return nil }
+        let latency = points[end - 1].latency
+        return points[firstPosition { $0.latency >= latency }]
+    }
+
+    /// The first position whose point satisfies a predicate that is false then true along the
+    /// front (monotone in latency), or `points.count` when none does; binary search.
+    private func firstPosition(where isPast: (ParetoPoint) -> Bool) -> Int {
+        var lo = 0, hi = points.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if points[mid].latency <= budget { lo = mid + 1 } else { hi = mid }
+            if isPast(points[mid]) { hi = mid } else { lo = mid + 1 }
         }
-        return lo > 0 ? points[lo - 1] : nil
+        return lo
+    }
+
+    /// The front's distinct (accuracy, latency) points, one per group of twins (its lowest index),
+    /// in latency order: accuracy and latency both strictly ascending.
+    public var distinctPoints: [ParetoPoint] {
+        var out: [ParetoPoint] = []
+        for p in points where out.last?.latency != p.latency { out.append(p) }
+        return out
     }
 
     /// The 2-D hypervolume of the front against the reference point (`referenceAccuracy`,
     /// `referenceLatency`): the area of the region dominated by the front and dominating the
     /// reference, i.e. the union over front points p of [p.latency, refLat] x [refAcc, p.accuracy].
     ///
-    /// Exactly, with the front sorted by latency (accuracy ascending) and points clipped to the
-    /// reference box (points with accuracy <= refAcc or latency >= refLat add nothing):
-    /// `HV = Σᵢ (accᵢ − refAcc) · (latᵢ₊₁ − latᵢ)`, with `lat₍ₙ₊₁₎ = refLat`.
+    /// Exactly, over the distinct points (twins cover the same box and count once) sorted by
+    /// latency (accuracy ascending) and clipped to the reference box (points with accuracy <=
+    /// refAcc or latency >= refLat add nothing): `HV = Σᵢ (accᵢ − refAcc) · (latᵢ₊₁ − latᵢ)`, with
+    /// `lat₍ₙ₊₁₎ = refLat`.
     public func hypervolume(referenceAccuracy: Double, referenceLatency: Double) -> Double {
-        let inside = points.filter { $0.accuracy > referenceAccuracy && $0.latency < referenceLatency }
+        let inside = distinctPoints.filter { $0.accuracy > referenceAccuracy && $0.latency < referenceLatency }
         var area = 0.0
         for (i, p) in inside.enumerated() {
             let nextLatency = i + 1 < inside.count ? inside[i + 1].latency : referenceLatency

@@ -85,6 +85,13 @@ public protocol ArchitectureSpace: Sendable {
     /// Every architecture of a finite space small enough to list (NB201: all 15625, in `codeID`
     /// order), or nil.
     func enumerate() -> [[Int]]?
+    /// Whether an architecture is degenerate: a network whose output does not depend on its input
+    /// (NB201: disconnected, no live path from the cell's input to its output, METHOD.md section
+    /// 9), so its accuracy is chance and its latency near nothing. Search and reuse leave such
+    /// architectures out by default. Default false.
+    func isDegenerate(_ genes: [Int]) -> Bool
+    /// What this space calls its degenerate architectures, for messages (NB201: "disconnected").
+    var degenerateName: String { get }
 
     /// Names of the space's feature families; the first is the default (`onehot`, METHOD.md section 2).
     var featureFamilies: [String] { get }
@@ -105,6 +112,8 @@ extension ArchitectureSpace {
     public func addingKnownAccuracies(_ d: Dataset) throws -> Dataset { d }
     public func allArchitectures() throws -> Dataset? { nil }
     public func enumerate() -> [[Int]]? { nil }
+    public func isDegenerate(_ genes: [Int]) -> Bool { false }
+    public var degenerateName: String { "degenerate" }
     public func genes(fromEncoding row: ArraySlice<Double>) -> [Int]? { nil }
 
     /// The width of a family's rows.
@@ -180,6 +189,13 @@ func buildFeatureMatrix<G>(
 /// `featureMatrix(d, family: "onehot")` is `encodingMatrix(d)`.
 public func featureMatrix(_ d: Dataset, family: String) throws -> Matrix {
     try d.space.descriptor.featureMatrix(of: d, family: family)
+}
+
+/// The rows of a dataset whose architecture is degenerate in its space (`isDegenerate`), ascending.
+/// Keys that do not parse (custom keys) are not degenerate.
+public func degenerateRows(_ d: Dataset) -> [Int] {
+    let space = d.space.descriptor
+    return d.keys.indices.filter { r in (try? space.parse(d.keys[r])).map(space.isDegenerate) ?? false }
 }
 
 /// The width of a space's encoding (its first feature family: NB201 31, FBNet 199, OFA 137), or nil

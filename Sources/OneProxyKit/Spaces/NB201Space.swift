@@ -22,6 +22,12 @@ public struct NB201Space: SearchSpace {
     /// All 15625 architectures in `NB201.codeID` order (index i has codeID i).
     public func enumerate() -> [[Int]]? { (0..<NB201.architectureCount).map { NB201.codes(codeID: $0) } }
     public func allArchitectures() throws -> Dataset? { try nb201AllArchitectures() }
+    /// Disconnected: no live edge (`NB201.liveEdges`), so no path of non-`none` edges from node 0 to
+    /// node 3. 341 of the 15625.
+    public func isDegenerate(_ genes: [Int]) -> Bool {
+        genes.count == NB201.edgeCount && !NB201.liveEdges(genes).contains(true)
+    }
+    public var degenerateName: String { "disconnected" }
     public func addingKnownAccuracies(_ d: Dataset) throws -> Dataset { try withNB201Accuracies(d) }
 
     // MARK: CSV

@@ -7,6 +7,7 @@ let searchCommand = CommandSpec(
         "s = search d acc=cifar10 lat=DEVICE [max=5ms]           # measured latencies of d's rows",
         "s = search d acc=cifar10 lat=p [max=5ms]                # a predictor (fit, adapt): all 15625 NB201 models",
         "s = search d acc=cifar10 lat=DEVICE max=5ms method=evolution [population=100 generations=500 seed=1]",
+        "s = search d acc=cifar10 lat=DEVICE degenerate=keep     # NB201's disconnected cells back among the candidates",
     ],
     options: [
         OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)"),
@@ -18,13 +19,16 @@ let searchCommand = CommandSpec(
         OptionHelp("parents", "evolution: the share of each population kept as parents (default 0.25)"),
         OptionHelp("mutation", "evolution: the probability that a gene mutates (default 0.1)"),
         OptionHelp("seed", "evolution: the random seed (default 1)"),
+        OptionHelp("degenerate", "drop (default) leaves out architectures that compute nothing (NB201's 341 disconnected cells: 10% accuracy at almost no latency), from the search and from reuse; keep puts them back", choices: ["drop", "keep"]),
     ],
     details: """
         Exhaustive search is exact: the front holds every architecture that no other beats on both
         accuracy and latency. With a predictor, NB201's 15625 architectures are all candidates (their
         accuracies are bundled); predictions <= 0 are left out and counted. Evolution (population
         100, 500 generations, 25% parents, mutation 0.1 per gene, half the children by mutation)
-        is seeded and reproducible; Ctrl-C stops it and keeps the best found so far.
+        is seeded and reproducible; Ctrl-C stops it and keeps the best found so far. Disconnected
+        NB201 cells (no path from the cell's input to its output) score 10% and take almost no
+        time, so they sit on most fronts: they are left out and counted (degenerate=keep).
 
         reuse s target=T then evaluates the front found on one device on other devices.
         """,
@@ -57,6 +61,7 @@ let searchCommand = CommandSpec(
         throw Diagnostic("max= must be a positive latency", at: inv.option("max")!.location, length: inv.option("max")!.length)
     }
     let method = try inv.choice("method", ["exhaustive", "evolution"], default: "exhaustive")
+    let keepDegenerate = try inv.choice("degenerate", ["drop", "keep"], default: "drop") == "keep"
     let source = try inv.latencySource(latArg, in: d)
 
     // The candidates: the dataset's rows with a measured latency, or with a predictor on NB201
@@ -78,8 +83,14 @@ let searchCommand = CommandSpec(
             accuracies = a.values
         }
         latencies = try model.predict(candidates)
-        for i in latencies.indices where !(latencies[i] > 0) { latencies[i] = .nan; nonPositive += 1 }
+    }
+    let leftOut = leaveOutDegenerate(candidates, latencies: &latencies, keep: keepDegenerate)
+    if source.isModel {
+        for i in latencies.indices where !(latencies[i] > 0) && !leftOut.contains(i) { latencies[i] = .nan; nonPositive += 1 }
         if nonPositive > 0 { inv.warn("\(nonPositive) architectures have a predicted latency <= 0 and are left out") }
+    }
+    if !leftOut.isEmpty {
+        inv.note("\(leftOut.count) \(candidates.space.descriptor.degenerateName) architectures left out; degenerate=keep puts them back")
     }
     if let q = budgetQuantile {
         let known = latencies.indices.filter { !latencies[$0].isNaN && !accuracies[$0].isNaN }.map { latencies[$0] }.sorted()
@@ -89,7 +100,8 @@ let searchCommand = CommandSpec(
             inv.note("max=\(q == 0.5 ? "median" : "p\(Int((q * 100).rounded()))") is \(formatMs(budget!)) (of \(known.count) latencies by \(source.name))")
         }
     }
-    let front = try ParetoFront(accuracies: accuracies, latencies: latencies)
+    let front = try ParetoFront(accuracies: accuracies, latencies: latencies,
+                                rows: leftOut.isEmpty ? nil : latencies.indices.filter { !leftOut.contains($0) })
     guard !front.points.isEmpty else {
         throw Diagnostic("no architecture has both \(accColumn.name) and a latency from \(source.name)", at: latArg.location, length: latArg.length)
     }
@@ -106,6 +118,8 @@ let searchCommand = CommandSpec(
         dataset: d, candidates: candidates, variable: dname.value, accuracyName: accColumn.name, source: source.name,
         device: source.deviceName, predicted: source.isModel, accuracies: accuracies, latencies: latencies,
         front: front, budget: budget, best: best)
+    value.keepsDegenerate = keepDegenerate
+    value.degenerateLeftOut = leftOut.count
 
     if method == "evolution" {
         guard let budget else {
@@ -164,12 +178,16 @@ let reuseCommand = CommandSpec(
     ],
     details: """
         The architectures on the proxy's front are measured on each target (the dataset's rows) and
-        compared with the target's own exact front: front_recall is the share of the target's front
-        the proxy's front holds; accuracy lost is, at each latency budget of the target's front, its
-        best accuracy minus the best of the reused architectures within the same budget (mean and
-        worst; budgets no reused architecture meets are counted, not averaged); hypervolume_ratio
-        compares the areas both fronts dominate, against the worst accuracy and the slowest latency
-        of all candidates.
+        compared with the target's own exact front over the same candidates (the search's
+        degenerate= choice holds). front_recall is the share of the target front's distinct
+        (accuracy, latency) points that some reused architecture has exactly, so twins count once
+        whichever the proxy kept. Accuracy lost is, at each such point's latency as a budget, its
+        accuracy minus the best reused architecture's within the budget (mean and worst); a budget
+        no reused architecture meets costs the point's accuracy minus the worst candidate's (the
+        hypervolume's reference: having no model counts as the worst), so the mean covers every
+        budget; lost_mean_met is the mean over the met budgets alone, budgets_unmet counts the
+        others. hypervolume_ratio compares the areas both fronts dominate, against the worst
+        accuracy and the slowest latency of the candidates.
         """,
     examples: [
         "d = load help-nb201; s = search d acc=cifar10 lat=pixel3; reuse s targets=[pixel2, gold_6226, titan_rtx_256]",
@@ -200,10 +218,16 @@ let reuseCommand = CommandSpec(
     }
     if outside > 0 { inv.note("\(outside) of the front's \(s.front.points.count) architectures are not in \(d.name): left out") }
     let accuracies = try s.datasetAccuracies()
+    // Each target's own front is over the candidates the search kept (degenerate=).
+    let dropped = s.keepsDegenerate ? [] : Set(degenerateRows(d))
+    let candidateRows = dropped.isEmpty ? nil : d.keys.indices.filter { !dropped.contains($0) }
+    if !dropped.isEmpty {
+        inv.note("the targets' fronts leave out the \(dropped.count) \(d.space.descriptor.degenerateName) architectures too, as \(sname.value) did")
+    }
     var entries: [ReuseValue.Entry] = []
     for t in targets {
         try inv.session.computeContext.check()
-        let report = try reuseReport(proxyFront: rows, targetLatencies: t.latencies, accuracies: accuracies)
+        let report = try reuseReport(proxyFront: rows, targetLatencies: t.latencies, accuracies: accuracies, candidates: candidateRows)
         let srcc = s.device.flatMap { p in d.device(named: p) }.map { correlate($0.latencies, t.latencies, method: .spearman).value } ?? nil
         entries.append(ReuseValue.Entry(target: t.name, report: report, srcc: srcc))
     }
@@ -238,6 +262,16 @@ struct LatencyModelValue {
         let x = try encodingMatrix(d)
         return model.predict(rows: Array(0..<x.rows), encoded: x)
     }
+}
+
+/// Leaves out the candidates' degenerate architectures (`ArchitectureSpace.isDegenerate`: NB201's
+/// disconnected cells) unless `keep`: their latencies become NaN, so neither the front, a budget's
+/// percentile, evolution's lookups nor the figure sees them. Returns the rows left out.
+func leaveOutDegenerate(_ candidates: Dataset, latencies: inout [Double], keep: Bool) -> Set<Int> {
+    guard !keep else { return [] }
+    let rows = degenerateRows(candidates)
+    for r in rows { latencies[r] = .nan }
+    return Set(rows)
 }
 
 extension Invocation {

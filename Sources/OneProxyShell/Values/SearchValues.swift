@@ -20,6 +20,11 @@ public struct SearchValue: ShellValue {
     public var best: ParetoPoint?
     public var evolution: EvolutionResult?
     public var settings: EvolutionSettings?
+    /// Whether degenerate architectures stayed among the candidates (degenerate=keep); reuse
+    /// computes each target's front over the same set.
+    public var keepsDegenerate = false
+    /// Degenerate candidates left out (degenerate=drop, the default).
+    public var degenerateLeftOut = 0
 
     public var typeName: String { "search" }
 
@@ -86,6 +91,7 @@ public struct SearchValue: ShellValue {
             .text("\(front.points.count) architectures on the front, of \(front.candidateCount - front.skipped) with both values"
                 + (front.skipped > 0 ? " (\(front.skipped) left out: no \(latencyWord) or accuracy)" : "") + "."),
         ]
+        if let note = degenerateNote { blocks.append(.note(note)) }
         if let b = best, let budget {
             blocks.append(.text("best under \(formatMs(budget)): \(candidates.keys[b.index])" + (candidates.nb201Index.map { " (NB201 index \($0[b.index]))" } ?? "")
                 + ", \(accuracyName) \(String(format: "%.2f", b.accuracy)) at \(formatMs(b.latency))"))
@@ -127,6 +133,7 @@ public struct SearchValue: ShellValue {
             "dataset": .string(dataset.name), "candidates": .string(candidates.name), "accuracy": .string(accuracyName),
             "latency": .string(source), "predicted": .bool(predicted), "budget_ms": .num(budget),
             "front": .array(front.points.map(point)), "best": best.map(point) ?? .null,
+            "degenerate": .string(keepsDegenerate ? "keep" : "drop"), "degenerate_left_out": .int(degenerateLeftOut),
         ]
         if let e = evolution {
             o["evolution"] = [
@@ -145,6 +152,12 @@ public struct SearchValue: ShellValue {
         case "svg": return document.figures.count > 1 ? combinedSVG(document.figures, columns: 2) : frontFigure.svg()
         default: return try defaultExport(as: ext)
         }
+    }
+
+    /// Says how many degenerate candidates were left out, when any were.
+    var degenerateNote: String? {
+        guard degenerateLeftOut > 0 else { return nil }
+        return "\(degenerateLeftOut) \(candidates.space.descriptor.degenerateName) architectures left out of the candidates; degenerate=keep puts them back"
     }
 
     /// The front's architectures as rows of `dataset` (the same rows when the candidates are the
@@ -193,15 +206,18 @@ public struct ReuseValue: ShellValue {
     }
 
     var table: Table {
-        var t = Table(columns: ["target"] + (search.device != nil ? ["srcc"] : []) + ["front_recall", "recovered", "accuracy_lost_mean", "accuracy_lost_max", "hypervolume_ratio"])
+        var t = Table(columns: ["target"] + (search.device != nil ? ["srcc"] : [])
+            + ["front_recall", "recovered", "accuracy_lost_mean", "accuracy_lost_max", "lost_mean_met", "budgets_unmet", "hypervolume_ratio"])
         t.rows = entries.map { e in
             let r = e.report
             return [.text(e.target)] + (search.device != nil ? [.number(e.srcc, digits: 4)] : [])
-                + [.number(r.frontRecall, digits: 3), .text("\(r.recovered)/\(r.targetFront.points.count)"),
-                   .number(r.accuracyLostMean, digits: 3), .number(r.accuracyLostMax, digits: 3), .number(r.hypervolumeRatio, digits: 4)]
+                + [.number(r.frontRecall, digits: 3), .text("\(r.recovered)/\(r.targetPoints)"),
+                   .number(r.accuracyLostMean, digits: 3), .number(r.accuracyLostMax, digits: 3), .number(r.accuracyLostMeanMet, digits: 3),
+                   .integer(r.budgetsUnmet), .number(r.hypervolumeRatio, digits: 4)]
         }
         t.styles = entries.map { e in
-            [nil] + (search.device != nil ? [e.srcc.map { $0 >= 0.9 ? .strong : .weak }] : []) + [nil, nil, nil, nil, e.report.hypervolumeRatio.map { $0 >= 0.99 ? .strong : .weak }]
+            [nil] + (search.device != nil ? [e.srcc.map { $0 >= 0.9 ? .strong : .weak }] : [])
+                + [nil, nil, nil, nil, nil, e.report.budgetsUnmet > 0 ? .weak : nil, e.report.hypervolumeRatio.map { $0 >= 0.99 ? .strong : .weak }]
         }
         t.title = "the \(frontRows.count) architectures of \(search.source)'s front (\(search.accuracyName)), measured on each target"
         return t
@@ -233,11 +249,7 @@ public struct ReuseValue: ShellValue {
             if let w = shown.first { blocks.append(.note("the figure shows the weakest target, \(w.target); reuse with target=T draws another")) }
         }
         blocks += shown.map { .figure(figure($0)) }
-        blocks.append(.note("front_recall: share of the target's own front among the reused architectures; accuracy lost: at each latency budget of the target's front, its best accuracy minus the best reused one within the budget (points); hypervolume_ratio: area dominated by the reused front over the target front's, on the target"))
-        let skipped = entries.filter { $0.report.budgetsSkipped > 0 }
-        if !skipped.isEmpty {
-            blocks.append(.note("budgets no reused architecture meets (left out of accuracy lost): " + skipped.map { "\($0.target) \($0.report.budgetsSkipped)" }.joined(separator: ", ")))
-        }
+        blocks.append(.note(ReuseValue.definitions))
         return Document(blocks)
     }
 
@@ -246,14 +258,23 @@ public struct ReuseValue: ShellValue {
         for e in entries {
             let r = e.report
             targets[e.target] = [
-                "front_recall": .number(r.frontRecall), "accuracy_lost_mean": .num(r.accuracyLostMean), "accuracy_lost_max": .num(r.accuracyLostMax),
-                "hypervolume_ratio": .num(r.hypervolumeRatio), "recovered": .int(r.recovered), "target_front_size": .int(r.targetFront.points.count),
-                "budgets_skipped": .int(r.budgetsSkipped), "srcc": .num(e.srcc),
+                "front_recall": .number(r.frontRecall), "recovered": .int(r.recovered), "target_front_points": .int(r.targetPoints),
+                "target_front_size": .int(r.targetFront.points.count),
+                "accuracy_lost_mean": .num(r.accuracyLostMean), "accuracy_lost_max": .num(r.accuracyLostMax),
+                "accuracy_lost_mean_met": .num(r.accuracyLostMeanMet), "accuracy_lost_max_met": .num(r.accuracyLostMaxMet),
+                "budgets": .int(r.targetPoints), "budgets_unmet": .int(r.budgetsUnmet), "unmet_reference_accuracy": .num(r.referenceAccuracy.isFinite ? r.referenceAccuracy : nil),
+                "hypervolume_ratio": .num(r.hypervolumeRatio), "srcc": .num(e.srcc),
             ]
         }
         return ["proxy": .string(search.source), "accuracy": .string(search.accuracyName), "dataset": .string(search.dataset.name),
                 "front_size": .int(frontRows.count), "targets": .object(targets)]
     }
+
+    /// The measures' definitions, as the report's note and `reuse`'s help say them.
+    static let definitions = "front_recall: share of the target front's distinct (accuracy, latency) points that some reused architecture has exactly (twins count once); "
+        + "accuracy lost: at each of those points' latencies as a budget, its accuracy minus the best reused one within the budget (points); "
+        + "a budget no reused architecture meets costs the point's accuracy minus the worst candidate's (the hypervolume's reference), so the mean covers every budget; "
+        + "lost_mean_met: the mean over met budgets only; hypervolume_ratio: area dominated by the reused front over the target front's, on the target"
 
     public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
 

@@ -27,7 +27,7 @@ struct NB201SearchData: Sendable {
 }
 
 /// The non-dominated set by definition, O(n²): a valid point is kept unless another valid point has
-/// latency <= and accuracy >= with one strict, or is the same pair with a lower index.
+/// latency <= and accuracy >= with one strict (so identical pairs, twins, are all kept).
 func bruteForceFront(_ acc: [Double], _ lat: [Double]) -> Set<Int> {
     let valid = acc.indices.filter { acc[$0].isFinite && lat[$0].isFinite }
     var out = Set<Int>()
@@ -36,7 +36,7 @@ func bruteForceFront(_ acc: [Double], _ lat: [Double]) -> Set<Int> {
         for j in valid where j != i {
             let noWorse = lat[j] <= lat[i] && acc[j] >= acc[i]
             let strictly = lat[j] < lat[i] || acc[j] > acc[i]
-            if noWorse && (strictly || j < i) { dominated = true; break }
+            if noWorse && strictly { dominated = true; break }
         }
         if !dominated { out.insert(i) }
     }

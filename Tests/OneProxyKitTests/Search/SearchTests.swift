@@ -27,6 +27,19 @@ import Testing
     }
 }
 
+/// The front's order: latency ascending, then index; accuracy strictly rising between latencies
+/// and equal within a latency (twins).
+func expectFrontOrder(_ f: ParetoFront, _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    for k in f.points.indices.dropFirst() {
+        let a = f.points[k - 1], b = f.points[k]
+        if a.latency == b.latency {
+            #expect(a.accuracy == b.accuracy && a.index < b.index, "\(context)", sourceLocation: sourceLocation)
+        } else {
+            #expect(a.latency < b.latency && a.accuracy < b.accuracy, "\(context)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
 @Suite struct SearchParetoTests {
     @Test func frontEqualsBruteForceOnRandomDataWithTies() throws {
         var g = SeededGenerator(seed: 11)
@@ -42,18 +55,20 @@ import Testing
             #expect(f.indices.count == Set(f.indices).count)
             #expect(f.skipped == (0..<n).filter { acc[$0].isNaN || lat[$0].isNaN }.count)
             #expect(f.candidateCount == n)
-            for k in f.points.indices.dropFirst() {
-                #expect(f.points[k].latency > f.points[k - 1].latency && f.points[k].accuracy > f.points[k - 1].accuracy)
-            }
+            expectFrontOrder(f, "trial \(trial)")
         }
     }
 
     @Test func tieRules() throws {
-        // Rows 1 and 3 are the same pair: row 1 is kept. Row 2 has row 1's latency, lower accuracy.
+        // Rows 1 and 3 are the same pair: both are kept (twins). Row 2 has their latency, lower accuracy.
         let acc = [50.0, 80, 70, 80, 90, 90]
         let lat = [1.0, 2, 2, 2, 3, 4]
         let f = try ParetoFront(accuracies: acc, latencies: lat)
-        #expect(f.indices == [0, 1, 4])
+        #expect(f.indices == [0, 1, 3, 4])
+        #expect(f.distinctPoints.map(\.index) == [0, 1, 4])
+        // Twins at the fastest latency and at the slowest end of the front.
+        let g = try ParetoFront(accuracies: [10, 10, 30, 30, 30, 20], latencies: [1, 1, 5, 5, 5, 6])
+        #expect(g.indices == [0, 1, 2, 3, 4])
     }
 
     @Test func frontEqualsBruteForceOnNB201() throws {
@@ -73,7 +88,8 @@ import Testing
         let acc = [60.0, 70, 65, 90, 90, 80]
         let lat = [2.0, 3, 3, 5, 5, 9]
         let f = try ParetoFront(accuracies: acc, latencies: lat)
-        #expect(f.indices == [0, 1, 3])
+        #expect(f.indices == [0, 1, 3, 4])  // rows 3 and 4 are twins
+        #expect(f.bestUnder(budget: 5)?.index == 3)  // exactly the twins' latency: the lower index
         #expect(f.bestUnder(budget: 3)?.index == 1)  // exactly a latency: included
         #expect(f.bestUnder(budget: 2.999)?.index == 0)
         #expect(f.bestUnder(budget: 2)?.index == 0)
@@ -104,12 +120,13 @@ import Testing
     /// Six candidates on the target (row: accuracy, target latency):
     /// 0: 70 @1, 1: 80 @2, 2: 75 @3, 3: 90 @4, 4: 60 @5, 5: 99 @NaN (not measured on the target).
     /// Target front T = rows 0, 1, 3. The proxy's front is rows 1, 2, 4, 5.
-    /// - recall: T ∩ P = {1}: 1/3. Row 5 lacks a target latency: proxyMissing 1.
+    /// - recall: of T's points, (80, 2) is in P: 1/3. Row 5 lacks a target latency: proxyMissing 1.
     /// - reused front on the target: row 1 (80 @2); rows 2 (75 @3) and 4 (60 @5) are dominated by it.
-    /// - budgets = T's latencies 1, 2, 4: at 1 nothing of P fits (skipped); at 2 lost 80 − 80 = 0;
-    ///   at 4 lost 90 − 80 = 10. Mean 5, max 10, 2 used, 1 skipped.
     /// - reference: worst accuracy 60, highest target latency 5 (row 5 has none).
-    ///   HV(T) = (70−60)(2−1) + (80−60)(4−2) + (90−60)(5−4) = 10 + 40 + 30 = 80;
+    /// - budgets = T's latencies 1, 2, 4: at 1 nothing of P fits (unmet: penalty 70 − 60 = 10); at 2
+    ///   lost 80 − 80 = 0; at 4 lost 90 − 80 = 10. Over every budget mean 20/3, max 10; over the 2
+    ///   met, mean 5, max 10; 1 unmet.
+    /// - HV(T) = (70−60)(2−1) + (80−60)(4−2) + (90−60)(5−4) = 10 + 40 + 30 = 80;
     ///   HV(P) = (80−60)(5−2) = 60; ratio 0.75.
     @Test func handMadeCase() throws {
         let acc = [70.0, 80, 75, 90, 60, 99]
@@ -118,9 +135,10 @@ import Testing
         #expect(r.targetFront.indices == [0, 1, 3])
         #expect(r.reusedFront.indices == [1])
         #expect(r.proxyCount == 4 && r.proxyMissing == 1)
-        #expect(r.recovered == 1 && r.frontRecall == 1.0 / 3)
-        #expect(r.accuracyLostMean == 5 && r.accuracyLostMax == 10)
-        #expect(r.budgetsUsed == 2 && r.budgetsSkipped == 1)
+        #expect(r.targetPoints == 3 && r.recovered == 1 && r.frontRecall == 1.0 / 3)
+        #expect(r.accuracyLostMean == 20.0 / 3 && r.accuracyLostMax == 10)
+        #expect(r.accuracyLostMeanMet == 5 && r.accuracyLostMaxMet == 10)
+        #expect(r.budgetsMet == 2 && r.budgetsUnmet == 1)
         #expect(r.referenceAccuracy == 60 && r.referenceLatency == 5)
         #expect(r.hypervolumeTarget == 80 && r.hypervolumeReused == 60 && r.hypervolumeRatio == 0.75)
     }
@@ -129,9 +147,14 @@ import Testing
         let d = try NB201SearchData.load()
         let own = try ParetoFront(accuracies: d.accuracy, latencies: d.latency)
         let r = try reuseReport(proxyFront: own.indices, targetLatencies: d.latency, accuracies: d.accuracy)
-        #expect(r.frontRecall == 1 && r.accuracyLostMax == 0 && r.budgetsSkipped == 0 && r.hypervolumeRatio == 1)
+        #expect(r.frontRecall == 1 && r.accuracyLostMax == 0 && r.budgetsUnmet == 0 && r.hypervolumeRatio == 1)
+        // Nothing reused: every budget unmet, each at its penalty (the point's accuracy − the worst).
         let none = try reuseReport(proxyFront: [], targetLatencies: d.latency, accuracies: d.accuracy)
-        #expect(none.frontRecall == 0 && none.accuracyLostMean == nil && none.budgetsSkipped == own.points.count)
+        let worst = try #require(d.accuracy.min())
+        let penalties = own.distinctPoints.map { $0.accuracy - worst }
+        #expect(none.frontRecall == 0 && none.accuracyLostMeanMet == nil && none.budgetsUnmet == own.distinctPoints.count)
+        #expect(abs((none.accuracyLostMean ?? .nan) - penalties.reduce(0, +) / Double(penalties.count)) < 1e-9)
+        #expect(none.accuracyLostMax == penalties.max())
         #expect(none.hypervolumeRatio == 0)
     }
 }
@@ -150,18 +173,22 @@ extension SearchReuseTests {
 
         let t = bruteForceFront(acc, target)
         #expect(Set(r.targetFront.indices) == t)
+        // help-nb201 has no twins on this front: points are rows, and recall is by set intersection.
+        #expect(r.targetPoints == t.count)
         #expect(r.recovered == t.intersection(proxyFront).count)
-        var losses: [Double] = []
+        let refAcc = acc.min() ?? 0, refLat = target.filter { !$0.isNaN }.max() ?? 0
+        var losses: [Double] = [], met: [Double] = []
         for i in t {
             let b = target[i]
             let fits = proxyFront.filter { target[$0] <= b }
-            if let best = fits.map({ acc[$0] }).max() { losses.append(acc[i] - best) }
+            if let best = fits.map({ acc[$0] }).max() { met.append(acc[i] - best); losses.append(acc[i] - best) } else { losses.append(acc[i] - refAcc) }
         }
-        #expect(r.budgetsUsed == losses.count && r.budgetsSkipped == t.count - losses.count)
+        #expect(r.budgetsMet == met.count && r.budgetsUnmet == t.count - met.count)
         #expect(abs((r.accuracyLostMean ?? .nan) - losses.reduce(0, +) / Double(losses.count)) < 1e-9)
         #expect(r.accuracyLostMax == losses.max())
+        #expect(abs((r.accuracyLostMeanMet ?? .nan) - met.reduce(0, +) / Double(met.count)) < 1e-9)
+        #expect(r.accuracyLostMaxMet == met.max())
 
-        let refAcc = acc.min() ?? 0, refLat = target.filter { !$0.isNaN }.max() ?? 0
         func hv(_ rows: [Int]) -> Double {
             let lats = Array(Set(rows.map { target[$0] })).sorted() + [refLat]
             var area = 0.0

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("search and reuse in the shell")
 struct SearchShellTests {
-    /// The exported front equals a brute-force non-dominated set of the dataset's rows.
+    /// The exported front equals a brute-force non-dominated set of the dataset's connected rows
+    /// (twins all kept), fastest first, then by row.
     @Test func theExportedFrontIsTheBruteForceFront() throws {
         let (s, sink) = try makeSession()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-search-\(UUID().uuidString)")
@@ -16,11 +17,12 @@ struct SearchShellTests {
         #expect(csv.first == "row,nb201_index,arch_str,accuracy,latency_ms")
         let d = try BundledDatasets.load("oneproxy-nb201")
         let acc = try #require(d.accuracy(named: "cifar100")).values, lat = try #require(d.device(named: "rice_pixel3")).latencies
-        let valid = d.keys.indices.filter { acc[$0].isFinite && lat[$0].isFinite }
+        let disconnected = Set(degenerateRows(d))
+        let valid = d.keys.indices.filter { acc[$0].isFinite && lat[$0].isFinite && !disconnected.contains($0) }
         var front = valid.filter { i in
-            !valid.contains { j in j != i && lat[j] <= lat[i] && acc[j] >= acc[i] && (lat[j] < lat[i] || acc[j] > acc[i] || j < i) }
+            !valid.contains { j in j != i && lat[j] <= lat[i] && acc[j] >= acc[i] && (lat[j] < lat[i] || acc[j] > acc[i]) }
         }
-        front.sort { lat[$0] < lat[$1] }
+        front.sort { (lat[$0], $0) < (lat[$1], $1) }
         #expect(csv.dropFirst().map { Int($0.split(separator: ",")[0])! } == front)
         let firstRow = csv[1].split(separator: ",")
         #expect(Int(firstRow[1]) == d.nb201Index?[front[0]])
@@ -74,8 +76,10 @@ struct SearchShellTests {
         // The other target agrees with the Kit's report computed directly.
         let d = try BundledDatasets.load("oneproxy-nb201")
         let f = try #require(s.value(of: "f") as? SearchValue)
+        let disconnected = Set(degenerateRows(d))
         let direct = try reuseReport(proxyFront: f.front.indices, targetLatencies: try #require(d.device(named: "eagle_gtx")).latencies,
-                                     accuracies: try #require(d.accuracy(named: "cifar10")).values)
+                                     accuracies: try #require(d.accuracy(named: "cifar10")).values,
+                                     candidates: d.keys.indices.filter { !disconnected.contains($0) })
         // (Foundation's JSON reader on Linux can be 1 ulp off the exact text JSONEncoder wrote.)
         let gtx = try #require(targets["eagle_gtx"])
         func close(_ key: String, _ v: Double?) -> Bool {
@@ -86,7 +90,63 @@ struct SearchShellTests {
         #expect(close("hypervolume_ratio", direct.hypervolumeRatio))
         #expect(close("accuracy_lost_max", direct.accuracyLostMax))
         #expect(close("accuracy_lost_mean", direct.accuracyLostMean))
+        #expect(close("accuracy_lost_mean_met", direct.accuracyLostMeanMet))
+        #expect(gtx["budgets_unmet"] as? Int == direct.budgetsUnmet && gtx["budgets"] as? Int == direct.targetPoints)
+        #expect(gtx["recovered"] as? Int == direct.recovered)
         #expect((direct.hypervolumeRatio ?? 2) < 1)
+    }
+
+    /// By default search leaves NB201's 341 disconnected cells out and says so; degenerate=keep
+    /// puts them back, where they sit on pixel3's front; reuse follows the search's choice.
+    @Test func disconnectedCellsAreLeftOutUnlessKept() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "h = load help-nb201; f = search h acc=cifar10 lat=pixel3", origin: "t"), "\(sink.stderr)")
+        #expect(sink.stderr.contains("note: 341 disconnected architectures left out; degenerate=keep puts them back"), "\(sink.stderr)")
+        let d = try BundledDatasets.load("help-nb201")
+        let disconnected = Set(degenerateRows(d))
+        let f = try #require(s.value(of: "f") as? SearchValue)
+        #expect(!f.keepsDegenerate && f.degenerateLeftOut == 341)
+        #expect(f.front.candidateCount == 15625 - 341 && !f.front.indices.contains { disconnected.contains($0) })
+        #expect(f.summary.contains("of 15284 architectures"))
+        #expect(try f.export(as: "md").contains("341 disconnected architectures"))
+        #expect(try f.export(as: "json").contains("\"degenerate_left_out\" : 341"))
+
+        #expect(s.run(source: "k = search h acc=cifar10 lat=pixel3 degenerate=keep", origin: "t"), "\(sink.stderr)")
+        let k = try #require(s.value(of: "k") as? SearchValue)
+        #expect(k.keepsDegenerate && k.degenerateLeftOut == 0 && k.front.candidateCount == 15625)
+        #expect(k.front.indices.contains { disconnected.contains($0) })
+        let acc = try #require(d.accuracy(named: "cifar10")).values, lat = try #require(d.device(named: "pixel3")).latencies
+        #expect(Set(k.front.indices) == Set(try ParetoFront(accuracies: acc, latencies: lat).indices))
+
+        // reuse: each target's front over the same candidates as the search.
+        #expect(s.run(source: "r = reuse f target=raspi4; rk = reuse k target=raspi4", origin: "t"), "\(sink.stderr)")
+        #expect(sink.stderr.contains("the targets' fronts leave out the 341 disconnected architectures too"))
+        let r = try #require((s.value(of: "r") as? ReuseValue)?.entries.first?.report)
+        let rk = try #require((s.value(of: "rk") as? ReuseValue)?.entries.first?.report)
+        #expect(!r.targetFront.indices.contains { disconnected.contains($0) })
+        #expect(rk.targetFront.indices.contains { disconnected.contains($0) })
+        #expect(r.targetFront.candidateCount == 15625 - 341 && rk.targetFront.candidateCount == 15625)
+
+        #expect(!s.run(source: "search h acc=cifar10 lat=pixel3 degenerate=maybe", origin: "t"))
+        #expect(sink.stderr.contains("degenerate must be one of drop, keep"))
+    }
+
+    /// A predictor searches all 15625 NB201 cells but the disconnected ones; keep puts them back.
+    @Test func aPredictorSearchLeavesOutDisconnectedCells() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201; p = fit d true_vpu; f = search d acc=cifar10 lat=p; k = search d acc=cifar10 lat=p degenerate=keep", origin: "t"), "\(sink.stderr)")
+        let f = try #require(s.value(of: "f") as? SearchValue), k = try #require(s.value(of: "k") as? SearchValue)
+        let disconnected = Set(degenerateRows(f.candidates))
+        #expect(disconnected.count == 341 && f.degenerateLeftOut == 341)
+        #expect(f.front.candidateCount == 15625 - 341 && k.front.candidateCount == 15625)
+        #expect(!f.front.indices.contains { disconnected.contains($0) })
+        #expect(disconnected.allSatisfy { f.latencies[$0].isNaN })
+        // Kept, they carry their predictions (left out only where the prediction is <= 0, as any row).
+        let w = try #require(s.value(of: "p") as? PredictorValue).predictor.weights
+        for r in disconnected {
+            let predicted = zip(try NB201.encoding(k.candidates.keys[r]), w).reduce(0) { $0 + $1.0 * $1.1 }
+            #expect(predicted > 0 ? abs(k.latencies[r] - predicted) < 1e-9 * max(1, predicted) : k.latencies[r].isNaN)
+        }
     }
 
     @Test func evolutionThroughTheShellIsReproducibleForASeed() throws {
