@@ -13,6 +13,8 @@ struct EvolutionProtocol {
     static let validation = EvolutionProtocol(
         name: "validation", accuracies: ["cifar100", "imagenet16"], quantiles: [0.05, 0.25, 0.75], seeds: [1, 2, 3])
     /// Reported once, after the choice: the protocol (every device, 3 budgets, 10 seeds).
+    /// The example: raspi4, 20 ms, CIFAR-10 (a deceptive case: a strong local optimum).
+    static let example = EvolutionProtocol(name: "example", accuracies: ["cifar10"], quantiles: [], seeds: Array(1...20))
     static let test = EvolutionProtocol(
         name: "test", accuracies: ["cifar10"], quantiles: [0.1, 0.5, 0.9], seeds: Array(1001...1010))
 }
@@ -33,9 +35,9 @@ func benchEvolutionStudy(_ p: EvolutionProtocol, limits: [Int] = [1000, 2000, 30
         for dev in d.devices {
             let latTable = try ArchitectureTable(space: space, keys: d.keys, values: dev.latencies)
             let sorted = dev.latencies.filter { !$0.isNaN }.sorted()
-            for q in p.quantiles {
+            for q in p.quantiles + (p.name == "example" && dev.name == "raspi4" ? [-1] : []) {
                 // The type-1 quantile (a latency that occurs), as search's max=pNN.
-                let budget = sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
+                let budget = q < 0 ? 20 : sorted[min(sorted.count - 1, max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1))]
                 guard let opt = try ParetoFront(accuracies: acc, latencies: dev.latencies).bestUnder(budget: budget) else { continue }
                 for s in p.seeds { cases.append(Case(lat: latTable, acc: accTable, budget: budget, optimum: opt.accuracy, seed: s)) }
             }
@@ -70,3 +72,4 @@ func benchEvolutionStudy(_ p: EvolutionProtocol, limits: [Int] = [1000, 2000, 30
 
 func benchEvolutionValidation() throws { try benchEvolutionStudy(.validation) }
 func benchEvolutionTest() throws { try benchEvolutionStudy(.test) }
+func benchEvolutionExample() throws { try benchEvolutionStudy(.example, limits: [3000]) }

@@ -21,6 +21,7 @@ let benches: [(String, () throws -> Void)] = [
     ("plan-pool", benchPlanPool),
     ("evolution-val", benchEvolutionValidation),
     ("evolution-test", benchEvolutionTest),
+    ("evolution-example", benchEvolutionExample),
 ]
 var ran = false
 if which == "kernel" { try benchKernel(); exit(0) }

@@ -67,6 +67,8 @@ public struct Series: Sendable, Equatable {
     /// A few points that matter (the best under a budget, a search's result): drawn large, opaque
     /// and outlined, over every other series, in SVG and in the terminal.
     public var emphasised = false
+    /// Emphasised marks drawn as an outline only (thick, no fill), so a mark under them still shows.
+    public var hollow = false
 
     /// Point shapes: `dot` is the small translucent mark of a cloud; the others are distinct
     /// outlines for the points a reader must find.

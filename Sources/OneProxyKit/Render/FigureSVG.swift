@@ -162,8 +162,8 @@ private func plotSVG(_ p: Plot) -> String {
         case .points:
             for case let (x, y)? in mapped {
                 if s.emphasised || s.shape != .dot {
-                    pointShape(&w, s.shape == .dot ? .circle : s.shape, x: x, y: y, size: s.emphasised ? 7 : 3.5, colour: colour,
-                               emphasised: s.emphasised)
+                    pointShape(&w, s.shape == .dot ? .circle : s.shape, x: x, y: y, size: s.emphasised ? (s.hollow ? 10 : 7) : 3.5, colour: colour,
+                               emphasised: s.emphasised, hollow: s.hollow)
                 } else {
                     w.element("circle", [("class", "point"), ("cx", n(x)), ("cy", n(y)), ("r", "2"), ("fill", colour), ("fill-opacity", "0.55")])
                 }
@@ -238,7 +238,7 @@ private func plotSVG(_ p: Plot) -> String {
                 case .points:
                     if s.emphasised || s.shape != .dot {
                         pointShape(&w, s.shape == .dot ? .circle : s.shape, x: lx + 15, y: cy, size: s.emphasised ? 5.5 : 3.5, colour: colour,
-                                   emphasised: s.emphasised, swatch: true)
+                                   emphasised: s.emphasised, hollow: s.hollow, swatch: true)
                     } else {
                         w.element("circle", [("class", "swatch"), ("cx", n(lx + 15)), ("cy", n(cy)), ("r", "3.5"), ("fill", colour)])
                     }
@@ -414,10 +414,14 @@ private func barsSVG(_ b: BarChart) -> String {
 /// One point mark of a shape, centred at (x, y) with half-size `size`: opaque and outlined in
 /// white when emphasised, so it reads over a cloud of points.
 private func pointShape(_ w: inout SVGWriter, _ shape: Series.PointShape, x: Double, y: Double, size r: Double, colour: String,
-                        emphasised: Bool, swatch: Bool = false) {
+                        emphasised: Bool, hollow: Bool = false, swatch: Bool = false) {
     let n = SVGWriter.num
-    var attrs: [(String, String)] = [("class", swatch ? "swatch" : (emphasised ? "point emphasised" : "point")), ("data-shape", shape.rawValue), ("fill", colour)]
-    attrs += emphasised ? [("stroke", "#ffffff"), ("stroke-width", "1.5")] : [("fill-opacity", "0.9")]
+    var attrs: [(String, String)] = [("class", swatch ? "swatch" : (emphasised ? "point emphasised" : "point")), ("data-shape", shape.rawValue)]
+    if hollow {
+        attrs += [("fill", "none"), ("stroke", colour), ("stroke-width", "2.5")]
+    } else {
+        attrs += [("fill", colour)] + (emphasised ? [("stroke", "#ffffff"), ("stroke-width", "1.5")] : [("fill-opacity", "0.9")])
+    }
     func polygon(_ pts: [(Double, Double)]) {
         w.element("polygon", [("points", pts.map { n(x + $0.0) + "," + n(y + $0.1) }.joined(separator: " "))] + attrs)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import OneProxyKit
 
 /// `s = search …`: the exact Pareto front (and the best under a budget), or an evolution's result.
@@ -23,6 +24,10 @@ public struct SearchValue: ShellValue {
     /// Whether degenerate architectures stayed among the candidates (degenerate=keep); reuse
     /// computes each target's front over the same set.
     public var keepsDegenerate = false
+    /// The front figure zooms to the front's upper half (`zoom=off`: every architecture).
+    public var zoom = true
+    /// Random search with the evolution's evaluations and seed, drawn beside it.
+    public var randomBaseline: EvolutionResult?
     /// Degenerate candidates left out (degenerate=drop, the default).
     public var degenerateLeftOut = 0
 
@@ -75,13 +80,51 @@ public struct SearchValue: ShellValue {
         var markers: [Marker] = []
         if let budget, let b = best {
             markers.append(Marker(.vertical, at: budget, label: "budget (ms)"))
-            series.append(Series("best under the budget", style: .points, x: [b.latency], y: [b.accuracy], colour: 3))
+            var s = Series("best under the budget (exhaustive)", style: .points, x: [b.latency], y: [b.accuracy], colour: 3)
+            s.shape = .star
+            s.emphasised = true
+            series.append(s)
         }
         if let e = evolution {
-            series.append(Series("evolution's result", style: .points, x: [e.latency], y: [e.accuracy], colour: 2))
+            var s = Series("evolution's result", style: .points, x: [e.latency], y: [e.accuracy], colour: 2)
+            s.shape = .diamond
+            s.emphasised = true
+            s.hollow = true
+            series.append(s)
         }
-        return .plot(Plot(title: "\(accuracyName) against \(latencyWord) on \(device ?? source)",
-                          x: Axis(latencyWord, unit: "ms", scale: .log), y: Axis(accuracyName, unit: "%"), series: series, markers: markers))
+        let region = zoom ? zoomRegion : nil
+        return .plot(Plot(title: "\(accuracyName) against \(latencyWord) on \(device ?? source)" + (region != nil ? " (the front's upper half)" : ""),
+                          x: Axis(latencyWord, unit: "ms", scale: .log, range: region?.x), y: Axis(accuracyName, unit: "%", range: region?.y),
+                          series: series, markers: markers))
+    }
+
+    /// The region the front figure zooms to: the front points at or above the candidates' median
+    /// accuracy (where a search's answer lies), with the budget and the results inside; the
+    /// architectures outside it are counted in `zoomNote`. Nil when it would show everything.
+    var zoomRegion: (x: ClosedRange<Double>, y: ClosedRange<Double>, outside: Int, median: Double)? {
+        let valid = accuracies.indices.filter { accuracies[$0].isFinite && latencies[$0].isFinite && latencies[$0] > 0 }
+        guard valid.count >= 10 else { return nil }
+        let sortedAcc = valid.map { accuracies[$0] }.sorted()
+        let median = sortedAcc[(sortedAcc.count - 1) / 2]
+        let upper = front.points.filter { $0.accuracy >= median && $0.latency > 0 }
+        guard let top = sortedAcc.last, let fastest = upper.map(\.latency).min(), let slowest = upper.map(\.latency).max() else { return nil }
+        var lo = fastest, hi = slowest, yLo = median
+        for x in [budget, best?.latency, evolution?.latency].compactMap({ $0 }) where x > 0 { lo = min(lo, x); hi = max(hi, x) }
+        for y in [best?.accuracy, evolution?.accuracy].compactMap({ $0 }) { yLo = min(yLo, y) }
+        if hi <= lo { hi = lo * 2 }
+        let pad = Foundation.pow(hi / lo, 0.05)
+        let xr = (lo / pad)...(hi * pad)
+        let span = max(top - yLo, 1e-9)
+        let yr = (yLo - 0.05 * span)...(top + 0.05 * span)
+        let outside = valid.filter { !xr.contains(latencies[$0]) || !yr.contains(accuracies[$0]) }.count
+        guard outside > 0 else { return nil }
+        return (xr, yr, outside, median)
+    }
+
+    /// What the zoom leaves out, for the document.
+    var zoomNote: String? {
+        guard zoom, let r = zoomRegion else { return nil }
+        return "the figure zooms to the front at or above the median \(accuracyName) (\(String(format: "%.2f", r.median))%): \(r.outside) architectures lie outside it; zoom=off shows all"
     }
 
     public var document: Document {
@@ -97,6 +140,7 @@ public struct SearchValue: ShellValue {
                 + ", \(accuracyName) \(String(format: "%.2f", b.accuracy)) at \(formatMs(b.latency))"))
         }
         blocks.append(.figure(frontFigure))
+        if let note = zoomNote { blocks.append(.note(note)) }
         blocks.append(.table(frontTable))
         if device != nil { blocks.append(.note("to measure this front on other devices: r = reuse NAME targets=[…] (NAME: the variable holding this search)")) }
         return Document(blocks)
@@ -107,20 +151,61 @@ public struct SearchValue: ShellValue {
         var blocks: [Block] = [
             .heading("Evolution under \(formatMs(budget ?? 0)) on \(source), \(candidates.name)"),
             .text("best found: \(e.key), \(accuracyName) \(String(format: "%.2f", e.accuracy)) at \(formatMs(e.latency))"),
-            .note("population \(s.population), \(e.generations) of \(s.generations) generations, parents \(s.parentRatio), mutation \(s.mutationProbability), seed \(s.seed); \(e.evaluations) architectures evaluated"
+            .note("population \(s.population), \(e.generations) of \(s.generations) generations, parents \(s.parentRatio), mutation \(s.mutationProbability), seed \(s.seed); "
+                + "\(e.evaluations) accuracy evaluations" + (s.maxEvaluations.map { " (limit \($0))" } ?? "") + ", \(e.latencyChecks) latency checks"
+                + (e.reachedEvaluationLimit ? "; stopped at the evaluation limit" : "")
                 + (e.stopped ? "; stopped early (Ctrl-C): the best found so far" : "")),
         ]
         let cmp = exhaustiveComparison(e, short: false)
         if !cmp.isEmpty { blocks.append(.text(cmp)) }
+        if let r = randomBaseline {
+            blocks.append(.text("random search with the same \(r.evaluations) evaluations and seed: \(accuracyName) \(String(format: "%.2f", r.accuracy)) at \(formatMs(r.latency))"))
+        }
+        if let note = degenerateNote { blocks.append(.note(note)) }
+        blocks.append(.figure(traceFigure(e)))
+        blocks.append(.figure(frontFigure))
+        if let note = zoomNote { blocks.append(.note(note)) }
+        blocks.append(.note("export NAME \"e.csv\" writes the best, the final population and the history (best by generation); .json adds the best after each evaluation, evolution's and random search's"))
+        return Document(blocks)
+    }
+
+    /// The best accuracy so far against accuracy evaluations, evolution's and random search's.
+    func traceFigure(_ e: EvolutionResult) -> Figure {
         var markers: [Marker] = []
         if let opt = best { markers.append(Marker(.horizontal, at: opt.accuracy, label: "exhaustive optimum")) }
-        blocks.append(.figure(.plot(Plot(
-            title: "best \(accuracyName) under the budget, by generation",
-            x: Axis("generation"), y: Axis(accuracyName, unit: "%"),
-            series: [Series("best so far", style: .line, x: e.history.indices.map(Double.init), y: e.history, colour: 0)],
-            markers: markers))))
-        blocks.append(.figure(frontFigure))
-        return Document(blocks)
+        var series = [Series("evolution", style: .line, x: e.trace.indices.map { Double($0 + 1) }, y: e.trace, colour: 0)]
+        if let r = randomBaseline {
+            // Dashed: the evolution's first population is random search's first draws (the same
+            // seed), so the two lines coincide at first.
+            var rs = Series("random search (same seed: the first population is its first draws)", style: .line,
+                            x: r.trace.indices.map { Double($0 + 1) }, y: r.trace, colour: 1)
+            rs.dashed = true
+            series.append(rs)
+        }
+        // The y axis starts where both have found something decent: the lower of their values after
+        // a tenth of the evaluations, so the approach to the optimum is visible.
+        let early = series.compactMap { s in s.y.isEmpty ? nil : s.y[min(s.y.count - 1, s.y.count / 10)] }
+        let top = max(series.compactMap { $0.y.last }.max() ?? 0, best?.accuracy ?? 0)
+        let lo = early.min() ?? top
+        let range = top > lo ? (lo - 0.05 * (top - lo))...(top + 0.05 * (top - lo)) : nil
+        return .plot(Plot(
+            title: "best \(accuracyName) under the budget, by accuracy evaluations",
+            x: Axis("accuracy evaluations", scale: .log), y: Axis(accuracyName, unit: "%", range: range),
+            series: series, markers: markers))
+    }
+
+    /// The evolution's best, final population and history as one long table (`role` says which).
+    func evolutionTable(_ e: EvolutionResult) -> Table {
+        var t = Table(columns: ["role", "rank", "generation", candidates.keyName, "accuracy", "latency_ms", "best_accuracy"])
+        t.rows = [[.text("best"), .integer(1), .text(""), .text(e.key), .number(e.accuracy, digits: 4), .number(e.latency, digits: 6), .text("")]]
+        t.rows += e.population.enumerated().map { k, m in
+            [.text("population"), .integer(k + 1), .text(""), .text(m.key), .number(m.accuracy, digits: 4), .number(m.latency, digits: 6), .text("")]
+        }
+        t.rows += e.history.enumerated().map { g, a in
+            [.text("history"), .text(""), .integer(g), .text(""), .text(""), .text(""), .number(a, digits: 4)]
+        }
+        t.title = "evolution: the best, the final population (\(e.population.count), best first) and the best by generation (\(e.history.count))"
+        return t
     }
 
     public var json: JSONValue {
@@ -136,10 +221,19 @@ public struct SearchValue: ShellValue {
             "degenerate": .string(keepsDegenerate ? "keep" : "drop"), "degenerate_left_out": .int(degenerateLeftOut),
         ]
         if let e = evolution {
+            func member(_ m: EvolutionMember) -> JSONValue {
+                ["arch": .string(m.key), "accuracy": .number(m.accuracy), "latency_ms": .number(m.latency)]
+            }
             o["evolution"] = [
                 "arch": .string(e.key), "accuracy": .number(e.accuracy), "latency_ms": .number(e.latency), "generations": .int(e.generations),
-                "evaluations": .int(e.evaluations), "stopped": .bool(e.stopped), "history": .nums(e.history),
+                "evaluations": .int(e.evaluations), "latency_checks": .int(e.latencyChecks), "evaluation_limit": settings?.maxEvaluations.map { .int($0) } ?? .null,
+                "stopped": .bool(e.stopped), "reached_evaluation_limit": .bool(e.reachedEvaluationLimit), "history": .nums(e.history),
+                "trace": .nums(e.trace), "population": .array(e.population.map(member)),
             ]
+            if let r = randomBaseline {
+                o["random_search"] = ["arch": .string(r.key), "accuracy": .number(r.accuracy), "latency_ms": .number(r.latency),
+                                      "evaluations": .int(r.evaluations), "trace": .nums(r.trace)]
+            }
         }
         return .object(o)
     }
@@ -148,7 +242,7 @@ public struct SearchValue: ShellValue {
 
     public func export(as ext: String) throws -> String {
         switch ext {
-        case "csv": return frontTable.csv()
+        case "csv": return evolution.map { evolutionTable($0).csv() } ?? frontTable.csv()
         case "svg": return document.figures.count > 1 ? combinedSVG(document.figures, columns: 2) : frontFigure.svg()
         default: return try defaultExport(as: ext)
         }

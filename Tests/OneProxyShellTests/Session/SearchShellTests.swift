@@ -187,4 +187,63 @@ struct SearchShellTests {
         #expect(!s.run(source: "c = load \"\(custom)\"; e = search c acc=toy lat=gpu max=5ms method=evolution", origin: "t"))
         #expect(sink.stderr.contains("evolution needs a space it can mutate (nb201, fbnet, ofa)"), "\(sink.stderr)")
     }
+
+    /// An evolution's CSV holds its best, its final population and its history; the JSON adds the
+    /// traces of evolution and random search at equal evaluations.
+    @Test func anEvolutionExportsWhatItFound() throws {
+        let (s, sink) = try makeSession()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-evo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let csv = dir.appendingPathComponent("e.csv").path, json = dir.appendingPathComponent("e.json").path
+        #expect(s.run(source: "d = load help-nb201; e = search d acc=cifar10 lat=pixel3 max=10ms method=evolution evaluations=400 seed=3; export e \"\(csv)\"; export e \"\(json)\"", origin: "t"), "\(sink.stderr)")
+        let e = try #require((s.value(of: "e") as? SearchValue)?.evolution)
+        #expect(e.evaluations == 400 && e.reachedEvaluationLimit)
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines[0] == ["role", "rank", "generation", "arch_str", "accuracy", "latency_ms", "best_accuracy"])
+        let best = lines.filter { $0[0] == "best" }, population = lines.filter { $0[0] == "population" }, history = lines.filter { $0[0] == "history" }
+        #expect(best.count == 1 && best[0][3] == e.key && abs(Double(best[0][4])! - e.accuracy) < 1e-9)
+        #expect(population.count == e.population.count && population.map { $0[3] } == e.population.map(\.key))
+        #expect(Set(population.map { $0[3] }).count == population.count)
+        #expect(history.count == e.history.count && history.map { Int($0[2])! } == Array(0..<e.history.count))
+        // Each population member's accuracy and latency are the dataset's.
+        let d = try BundledDatasets.load("help-nb201")
+        let row = Dictionary(uniqueKeysWithValues: d.keys.enumerated().map { ($1, $0) })
+        let acc = try #require(d.accuracy(named: "cifar10")).values, lat = try #require(d.device(named: "pixel3")).latencies
+        for p in population {
+            let r = try #require(row[p[3]])
+            #expect(abs(Double(p[4])! - acc[r]) < 1e-3 && abs(Double(p[5])! - lat[r]) < 1e-4 * lat[r] && lat[r] <= 10)
+        }
+        let o = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let evo = try #require(o["evolution"] as? [String: Any]), rnd = try #require(o["random_search"] as? [String: Any])
+        #expect((evo["trace"] as? [Double])?.count == 400 && (evo["population"] as? [Any])?.count == e.population.count)
+        #expect((rnd["evaluations"] as? Int) == 400 && (rnd["trace"] as? [Double])?.count == 400)
+        #expect(evo["evaluation_limit"] as? Int == 400 && evo["latency_checks"] as? Int ?? 0 >= 400)
+    }
+
+    /// The front figure zooms to the front's upper half and says what it leaves out; the best
+    /// under the budget and the evolution's result are large marks of distinct shapes, drawn last.
+    @Test func theFigureZoomsAndMarksTheResults() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load help-nb201; e = search d acc=cifar10 lat=raspi4 max=20ms method=evolution evaluations=500; z = search d acc=cifar10 lat=raspi4 max=20ms zoom=off", origin: "t"), "\(sink.stderr)")
+        let e = try #require(s.value(of: "e") as? SearchValue), z = try #require(s.value(of: "z") as? SearchValue)
+        guard case .plot(let zoomed) = e.frontFigure, case .plot(let all) = z.frontFigure else { Issue.record("not plots"); return }
+        let accs = e.accuracies.indices.filter { e.accuracies[$0].isFinite && e.latencies[$0].isFinite }.map { e.accuracies[$0] }.sorted()
+        let median = accs[(accs.count - 1) / 2]
+        let x = try #require(zoomed.x.range), y = try #require(zoomed.y.range)
+        // The zoom holds the upper front, the budget and both results, and leaves out the slowest
+        // and the least accurate candidates.
+        let upper = e.front.points.filter { $0.accuracy >= median }
+        #expect(upper.allSatisfy { x.contains($0.latency) && y.contains($0.accuracy) })
+        #expect(x.contains(20) && y.lowerBound <= median && y.lowerBound > accs[0])
+        #expect(all.x.range == nil && all.y.range == nil)
+        #expect(e.zoomNote?.contains("zoom=off shows all") == true && z.zoomNote == nil)
+        let marks = zoomed.series.filter(\.emphasised)
+        #expect(marks.map(\.shape) == [.star, .diamond] && Set(marks.map(\.colour)).count == 2)
+        let svg = e.frontFigure.svg()
+        #expect(svg.contains("data-shape=\"star\"") && svg.contains("data-shape=\"diamond\""))
+        // Drawn after the cloud of architectures: the last series groups are the marks.
+        let groups = svg.components(separatedBy: "<g class=\"series\" data-name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(groups.suffix(2).map(String.init) == ["best under the budget (exhaustive)", "evolution&apos;s result"] || groups.suffix(2).map(String.init) == ["best under the budget (exhaustive)", "evolution's result"])
+    }
 }
+
