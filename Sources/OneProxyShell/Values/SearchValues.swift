@@ -26,6 +26,8 @@ public struct SearchValue: ShellValue {
     public var keepsDegenerate = false
     /// The front figure zooms to the front's upper half (`zoom=off`: every architecture).
     public var zoom = true
+    /// A search for several devices at once: each device's budget and its search alone.
+    public var joint: [JointConstraint]?
     /// Random search with the evolution's evaluations and seed, drawn beside it.
     public var randomBaseline: EvolutionResult?
     /// Degenerate candidates left out (degenerate=drop, the default).
@@ -132,9 +134,14 @@ public struct SearchValue: ShellValue {
         var blocks: [Block] = [
             .heading("Pareto front of \(accuracyName) against \(latencyWord) on \(source), \(candidates.name)"),
             .text("\(front.points.count) architectures on the front, of \(front.candidateCount - front.skipped) with both values"
-                + (front.skipped > 0 ? " (\(front.skipped) left out: no \(latencyWord) or accuracy)" : "") + "."),
+                + (joint != nil ? " that meet every other budget" : front.skipped > 0 ? " (\(front.skipped) left out: no \(latencyWord) or accuracy)" : "") + "."),
         ]
         if let note = degenerateNote { blocks.append(.note(note)) }
+        if let joint {
+            blocks.append(.text("the front is over \(joint[0].device)'s latency among the architectures that meet every other budget ("
+                + joint.dropFirst().map { "\($0.device) ≤ \(formatMs($0.budget))" }.joined(separator: ", ") + ")"))
+            blocks.append(.table(jointTable(joint)))
+        }
         if let b = best, let budget {
             blocks.append(.text("best under \(formatMs(budget)): \(candidates.keys[b.index])" + (candidates.nb201Index.map { " (NB201 index \($0[b.index]))" } ?? "")
                 + ", \(accuracyName) \(String(format: "%.2f", b.accuracy)) at \(formatMs(b.latency))"))

@@ -245,5 +245,32 @@ struct SearchShellTests {
         let groups = svg.components(separatedBy: "<g class=\"series\" data-name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
         #expect(groups.suffix(2).map(String.init) == ["best under the budget (exhaustive)", "evolution&apos;s result"] || groups.suffix(2).map(String.init) == ["best under the budget (exhaustive)", "evolution's result"])
     }
+
+    /// Several devices at once: the best is the most accurate connected row meeting every budget
+    /// (brute force), and the one-device-at-a-time rows are each device's own best.
+    @Test func aSearchForSeveralDevicesMeetsEveryBudget() throws {
+        let (s, sink) = try makeSession()
+        let d = try BundledDatasets.load("help-nb201")
+        let acc = try #require(d.accuracy(named: "cifar100")).values
+        let names = ["pixel2", "gold_6226", "titan_rtx_1"], budgets = [25.0, 6.0, 10.0]
+        let lats = try names.map { try #require(d.device(named: $0)).latencies }
+        #expect(s.run(source: "d = load help-nb201; j = search d acc=cifar100 lat=[pixel2, gold_6226, titan_rtx_1] max=[25ms, 6ms, 10ms]", origin: "t"), "\(sink.stderr)")
+        let j = try #require(s.value(of: "j") as? SearchValue)
+        let connected = Set(d.keys.indices).subtracting(degenerateRows(d))
+        let feasible = connected.filter { r in (0..<3).allSatisfy { lats[$0][r] <= budgets[$0] } }
+        let bestAcc = feasible.map { acc[$0] }.max()!
+        let best = try #require(j.best)
+        #expect(best.accuracy == bestAcc && feasible.contains(best.index))
+        let joint = try #require(j.joint)
+        for (k, c) in joint.enumerated() {
+            let alone = connected.filter { lats[k][$0] <= budgets[k] }.map { acc[$0] }.max()!
+            #expect(c.device == names[k] && c.aloneBest.map { acc[$0] } == alone)
+            #expect(c.aloneMeetsAll == c.aloneBest.map { feasible.contains($0) })
+        }
+        #expect(!s.run(source: "x = search d acc=cifar100 lat=[pixel2, gold_6226] max=5ms", origin: "t"))
+        #expect(sink.stderr.contains("needs max=[…] with one budget each"))
+        #expect(!s.run(source: "x = search d acc=cifar100 lat=[pixel2, gold_6226] max=[0.01ms, 0.01ms]", origin: "t"))
+        #expect(sink.stderr.contains("meets every budget"))
+    }
 }
 
