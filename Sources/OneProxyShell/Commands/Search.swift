@@ -6,10 +6,11 @@ let searchCommand = CommandSpec(
     usage: [
         "s = search d acc=cifar10 lat=DEVICE [max=5ms]           # measured latencies of d's rows",
         "s = search d acc=cifar10 lat=p [max=5ms]                # a predictor (fit, adapt): all 15625 NB201 models",
+        "s = search d acc=q lat=DEVICE [max=5ms]                 # q = fitacc d acc=cifar10: predicted accuracy",
         "s = search d acc=cifar10 lat=DEVICE max=5ms method=evolution [population=100 generations=500 seed=1]",
     ],
     options: [
-        OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)"),
+        OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns), or an accuracy predictor (q = fitacc …)"),
         OptionHelp("lat", "the latency to minimise: a device of the dataset (measured) or a predictor variable (fit or adapt)"),
         OptionHelp("max", "a latency budget (5ms, 0.005s), or median or pNN (that percentile of the latencies searched, so a script follows its machine): the result names the most accurate model within it"),
         OptionHelp("method", "exhaustive (default: the exact front over every candidate) or evolution (Once-for-All's search under max=)", choices: ["exhaustive", "evolution"]),
@@ -37,7 +38,7 @@ let searchCommand = CommandSpec(
     try inv.checkPositionalCount(max: 1)
     let (dv, dname) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
-    let accColumn = try inv.accuracyColumn(in: d, variable: dname.value)
+    let accColumn = try inv.predictedAccuracyColumn(in: d) ?? inv.accuracyColumn(in: d, variable: dname.value)
     guard let latArg = inv.option("lat") else {
         throw Diagnostic("search needs lat=DEVICE or lat=PREDICTOR", at: inv.commandName.location, length: inv.commandName.length,
                          hint: "for example: search \(dname.value) acc=\(accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
@@ -71,7 +72,7 @@ let searchCommand = CommandSpec(
     case .model(let model):
         if let all = try d.space.descriptor.allArchitectures() {
             candidates = all
-            guard let a = candidates.accuracy(named: accColumn.name) else {
+            guard let a = try inv.candidateAccuracies(candidates, column: accColumn.name) else {
                 throw Diagnostic("NAS-Bench-201's bundled accuracies are cifar10, cifar100 and imagenet16, not \(accColumn.name)",
                                  at: latArg.location, length: latArg.length)
             }
