@@ -1,4 +1,4 @@
-// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|fewshot|summary|models-val|models-test|models-all|plan-pool|all]`;
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|fewshot|summary|models-val|models-test|models-all|plan-pool|accpred|all]`;
 // `oneproxy-bench kernel` runs one kernel alone for profiling (see benchKernel).
 // Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
 // the ratio against the Python reference doing the same work.
@@ -19,6 +19,7 @@ let benches: [(String, () throws -> Void)] = [
     ("models-test", benchModelsTest),
     ("models-all", benchModelsAllDevices),
     ("plan-pool", benchPlanPool),
+    ("accpred", benchAccuracyPredictor),
 ]
 var ran = false
 if which == "kernel" { try benchKernel(); exit(0) }

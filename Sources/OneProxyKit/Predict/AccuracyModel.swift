@@ -63,8 +63,8 @@ public struct AccuracyFit: Sendable {
 /// `accuracies`). With `family` nil every family of the space is fitted and the one whose
 /// leave-one-out predictions rank the trained accuracies best (highest SRCC) is kept; an undefined
 /// SRCC never wins, and ties go to the family listed first. This choice was validated on NB201's
-/// cifar100 and imagenet16 columns (`oneproxy-bench accpred`): it tracks the best single family
-/// from 50 to 1000 rows, where no single family is best at every size.
+/// cifar100 and imagenet16 columns (`oneproxy-bench accpred`): no single family is best from 50 to
+/// 1000 rows, and the rule comes within 0.01 SRCC of the best one at each size.
 /// Needs at least 3 rows.
 public func fitAccuracyModel(space: SpaceKind, encoded: Matrix, accuracies y: [Double], family: String? = nil) throws -> AccuracyFit {
     guard encoded.rows == y.count else { throw OneProxyError("\(encoded.rows) architectures but \(y.count) accuracies") }
