@@ -41,7 +41,7 @@ let searchCommand = CommandSpec(
     let accColumn = try inv.predictedAccuracyColumn(in: d) ?? inv.accuracyColumn(in: d, variable: dname.value)
     guard let latArg = inv.option("lat") else {
         throw Diagnostic("search needs lat=DEVICE or lat=PREDICTOR", at: inv.commandName.location, length: inv.commandName.length,
-                         hint: "for example: search \(dname.value) acc=\(accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
+                         hint: "for example: search \(dname.value) acc=\(inv.option("acc")?.value.sourceText ?? accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
     }
     // max=median or max=pNN: a quantile of the latencies searched, so a script's budget follows the
     // machine it runs on; resolved once the latencies are known.
