@@ -1,4 +1,4 @@
-// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|fewshot|summary|models-val|models-test|models-all|plan-pool|evolution-val|evolution-test|all]`;
+// Release-mode benchmarks: `swift run -c release oneproxy-bench [load|correlations|adapt|search|plan|large|interrupt|fewshot|summary|models-val|models-test|models-all|plan-pool|evolution-val|evolution-test|evolution-example|accpred|all]`;
 // `oneproxy-bench kernel` runs one kernel alone for profiling (see benchKernel).
 // Each prints its timings and, where a Python reference timing file exists (bench/*.py writes them),
 // the ratio against the Python reference doing the same work.
@@ -22,6 +22,7 @@ let benches: [(String, () throws -> Void)] = [
     ("evolution-val", benchEvolutionValidation),
     ("evolution-test", benchEvolutionTest),
     ("evolution-example", benchEvolutionExample),
+    ("accpred", benchAccuracyPredictor),
 ]
 var ran = false
 if which == "kernel" { try benchKernel(); exit(0) }

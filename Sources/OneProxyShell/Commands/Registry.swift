@@ -4,7 +4,7 @@ public let allCommands: [CommandSpec] = [
     datasetsCommand, loadCommand, devicesCommand, mergeCommand,
     srccCommand, kendallCommand, pearsonCommand, heatmapCommand,
     fitCommand, predictCommand, sampleCommand, adaptCommand,
-    topCommand, searchCommand, reuseCommand,
+    topCommand, searchCommand, reuseCommand, fitaccCommand,
     planCommand, shortlistCommand, measureCommand,
     curveCommand, stackCommand, adviseCommand, helpbenchCommand, predictorCommand,
 ]

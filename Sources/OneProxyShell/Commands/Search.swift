@@ -6,12 +6,13 @@ let searchCommand = CommandSpec(
     usage: [
         "s = search d acc=cifar10 lat=DEVICE [max=5ms]           # measured latencies of d's rows",
         "s = search d acc=cifar10 lat=p [max=5ms]                # a predictor (fit, adapt): all 15625 NB201 models",
+        "s = search d acc=q lat=DEVICE [max=5ms]                 # q = fitacc d acc=cifar10: predicted accuracy",
         "s = search d acc=cifar10 lat=DEVICE max=5ms method=evolution [evaluations=3000 population=100 generations=500 seed=1]",
         "s = search d acc=cifar10 lat=DEVICE degenerate=keep     # NB201's disconnected cells back among the candidates",
         "s = search d acc=cifar10 lat=[pixel3, gold_6226] max=[20ms, 5ms]   # the best model that meets every budget",
     ],
     options: [
-        OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)"),
+        OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns), or an accuracy predictor (q = fitacc …)"),
         OptionHelp("lat", "the latency to minimise: a device of the dataset (measured) or a predictor variable (fit or adapt); a list [D1, D2, …] with max=[B1, B2, …] keeps the models that meet every budget"),
         OptionHelp("max", "a latency budget (5ms, 0.005s), or median or pNN (that percentile of the latencies searched, so a script follows its machine): the result names the most accurate model within it"),
         OptionHelp("method", "exhaustive (default: the exact front over every candidate) or evolution (Once-for-All's search under max=)", choices: ["exhaustive", "evolution"]),
@@ -48,10 +49,10 @@ let searchCommand = CommandSpec(
     try inv.checkPositionalCount(max: 1)
     let (dv, dname) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
-    let accColumn = try inv.accuracyColumn(in: d, variable: dname.value)
+    let accColumn = try inv.predictedAccuracyColumn(in: d) ?? inv.accuracyColumn(in: d, variable: dname.value)
     guard let latArg = inv.option("lat") else {
         throw Diagnostic("search needs lat=DEVICE or lat=PREDICTOR", at: inv.commandName.location, length: inv.commandName.length,
-                         hint: "for example: search \(dname.value) acc=\(accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
+                         hint: "for example: search \(dname.value) acc=\(inv.option("acc")?.value.sourceText ?? accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
     }
     if case .list = latArg.value { return .value(try jointSearch(&inv, dataset: d, variable: dname.value, accuracy: accColumn, lat: latArg)) }
     // max=median or max=pNN: a quantile of the latencies searched, so a script's budget follows the
@@ -84,7 +85,7 @@ let searchCommand = CommandSpec(
     case .model(let model):
         if let all = try d.space.descriptor.allArchitectures() {
             candidates = all
-            guard let a = candidates.accuracy(named: accColumn.name) else {
+            guard let a = try inv.candidateAccuracies(candidates, column: accColumn.name) else {
                 throw Diagnostic("NAS-Bench-201's bundled accuracies are cifar10, cifar100 and imagenet16, not \(accColumn.name)",
                                  at: latArg.location, length: latArg.length)
             }

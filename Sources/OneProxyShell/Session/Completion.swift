@@ -120,7 +120,8 @@ public enum Completer {
         switch key {
         case "proxy", "target", "targets", "proxies", "devices": return devices(of: dataset, session: session)
         case "by", "columns": return devices(of: dataset, session: session, accuracies: true)
-        case "acc": return (session.value(of: dataset ?? "") as? DatasetValue)?.dataset.accuracies.map(\.name) ?? []
+        case "acc": return ((session.value(of: dataset ?? "") as? DatasetValue)?.dataset.accuracies.map(\.name) ?? [])
+            + session.variableOrder.filter { session.value(of: $0) is AccuracyModelValue }
         case "lat": return devices(of: dataset, session: session) + session.variableOrder.filter {
             let v = session.value(of: $0)
             return v is PredictorValue || v is AdaptationValue
