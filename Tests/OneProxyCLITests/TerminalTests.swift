@@ -122,7 +122,7 @@ struct TerminalTests {
         try start(history: dir.appendingPathComponent("history"), directory: dir)
         try tmux("send-keys", "-t", session, "d = load help-nb201", "Enter")
         _ = try screen { $0.contains("d: help-nb201") }
-        try tmux("send-keys", "-t", session, "e = search d acc=cifar10 lat=pixel3 max=20ms method=evolution generations=20000", "Enter")
+        try tmux("send-keys", "-t", session, "e = search d acc=cifar10 lat=pixel3 max=20ms method=evolution generations=20000 evaluations=off", "Enter")
         var text = try screen { $0.contains("evolution [") && $0.contains("/20000") }
         try tmux("send-keys", "-t", session, "C-c")
         text = try screen { $0.contains("stopped after") }

@@ -275,6 +275,13 @@ public struct SearchValue: ShellValue {
     /// The accuracy of each row of `dataset` (its own column, or NB201's bundled one by index).
     func datasetAccuracies() throws -> [Double] {
         if let a = dataset.accuracy(named: accuracyName) { return a.values }
+        // A search by predicted accuracy (acc=q) is judged on the true accuracies where the dataset
+        // has them, else on the predictions it searched with.
+        if accuracyName.hasPrefix("predicted ") {
+            let truth = String(accuracyName.dropFirst("predicted ".count))
+            if let a = dataset.accuracy(named: truth) { return a.values }
+            if candidates.keys == dataset.keys { return accuracies }
+        }
         guard let idx = dataset.nb201Index, let all = candidates.accuracy(named: accuracyName) else {
             throw Diagnostic("\(dataset.name) has no \(accuracyName) accuracies to compare the fronts with")
         }

@@ -54,6 +54,14 @@ struct AccuracyPredictorTests {
         #expect(f.accuracies == (try q.predict(f.candidates)))
         #expect(s.run(source: "e = search h acc=q lat=p max=2ms method=evolution population=20 generations=5", origin: "t"), "\(sink.stderr)")
         #expect((s.value(of: "e") as? SearchValue)?.summary.contains("predicted cifar100") == true)
+        // Reuse judges a front found by predicted accuracy on the true accuracies: on the device
+        // searched, the recovered share is the true front's points the predicted front holds.
+        #expect(s.run(source: "g = search h acc=q lat=rice_pixel3; r = reuse g target=rice_pixel3", origin: "t"), "\(sink.stderr)")
+        let r = try #require(s.value(of: "r") as? ReuseValue)
+        let truth = try #require(try BundledDatasets.load("oneproxy-nb201").accuracy(named: "cifar100")).values
+        let g = try #require(s.value(of: "g") as? SearchValue)
+        #expect(try g.datasetAccuracies() == truth)
+        #expect(r.entries.count == 1 && r.entries[0].report.frontRecall < 1)
     }
 
     /// rows= trains on exactly the given rows; a sparsely known column trains on all its rows and
