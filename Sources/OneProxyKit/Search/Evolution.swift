@@ -61,7 +61,8 @@ public struct EvolutionResult: Sendable, Equatable {
     public var key: String
     public var accuracy: Double
     public var latency: Double
-    /// Generations completed (`settings.generations` unless stopped).
+    /// Generations completed (`settings.generations` unless stopped; a generation the evaluation
+    /// limit ended counts).
     public var generations: Int
     /// Accuracy evaluations: distinct architectures within the budget whose accuracy was read
     /// (memoised per architecture). `settings.maxEvaluations` bounds it.
@@ -205,10 +206,15 @@ public func evolutionSearch<Space: SearchSpace>(
             reporter.advance(to: generation)
         }
     } catch is EvaluationLimitReached {
-        // The generation in progress is incomplete: its best so far still counts.
-        if let b = run.best, !history.isEmpty { history.append(b.accuracy) } else if let b = run.best { history = [b.accuracy] }
+        // The limit came inside the first population (history empty) or inside a generation,
+        // which then counts as done: history keeps `history.count == generations + 1`.
+        if let b = run.best {
+            if history.isEmpty { history = [b.accuracy] } else { history.append(b.accuracy); generationsDone += 1 }
+        }
         return try run.result(generations: generationsDone, history: history, population: population, stopped: false, limit: true)
     }
+    // Cancelled inside the first population: its best so far is the history.
+    if history.isEmpty, let b = run.best { history = [b.accuracy] }
     return try run.result(generations: generationsDone, history: history, population: population, stopped: stopped, limit: false)
 }
 

@@ -57,7 +57,11 @@ struct EvolutionStudyTests {
                                     accuracy: { c.acc.value(of: $0) }, latency: { c.lat.value(of: $0) })
         #expect(e.evaluations == 250 && e.reachedEvaluationLimit && e.trace.count == 250)
         #expect(zip(e.trace, e.trace.dropFirst()).allSatisfy { $0 <= $1 } && e.trace.last == e.accuracy)
-        #expect(e.latencyChecks >= e.evaluations && e.history.last == e.accuracy)
+        #expect(e.latencyChecks >= e.evaluations && e.history.last == e.accuracy && e.history.count == e.generations + 1)
+        // A limit inside the first population: no generation ran.
+        let early = try evolutionSearch(space: NB201Space(), budget: c.budget, settings: EvolutionSettings(maxEvaluations: 30, seed: 7),
+                                        accuracy: { c.acc.value(of: $0) }, latency: { c.lat.value(of: $0) })
+        #expect(early.evaluations == 30 && early.generations == 0 && early.history == [early.accuracy] && early.trace.count == 30)
         // The final population: distinct, in ranking order, each within the budget.
         #expect(Set(e.population.map(\.genes)).count == e.population.count && e.population.first?.accuracy == e.accuracy)
         #expect(e.population.allSatisfy { $0.latency <= c.budget })
