@@ -51,12 +51,17 @@ let searchCommand = CommandSpec(
     try inv.checkPositionalCount(max: 1)
     let (dv, dname) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let d = dv.dataset
-    let accColumn = try inv.predictedAccuracyColumn(in: d) ?? inv.accuracyColumn(in: d, variable: dname.value)
+    let accModel = try inv.accuracyModel(in: d)
+    let accColumn = try accModel.map { AccuracyColumn(name: $0.label, values: try $0.predict(d)) } ?? inv.accuracyColumn(in: d, variable: dname.value)
     guard let latArg = inv.option("lat") else {
         throw Diagnostic("search needs lat=DEVICE or lat=PREDICTOR", at: inv.commandName.location, length: inv.commandName.length,
                          hint: "for example: search \(dname.value) acc=\(inv.option("acc")?.value.sourceText ?? accColumn.name) lat=\(d.deviceNames.first ?? "DEVICE")")
     }
-    if case .list = latArg.value { return .value(try jointSearch(&inv, dataset: d, variable: dname.value, accuracy: accColumn, lat: latArg)) }
+    if case .list = latArg.value {
+        var joint = try jointSearch(&inv, dataset: d, variable: dname.value, accuracy: accColumn, lat: latArg)
+        joint.truthAccuracyName = accModel?.accuracy
+        return .value(joint)
+    }
     // max=median or max=pNN: a quantile of the latencies searched, so a script's budget follows the
     // machine it runs on; resolved once the latencies are known.
     var budgetQuantile: Double?
@@ -129,6 +134,7 @@ let searchCommand = CommandSpec(
         dataset: d, candidates: candidates, variable: dname.value, accuracyName: accColumn.name, source: source.name,
         device: source.deviceName, predicted: source.isModel, accuracies: accuracies, latencies: latencies,
         front: front, budget: budget, best: best)
+    value.truthAccuracyName = accModel?.accuracy
     value.keepsDegenerate = keepDegenerate
     value.degenerateLeftOut = leftOut.count
     value.zoom = try inv.choice("zoom", ["on", "off"], default: "on") == "on"

@@ -7,8 +7,10 @@ public struct JointConstraint: Sendable {
     public var budget: Double
     /// The best under this device's budget alone (its row), nil when none meets it.
     public var aloneBest: Int?
+    /// The other devices whose budget that model misses, with its latency there.
+    public var aloneMisses: [(device: String, latency: Double)]
     /// Whether that model also meets every other device's budget.
-    public var aloneMeetsAll: Bool
+    public var aloneMeetsAll: Bool { aloneBest != nil && aloneMisses.isEmpty }
 }
 
 /// `search d acc=A lat=[D1, D2, …] max=[B1, B2, …]`: the models that meet every budget on its
@@ -30,10 +32,9 @@ func jointSearch(_ inv: inout Invocation, dataset d: Dataset, variable: String, 
                          at: at.location, length: at.length)
     }
     let budgets: [Double] = try budgetItems.map { e in
-        guard case .number(let v, let unit) = e.value, unit != "%", v > 0 else {
-            throw Diagnostic("each budget in max=[…] is a positive time such as 5ms", at: e.location, length: e.length)
-        }
-        return v * (numberUnits[unit ?? "ms"] ?? 1)
+        let b = try inv.milliseconds(e, "each budget in max=[…]")
+        guard b > 0 else { throw Diagnostic("each budget in max=[…] is a positive time such as 5ms", at: e.location, length: e.length) }
+        return b
     }
     if let m = inv.option("method"), case .word(let w) = m.value, w != "exhaustive" {
         throw Diagnostic("a search for several devices is exhaustive (the dataset's rows measured on all of them)", at: m.location, length: m.length)
@@ -45,7 +46,6 @@ func jointSearch(_ inv: inout Invocation, dataset d: Dataset, variable: String, 
     if !leftOut.isEmpty { inv.note("\(leftOut.count) \(d.space.descriptor.degenerateName) architectures left out; degenerate=keep puts them back") }
     // Rows measured on every device with an accuracy, connected unless kept.
     let valid = d.keys.indices.filter { r in acc[r].isFinite && first[r].isFinite && devices.allSatisfy { $0.latencies[r].isFinite } }
-    func meetsAll(_ r: Int) -> Bool { zip(devices, budgets).allSatisfy { $0.latencies[r] <= $1 } }
     // The first device's latency, NaN where another budget is not met: the front and the best.
     var latencies = [Double](repeating: .nan, count: d.rowCount)
     for r in valid where zip(devices.dropFirst(), budgets.dropFirst()).allSatisfy({ $0.latencies[r] <= $1 }) { latencies[r] = first[r] }
@@ -60,7 +60,8 @@ func jointSearch(_ inv: inout Invocation, dataset d: Dataset, variable: String, 
         let alone = valid.filter { dev.latencies[$0] <= b }.min { x, y in
             (acc[x], -dev.latencies[x], -x) > (acc[y], -dev.latencies[y], -y)
         }
-        constraints.append(JointConstraint(device: dev.name, budget: b, aloneBest: alone, aloneMeetsAll: alone.map(meetsAll) ?? false))
+        let misses = alone.map { r in zip(devices, budgets).filter { $0.latencies[r] > $1 }.map { ($0.0.name, $0.0.latencies[r]) } } ?? []
+        constraints.append(JointConstraint(device: dev.name, budget: b, aloneBest: alone, aloneMisses: misses))
     }
     var value = SearchValue(
         dataset: d, candidates: d, variable: variable, accuracyName: accuracy.name, source: devices.map(\.name).joined(separator: " + "),
@@ -84,8 +85,7 @@ extension SearchValue {
         for c in joint {
             if let r = c.aloneBest {
                 rows.append([.text("\(c.device) alone"), .text(formatMs(c.budget)), .text(candidates.keys[r]), .number(accuracies[r], digits: 2),
-                             .text(c.aloneMeetsAll ? "yes" : "no: " + joint.filter { o in o.device != c.device && (dataset.device(named: o.device)?.latencies[r] ?? .infinity) > o.budget }
-                                .map { o in "\(o.device) \(formatMs(dataset.device(named: o.device)!.latencies[r]))" }.joined(separator: ", "))])
+                             .text(c.aloneMeetsAll ? "yes" : "no: " + c.aloneMisses.map { "\($0.device) \(formatMs($0.latency))" }.joined(separator: ", "))])
             } else {
                 rows.append([.text("\(c.device) alone"), .text(formatMs(c.budget)), .text("none"), .number(nil, digits: 2), .text("")])
             }

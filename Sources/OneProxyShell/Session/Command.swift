@@ -216,6 +216,11 @@ public struct Invocation {
     /// A duration in milliseconds (`5ms`, `0.005s`, `500us`; a bare number is milliseconds).
     public mutating func milliseconds(_ key: String) throws -> Double? {
         guard let e = option(key) else { return nil }
+        return try milliseconds(e, key)
+    }
+
+    /// The duration an expression holds, in milliseconds (an option's value or a list item).
+    func milliseconds(_ e: Located<Expr>, _ key: String) throws -> Double {
         guard case .number(let v, let unit) = e.value, unit != "%" else {
             throw Diagnostic("\(key) takes a time such as 5ms or 0.005s, found \(e.value.sourceText)", at: e.location, length: e.length)
         }

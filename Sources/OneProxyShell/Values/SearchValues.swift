@@ -26,6 +26,8 @@ public struct SearchValue: ShellValue {
     public var keepsDegenerate = false
     /// The front figure zooms to the front's upper half (`zoom=off`: every architecture).
     public var zoom = true
+    /// With acc=q (an accuracy predictor): the column it predicts, which reuse judges the front on.
+    public var truthAccuracyName: String?
     /// A search for several devices at once: each device's budget and its search alone.
     public var joint: [JointConstraint]?
     /// Random search with the evolution's evaluations and seed, drawn beside it.
@@ -277,8 +279,7 @@ public struct SearchValue: ShellValue {
         if let a = dataset.accuracy(named: accuracyName) { return a.values }
         // A search by predicted accuracy (acc=q) is judged on the true accuracies where the dataset
         // has them, else on the predictions it searched with.
-        if accuracyName.hasPrefix("predicted ") {
-            let truth = String(accuracyName.dropFirst("predicted ".count))
+        if let truth = truthAccuracyName {
             if let a = dataset.accuracy(named: truth) { return a.values }
             if candidates.keys == dataset.keys { return accuracies }
         }
