@@ -158,10 +158,7 @@ public func evolutionSearch<Space: SearchSpace>(
             }
         }
         if !stopped {
-            guard let first = run.best else {
-                throw OneProxyError(
-                    "no architecture met the latency budget \(budget) (with an accuracy) in \(s.population * s.maxTries) random draws")
-            }
+            guard let first = run.best else { throw NoValidArchitecture(budget: budget, draws: run.draws) }
             history = [first.accuracy]
             history.reserveCapacity(s.generations + 1)
         }
@@ -242,7 +239,7 @@ public func randomSearch<Space: SearchSpace>(
     } catch is EvaluationLimitReached {}
     guard run.best != nil else {
         if stopped { throw CancellationError() }
-        throw OneProxyError("no architecture met the latency budget \(budget) (with an accuracy) in \(run.draws) random draws")
+        throw NoValidArchitecture(budget: budget, draws: run.draws)
     }
     found.sort { $0.ranksBefore($1) }
     return try run.result(generations: 0, history: [run.best!.accuracy], population: Array(found.prefix(100)), stopped: stopped,
@@ -293,7 +290,11 @@ struct SearchRun<Space: SearchSpace> {
     }
 
     func result(generations: Int, history: [Double], population: [Individual], stopped: Bool, limit: Bool) throws -> EvolutionResult {
-        guard let b = best else { throw CancellationError() }
+        guard let b = best else {
+            // The evaluation limit can end a search whose accuracy lookups all answered nil.
+            if limit && !stopped { throw NoValidArchitecture(budget: budget, draws: draws) }
+            throw CancellationError()
+        }
         var seen = Set<[Int]>()
         let members = population.sorted { $0.ranksBefore($1) }.filter { seen.insert($0.genes).inserted }
             .map { EvolutionMember(genes: $0.genes, key: space.key(of: $0.genes), accuracy: $0.accuracy, latency: $0.latency) }
@@ -301,6 +302,18 @@ struct SearchRun<Space: SearchSpace> {
             genes: b.genes, key: space.key(of: b.genes), accuracy: b.accuracy, latency: b.latency,
             generations: generations, evaluations: memo.evaluations, latencyChecks: memo.latencyChecks, trace: trace,
             population: members, draws: draws, rejected: rejected, history: history, stopped: stopped, reachedEvaluationLimit: limit)
+    }
+}
+
+/// No drawn architecture had a latency within the budget and an accuracy: the budget is too tight,
+/// or the lookups answer for few architectures of the space (a table of a dataset's rows in a space
+/// far larger than them).
+public struct NoValidArchitecture: Error, Sendable, CustomStringConvertible {
+    public var budget: Double
+    /// Candidates drawn (random, mutated, crossed), repeats included.
+    public var draws: Int
+    public var description: String {
+        "no architecture met the latency budget \(budget) (with an accuracy) in \(draws) random draws"
     }
 }
 

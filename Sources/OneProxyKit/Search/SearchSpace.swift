@@ -170,3 +170,33 @@ public func linearLatency<Space: SearchSpace>(_ predictor: LinearPredictor, spac
         return s
     }
 }
+
+/// A latency closure for search over a whole space: any model that predicts from the architecture's
+/// encoding (a fit, an adaptation, a stack, a feature-family ridge), evaluated on one architecture
+/// at a time, so evolution can draw architectures no dataset row holds (FBNet's 9²² and OFA's
+/// spaces). Nil for a model that only looks up measured rows (`MeasuredLatencyModel`), or whose
+/// space differs. Predictions that are not positive answer nil (a latency must be > 0), as
+/// search's exhaustive path leaves them out.
+public func modelLatency<Space: SearchSpace>(_ model: any LatencyModel, space: Space) -> (@Sendable ([Int]) -> Double?)? {
+    guard !(model is MeasuredLatencyModel) else { return nil }
+    let width = space.featureCount
+    return { genes in
+        let x = Matrix(rows: 1, cols: width, storage: space.encoding(genes))
+        let v = model.predict(rows: [0], encoded: x)[0]
+        return v > 0 ? v : nil
+    }
+}
+
+/// An accuracy closure for search over a whole space: the accuracy predictor on one architecture's
+/// encoding. Throws when the predictor is over another space.
+public func modelAccuracy<Space: SearchSpace>(_ model: AccuracyModel, space: Space) throws -> @Sendable ([Int]) -> Double? {
+    guard model.basis.space == space.id else {
+        throw OneProxyError("the accuracy predictor is over \(model.basis.space.rawValue) architectures, not \(space.id.rawValue) ones")
+    }
+    let width = space.featureCount
+    return { genes in
+        let x = Matrix(rows: 1, cols: width, storage: space.encoding(genes))
+        let v = model.predict(encoded: x)[0]
+        return v.isFinite ? v : nil
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import OneProxyKit
 
 let searchCommand = CommandSpec(
@@ -157,15 +158,34 @@ let searchCommand = CommandSpec(
         } else {
             settings.maxEvaluations = try inv.int("evaluations", default: 3000, range: 1...100_000_000)
         }
+        // Where the candidates are not the whole space (FBNet, OFA: a dataset's rows), a predictor
+        // answers for any architecture: evolution then draws from the whole space.
+        let partial = space.architectureCount.map { candidates.keys.count < $0 } ?? true
+        var wholeLatency: (@Sendable ([Int]) -> Double?)?
+        var wholeAccuracy: (@Sendable ([Int]) -> Double?)?
+        if partial {
+            if case .model(let m) = source { wholeLatency = modelLatency(m.model, space: space) }
+            if let q = accModel { wholeAccuracy = try modelAccuracy(q.fit.model, space: space) }
+        }
         let result: EvolutionResult
         do {
             (result, value.randomBaseline) = try runEvolution(space, candidates: candidates, accuracies: accuracies, latencies: latencies,
-                                                              budget: budget, settings: settings, context: inv.session.computeContext)
-        } catch let e as OneProxyError where e.message.contains("random draws") {
+                                                              budget: budget, settings: settings, context: inv.session.computeContext,
+                                                              latency: wholeLatency, accuracy: wholeAccuracy, keepDegenerate: keepDegenerate)
+        } catch let e as NoValidArchitecture {
             // Evolution draws from the whole space; a table covering a sliver of it rarely answers.
             let size = space.architectureCount.map { "all \($0)" } ?? "the more than 10^18"
-            throw Diagnostic(e.message, at: inv.commandName.location, length: inv.commandName.length,
-                             hint: "evolution draws from \(size) architectures of the space, and only the \(front.candidateCount - front.skipped) rows of \(candidates.name) have both values: search them exactly (drop method=)")
+            let known = wholeLatency != nil ? "have an accuracy" : wholeAccuracy != nil ? "have a latency" : "have both values"
+            let fix = wholeLatency == nil && wholeAccuracy == nil
+                ? "search them exactly (drop method=), or give a predictor for both (lat=p with p = fit …, acc=q with q = fitacc …) to search the whole space"
+                : wholeLatency == nil ? "give lat= a predictor (p = fit \(dname.value) DEVICE) to search the whole space, or drop method= to search the rows exactly"
+                : "give acc= an accuracy predictor (q = fitacc \(dname.value) acc=\(accColumn.name)) to search the whole space, or drop method= to search the rows exactly"
+            throw Diagnostic(e.description, at: inv.commandName.location, length: inv.commandName.length,
+                             hint: "evolution draws from \(size) architectures of the space, and only the \(front.candidateCount - front.skipped) rows of \(candidates.name) \(known): \(fix)")
+        }
+        if wholeLatency != nil && wholeAccuracy != nil {
+            value.wholeSpace = space.architectureCount.map { "all \($0) \(space.id.rawValue) architectures" }
+                ?? "the whole \(space.id.rawValue) space (\(spaceSizeText(space.choiceCounts)) architectures)"
         }
         if result.stopped {
             inv.warn("stopped after \(result.generations) of \(settings.generations) generations: the result is the best found so far")
@@ -183,18 +203,35 @@ let searchCommand = CommandSpec(
 /// Runs the evolution with lookups of the candidates' accuracies and latencies by architecture,
 /// then random search with as many accuracy evaluations and the same seed (the honest baseline
 /// the figure draws beside it; nil when the evolution was stopped).
+///
+/// `latency` and `accuracy`, when given, answer for any architecture of the space (predictors);
+/// else the candidates' values are looked up by architecture (a table of the rows).
 func runEvolution<Space: SearchSpace>(
     _ space: Space, candidates: Dataset, accuracies: [Double], latencies: [Double], budget: Double,
-    settings: EvolutionSettings, context: ComputeContext
+    settings: EvolutionSettings, context: ComputeContext,
+    latency: (@Sendable ([Int]) -> Double?)? = nil, accuracy: (@Sendable ([Int]) -> Double?)? = nil, keepDegenerate: Bool = true
 ) throws -> (EvolutionResult, EvolutionResult?) {
-    let acc = try ArchitectureTable(space: space, keys: candidates.keys, values: accuracies)
-    let lat = try ArchitectureTable(space: space, keys: candidates.keys, values: latencies)
-    let e = try evolutionSearch(space: space, budget: budget, settings: settings, context: context,
-                                accuracy: { acc.value(of: $0) }, latency: { lat.value(of: $0) })
+    let accTable = accuracy == nil ? try ArchitectureTable(space: space, keys: candidates.keys, values: accuracies) : nil
+    let latTable = latency == nil ? try ArchitectureTable(space: space, keys: candidates.keys, values: latencies) : nil
+    // A table already holds NaN for degenerate rows left out; a predictor must leave them out here.
+    let acc: ([Int]) -> Double? = { g in accuracy.map { $0(g) } ?? accTable!.value(of: g) }
+    let lat: ([Int]) -> Double? = { g in
+        if let latency { return keepDegenerate || !space.isDegenerate(g) ? latency(g) : nil }
+        return latTable!.value(of: g)
+    }
+    let e = try evolutionSearch(space: space, budget: budget, settings: settings, context: context, accuracy: acc, latency: lat)
     guard !e.stopped else { return (e, nil) }
     let r = try? randomSearch(space: space, budget: budget, maxEvaluations: max(1, e.evaluations), seed: settings.seed, context: context,
-                              accuracy: { acc.value(of: $0) }, latency: { lat.value(of: $0) })
+                              accuracy: acc, latency: lat)
     return (e, r)
+}
+
+/// `9^22`-style text for a space's size from its choice counts (equal counts), else their product
+/// in scientific notation.
+func spaceSizeText(_ counts: [Int]) -> String {
+    if let c = counts.first, counts.allSatisfy({ $0 == c }) { return "\(c)^\(counts.count)" }
+    let log10 = counts.reduce(0.0) { $0 + Foundation.log10(Double($1)) }
+    return String(format: "about 10^%.1f", log10)
 }
 
 let reuseCommand = CommandSpec(

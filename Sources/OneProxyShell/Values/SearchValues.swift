@@ -34,6 +34,10 @@ public struct SearchValue: ShellValue {
     public var randomBaseline: EvolutionResult?
     /// Degenerate candidates left out (degenerate=drop, the default).
     public var degenerateLeftOut = 0
+    /// When the evolution drew from the whole space through predictors (FBNet, OFA: the dataset's
+    /// rows are a sample), the space it searched, e.g. `the whole fbnet space (9^22 architectures)`;
+    /// `best` is then the best of the rows, not the space's optimum.
+    public var wholeSpace: String?
 
     public var typeName: String { "search" }
 
@@ -52,6 +56,14 @@ public struct SearchValue: ShellValue {
     /// How the evolution's result compares with the exact optimum under the same budget.
     func exhaustiveComparison(_ e: EvolutionResult, short: Bool) -> String {
         guard let opt = best else { return "" }
+        if wholeSpace != nil {
+            // The rows are a sample of the space: their best is a reference, not the optimum.
+            let d = e.accuracy - opt.accuracy
+            let rows = front.candidateCount - front.skipped
+            let cmp = d >= 0 ? String(format: "%.2f above", d) : String(format: "%.2f below", -d)
+            return short ? "; \(cmp) the best of the \(rows) rows"
+                : "The best of \(candidates.name)'s \(rows) rows under the budget (by the same predictors) is \(candidates.keys[opt.index]) with \(String(format: "%.2f", opt.accuracy)): the evolution's pick is \(cmp) it."
+        }
         if e.accuracy >= opt.accuracy { return short ? "; the exhaustive optimum" : "It is the exhaustive optimum under the budget (\(candidates.keys[opt.index]))." }
         let gap = String(format: "%.2f", opt.accuracy - e.accuracy)
         return short ? "; \(gap) below the exhaustive optimum" : "The exhaustive optimum under the budget is \(candidates.keys[opt.index]) with \(String(format: "%.2f", opt.accuracy)): \(gap) points more."
@@ -84,7 +96,7 @@ public struct SearchValue: ShellValue {
         var markers: [Marker] = []
         if let budget, let b = best {
             markers.append(Marker(.vertical, at: budget, label: "budget (ms)"))
-            var s = Series("best under the budget (exhaustive)", style: .points, x: [b.latency], y: [b.accuracy], colour: 3)
+            var s = Series(wholeSpace == nil ? "best under the budget (exhaustive)" : "best of the rows under the budget", style: .points, x: [b.latency], y: [b.accuracy], colour: 3)
             s.shape = .star
             s.emphasised = true
             series.append(s)
@@ -146,7 +158,8 @@ public struct SearchValue: ShellValue {
         }
         if let b = best, let budget {
             blocks.append(.text("best under \(formatMs(budget)): \(candidates.keys[b.index])" + (candidates.nb201Index.map { " (NB201 index \($0[b.index]))" } ?? "")
-                + ", \(accuracyName) \(String(format: "%.2f", b.accuracy)) at \(formatMs(b.latency))"))
+                + ", \(accuracyName) \(String(format: "%.2f", b.accuracy)) at \(formatMs(b.latency))"
+                + (trueAccuracy(of: candidates.keys[b.index]).map { " (true \(truthAccuracyName!) \(String(format: "%.2f", $0)))" } ?? "")))
         }
         blocks.append(.figure(frontFigure))
         if let note = zoomNote { blocks.append(.note(note)) }
@@ -158,8 +171,9 @@ public struct SearchValue: ShellValue {
     func evolutionDocument(_ e: EvolutionResult) -> Document {
         let s = settings ?? EvolutionSettings()
         var blocks: [Block] = [
-            .heading("Evolution under \(formatMs(budget ?? 0)) on \(source), \(candidates.name)"),
-            .text("best found: \(e.key), \(accuracyName) \(String(format: "%.2f", e.accuracy)) at \(formatMs(e.latency))"),
+            .heading("Evolution under \(formatMs(budget ?? 0)) on \(source), " + (wholeSpace.map { "over \($0)" } ?? candidates.name)),
+            .text("best found: \(e.key), \(accuracyName) \(String(format: "%.2f", e.accuracy)) at \(formatMs(e.latency))"
+                + (trueAccuracy(of: e.key).map { " (true \(truthAccuracyName!) \(String(format: "%.2f", $0)))" } ?? "")),
             .note("population \(s.population), \(e.generations) of \(s.generations) generations, parents \(s.parentRatio), mutation \(s.mutationProbability), seed \(s.seed); "
                 + "\(e.evaluations) accuracy evaluations" + (s.maxEvaluations.map { " (limit \($0))" } ?? "") + ", \(e.latencyChecks) latency checks"
                 + (e.reachedEvaluationLimit ? "; stopped at the evaluation limit" : "")
@@ -181,7 +195,7 @@ public struct SearchValue: ShellValue {
     /// The best accuracy so far against accuracy evaluations, evolution's and random search's.
     func traceFigure(_ e: EvolutionResult) -> Figure {
         var markers: [Marker] = []
-        if let opt = best { markers.append(Marker(.horizontal, at: opt.accuracy, label: "exhaustive optimum")) }
+        if let opt = best { markers.append(Marker(.horizontal, at: opt.accuracy, label: wholeSpace == nil ? "exhaustive optimum" : "best of the \(front.candidateCount - front.skipped) rows")) }
         var series = [Series("evolution", style: .line, x: e.trace.indices.map { Double($0 + 1) }, y: e.trace, colour: 0)]
         if let r = randomBaseline {
             // Dashed: the evolution's first population is random search's first draws (the same
@@ -255,6 +269,15 @@ public struct SearchValue: ShellValue {
         case "svg": return document.figures.count > 1 ? combinedSVG(document.figures, columns: 2) : frontFigure.svg()
         default: return try defaultExport(as: ext)
         }
+    }
+
+    /// With acc=q, the true accuracy of an architecture where the candidates hold the column q
+    /// predicts (NB201's bundled accuracies, a user's column), else nil.
+    func trueAccuracy(of key: String) -> Double? {
+        guard let truth = truthAccuracyName, let column = candidates.accuracy(named: truth) else { return nil }
+        guard let r = candidates.keys.firstIndex(of: key) else { return nil }
+        let v = column.values[r]
+        return v.isFinite ? v : nil
     }
 
     /// Says how many degenerate candidates were left out, when any were.
