@@ -272,7 +272,9 @@ let reuseCommand = CommandSpec(
     } else if let list = try inv.wordList("targets") {
         targets = try list.map { try inv.device(.init(.word($0.value), at: $0.location, length: $0.length), in: d, role: "a target device") }
     } else {
-        targets = d.devices.filter { $0.name != s.device }
+        // Every device but the ones searched on (a joint search's devices all count as searched).
+        let searched = Set(s.joint?.map(\.device) ?? s.device.map { [$0] } ?? [])
+        targets = d.devices.filter { !searched.contains($0.name) }
     }
     guard !targets.isEmpty else {
         throw Diagnostic("\(d.name) has no other device to reuse \(sname.value) on", at: sname.location, length: sname.length)
@@ -290,12 +292,23 @@ let reuseCommand = CommandSpec(
     if !dropped.isEmpty {
         inv.note("the targets' fronts leave out the \(dropped.count) \(d.space.descriptor.degenerateName) architectures too, as \(sname.value) did")
     }
+    // A joint search is compared with the front searched on its first device alone (no other
+    // budget), reused on the same targets.
+    var aloneRows: [Int]?
+    if let joint = s.joint, let first = d.device(named: joint[0].device) {
+        let valid = (candidateRows ?? Array(d.keys.indices)).filter { accuracies[$0].isFinite && first.latencies[$0].isFinite }
+        aloneRows = try ParetoFront(accuracies: accuracies, latencies: first.latencies, rows: valid).points.map(\.index)
+    }
     var entries: [ReuseValue.Entry] = []
     for t in targets {
         try inv.session.computeContext.check()
         let report = try reuseReport(proxyFront: rows, targetLatencies: t.latencies, accuracies: accuracies, candidates: candidateRows)
         let srcc = s.device.flatMap { p in d.device(named: p) }.map { correlate($0.latencies, t.latencies, method: .spearman).value } ?? nil
-        entries.append(ReuseValue.Entry(target: t.name, report: report, srcc: srcc))
+        var entry = ReuseValue.Entry(target: t.name, report: report, srcc: srcc)
+        if let aloneRows {
+            entry.alone = try reuseReport(proxyFront: aloneRows, targetLatencies: t.latencies, accuracies: accuracies, candidates: candidateRows)
+        }
+        entries.append(entry)
     }
     return .value(ReuseValue(search: s, entries: entries, frontRows: rows))
 }

@@ -320,7 +320,13 @@ public struct ReuseValue: ShellValue {
         public var report: ReuseReport
         /// SRCC between the proxy and the target (when the search used a measured device).
         public var srcc: Double?
+        /// For a search for several devices at once: the front searched on its first device alone
+        /// (no other budget), reused on the same target.
+        public var alone: ReuseReport?
     }
+
+    /// The first device of a joint search, whose search alone `Entry.alone` reuses.
+    var aloneDevice: String? { search.joint?.first?.device }
 
     public var search: SearchValue
     public var entries: [Entry]
@@ -339,17 +345,20 @@ public struct ReuseValue: ShellValue {
 
     var table: Table {
         var t = Table(columns: ["target"] + (search.device != nil ? ["srcc"] : [])
-            + ["front_recall", "recovered", "accuracy_lost_mean", "accuracy_lost_max", "lost_mean_met", "budgets_unmet", "hypervolume_ratio"])
+            + ["front_recall", "recovered", "accuracy_lost_mean", "accuracy_lost_max", "lost_mean_met", "budgets_unmet", "hypervolume_ratio"]
+            + (aloneDevice != nil ? ["lost_mean_alone", "hypervolume_alone"] : []))
         t.rows = entries.map { e in
             let r = e.report
             return [.text(e.target)] + (search.device != nil ? [.number(e.srcc, digits: 4)] : [])
                 + [.number(r.frontRecall, digits: 3), .text("\(r.recovered)/\(r.targetPoints)"),
                    .number(r.accuracyLostMean, digits: 3), .number(r.accuracyLostMax, digits: 3), .number(r.accuracyLostMeanMet, digits: 3),
                    .integer(r.budgetsUnmet), .number(r.hypervolumeRatio, digits: 4)]
+                + (aloneDevice != nil ? [.number(e.alone?.accuracyLostMean, digits: 3), .number(e.alone?.hypervolumeRatio, digits: 4)] : [])
         }
         t.styles = entries.map { e in
             [nil] + (search.device != nil ? [e.srcc.map { $0 >= 0.9 ? .strong : .weak }] : [])
                 + [nil, nil, nil, nil, nil, e.report.budgetsUnmet > 0 ? .weak : nil, e.report.hypervolumeRatio.map { $0 >= 0.99 ? .strong : .weak }]
+                + (aloneDevice != nil ? [nil, nil] : [])
         }
         t.title = "the \(frontRows.count) architectures of \(search.source)'s front (\(search.accuracyName)), measured on each target"
         return t
@@ -381,6 +390,12 @@ public struct ReuseValue: ShellValue {
             if let w = shown.first { blocks.append(.note("the figure shows the weakest target, \(w.target); reuse with target=T draws another")) }
         }
         blocks += shown.map { .figure(figure($0)) }
+        if let dev = aloneDevice {
+            let joint = entries.compactMap(\.report.hypervolumeRatio), alone = entries.compactMap { $0.alone?.hypervolumeRatio }
+            func mean(_ v: [Double]) -> String { v.isEmpty ? "undefined" : String(format: "%.3f", v.reduce(0, +) / Double(v.count)) }
+            blocks.append(.text("searched on every device at once, the front's mean hypervolume ratio on these targets is \(mean(joint)); searched on \(dev) alone, \(mean(alone))"))
+            blocks.append(.note("lost_mean_alone, hypervolume_alone: the same measures for the front searched on \(dev) alone (no other device's budget), reused on the same target"))
+        }
         blocks.append(.note(ReuseValue.definitions))
         return Document(blocks)
     }
@@ -397,6 +412,10 @@ public struct ReuseValue: ShellValue {
                 "budgets": .int(r.targetPoints), "budgets_unmet": .int(r.budgetsUnmet), "unmet_reference_accuracy": .num(r.referenceAccuracy.isFinite ? r.referenceAccuracy : nil),
                 "hypervolume_ratio": .num(r.hypervolumeRatio), "srcc": .num(e.srcc),
             ]
+            if let a = e.alone, case .object(var o) = targets[e.target]! {
+                o["alone"] = ["accuracy_lost_mean": .num(a.accuracyLostMean), "hypervolume_ratio": .num(a.hypervolumeRatio), "front_recall": .number(a.frontRecall)]
+                targets[e.target] = .object(o)
+            }
         }
         return ["proxy": .string(search.source), "accuracy": .string(search.accuracyName), "dataset": .string(search.dataset.name),
                 "front_size": .int(frontRows.count), "targets": .object(targets)]

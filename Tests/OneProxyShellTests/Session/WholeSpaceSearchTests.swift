@@ -58,4 +58,23 @@ struct WholeSpaceSearchTests {
         let truth = try #require(d.accuracy(named: "cifar10")).values[try #require(d.keys.firstIndex(of: f.candidates.keys[b.index]))]
         #expect(sink.stdout.contains("(true cifar10 \(String(format: "%.2f", truth)))"), "\(sink.stdout.prefix(2000))")
     }
+
+    /// reuse of a search for several devices leaves all of them out of the targets, and compares
+    /// with the first device's search alone: those columns equal reuse of a plain search on it.
+    @Test func reuseOfAJointSearchComparesWithTheFirstDeviceAlone() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: """
+            d = load help-nb201; j = search d acc=cifar10 lat=[pixel3, gold_6226] max=[20ms, 5ms]; r = reuse j
+            a = search d acc=cifar10 lat=pixel3; ra = reuse a targets=[fpga, titanx_1]
+            """, origin: "t"), "\(sink.stderr)")
+        let r = try #require(s.value(of: "r") as? ReuseValue), ra = try #require(s.value(of: "ra") as? ReuseValue)
+        #expect(r.entries.count == 25 && !r.entries.contains { $0.target == "pixel3" || $0.target == "gold_6226" })
+        for plain in ra.entries {
+            let e = try #require(r.entries.first { $0.target == plain.target })
+            #expect(e.alone?.hypervolumeRatio == plain.report.hypervolumeRatio)
+            #expect(e.alone?.accuracyLostMean == plain.report.accuracyLostMean)
+            // The joint front holds only models within gold_6226's 5 ms: it covers less of the target's front.
+            #expect(try #require(e.report.hypervolumeRatio) < (try #require(plain.report.hypervolumeRatio)))
+        }
+    }
 }
