@@ -11,6 +11,7 @@ let searchCommand = CommandSpec(
         "s = search d acc=cifar10 lat=DEVICE max=5ms method=evolution [evaluations=3000 population=100 generations=500 seed=1]",
         "s = search d acc=cifar10 lat=DEVICE degenerate=keep     # NB201's disconnected cells back among the candidates",
         "s = search d acc=cifar10 lat=[pixel3, gold_6226] max=[20ms, 5ms]   # the best model that meets every budget",
+        "s = search d acc=q lat=p max=50ms method=evolution      # FBNet, OFA: predictors for both sides search the whole space",
     ],
     options: [
         OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns), or an accuracy predictor (q = fitacc …)"),
@@ -40,6 +41,10 @@ let searchCommand = CommandSpec(
         keeps the best found so far. export writes its best, final population and history. Disconnected
         NB201 cells (no path from the cell's input to its output) score 10% and take almost no
         time, so they sit on most fronts: they are left out and counted (degenerate=keep).
+
+        FBNet and OFA cannot be enumerated: exhaustive search ranks the dataset's rows. With a latency
+        predictor (lat=p) and an accuracy predictor (acc=q), evolution draws from the whole space and
+        compares its pick with the best of the rows by the same predictors.
 
         reuse s target=T then evaluates the front found on one device on other devices.
         """,
@@ -253,7 +258,9 @@ let reuseCommand = CommandSpec(
         hypervolume's reference: having no model counts as the worst), so the mean covers every
         budget; lost_mean_met is the mean over the met budgets alone, budgets_unmet counts the
         others. hypervolume_ratio compares the areas both fronts dominate, against the worst
-        accuracy and the slowest latency of the candidates.
+        accuracy and the slowest latency of the candidates. A search for several devices at once
+        (lat=[D1, D2, …]) leaves them all out of the default targets and adds lost_mean_alone and
+        hypervolume_alone: the same measures for the front searched on D1 alone.
         """,
     examples: [
         "d = load help-nb201; s = search d acc=cifar10 lat=pixel3; reuse s targets=[pixel2, gold_6226, titan_rtx_256]",
