@@ -1,7 +1,7 @@
 import OneProxyKit
 
 let adaptCommand = CommandSpec(
-    name: "adapt", category: "predictors",
+    name: "adapt", category: .predictors,
     summary: "AdaProxy: adapt the proxy's linear predictor to a target from a few measured samples",
     usage: [
         "a = adapt d proxy=P target=T [train=60 val=10 seed=1] [norm=l2] [select=cv folds=5]",
@@ -9,18 +9,18 @@ let adaptCommand = CommandSpec(
         "a = adapt d proxy=P target=T lambda=0                      # a fixed λ, fit on the training rows",
     ],
     options: [
-        OptionHelp("proxy", "the proxy device (its predictor is fit on every architecture it measured)"),
-        OptionHelp("target", "the target device (only the sampled rows' latencies are used to adapt)"),
+        OptionHelp("proxy", "the proxy device (its predictor is fit on every architecture it measured)", completion: .device),
+        OptionHelp("target", "the target device (only the sampled rows' latencies are used to adapt)", completion: .device),
         OptionHelp("train", "training samples (default 60, or every row a sparsely measured target has; with samples=, the first `train` of them)"),
         OptionHelp("val", "validation samples (default 10)"),
         OptionHelp("seed", "the random draw of samples (default 1)"),
-        OptionHelp("samples", "the sampled row numbers instead of a random draw: a list, or a sample variable (s = sample …)"),
+        OptionHelp("samples", "the sampled row numbers instead of a random draw: a list, or a sample variable (s = sample …)", completion: .rows),
         OptionHelp("norm", "the penalty on b: l2 (default), l1 or linf", choices: AdaNorm.allCases.map(\.rawValue)),
         OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)", choices: ["cv", "val"]),
         OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)", choices: ["loo"]),
         OptionHelp("lambda", "a fixed λ instead of a choice (0 = no penalty); λ is unit-free"),
         OptionHelp("features", "the feature family the proxy is fit and adapted over (default onehot; NB201 also live, pairs, counts, all)"),
-        OptionHelp("targets", "several targets at once, [T1, T2, …] or all: one table of raw, adapted and target-only SRCC (AdaptTargets.swift)"),
+        OptionHelp("targets", "several targets at once, [T1, T2, …] or all: one table of raw, adapted and target-only SRCC (AdaptTargets.swift)", completion: .device),
     ],
     details: """
         Solves min over a, b, c of (1/n)‖X(w∘(a+b)) + c − y‖² + λ‖b‖_p exactly for every λ of a
@@ -59,7 +59,7 @@ let adaptCommand = CommandSpec(
     if proxy.name == target.name {
         throw Diagnostic("the proxy and the target are the same device (\(proxy.name))", at: targetArg.location, length: targetArg.length)
     }
-    let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
+    let norm = try inv.choice("norm", default: AdaNorm.l2)
     let lambda = try inv.double("lambda", default: nil, range: 0...1e12)
     let selectName = try inv.choice("select", ["cv", "val"], default: "cv")
     if lambda != nil, inv.option("select") != nil {

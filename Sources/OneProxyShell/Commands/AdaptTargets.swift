@@ -24,7 +24,7 @@ func adaptTargets(_ inv: inout Invocation) throws -> CommandOutput {
     } else {
         targets = try inv.devicePool("targets", in: d, excluding: proxy.name)
     }
-    let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
+    let norm = try inv.choice("norm", default: AdaNorm.l2)
     var folds: Int? = 5
     if let f = inv.option("folds") {
         if case .word("loo") = f.value { folds = nil } else { folds = try inv.int(f, key: "folds", range: 2...10_000) }

@@ -1,19 +1,19 @@
 import OneProxyKit
 
 let adviseCommand = CommandSpec(
-    name: "advise", category: "many proxies",
+    name: "advise", category: .manyProxies,
     summary: "which proxy or stack to use for a target, from a few samples: cross-validated SRCC with bootstrap intervals",
     usage: [
         "a = advise d target=T [n=10 seed=1] [proxies=[A, B, …]]",
         "a = advise d target=T samples=[r1, r2, …]      # or samples=s (s = sample …)",
     ],
     options: [
-        OptionHelp("target", "the target device: only the sampled rows' latencies are used"),
-        OptionHelp("pool", "the proxies as predictor takes them: all, a dataset's name, or a list (default: every device of the dataset but the target; for a new device, sparsely measured, all)"),
-        OptionHelp("proxies", "the candidate proxies (default: every device but the target)"),
+        OptionHelp("target", "the target device: only the sampled rows' latencies are used", completion: .device),
+        OptionHelp("pool", "the proxies as predictor takes them: all, a dataset's name, or a list (default: every device of the dataset but the target; for a new device, sparsely measured, all)", completion: .device),
+        OptionHelp("proxies", "the candidate proxies (default: every device but the target)", completion: .device),
         OptionHelp("n", "how many target samples to draw (default 10)"),
         OptionHelp("seed", "the random draw, the bootstrap and the stand-in curve (default 1)"),
-        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable"),
+        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable", completion: .rows),
     ],
     details: """
         Candidates: AdaProxy from each proxy, the non-negative stack of all of them, and the stack

@@ -4,14 +4,15 @@ import OneProxyKit
 func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
     let name = method.command
     return CommandSpec(
-        name: name, category: "monotonicity",
+        name: name, category: .monotonicity,
         summary: "\(method.label) between devices: a pair, one against all, or the matrix of all pairs",
         usage: ["\(name) d A B [ci=0.95 boot=1000 seed=1]", "\(name) d A", "m = \(name) d [devices=[A, B, …]]"],
+        positionals: Positionals([.dataset, .device]),
         options: [
             OptionHelp("ci", "a bootstrap interval over architectures at this level (pair only), e.g. 0.95"),
             OptionHelp("boot", "bootstrap resamples (default 1000)"),
             OptionHelp("seed", "the bootstrap's random seed (default 1)"),
-            OptionHelp("devices", "the matrix over these devices only"),
+            OptionHelp("devices", "the matrix over these devices only", completion: .device),
         ],
         details: (method == .spearman
             ? "SRCC is Pearson's r of the average ranks (ties share their mean rank, as scipy.stats.spearmanr). SRCC >= 0.9 is strong latency monotonicity: search on the proxy, reuse on the target.\n"
@@ -93,9 +94,10 @@ let kendallCommand = correlationCommand(.kendall)
 let pearsonCommand = correlationCommand(.pearson)
 
 let heatmapCommand = CommandSpec(
-    name: "heatmap", category: "monotonicity",
+    name: "heatmap", category: .monotonicity,
     summary: "draw a correlation matrix as a heatmap, devices ordered by clustering",
     usage: ["heatmap m [order=cluster|name]", "heatmap d [method=spearman|kendall|pearson]"],
+    positionals: Positionals([.variables("a dataset or a correlation matrix", { $0 is DatasetValue || $0 is MatrixCorrelationValue })]),
     options: [
         OptionHelp("order", "cluster (default: average-linkage clustering on 1 - r, so blocks of alike devices show) or name (the data's order)", choices: ["cluster", "name"]),
         OptionHelp("method", "when given a dataset: which correlation (default spearman)", choices: CorrelationMethod.allCases.map(\.rawValue)),
@@ -108,7 +110,7 @@ let heatmapCommand = CommandSpec(
     var value: MatrixCorrelationValue
     if case .word(let n) = arg.value, inv.session.value(of: n) is DatasetValue {
         let (dv, _) = try inv.variable(arg, as: DatasetValue.self, "a dataset")
-        let method = CorrelationMethod(rawValue: try inv.choice("method", CorrelationMethod.allCases.map(\.rawValue), default: "spearman"))!
+        let method = try inv.choice("method", default: CorrelationMethod.spearman)
         let d = dv.dataset
         let m = atLeastThreeShared(try correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: method,
                                                          context: inv.session.computeContext))

@@ -1,17 +1,17 @@
 import OneProxyKit
 
 let curveCommand = CommandSpec(
-    name: "curve", category: "many proxies",
+    name: "curve", category: .manyProxies,
     summary: "few-shot curve: SRCC against the number of target samples for the baselines, AdaProxy and the many-proxy methods",
     usage: ["c = curve d proxy=P target=T [n=[5, 10, 20, 40, 70, 100, 200]] [repeats=10] [seed=1] [pool=[A, B, …]] [norm=l2] [features=all]"],
     options: [
-        OptionHelp("proxy", "the proxy of the single-proxy methods (raw proxy, proxy fit, AdaProxy)"),
-        OptionHelp("target", "the target device (its full measurements score every method)"),
+        OptionHelp("proxy", "the proxy of the single-proxy methods (raw proxy, proxy fit, AdaProxy)", completion: .device),
+        OptionHelp("target", "the target device (its full measurements score every method)", completion: .device),
         OptionHelp("n", "the sample sizes (default [5, 10, 20, 40, 70, 100, 200], those the data allows; at least 3 each)"),
         OptionHelp("repeats", "random draws per size (default 10)"),
         OptionHelp("seed", "repeat r draws with seed+r (default 1)"),
-        OptionHelp("pool", "the proxies of the many-proxy methods (default: every device but the target)"),
-        OptionHelp("norm", "AdaProxy's penalty: l2 (default), l1 or linf", choices: AdaNorm.allCases.map(\.rawValue)),
+        OptionHelp("pool", "the proxies of the many-proxy methods (default: every device but the target)", completion: .device),
+        AdaptOptions.norm.help,
         OptionHelp("features", "the rich feature family of the three feature methods (default all; off leaves them out)"),
     ],
     details: """
@@ -46,7 +46,7 @@ let curveCommand = CommandSpec(
     }
     let repeats = try inv.int("repeats", default: 10, range: 1...10_000)
     let seed = try inv.int("seed", default: 1, range: 0...Int.max)
-    let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
+    let norm = try inv.get(AdaptOptions.norm)
     var family: String? = d.space.descriptor.featureFamilies.contains("all") ? "all" : nil
     if case .word("off") = inv.option("features")?.value { family = nil } else if let f = try inv.featureFamily(in: d) { family = f }
     var poolDevices = try inv.devicePool("pool", in: d, excluding: target.name)

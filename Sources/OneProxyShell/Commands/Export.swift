@@ -1,7 +1,8 @@
 let exportCommand = CommandSpec(
-    name: "export", category: "session",
+    name: "export", category: .session,
     summary: "write a variable to a file (.csv, .json, .md, .svg by what the value supports)",
     usage: ["export NAME \"file.csv\" [overwrite=true]"],
+    positionals: Positionals([.anyVariable, .path]),
     options: [overwriteOption],
     details: "The extension picks the format. A correlation matrix's CSV has the header device,D1,D2,…; an adaptation report's JSON has srcc_raw, srcc_proxy_fit, srcc_adapted, srcc_target_only, lambda, train, val.",
     examples: ["d = load oneproxy-nb201; export d \"/tmp/oneproxy-nb201.csv\""]

@@ -1,9 +1,10 @@
 import OneProxyKit
 
 let fitCommand = CommandSpec(
-    name: "fit", category: "predictors",
+    name: "fit", category: .predictors,
     summary: "fit a device's latency predictor: linear on the space's encoding, or ridge over a richer feature family",
     usage: ["p = fit d PROXY", "p = fit d PROXY features=all     # NB201: onehot, live, pairs, counts, all"],
+    positionals: Positionals([.dataset, .device]),
     options: [OptionHelp("features", "the feature family (default onehot: least squares on the encoding; any other: ridge, λ by leave-one-out)")],
     details: """
         Least squares of the device's latencies on the architectures' encoding (NB201: 6 one-hot
@@ -47,9 +48,10 @@ let fitCommand = CommandSpec(
 }
 
 let predictCommand = CommandSpec(
-    name: "predict", category: "predictors",
+    name: "predict", category: .predictors,
     summary: "predicted latencies as a new device column, usable wherever a device's latencies are",
     usage: ["d2 = predict p d [name=NAME]", "all = predict p            # every architecture of NB201 (15625)", "d3 = predict a d            # an adapted predictor", "d4 = predict s d            # a stack (s = stack …)"],
+    positionals: Positionals([.variables("a predictor", { $0 is any ModelValue }), .dataset]),
     options: [OptionHelp("name", "the new device's name (default: PROXY_fit, or TARGET_ada for an adaptation)")],
     details: "The result is the dataset with one more device, so srcc, kendall, heatmap and adapt take it as they take measurements.",
     examples: ["d = load oneproxy-nb201; p = fit d true_vpu; d2 = predict p d; srcc d2 true_vpu_fit eagle_gtx"]

@@ -1,7 +1,7 @@
 import OneProxyKit
 
 let fitaccCommand = CommandSpec(
-    name: "fitacc", category: "search",
+    name: "fitacc", category: .search,
     summary: "fit an accuracy predictor from the rows whose accuracy is known, for search acc=q",
     usage: [
         "q = fitacc d acc=cifar10 [n=200 seed=1]        # 200 random rows of known accuracy",
@@ -10,10 +10,10 @@ let fitaccCommand = CommandSpec(
         "s = search d acc=q lat=pixel3 max=20ms          # search by predicted accuracy",
     ],
     options: [
-        OptionHelp("acc", "the accuracy column to learn (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)"),
+        OptionHelp("acc", "the accuracy column to learn (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)", completion: .accuracy),
         OptionHelp("n", "how many random rows of known accuracy to train on (default 200; all of them when fewer are known)"),
         OptionHelp("seed", "the random draw (default 1)"),
-        OptionHelp("rows", "the trained rows instead of a draw: a list or a sample variable"),
+        OptionHelp("rows", "the trained rows instead of a draw: a list or a sample variable", completion: .rows),
         OptionHelp("features", "the feature family, or auto (default): every family of the space, the one with the highest leave-one-out SRCC kept"),
     ],
     details: """

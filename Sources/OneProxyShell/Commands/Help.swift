@@ -1,7 +1,10 @@
+import Foundation
+
 let helpCommand = CommandSpec(
-    name: "help", category: "session",
+    name: "help", category: .session,
     summary: "list the commands, or explain one",
     usage: ["help", "help COMMAND"],
+    positionals: Positionals([.command]),
     details: "Every command's help ends with an example you can type as it is.",
     examples: ["help", "help load"]
 ) { inv in
@@ -22,11 +25,11 @@ func overviewHelp() -> Document {
         Statements: `name = command args…` binds a result; a bare command shows it (and binds _).
         Separate statements with ; or newlines; # starts a comment.
         """)]
-    for category in commandCategories {
+    for category in CommandCategory.allCases {
         let specs = allCommands.filter { $0.category == category }
         if specs.isEmpty { continue }
         let width = specs.map(\.name.count).max() ?? 0
-        blocks.append(.heading(category))
+        blocks.append(.heading(category.rawValue))
         blocks.append(.preformatted(specs.map { "  " + $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n")))
     }
     blocks.append(.preformatted("Type `help COMMAND` for its options and an example; exit or quit (or Ctrl-D) leaves.\nStart with: d = load oneproxy-nb201"))
@@ -45,4 +48,22 @@ func commandHelp(_ s: CommandSpec) -> Document {
     }
     blocks.append(.preformatted("example\(s.examples.count > 1 ? "s" : ""):\n" + s.examples.map { "  \($0)" }.joined(separator: "\n")))
     return Document(blocks)
+}
+
+/// README's command table, from the registry: one row per category (in help's order), each
+/// command's usage lines without their comments. A test keeps README's copy equal to it.
+public func commandTableMarkdown() -> String {
+    var out = "| group | commands |\n|---|---|\n"
+    for category in CommandCategory.allCases {
+        let specs = allCommands.filter { $0.category == category }
+        if specs.isEmpty { continue }
+        let usages = specs.flatMap { spec in
+            spec.usage.map { u -> String in
+                let code = (u.range(of: "  #").map { String(u[..<$0.lowerBound]) } ?? u).trimmingCharacters(in: .whitespaces)
+                return "`" + code.replacingOccurrences(of: "|", with: "\\|") + "`"
+            }
+        }
+        out += "| \(category.rawValue) | " + usages.joined(separator: ", ") + " |\n"
+    }
+    return out
 }

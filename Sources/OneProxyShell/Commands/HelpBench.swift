@@ -1,7 +1,7 @@
 import OneProxyKit
 
 let helpbenchCommand = CommandSpec(
-    name: "helpbench", category: "many proxies",
+    name: "helpbench", category: .manyProxies,
     summary: "HELP's few-shot benchmark (NB201 or FBNet): per-device and mean SRCC of each method beside HELP's published numbers",
     usage: ["h = helpbench [draws=10] [seed=0] [space=nb201|fbnet]"],
     options: [

@@ -2,9 +2,10 @@ import Foundation
 import OneProxyKit
 
 let loadCommand = CommandSpec(
-    name: "load", category: "data",
+    name: "load", category: .data,
     summary: "load a bundled dataset by name, or your own measurements from a CSV file",
     usage: ["d = load NAME", "u = load \"file.csv\" [unit=ms|s|us] [name=NAME]"],
+    positionals: Positionals([.bundledDataset]),
     options: [
         OptionHelp("unit", "the unit of plain numeric device columns: ms (default), s or us; *_ms, *_s, *_us columns say their own", choices: LatencyUnit.allCases.map(\.rawValue)),
         OptionHelp("name", "the dataset's name (default: the file's name)"),
@@ -67,9 +68,10 @@ let loadCommand = CommandSpec(
 }
 
 let datasetsCommand = CommandSpec(
-    name: "datasets", category: "data",
+    name: "datasets", category: .data,
     summary: "list the bundled datasets with their sizes and sources",
     usage: ["datasets"],
+    positionals: .none,
     examples: ["datasets"]
 ) { inv in
     try inv.checkPositionalCount(max: 0)
@@ -79,7 +81,7 @@ let datasetsCommand = CommandSpec(
 }
 
 let devicesCommand = CommandSpec(
-    name: "devices", category: "data",
+    name: "devices", category: .data,
     summary: "per device: measured count, missing, distinct values, min/median/max; near-duplicates",
     usage: ["devices d"],
     details: "Notes near-duplicate devices (SRCC >= 0.995: they rank the architectures alike, so as proxies or targets they say the same; that may be one device at two settings, such as one GPU at two batch sizes, or two devices that behave alike) and heavily tied devices (few distinct values).",
@@ -100,9 +102,10 @@ let devicesCommand = CommandSpec(
 }
 
 let mergeCommand = CommandSpec(
-    name: "merge", category: "data",
+    name: "merge", category: .data,
     summary: "join two datasets on the architecture: every row of the first (left join), or only shared rows",
     usage: ["m = merge d u [how=left|inner]"],
+    positionals: Positionals([.dataset, .dataset]),
     options: [OptionHelp("how", "left (default: every row of the first dataset; the second's columns are missing where it has no row) or inner (only the architectures both have)", choices: JoinKind.allCases.map(\.rawValue))],
     details: """
         Keeps the first dataset's row order. A left join is how a new device's few measurements join
@@ -116,7 +119,7 @@ let mergeCommand = CommandSpec(
     try inv.checkPositionalCount(max: 2)
     let (a, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let (b, _) = try inv.variable(1, as: DatasetValue.self, "a second dataset")
-    let how = JoinKind(rawValue: try inv.choice("how", JoinKind.allCases.map(\.rawValue), default: "left"))!
+    let how = try inv.choice("how", default: JoinKind.left)
     let (m, report) = try merge(a.dataset, b.dataset, how: how)
     var note = "merge (\(how.rawValue) join) matched \(report.matched) of \(a.dataset.rowCount) architectures of \(a.dataset.name) (\(b.dataset.rowCount) in \(b.dataset.name))"
     if how == .left && report.matched < report.rows {

@@ -2,7 +2,7 @@ import Foundation
 import OneProxyKit
 
 let measureCommand = CommandSpec(
-    name: "measure", category: "new device",
+    name: "measure", category: .newDevice,
     summary: "run your measuring harness on each architecture of a plan; the latencies become a dataset",
     usage: [
         "m = measure p cmd=\"prog {arch_str}\" device=NAME [repeats=3] [timeout=60s] [unit=ms] [log=\"m.csv\"]",
@@ -11,7 +11,7 @@ let measureCommand = CommandSpec(
     options: [
         OptionHelp("cmd", "the harness command; {arch_str}, {nb201_index}, {key} and {row} are replaced in each argument"),
         OptionHelp("device", "the name of the device column the latencies go into"),
-        OptionHelp("rows", "with a dataset: the rows to measure (a list, a sample or a plan)"),
+        OptionHelp("rows", "with a dataset: the rows to measure (a list, a sample or a plan)", completion: .rows),
         OptionHelp("repeats", "runs per architecture, in rounds over all of them; the median is kept (default 3)"),
         OptionHelp("timeout", "the longest one run may take (default 60s); a slower run is stopped and counts as failed"),
         OptionHelp("unit", "the unit of a bare number the harness prints (default ms; a printed unit wins)", choices: LatencyUnit.allCases.map(\.rawValue)),
@@ -79,8 +79,8 @@ let measureCommand = CommandSpec(
     let repeats = try inv.int("repeats", default: 3, range: 1...1000)
     let timeoutMs = try inv.milliseconds("timeout") ?? 60_000
     guard timeoutMs > 0 else { throw Diagnostic("timeout= must be positive", at: inv.option("timeout")!.location) }
-    let unit = LatencyUnit(rawValue: try inv.choice("unit", LatencyUnit.allCases.map(\.rawValue), default: "ms"))!
-    let parse = HarnessOutput(rawValue: try inv.choice("parse", HarnessOutput.allCases.map(\.rawValue), default: "last"))!
+    let unit = try inv.choice("unit", default: LatencyUnit.ms)
+    let parse = try inv.choice("parse", default: HarnessOutput.last)
     let logArg = try inv.option("log").map { try inv.word($0, "a file path in quotes") }
     // The log's place, resolved as every path is (a script's paths against its folder).
     let logPath = logArg.map { Located(inv.session.files.absolute($0.value, base: inv.session.baseFolder), at: $0.location, length: $0.length) }

@@ -1,9 +1,10 @@
 import Foundation
 
 let notebookCommand = CommandSpec(
-    name: "notebook", category: "session",
+    name: "notebook", category: .session,
     summary: "write the session so far as a notebook page: every statement, its output and figures",
     usage: ["notebook \"page.html\" [overwrite=true]", "notebook \"page.md\""],
+    positionals: Positionals([.path]),
     options: [overwriteOption],
     details: """
         The page holds every statement in order (typed, run from a script, or failed, with its

@@ -1,14 +1,14 @@
 import OneProxyKit
 
 let planCommand = CommandSpec(
-    name: "plan", category: "new device",
+    name: "plan", category: .newDevice,
     summary: "which architectures to measure on a new device, chosen from what the proxy knows",
     usage: ["p = plan d n=20 proxy=P [design=doptimal|stratified|random] [seed=1]",
             "p = plan d n=20 [pool=all|DATASET|[A, B, …]] [design=…]    # for predictor and the pool methods"],
     options: [
         OptionHelp("n", "how many architectures to measure (default 20)"),
-        OptionHelp("proxy", "the proxy whose linear predictor guides the choice (fit on every row it measured)"),
-        OptionHelp("pool", "without proxy=: plan for the pool methods (predictor, stack) from the pool's fits (default all: every bundled device of the space)"),
+        OptionHelp("proxy", "the proxy whose linear predictor guides the choice (fit on every row it measured)", completion: .device),
+        OptionHelp("pool", "without proxy=: plan for the pool methods (predictor, stack) from the pool's fits (default all: every bundled device of the space)", completion: .device),
         OptionHelp("design", "doptimal (default for proxy=: spread over AdaProxy's features, the best measured for one proxy), stratified (one per band of predicted latency) or random; with a pool, doptimal spreads the picks over the pool's fits", choices: PlanDesign.allCases.map(\.rawValue)),
         OptionHelp("seed", "the random start or draw (default 1)"),
     ],
@@ -30,7 +30,7 @@ let planCommand = CommandSpec(
         // No proxy: a plan for the pool methods.
         let (proxies, poolText) = try inv.proxyPool("pool", in: d, excluding: "", default: .all)
         let n = try inv.int("n", default: 20, range: 1...100_000)
-        let design = PlanDesign(rawValue: try inv.choice("design", PlanDesign.allCases.map(\.rawValue), default: poolPlanDefault.rawValue))!
+        let design = try inv.choice("design", default: poolPlanDefault)
         let seed = try inv.int("seed", default: 1, range: 0...Int.max)
         let pool = try FewShotPool(x: try encodingMatrix(d), proxies: proxies, context: inv.session.computeContext)
         let candidates = Array(0..<d.rowCount)
@@ -50,7 +50,7 @@ let planCommand = CommandSpec(
     }
     let proxy = try inv.device(proxyArg, in: d, role: "the proxy device")
     let n = try inv.int("n", default: 20, range: 1...100_000)
-    let design = PlanDesign(rawValue: try inv.choice("design", PlanDesign.allCases.map(\.rawValue), default: "doptimal"))!
+    let design = try inv.choice("design", default: PlanDesign.doptimal)
     let seed = try inv.int("seed", default: 1, range: 0...Int.max)
     let x = try encodingMatrix(d)
     let fit = try fitLinearPredictor(X: x, latencies: proxy.latencies)
@@ -73,9 +73,10 @@ let planCommand = CommandSpec(
 let poolPlanDefault = PlanDesign.doptimal
 
 let shortlistCommand = CommandSpec(
-    name: "shortlist", category: "new device",
+    name: "shortlist", category: .newDevice,
     summary: "the few architectures to measure to confirm the best choice under a budget of a predicted search",
     usage: ["c = shortlist s [n=5] [margin=10%]"],
+    positionals: Positionals([.variables("a search", { $0 is SearchValue })]),
     options: [
         OptionHelp("n", "how many (default 5)"),
         OptionHelp("margin", "how far over the budget a prediction may be and still qualify, as the predictor errs (default 10%)"),

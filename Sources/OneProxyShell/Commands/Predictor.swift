@@ -1,18 +1,18 @@
 import OneProxyKit
 
 let predictorCommand = CommandSpec(
-    name: "predictor", category: "new device",
+    name: "predictor", category: .newDevice,
     summary: "the best latency predictor for a (new) device from its measured samples and the whole pool: candidates compared by leave-one-out SRCC",
     usage: [
         "p = predictor m target=T [pool=all|DATASET|[A, B, …]]            # every measured row of a new device",
         "p = predictor d target=T n=20 [seed=1] [pool=…]                  # or samples=[…] / samples=s",
     ],
     options: [
-        OptionHelp("target", "the device to predict: a new device merged into the dataset, or any device (then n= or samples=)"),
-        OptionHelp("pool", "the proxies: all (default: the dataset's devices and every bundled dataset's of its space, matched by architecture), a dataset's name, or a list of devices"),
+        OptionHelp("target", "the device to predict: a new device merged into the dataset, or any device (then n= or samples=)", completion: .device),
+        OptionHelp("pool", "the proxies: all (default: the dataset's devices and every bundled dataset's of its space, matched by architecture), a dataset's name, or a list of devices", completion: .device),
         OptionHelp("n", "random samples to draw (default: every row a sparsely measured target has, else 20)"),
         OptionHelp("seed", "the random draw and the bootstrap (default 1)"),
-        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable"),
+        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable", completion: .rows),
     ],
     details: """
         Candidates: AdaProxy from each of the 3 proxies whose fits rank the samples best, the

@@ -11,5 +11,3 @@ public let allCommands: [CommandSpec] = [
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })
 
-/// The help's groups, in the order `help` lists them.
-let commandCategories = ["session", "data", "monotonicity", "predictors", "many proxies", "search", "new device"]

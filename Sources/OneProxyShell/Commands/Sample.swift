@@ -1,7 +1,7 @@
 import OneProxyKit
 
 let sampleCommand = CommandSpec(
-    name: "sample", category: "predictors",
+    name: "sample", category: .predictors,
     summary: "a list of row numbers: given, or drawn at random (seeded) from a dataset",
     usage: ["s = sample [r1, r2, …]", "s = sample d n=70 [seed=1] [measured=[A, B]]"],
     options: [

@@ -1,9 +1,10 @@
 import Foundation
 
 let saveCommand = CommandSpec(
-    name: "save", category: "session",
+    name: "save", category: .session,
     summary: "write the session as a script that replays to the same results",
     usage: ["save \"NAME.ops\" [overwrite=true]", "save \"path/to/file.ops\""],
+    positionals: Positionals([.path]),
     options: [overwriteOption],
     details: """
         The script holds the successful statements that made the current variables, in order, and
@@ -30,9 +31,10 @@ let saveCommand = CommandSpec(
 let overwriteOption = OptionHelp("overwrite", "true to replace a file this session read (a loaded CSV, a script being run); other files are replaced anyway, with a note", choices: ["true", "false"])
 
 let runCommand = CommandSpec(
-    name: "run", category: "session",
+    name: "run", category: .session,
     summary: "run a script in this session",
     usage: ["run \"file.ops\""],
+    positionals: Positionals([.path]),
     details: "Its statements run as if typed here; a statement that fails is reported with the file's line and column, and the rest still run (unless bail is on). Relative paths inside the script are resolved against the script's own folder.",
     examples: ["d = load help-ofa; save \"/tmp/oneproxy-example.ops\"; del d; run \"/tmp/oneproxy-example.ops\"; vars"]
 ) { inv in

@@ -2,7 +2,7 @@ import Foundation
 import OneProxyKit
 
 let searchCommand = CommandSpec(
-    name: "search", category: "search",
+    name: "search", category: .search,
     summary: "the Pareto front of accuracy against latency (exhaustive), or the best under a budget by evolution",
     usage: [
         "s = search d acc=cifar10 lat=DEVICE [max=5ms]           # measured latencies of d's rows",
@@ -14,16 +14,11 @@ let searchCommand = CommandSpec(
         "s = search d acc=q lat=p max=50ms method=evolution      # FBNet, OFA: predictors for both sides search the whole space",
     ],
     options: [
-        OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns), or an accuracy predictor (q = fitacc …)"),
-        OptionHelp("lat", "the latency to minimise: a device of the dataset (measured) or a predictor variable (fit or adapt); a list [D1, D2, …] with max=[B1, B2, …] keeps the models that meet every budget"),
+        OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns), or an accuracy predictor (q = fitacc …)", completion: .accuracy),
+        OptionHelp("lat", "the latency to minimise: a device of the dataset (measured) or a predictor variable (fit or adapt); a list [D1, D2, …] with max=[B1, B2, …] keeps the models that meet every budget", completion: .latency),
         OptionHelp("max", "a latency budget (5ms, 0.005s), or median or pNN (that percentile of the latencies searched, so a script follows its machine): the result names the most accurate model within it"),
         OptionHelp("method", "exhaustive (default: the exact front over every candidate) or evolution (Once-for-All's search under max=)", choices: ["exhaustive", "evolution"]),
-        OptionHelp("population", "evolution: architectures per generation (default 100)"),
-        OptionHelp("generations", "evolution: generations (default 500)"),
-        OptionHelp("parents", "evolution: the share of each population kept as parents (default 0.25)"),
-        OptionHelp("mutation", "evolution: the probability that a gene mutates (default 0.1)"),
-        OptionHelp("seed", "evolution: the random seed (default 1)"),
-        OptionHelp("evaluations", "evolution: the most accuracy evaluations (distinct architectures within the budget whose accuracy is read; default 3000, off for no limit)"),
+    ] + EvolutionOptions.help + [
         OptionHelp("zoom", "on (default): the figure zooms to the front at or above the median accuracy and counts what lies outside; off shows every architecture", choices: ["on", "off"]),
         OptionHelp("degenerate", "drop (default) leaves out architectures that compute nothing (NB201's 341 disconnected cells: 10% accuracy at almost no latency), from the search and from reuse; keep puts them back", choices: ["drop", "keep"]),
     ],
@@ -31,8 +26,8 @@ let searchCommand = CommandSpec(
         Exhaustive search is exact: the front holds every architecture that no other beats on both
         accuracy and latency. With a predictor, NB201's 15625 architectures are all candidates (their
         accuracies are bundled); predictions <= 0 are left out and counted. Evolution (population
-        100, 500 generations, 25% distinct parents, mutation 0.1 per gene, half the children by
-        mutation, random immigrants when a generation finds nothing new) stops at 3000 accuracy
+        \(EvolutionOptions.defaults.population), \(EvolutionOptions.defaults.generations) generations, \(Int(EvolutionOptions.defaults.parentRatio * 100))% distinct parents, mutation \(EvolutionOptions.defaults.mutationProbability) per gene, half the children by
+        mutation, random immigrants when a generation finds nothing new) stops at \(EvolutionOptions.defaults.maxEvaluations ?? 0) accuracy
         evaluations; on help-nb201 it found the exhaustive optimum in 808 of 810 runs (27 devices,
         budgets at the 10, 50, 90% latency quantiles, 10 seeds), random search with as many
         evaluations in 391; where the optimum sits at the budget's edge with no strong neighbour
@@ -152,17 +147,7 @@ let searchCommand = CommandSpec(
         guard let space = searchSpace(for: candidates.space) else {
             throw Diagnostic("evolution needs a space it can mutate (\(SpaceRegistry.all.filter { $0 is any SearchSpace }.map(\.id.rawValue).joined(separator: ", "))); \(d.name) is \(d.space.rawValue)", at: inv.commandName.location, length: inv.commandName.length)
         }
-        var settings = EvolutionSettings()
-        settings.population = try inv.int("population", default: 100, range: 2...100_000)
-        settings.generations = try inv.int("generations", default: 500, range: 0...1_000_000)
-        settings.parentRatio = try inv.double("parents", default: 0.25, range: 0.01...1) ?? 0.25
-        settings.mutationProbability = try inv.double("mutation", default: 0.1, range: 0...1) ?? 0.1
-        settings.seed = UInt64(try inv.int("seed", default: 1, range: 0...Int.max))
-        if let e = inv.option("evaluations"), case .word("off") = e.value {
-            settings.maxEvaluations = nil
-        } else {
-            settings.maxEvaluations = try inv.int("evaluations", default: 3000, range: 1...100_000_000)
-        }
+        let settings = try EvolutionOptions.read(&inv)
         // Where the candidates are not the whole space (FBNet, OFA: a dataset's rows), a predictor
         // answers for any architecture: evolution then draws from the whole space.
         let partial = space.architectureCount.map { candidates.keys.count < $0 } ?? true
@@ -198,7 +183,7 @@ let searchCommand = CommandSpec(
         value.evolution = result
         value.settings = settings
     } else {
-        for key in ["population", "generations", "parents", "mutation", "seed", "evaluations"] where inv.option(key) != nil {
+        for key in EvolutionOptions.names where inv.option(key) != nil {
             throw Diagnostic("\(key)= is for method=evolution", at: inv.option(key)!.location, length: inv.option(key)!.length)
         }
     }
@@ -240,12 +225,13 @@ func spaceSizeText(_ counts: [Int]) -> String {
 }
 
 let reuseCommand = CommandSpec(
-    name: "reuse", category: "search",
+    name: "reuse", category: .search,
     summary: "evaluate a front found on one device on other devices: recall, accuracy lost, hypervolume",
     usage: ["r = reuse s target=T", "r = reuse s targets=[T1, T2, …]", "r = reuse s          # every other device of the dataset"],
+    positionals: Positionals([.variables("a search", { $0 is SearchValue })]),
     options: [
-        OptionHelp("target", "one target device"),
-        OptionHelp("targets", "several target devices (default: every device of the search's dataset but the proxy)"),
+        OptionHelp("target", "one target device", completion: .device),
+        OptionHelp("targets", "several target devices (default: every device of the search's dataset but the proxy)", completion: .device),
     ],
     details: """
         The architectures on the proxy's front are measured on each target (the dataset's rows) and

@@ -1,7 +1,8 @@
 let setCommand = CommandSpec(
-    name: "set", category: "session",
+    name: "set", category: .session,
     summary: "show or change how results are printed",
     usage: ["set", "set format=table|csv|json|markdown color=on|off echo=on|off bail=on|off width=N"],
+    positionals: .none,
     options: [
         OptionHelp("format", "how values print: table (default), csv, json or markdown", choices: OutputFormat.allCases.map(\.rawValue)),
         OptionHelp("color", "ANSI colour on a terminal (off when NO_COLOR is set or output is not a terminal)", choices: ["on", "off"]),
@@ -21,7 +22,7 @@ let setCommand = CommandSpec(
         ]
         return .document(Document([.table(Table(columns: ["setting", "value"], rows: rows))]))
     }
-    s.format = OutputFormat(rawValue: try inv.choice("format", OutputFormat.allCases.map(\.rawValue), default: s.format.rawValue))!
+    s.format = try inv.choice("format", default: s.format)
     s.color = try inv.bool("color", default: s.color)
     s.echo = try inv.bool("echo", default: s.echo)
     s.bail = try inv.bool("bail", default: s.bail)

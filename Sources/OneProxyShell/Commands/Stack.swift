@@ -1,7 +1,7 @@
 import OneProxyKit
 
 let stackCommand = CommandSpec(
-    name: "stack", category: "many proxies",
+    name: "stack", category: .manyProxies,
     summary: "a non-negative stack of several proxies' linear predictors, adapted to a target (a predictor like any other)",
     usage: [
         "s = stack d target=T [proxies=[A, B, …]] [n=10 seed=1] [adapt=on] [norm=l2]",
@@ -9,14 +9,14 @@ let stackCommand = CommandSpec(
         "s = stack d target=T residual=all [opcosts=on]              # the stack + a ridge over a feature family",
     ],
     options: [
-        OptionHelp("target", "the target device: only the sampled rows' latencies are used"),
-        OptionHelp("pool", "the proxies as predictor takes them: all, a dataset's name, or a list (default: every device of the dataset but the target; for a new device, sparsely measured, all)"),
-        OptionHelp("proxies", "the proxies to stack (default: every device but the target)"),
+        OptionHelp("target", "the target device: only the sampled rows' latencies are used", completion: .device),
+        OptionHelp("pool", "the proxies as predictor takes them: all, a dataset's name, or a list (default: every device of the dataset but the target; for a new device, sparsely measured, all)", completion: .device),
+        OptionHelp("proxies", "the proxies to stack (default: every device but the target)", completion: .device),
         OptionHelp("n", "how many target samples to draw (default 10)"),
         OptionHelp("seed", "the random draw (default 1)"),
-        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable"),
+        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable", completion: .rows),
         OptionHelp("adapt", "on (default): AdaProxy on the stacked weights; off: the plain stack", choices: ["on", "off"]),
-        OptionHelp("norm", "AdaProxy's penalty: l2 (default), l1 or linf", choices: AdaNorm.allCases.map(\.rawValue)),
+        AdaptOptions.norm.help,
         OptionHelp("opcosts", "with residual=: on adds each proxy's cost of each op type to the ridge (default off)", choices: ["on", "off"]),
         OptionHelp("residual", "a feature family (NB201: onehot, live, pairs, counts, all): instead of AdaProxy, a ridge over it on what the stack leaves in the samples, λ by exact leave-one-out"),
     ],
@@ -57,7 +57,7 @@ let stackCommand = CommandSpec(
     if adapt, let residual, let a = adaptGiven {
         throw Diagnostic("adapt=on and residual=\(residual) are two ways to adapt the stack: choose one", at: a.location, length: a.length)
     }
-    let norm = AdaNorm(rawValue: try inv.choice("norm", AdaNorm.allCases.map(\.rawValue), default: "l2"))!
+    let norm = try inv.get(AdaptOptions.norm)
     let (samples, text) = try inv.fewShotSamples(in: d, target: target, defaultN: 10)
     let ctx = inv.session.computeContext
     let pool = try FewShotPool(x: try encodingMatrix(d), proxies: proxies, context: ctx)

@@ -1,16 +1,16 @@
 import OneProxyKit
 
 let topCommand = CommandSpec(
-    name: "top", category: "search",
+    name: "top", category: .search,
     summary: "the n best architectures by a column (fastest on a device, most accurate), optionally filtered",
     usage: ["top d by=COLUMN [n=10|all] [where=\"COLUMN OP VALUE and …\"] [columns=[A, B]]"],
     options: [
-        OptionHelp("by", "the column to rank by: a device (fastest first) or an accuracy (most accurate first)"),
+        OptionHelp("by", "the column to rank by: a device (fastest first) or an accuracy (most accurate first)", completion: .deviceOrAccuracy),
         OptionHelp("n", "how many rows (default 10), or all", choices: ["all"]),
         OptionHelp("where", "conditions joined by `and`, each COLUMN <, <=, >, >= or = a number (latencies may carry a unit: 5ms, 0.005s)"),
         OptionHelp("order", "best (default: fastest or most accurate first), asc or desc", choices: ["best", "asc", "desc"]),
-        OptionHelp("columns", "more device or accuracy columns to show, e.g. columns=[pixel3, cifar100]"),
-        OptionHelp("rows", "only these rows: a list, a sample or a plan (p = plan …, c = shortlist …)"),
+        OptionHelp("columns", "more device or accuracy columns to show, e.g. columns=[pixel3, cifar100]", completion: .deviceOrAccuracy),
+        OptionHelp("rows", "only these rows: a list, a sample or a plan (p = plan …, c = shortlist …)", completion: .rows),
     ],
     details: "Rows missing the ranked column, or a column a condition names, are left out. The table shows the row number (what adapt samples= takes), the NB201 index and the architecture, then the ranked and filtered columns.",
     examples: [

@@ -1,7 +1,8 @@
 let varsCommand = CommandSpec(
-    name: "vars", category: "session",
+    name: "vars", category: .session,
     summary: "list the session's variables with their types",
     usage: ["vars"],
+    positionals: .none,
     examples: ["vars"]
 ) { inv in
     try inv.checkPositionalCount(max: 0)
@@ -15,9 +16,10 @@ let varsCommand = CommandSpec(
 }
 
 let showCommand = CommandSpec(
-    name: "show", category: "session",
+    name: "show", category: .session,
     summary: "print a variable in full",
     usage: ["show NAME [format=table|csv|json|markdown]"],
+    positionals: Positionals([.anyVariable]),
     options: [OptionHelp("format", "this once, instead of the session's format", choices: OutputFormat.allCases.map(\.rawValue))],
     examples: ["d = load oneproxy-nb201; show d"]
 ) { inv in
@@ -29,9 +31,10 @@ let showCommand = CommandSpec(
 }
 
 let delCommand = CommandSpec(
-    name: "del", category: "session",
+    name: "del", category: .session,
     summary: "delete variables",
     usage: ["del NAME [NAME …]"],
+    positionals: Positionals([.anyVariable]),
     examples: ["x = load oneproxy-nb201; del x"]
 ) { inv in
     let names = try inv.positionals.map { try inv.word($0, "a variable name") }

@@ -13,26 +13,34 @@ public enum CommandOutput {
 }
 
 /// One option a command takes, for help, completion and unknown-option errors.
+///
+/// The untyped form of a declaration: typed options (`CommandOption<Value>`, in Signature.swift) give
+/// theirs through `Option.help`, so their default and choices are stated once.
 public struct OptionHelp: Sendable {
     public var name: String
     public var help: String
     /// The option's fixed values, if it has them (tab completion offers these).
     public var choices: [String]
+    /// What tab completion offers after `name=` (fixed choices by default).
+    public var completion: CompletionKind
 
-    public init(_ name: String, _ help: String, choices: [String] = []) {
+    public init(_ name: String, _ help: String, choices: [String] = [], completion: CompletionKind? = nil) {
         self.name = name
         self.help = help
         self.choices = choices
+        self.completion = completion ?? (choices.isEmpty ? .none : .choices(choices))
     }
 }
 
 /// A command of the language: its help and what it does. One file per command in Commands/.
 public struct CommandSpec: Sendable {
     public var name: String
-    /// The help's grouping: session, data, monotonicity, predictors, search.
-    public var category: String
+    /// The help's grouping.
+    public var category: CommandCategory
     public var summary: String
     public var usage: [String]
+    /// What the positional arguments are, for completion (a dataset first unless said otherwise).
+    public var positionals: Positionals
     public var options: [OptionHelp]
     public var details: String
     /// Runnable examples (the tests run each of them).
@@ -40,11 +48,12 @@ public struct CommandSpec: Sendable {
     public var run: @Sendable (inout Invocation) throws -> CommandOutput
 
     public init(
-        name: String, category: String, summary: String, usage: [String], options: [OptionHelp] = [],
+        name: String, category: CommandCategory, summary: String, usage: [String], positionals: Positionals = .dataset, options: [OptionHelp] = [],
         details: String = "", examples: [String], run: @escaping @Sendable (inout Invocation) throws -> CommandOutput
     ) {
         self.name = name
         self.category = category
+        self.positionals = positionals
         self.summary = summary
         self.usage = usage
         self.options = options
@@ -200,17 +209,7 @@ public struct Invocation {
 
     public mutating func double(_ key: String, default value: Double?, range: ClosedRange<Double>? = nil) throws -> Double? {
         guard let e = option(key) else { return value }
-        guard case .number(let v, let unit) = e.value else {
-            throw Diagnostic("\(key) takes a number, found \(e.value.sourceText)", at: e.location, length: e.length)
-        }
-        if let unit, unit != "%" {
-            throw Diagnostic("\(key) takes a plain number, not a time in \(unit)", at: e.location, length: e.length)
-        }
-        let x = unit == "%" ? v / 100 : v
-        if let range, !range.contains(x) {
-            throw Diagnostic("\(key) must be between \(formatNumberLiteral(range.lowerBound)) and \(formatNumberLiteral(range.upperBound)), found \(e.value.sourceText)", at: e.location, length: e.length)
-        }
-        return x
+        return try number(e, key: key, range: range)
     }
 
     /// A duration in milliseconds (`5ms`, `0.005s`, `500us`; a bare number is milliseconds).
@@ -230,17 +229,13 @@ public struct Invocation {
     /// One of a fixed set of words.
     public mutating func choice(_ key: String, _ choices: [String], default value: String) throws -> String {
         guard let e = option(key) else { return value }
-        let w: String
-        switch e.value {
-        case .word(let s), .string(let s): w = s
-        case .number(let v, let unit): w = formatNumberLiteral(v) + (unit ?? "")
-        default: w = e.value.sourceText
-        }
-        guard choices.contains(w) else {
-            let hint = nearestName(to: w, in: choices).map { "did you mean \($0)?" }
-            throw Diagnostic("\(key) must be one of \(choices.joined(separator: ", ")), found \(w)", at: e.location, length: e.length, hint: hint)
-        }
-        return w
+        return try choice(e, key: key, choices)
+    }
+
+    /// One of an enum's cases by raw value (`norm=l1`), its default when not given.
+    public mutating func choice<E: CaseIterable & RawRepresentable>(_ key: String, default value: E) throws -> E where E.RawValue == String {
+        guard let e = option(key) else { return value }
+        return E(rawValue: try choice(e, key: key, E.allCases.map(\.rawValue)))!
     }
 
     public mutating func bool(_ key: String, default value: Bool) throws -> Bool {

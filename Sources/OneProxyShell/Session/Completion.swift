@@ -47,13 +47,15 @@ public enum Completer {
         var pool: [String]
         if kinds.isEmpty {
             pool = Array(commandRegistry.keys)
-        } else if case .word(let command) = kinds[0] {
+        } else if case .word(let command) = kinds[0], let spec = commandRegistry[command] {
             let positionals = positionalWords(Array(tokens.drop { $0.kind != .word(command) }.dropFirst()))
             if kinds.last == .equals, kinds.count >= 2, case .word(let key) = kinds[kinds.count - 2] {
-                pool = optionChoices(command: command, key: key, dataset: positionals.first, session: session)
+                // After key=: what the option's declaration says it takes.
+                pool = spec.options.first { $0.name == key }?.completion.words(session: session, dataset: positionals.first) ?? []
             } else {
-                let options = commandRegistry[command]?.options.map { $0.name + "=" } ?? []
-                pool = options + positionalCandidates(command: command, index: positionals.count, previous: positionals, session: session)
+                // Its options, and what its declaration says the next positional is.
+                pool = spec.options.map { $0.name + "=" }
+                    + (spec.positionals.kind(at: positionals.count)?.words(session: session, dataset: positionals.first) ?? [])
             }
         } else {
             pool = []
@@ -76,59 +78,6 @@ public enum Completer {
             i += 1
         }
         return out
-    }
-
-    /// What the `index`-th positional argument of `command` may be: variables of the right kind,
-    /// bundled dataset names (`load`), commands (`help`), or the devices of the dataset named first.
-    static func positionalCandidates(command: String, index: Int, previous: [String], session: Session) -> [String] {
-        func variables(where keep: (any ShellValue) -> Bool) -> [String] {
-            session.variableOrder.filter { session.value(of: $0).map(keep) ?? false }
-        }
-        let datasets = variables { $0 is DatasetValue }
-        let any = session.variableOrder
-        switch command {
-        case "help": return index == 0 ? Array(commandRegistry.keys) : []
-        case "load": return index == 0 ? BundledDatasets.names + ["\""] : []
-        case "show", "del": return any
-        case "export": return index == 0 ? any : ["\""]
-        case "save", "run", "notebook": return ["\""]
-        case "vars", "datasets", "set": return []
-        case "srcc", "kendall", "pearson", "fit":
-            return index == 0 ? datasets : devices(of: previous.first, session: session)
-        case "heatmap": return variables { $0 is DatasetValue || $0 is MatrixCorrelationValue }
-        case "predict": return index == 0 ? variables { $0 is PredictorValue || $0 is AdaptationValue } : datasets
-        case "merge": return datasets
-        case "reuse", "shortlist": return variables { $0 is SearchValue }
-        default:
-            // Commands that take a dataset first (adapt, search, plan, top, devices, …).
-            return index == 0 ? (datasets.isEmpty ? any : datasets) : []
-        }
-    }
-
-    /// The device and accuracy names of the dataset variable `name`, if it is one.
-    static func devices(of name: String?, session: Session, accuracies: Bool = false) -> [String] {
-        guard let name, let d = session.value(of: name) as? DatasetValue else { return [] }
-        return d.dataset.deviceNames + (accuracies ? d.dataset.accuracies.map(\.name) : [])
-    }
-
-    /// After `key=`: the option's fixed values from its command's help; device names for the
-    /// options that take a device (of the dataset the statement names first), accuracy names for
-    /// `acc=`, variables for `samples=` and `rows=`.
-    static func optionChoices(command: String, key: String, dataset: String?, session: Session) -> [String] {
-        let choices = commandRegistry[command]?.options.first { $0.name == key }?.choices ?? []
-        if !choices.isEmpty { return choices }
-        switch key {
-        case "proxy", "target", "targets", "proxies", "devices": return devices(of: dataset, session: session)
-        case "by", "columns": return devices(of: dataset, session: session, accuracies: true)
-        case "acc": return ((session.value(of: dataset ?? "") as? DatasetValue)?.dataset.accuracies.map(\.name) ?? [])
-            + session.variableOrder.filter { session.value(of: $0) is AccuracyModelValue }
-        case "lat": return devices(of: dataset, session: session) + session.variableOrder.filter {
-            let v = session.value(of: $0)
-            return v is PredictorValue || v is AdaptationValue
-        }
-        case "samples", "rows": return session.variableOrder.filter { session.value(of: $0) is any RowListValue }
-        default: return session.completionWords().filter { commandRegistry[$0] == nil }
-        }
     }
 
     /// Paths that start with `partial` (folders end with /).
