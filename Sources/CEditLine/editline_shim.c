@@ -97,6 +97,7 @@ static HistEvent ev;
 static char *history_path;
 static const char *current_prompt = "";
 static oneproxy_complete_fn completer;
+static void *completer_context;
 static volatile sig_atomic_t sigint_flag;
 
 static char *prompt_fn(EditLine *e) {
@@ -137,7 +138,7 @@ static unsigned char complete_fn(EditLine *e, int ch) {
     memcpy(upto, li->buffer, len);
     upto[len] = 0;
     int start = (int)len;
-    char *list = completer(upto, &start);
+    char *list = completer(completer_context, upto, &start);
     if (!list || !*list) {
         free(upto);
         free(list);
@@ -216,7 +217,7 @@ int oneproxy_el_start(const char *prog, const char *history_file, int history_si
     return 0;
 }
 
-void oneproxy_el_set_completer(oneproxy_complete_fn fn) { completer = fn; }
+void oneproxy_el_set_completer(oneproxy_complete_fn fn, void *context) { completer = fn; completer_context = context; }
 
 char *oneproxy_el_readline(const char *prompt, int *status) {
     *status = 0;

@@ -138,17 +138,16 @@ func runPipe(_ session: Session) {
     if !chunk.isEmpty { session.run(source: chunk, origin: "stdin", firstLine: chunkLine) }
 }
 
-/// The session the completion callback asks (the terminal loop is single-threaded).
-nonisolated(unsafe) var completionSession: Session?
-
 func runTerminal(_ session: Session) {
     let env = ProcessInfo.processInfo.environment
     let historyPath = historyFile(env)
     oneproxy_sigint_install()
     _ = oneproxy_el_start("oneproxy", historyPath, 2000)
-    completionSession = session
-    oneproxy_el_set_completer { linePointer, wordStart in
-        guard let session = completionSession else { return nil }
+    // The completion callback reaches the session through the context pointer libedit's shim
+    // hands back (unretained: the session outlives the loop, which clears it at the end).
+    oneproxy_el_set_completer({ context, linePointer, wordStart in
+        guard let context else { return nil }
+        let session = Unmanaged<Session>.fromOpaque(context).takeUnretainedValue()
         let line = String(cString: linePointer)
         let (start, words) = Completer.candidates(line: line, session: session)
         guard !words.isEmpty else { return nil }
@@ -161,7 +160,7 @@ func runTerminal(_ session: Session) {
             for (i, b) in src.enumerated() { buffer[i] = CChar(bitPattern: b) }
         }
         return buffer
-    }
+    }, Unmanaged.passUnretained(session).toOpaque())
     session.isCancelled = { oneproxy_sigint_peek() != 0 }
     let palette = Palette(enabled: session.settings.color)
     session.sink.out("oneproxy \(oneproxyVersion): hardware-aware NAS with one proxy device. " + palette.dim("Type help; Tab completes; Ctrl-D exits.") + "\n")
@@ -191,6 +190,7 @@ func runTerminal(_ session: Session) {
         chunk = ""
     }
     session.sink.out("\n")
+    oneproxy_el_set_completer(nil, nil)
     oneproxy_el_end()
 }
 

@@ -4,10 +4,11 @@
  * (see editline_shim.c) and links the runtime library libedit.so.2, so no -dev package is needed.
  * Swift cannot call libedit's variadic el_set/history, hence plain C entry points here. */
 
-/* Completion callback: given the line up to the cursor, return a malloc'd, NUL-separated,
+/* Completion callback: given the context pointer passed to oneproxy_el_set_completer (the caller's
+ * session) and the line up to the cursor, return a malloc'd, NUL-separated,
  * double-NUL-terminated list of candidate replacements for the word before the cursor, and set
  * *word_start to the byte offset where that word starts. Return NULL for no candidates. */
-typedef char *_Nullable (*oneproxy_complete_fn)(const char *_Nonnull line_to_cursor, int *_Nonnull word_start);
+typedef char *_Nullable (*oneproxy_complete_fn)(void *_Nullable context, const char *_Nonnull line_to_cursor, int *_Nonnull word_start);
 
 /* Start the editor on stdin/stdout/stderr with a program name, history file (may be NULL) and size. */
 int oneproxy_el_start(const char *_Nonnull prog, const char *_Nullable history_file, int history_size);
@@ -16,7 +17,8 @@ int oneproxy_el_start(const char *_Nonnull prog, const char *_Nullable history_f
 char *_Nullable oneproxy_el_readline(const char *_Nonnull prompt, int *_Nonnull status);
 /* Add a line to history and save it to the history file (if any). */
 void oneproxy_el_add_history(const char *_Nonnull line);
-void oneproxy_el_set_completer(oneproxy_complete_fn _Nullable fn);
+/* The completer and the context pointer it is called with (kept as given, not retained). */
+void oneproxy_el_set_completer(oneproxy_complete_fn _Nullable fn, void *_Nullable context);
 void oneproxy_el_end(void);
 /* Install a SIGINT handler that only sets a flag (no SA_RESTART); read and clear the flag. */
 void oneproxy_sigint_install(void);

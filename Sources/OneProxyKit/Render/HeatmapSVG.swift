@@ -25,7 +25,7 @@ extension Heatmap {
         let values = order.map { i in order.map { j in at(m.values, i, j) ?? nil } }
         let counts = m.counts.count == d ? order.map { i in order.map { j in at(m.counts, i, j) ?? 0 } } : []
         let lowest = values.flatMap { $0.compactMap { $0 } }.filter(\.isFinite).min() ?? 0
-        let lower = max(-1, min(0.9, (lowest * 10).rounded(.down) / 10))
+        let lower = max(-1, min(strongMonotonicity, (lowest * 10).rounded(.down) / 10))
         let name: String
         switch m.method {
         case .spearman: name = "SRCC"
@@ -33,7 +33,7 @@ extension Heatmap {
         case .pearson: name = "Pearson r"
         }
         self.init(title: title, labels: order.map { m.names[$0] }, values: values, counts: counts,
-                  scale: lower...1, threshold: 0.9, thresholdLabel: "\(name) \u{2265} 0.9: strong monotonicity",
+                  scale: lower...1, threshold: strongMonotonicity, thresholdLabel: "\(name) \u{2265} \(strongMonotonicity): strong monotonicity",
                   valueLabel: name)
     }
 }

@@ -53,9 +53,20 @@ public enum OFA {
 
     /// Parses the four source fields. Errors carry the column within the offending field and name it.
     public static func parse(ks: String, e: String, d: String, r: String) throws -> OFAArchitecture {
+        var field = 0
+        return try parse(ks: ks, e: e, d: d, r: r, failingField: &field)
+    }
+
+    /// As `parse(ks:e:d:r:)`; when it throws, `field` is the index of the field at fault (0 ks,
+    /// 1 e, 2 d, 3 r), so a reader can point at that column without reading the message.
+    static func parse(ks: String, e: String, d: String, r: String, failingField field: inout Int) throws -> OFAArchitecture {
+        field = 0
         let k = try list(ks, name: "ks", count: layerCount, allowed: kernels, columnBase: 1)
+        field = 1
         let x = try list(e, name: "e", count: layerCount, allowed: expands, columnBase: 1)
+        field = 2
         let dd = try list(d, name: "d", count: stageCount, allowed: depths, columnBase: 1)
+        field = 3
         guard let rr = Int(r), rr > 0 else {
             throw OneProxyError("OFA resolution r '\(r)' must be a positive integer", column: 1)
         }

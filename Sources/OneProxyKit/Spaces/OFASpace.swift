@@ -90,13 +90,13 @@ public struct OFASpace: SearchSpace {
                 (1...6).contains(b.count) && b[0] != 0x30 && b.allSatisfy { $0 &- 0x30 <= 9 } && { scratch.append(0x7C); scratch += b; return true }()
             }
             if fast { keys.append(String(decoding: scratch, as: UTF8.self)); continue }
-            let f = [kc, ec, dc, rc].map { t.string(row: r, column: $0) }
+            let columns = [kc, ec, dc, rc]
+            let f = columns.map { t.string(row: r, column: $0) }
+            var field = 0
             do {
-                keys.append(OFA.key(try OFA.parse(ks: f[0], e: f[1], d: f[2], r: f[3])))
+                keys.append(OFA.key(try OFA.parse(ks: f[0], e: f[1], d: f[2], r: f[3], failingField: &field)))
             } catch let e as OneProxyError {
-                let which = e.message.hasPrefix("OFA ks") ? kc : e.message.hasPrefix("OFA e ") ? ec
-                    : e.message.hasPrefix("OFA d ") ? dc : rc
-                throw t.error(e.message, row: r, column: which, offsetInField: (e.column ?? 1) - 1)
+                throw t.error(e.message, row: r, column: columns[field], offsetInField: (e.column ?? 1) - 1)
             }
         }
         return CSVKeys(keyName: "ks|e|d|r", keys: keys, column: kc)

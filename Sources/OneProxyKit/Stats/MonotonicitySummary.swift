@@ -34,12 +34,20 @@ public struct MonotonicitySummary: Sendable, Equatable {
     }
 }
 
+/// The paper's threshold of strong latency monotonicity: SRCC >= 0.9 between two devices means the
+/// architectures searched on one can be reused on the other as they are (Lu et al., section 3).
+public let strongMonotonicity = 0.9
+
+/// Devices whose latencies correlate at least this much are near-duplicates (the same hardware
+/// measured twice, or one runtime at two batch sizes): a pool gains little from both.
+public let nearDuplicateCorrelation = 0.995
+
 /// Counts the strongly monotone pairs (r >= `strong`, the paper's 0.9 for SRCC), finds the weakest
 /// pair and lists the near-duplicate devices (r >= `duplicate`), over the pairs i < j of `m`.
 ///
 /// Guarantees: strongPairs + (defined pairs below `strong`) + undefinedPairs == totalPairs;
 /// every near-duplicate is also counted as strong when duplicate >= strong.
-public func summarize(_ m: CorrelationMatrix, strong: Double = 0.9, duplicate: Double = 0.995) -> MonotonicitySummary {
+public func summarize(_ m: CorrelationMatrix, strong: Double = strongMonotonicity, duplicate: Double = nearDuplicateCorrelation) -> MonotonicitySummary {
     let d = m.names.count
     var strongPairs = 0, undefined = 0
     var weakest: DevicePair?

@@ -52,7 +52,7 @@ func adaptTargets(_ inv: inout Invocation) throws -> CommandOutput {
                            .number(r.srccTargetOnly, digits: 4), .number(r.lambda, digits: 5), .text(needs ? "yes" : "no")])
     }
     table.title = "AdaProxy from \(proxy.name) on \(d.name), \(trainN + valN) random samples per target (seed \(seed)), λ by \(folds.map { "\($0)-fold" } ?? "leave-one-out") CV, \(norm.rawValue); SRCC on every architecture each target measured; needs_adaptation: raw SRCC < 0.9"
-    let summary = "AdaProxy from \(proxy.name) to \(targets.count) targets: \(needing.count) need adaptation (raw SRCC < 0.9)"
+    let summary = "AdaProxy from \(proxy.name) to \(targets.count) targets: \(needing.count) need adaptation (raw SRCC < \(strongMonotonicity))"
         + (needing.isEmpty ? "" : ": " + needing.joined(separator: ", "))
     return .value(TableValue(typeName: "adaptations", table: table, summary: summary))
 }

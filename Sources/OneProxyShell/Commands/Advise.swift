@@ -19,7 +19,7 @@ let adviseCommand = CommandSpec(
         Candidates: AdaProxy from each proxy, the non-negative stack of all of them, and the stack
         + AdaProxy. Each is scored by leave-one-out on the samples (refitted without the held-out
         sample, λ and the stack included), with a 95% bootstrap interval (1000 resamples of the
-        samples). The best is recommended; strong monotonicity (>= 0.9) is called likely when the
+        samples). The best is recommended; strong monotonicity (>= \(strongMonotonicity)) is called likely when the
         interval's low end reaches 0.9, unlikely when its high end is below. Whether more samples
         pay comes from a curve: up to 4 proxies in turn stand in for the target (the others as the
         pool) and the recommended kind of method is scored at n and 2n samples (3 draws each).
@@ -59,10 +59,10 @@ let adviseCommand = CommandSpec(
     if let best = scores.first, best.cvSRCC != nil {
         if let iv = best.interval {
             strong = iv.low >= strongMonotonicity
-                ? String(format: "strong monotonicity (>= 0.9) is likely: the interval [%.3f, %.3f] lies above 0.9", iv.low, iv.high)
+                ? String(format: "strong monotonicity (>= \(strongMonotonicity)) is likely: the interval [%.3f, %.3f] lies above \(strongMonotonicity)", iv.low, iv.high)
                 : iv.high < strongMonotonicity
-                ? String(format: "strong monotonicity (>= 0.9) is unlikely: the interval [%.3f, %.3f] lies below 0.9", iv.low, iv.high)
-                : String(format: "strong monotonicity (>= 0.9) is uncertain: the interval [%.3f, %.3f] straddles 0.9", iv.low, iv.high)
+                ? String(format: "strong monotonicity (>= \(strongMonotonicity)) is unlikely: the interval [%.3f, %.3f] lies below \(strongMonotonicity)", iv.low, iv.high)
+                : String(format: "strong monotonicity (>= \(strongMonotonicity)) is uncertain: the interval [%.3f, %.3f] straddles \(strongMonotonicity)", iv.low, iv.high)
         }
         // The recommended kind of method on stand-in targets.
         let single = pool.names.indices.first { "\(pool.names[$0]) + AdaProxy" == best.name }

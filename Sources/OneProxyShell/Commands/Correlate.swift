@@ -15,7 +15,7 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             OptionHelp("devices", "the matrix over these devices only", completion: .device),
         ],
         details: (method == .spearman
-            ? "SRCC is Pearson's r of the average ranks (ties share their mean rank, as scipy.stats.spearmanr). SRCC >= 0.9 is strong latency monotonicity: search on the proxy, reuse on the target.\n"
+            ? "SRCC is Pearson's r of the average ranks (ties share their mean rank, as scipy.stats.spearmanr). SRCC >= \(strongMonotonicity) is strong latency monotonicity: search on the proxy, reuse on the target.\n"
             : method == .kendall ? "Kendall's tau-b (tie-corrected), O(n log n) as scipy.stats.kendalltau.\n" : "Pearson's linear correlation of the latencies.\n")
             + "Each pair uses the architectures both devices measured and says how many.",
         examples: method == .spearman
@@ -102,7 +102,7 @@ let heatmapCommand = CommandSpec(
         OptionHelp("order", "cluster (default: average-linkage clustering on 1 - r, so blocks of alike devices show) or name (the data's order)", choices: ["cluster", "name"]),
         OptionHelp("method", "when given a dataset: which correlation (default spearman)", choices: CorrelationMethod.allCases.map(\.rawValue)),
     ],
-    details: "Cells >= 0.9 (strong monotonicity) stand out: green with colour, * without. export h \"fig.svg\" writes the figure.",
+    details: "Cells >= \(strongMonotonicity) (strong monotonicity) stand out: green with colour, * without. export h \"fig.svg\" writes the figure.",
     examples: ["d = load oneproxy-nb201; m = srcc d; heatmap m", "d = load help-fbnet; h = heatmap d order=name; export h \"/tmp/fbnet.svg\""]
 ) { inv in
     try inv.checkPositionalCount(max: 1)

@@ -22,7 +22,6 @@ extension CorrelationMethod {
 }
 
 /// The paper's threshold for strong latency monotonicity (SRCC >= 0.9).
-let strongMonotonicity = 0.9
 
 /// One pair of devices: `srcc d A B`.
 public struct PairCorrelationValue: ShellValue {
@@ -54,8 +53,8 @@ public struct PairCorrelationValue: ShellValue {
         }
         if method == .spearman, let v = result.value {
             blocks.append(.note(v >= strongMonotonicity
-                ? "strong latency monotonicity (>= 0.9): architectures searched on \(a) can be reused on \(b) as they are"
-                : "weak monotonicity (< 0.9): adapt the proxy's predictor to the target (adapt \(variable) proxy=\(a) target=\(b))"))
+                ? "strong latency monotonicity (>= \(strongMonotonicity)): architectures searched on \(a) can be reused on \(b) as they are"
+                : "weak monotonicity (< \(strongMonotonicity)): adapt the proxy's predictor to the target (adapt \(variable) proxy=\(a) target=\(b))"))
         }
         return Document(blocks)
     }
@@ -123,7 +122,7 @@ public struct VectorCorrelationValue: TabularValue {
 
     public var document: Document {
         var blocks: [Block] = [.table(table), .figure(figure)]
-        if method == .spearman { blocks.append(.note(summary + "; strong means >= 0.9 (reuse the proxy's search as it is)")) }
+        if method == .spearman { blocks.append(.note(summary + "; strong means >= \(strongMonotonicity) (reuse the proxy's search as it is)")) }
         return Document(blocks)
     }
 }
@@ -139,7 +138,7 @@ public struct MatrixCorrelationValue: ShellValue {
 
     public var typeName: String { asHeatmap ? "heatmap" : "correlation" }
 
-    var monotonicity: MonotonicitySummary { summarize(matrix, strong: strongMonotonicity, duplicate: 0.995) }
+    var monotonicity: MonotonicitySummary { summarize(matrix) }
 
     public var summary: String {
         let d = matrix.names.count
@@ -149,7 +148,7 @@ public struct MatrixCorrelationValue: ShellValue {
     func summaryLine(short: Bool = false) -> String {
         let s = monotonicity
         // 0.9 is the method's threshold for SRCC; Kendall's tau and Pearson's r have none.
-        var parts = matrix.method == .spearman ? ["\(s.strongPairs) of \(s.totalPairs) pairs >= 0.9"] : ["\(s.totalPairs) pairs"]
+        var parts = matrix.method == .spearman ? ["\(s.strongPairs) of \(s.totalPairs) pairs >= \(strongMonotonicity)"] : ["\(s.totalPairs) pairs"]
         if let w = s.weakest { parts.append(String(format: "weakest %@–%@ %.3f", w.a, w.b, w.value)) }
         if s.undefinedPairs > 0 { parts.append("\(s.undefinedPairs) undefined") }
         if !s.nearDuplicates.isEmpty {
@@ -173,9 +172,9 @@ public struct MatrixCorrelationValue: ShellValue {
         let orderText = isClusteredOrder ? "devices ordered by clustering" : "devices in the data's order"
         return .heatmap(Heatmap(
             title: "\(matrix.method.label) over \(dataset) (\(orderText))",
-            labels: names, values: values, counts: counts, scale: min(low, 0.9)...1,
+            labels: names, values: values, counts: counts, scale: min(low, strongMonotonicity)...1,
             threshold: matrix.method == .spearman ? strongMonotonicity : nil,
-            thresholdLabel: matrix.method == .spearman ? "SRCC >= 0.9: strong monotonicity" : "",
+            thresholdLabel: matrix.method == .spearman ? "SRCC >= \(strongMonotonicity): strong monotonicity" : "",
             valueLabel: matrix.method.label))
     }
 

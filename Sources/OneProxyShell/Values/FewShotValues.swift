@@ -74,7 +74,7 @@ public struct CurveValue: ShellValue {
         }
         return .plot(Plot(title: "few-shot curve: \(proxy) → \(target)", x: Axis("target samples", scale: .log),
                           y: Axis("SRCC on all architectures"), series: series,
-                          markers: [Marker(.horizontal, at: 0.9, label: "strong monotonicity 0.9")]))
+                          markers: [Marker(.horizontal, at: strongMonotonicity, label: "strong monotonicity \(strongMonotonicity)")]))
     }
 
     public var document: Document {

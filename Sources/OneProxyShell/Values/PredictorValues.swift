@@ -177,8 +177,8 @@ public struct AdaptationValue: ModelValue {
         ]
         if let raw = report.srccRaw {
             blocks.append(.note(raw >= strongMonotonicity
-                ? String(format: "raw SRCC %.4f >= 0.9: strong monotonicity, the proxy can be used as it is", raw)
-                : String(format: "raw SRCC %.4f < 0.9: weak monotonicity, adaptation is needed", raw)))
+                ? String(format: "raw SRCC %.4f >= \(strongMonotonicity): strong monotonicity, the proxy can be used as it is", raw)
+                : String(format: "raw SRCC %.4f < \(strongMonotonicity): weak monotonicity, adaptation is needed", raw)))
         }
         blocks.append(.table(methodsTable))
         blocks.append(.note(errorText))

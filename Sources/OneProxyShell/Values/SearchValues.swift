@@ -356,7 +356,7 @@ public struct ReuseValue: ShellValue {
                 + (aloneDevice != nil ? [.number(e.alone?.accuracyLostMean, digits: 3), .number(e.alone?.hypervolumeRatio, digits: 4)] : [])
         }
         t.styles = entries.map { e in
-            [nil] + (search.device != nil ? [e.srcc.map { $0 >= 0.9 ? .strong : .weak }] : [])
+            [nil] + (search.device != nil ? [e.srcc.map { $0 >= strongMonotonicity ? .strong : .weak }] : [])
                 + [nil, nil, nil, nil, nil, e.report.budgetsUnmet > 0 ? .weak : nil, e.report.hypervolumeRatio.map { $0 >= 0.99 ? .strong : .weak }]
                 + (aloneDevice != nil ? [nil, nil] : [])
         }

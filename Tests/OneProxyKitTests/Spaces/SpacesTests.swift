@@ -72,4 +72,19 @@ import Testing
         #expect(oneProxyError { _ = try NB201Table.shared().archString(index: 15625) } != nil)
         #expect(oneProxyError { _ = try NB201.parse("|none~0|+|none~0|none~1|+|none~0|none~1|") } != nil)
     }
+
+    /// A bad OFA field in a CSV is located in its own column (the parser says which field failed).
+    @Test func ofaCSVErrorsPointAtTheFieldAtFault() {
+        let ks = Array(repeating: "3", count: 20).joined(separator: "-"), e = Array(repeating: "4", count: 20).joined(separator: "-")
+        let badE = Array(repeating: "4", count: 19).joined(separator: "-") + "-5"
+        func load(_ ks: String, _ e: String, _ d: String, _ r: String) -> OneProxyError? {
+            oneProxyError { _ = try loadCSV(bytes: Array("row,ks,e,d,r,gpu_ms\n0,\(ks),\(e),\(d),\(r),1.5\n".utf8), file: "t.csv", name: "t") }
+        }
+        // Columns of line 2: "0," is 2 characters, so ks starts at column 3.
+        let eStart = 3 + ks.count + 1, dStart = eStart + e.count + 1
+        #expect(load(ks, badE, "2-2-2-2-2", "224")?.column == eStart + badE.count - 1)
+        #expect(load(ks, e, "2-2-9-2-2", "224")?.column == dStart + 4)
+        #expect(load(ks, e, "2-2-2-2-2", "0")?.column == dStart + 10)
+        #expect(load(ks, e, "2-2-2-2-2", "0")?.line == 2)
+    }
 }
