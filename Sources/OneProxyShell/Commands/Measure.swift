@@ -82,27 +82,32 @@ let measureCommand = CommandSpec(
     let unit = try inv.choice("unit", default: LatencyUnit.ms)
     let parse = try inv.choice("parse", default: HarnessOutput.last)
     let logArg = try inv.option("log").map { try inv.word($0, "a file path in quotes") }
-    // The log's place, resolved as every path is (a script's paths against its folder).
-    let logPath = logArg.map { Located(inv.session.files.absolute($0.value, base: inv.session.baseFolder), at: $0.location, length: $0.length) }
-
-    // What an earlier run with the same log measured.
+    // The log goes through the session's file access (checked under --safe), resolved as every
+    // path is (a script's paths against its folder).
+    let files = inv.session.files, base = inv.session.baseFolder
     var done: [String: Double] = [:]
-    if let logPath, FileManager.default.fileExists(atPath: logPath.value) {
-        done = try readMeasureLog(logPath.value, device: device, at: logPath)
-        let already = keys.filter { done[$0] != nil }.count
-        if already > 0 { inv.note("resuming from \(logArg?.value ?? logPath.value): \(already) of these \(keys.count) architectures already measured") }
-    }
-    var log: FileHandle?
-    if let logPath {
-        if !FileManager.default.fileExists(atPath: logPath.value) {
-            guard FileManager.default.createFile(atPath: logPath.value, contents: Data("nb201_index,\(keyName),\(device)_ms,error\n".utf8)) else {
-                throw Diagnostic("cannot write \(logPath.value)", at: logPath.location, length: logPath.length)
+    if let logArg {
+        do {
+            if files.exists(logArg.value, base: base) {
+                // What an earlier run with the same log measured.
+                let (bytes, _) = try files.read(logArg.value, base: base)
+                // A run killed mid-line left a last line without its newline: read the complete
+                // lines, and put them back atomically before appending to them.
+                let whole = bytes.last == 0x0A ? bytes : bytes.lastIndex(of: 0x0A).map { Array(bytes[...$0]) } ?? []
+                done = try readMeasureLog(whole, file: logArg.value, device: device, at: logArg)
+                if whole.count != bytes.count {
+                    try files.write(String(decoding: whole, as: UTF8.self), to: logArg.value, base: base, overwrite: true)
+                    inv.note("\(logArg.value) ended in a partial line (a run stopped while writing it): dropped")
+                }
+                let already = keys.filter { done[$0] != nil }.count
+                if already > 0 { inv.note("resuming from \(logArg.value): \(already) of these \(keys.count) architectures already measured") }
+            } else {
+                try files.append("nb201_index,\(keyName),\(device)_ms,error\n", to: logArg.value, base: base)
             }
+        } catch let e as FileAccessError {
+            throw Diagnostic(e.message, at: logArg.location, length: logArg.length)
         }
-        log = FileHandle(forWritingAtPath: logPath.value)
-        _ = try? log?.seekToEnd()
     }
-    defer { try? log?.close() }
 
     let session = inv.session
     var harness = Harness(words: words, timeout: timeoutMs / 1000, unit: unit, isCancelled: { session.isCancelled() },
@@ -135,6 +140,7 @@ let measureCommand = CommandSpec(
         }
     }
     // The median of each architecture's runs (after Ctrl-C, of the runs it had), logged as it is kept.
+    var logLines = ""
     for k in todo where !runs[k].isEmpty || failure[k] != nil {
         let r = runs[k].sorted()
         if failure[k] == nil, !r.isEmpty {
@@ -142,8 +148,12 @@ let measureCommand = CommandSpec(
         } else {
             errors.append((keys[k], failure[k] ?? "no run"))
         }
-        let line = (index.map { "\($0[k])" } ?? "") + "," + csvField(keys[k]) + "," + (latencies[k].isNaN ? "" : "\(latencies[k])") + "," + csvField(failure[k] ?? "") + "\n"
-        log?.write(Data(line.utf8))
+        logLines += (index.map { "\($0[k])" } ?? "") + "," + csvField(keys[k]) + "," + (latencies[k].isNaN ? "" : "\(latencies[k])") + "," + csvField(failure[k] ?? "") + "\n"
+    }
+    if let logArg, !logLines.isEmpty {
+        do { try files.append(logLines, to: logArg.value, base: base) } catch let e as FileAccessError {
+            throw Diagnostic(e.message, at: logArg.location, length: logArg.length)
+        }
     }
     session.emit(.progress(ProgressEvent(label: "measure", done: keys.count, total: keys.count)))
     for (key, why) in errors.prefix(10) { inv.warn("\(key): \(why) (recorded as missing)") }
@@ -169,10 +179,10 @@ let measureCommand = CommandSpec(
 
 /// The architectures an earlier `measure … log=` measured: key → latency (failures are retried).
 /// Read with the project's one CSV reader.
-func readMeasureLog(_ path: String, device: String, at loc: Located<String>) throws -> [String: Double] {
+func readMeasureLog(_ bytes: [UInt8], file path: String, device: String, at loc: Located<String>) throws -> [String: Double] {
     let table: CSVTable
     do {
-        table = try CSVTable(contentsOfFile: path)
+        table = try CSVTable(bytes: bytes, file: path)
     } catch let e as OneProxyError {
         throw Diagnostic("cannot read the log: \(e.description)", at: loc.location, length: loc.length)
     }

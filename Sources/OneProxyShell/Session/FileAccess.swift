@@ -206,6 +206,41 @@ public final class FileAccess {
         }
         return (abs, existed)
     }
+
+    /// Appends `text` to `path` (relative to `base`), creating the file (and its folders) when
+    /// missing; the policy is checked as for `write`. One `write(2)` per call on an `O_APPEND`
+    /// descriptor, then `fsync`, so lines appended by a run that is killed are whole or absent
+    /// unless the disk fills mid-line (a reader then finds a last line without its newline, which
+    /// `measure` repairs atomically before it resumes). Returns the absolute path.
+    @discardableResult
+    public func append(_ text: String, to path: String, base: String? = nil) throws -> String {
+        let abs = absolute(path, base: base)
+        try check(abs, shown: path, writing: true)
+        let dir = (abs as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw FileAccessError("cannot write \(path): cannot create the folder \(dir) (\(errorText(error)))")
+        }
+        let fd = open(abs, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard fd >= 0 else { throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_mode & S_IFMT != S_IFREG { throw FileAccessError("cannot write \(path): not a regular file") }
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let r = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            if r == 0 { throw FileAccessError("cannot write \(path): \(String(cString: strerror(ENOSPC)))") }
+            done += r
+        }
+        if fsync(fd) != 0, errno != EINVAL { throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        return abs
+    }
 }
 
 /// The home folder: `$HOME` when set (as a shell does), else the account's.
