@@ -60,7 +60,8 @@ public final class Session {
     /// turns reports into progress events).
     public var computeContext: ComputeContext {
         let relay = ProgressRelay(session: self)
-        return ComputeContext(cancellation: cancellation, progress: { relay.forward($0) })
+        let isCancelled = self.isCancelled
+        return ComputeContext(cancellation: Cancellation { relay.drain(); return isCancelled() }, progress: { relay.forward($0) })
     }
     var log: [LoggedStatement] = []
     var runStack: [String] = []
@@ -309,10 +310,40 @@ public final class Session {
 
 /// Carries a computation's progress reports back to the session that started it (the shell runs
 /// one statement at a time on one thread, so the reports arrive on that thread).
+/// Carries a computation's progress to the session's observers on the session's own thread.
+///
+/// The Kit reports from whichever thread does the work (`concurrentPerform` workers too); the
+/// printer and the notebook recorder are not thread-safe. A report made on the session's thread
+/// (the one that built the context) is emitted at once, with any report a worker left; a worker's
+/// report is kept (the latest only, under a lock) until the session's thread next reports or
+/// checks for Ctrl-C, which long computations do often.
 final class ProgressRelay: @unchecked Sendable {
     weak var session: Session?
+    private let owner = pthread_self()
+    private let lock = NSLock()
+    private var pending: ComputeProgress?
+
     init(session: Session) { self.session = session }
-    func forward(_ p: ComputeProgress) { session?.emit(.progress(ProgressEvent(label: p.label, done: p.done, total: p.total))) }
+
+    var onOwnerThread: Bool { pthread_equal(pthread_self(), owner) != 0 }
+
+    func forward(_ p: ComputeProgress) {
+        guard onOwnerThread else {
+            lock.lock(); pending = p; lock.unlock()
+            return
+        }
+        drain()
+        emit(p)
+    }
+
+    /// Emits a worker's pending report, when called on the session's thread.
+    func drain() {
+        guard onOwnerThread else { return }
+        lock.lock(); let p = pending; pending = nil; lock.unlock()
+        if let p { emit(p) }
+    }
+
+    private func emit(_ p: ComputeProgress) { session?.emit(.progress(ProgressEvent(label: p.label, done: p.done, total: p.total))) }
 }
 
 extension Diagnostic {
