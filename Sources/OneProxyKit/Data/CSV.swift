@@ -34,8 +34,10 @@ public struct CSVTable: Sendable {
     // Per row: the 1-based line on which it starts.
     let rowLines: [Int32]
 
-    /// Reads a file. `displayName` (default: the path) is the file name errors report.
-    public init(contentsOfFile path: String, displayName: String? = nil) throws {
+    /// Reads a file: the Kit's own bundled resources only (internal: a user's files are read by the
+    /// shell's file access, and the Kit is given their bytes). `displayName` (default: the path)
+    /// is the file name errors report.
+    init(contentsOfFile path: String, displayName: String? = nil) throws {
         let name = displayName ?? path
         guard let bytes = Self.readFile(path) else {
             throw OneProxyError("cannot read the file (missing or unreadable)", file: name)

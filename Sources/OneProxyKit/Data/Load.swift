@@ -37,7 +37,8 @@ public struct LoadReport: Sendable, Equatable {
     public var warnings: [String]
 }
 
-/// Reads a user's CSV of architectures x devices.
+/// Reads a CSV of architectures x devices from a path (internal: tests and the Kit's own files;
+/// the shell reads a user's file through its file access and calls `loadCSV(bytes:)`).
 ///
 /// Detection, in this order:
 /// - key: `arch_str` (or `ArchitectureString`) and/or `nb201_index` → NB201 (each is derived from the
@@ -54,7 +55,7 @@ public struct LoadReport: Sendable, Equatable {
 /// no data rows, a ragged row, a malformed CSV quote, an unknown or invalid architecture, an
 /// `nb201_index` that disagrees with `arch_str`, a duplicate architecture (naming the first line), a
 /// duplicate column or device name, and a file with neither device nor accuracy columns.
-public func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> (Dataset, LoadReport) {
+func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> (Dataset, LoadReport) {
     let table = try CSVTable(contentsOfFile: path)
     return try buildDataset(table, name: name, source: path, unit: unit, findNearDuplicates: true)
 }
