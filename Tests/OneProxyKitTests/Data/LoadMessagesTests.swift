@@ -1,5 +1,5 @@
 import Foundation
-import OneProxyKit
+@testable import OneProxyKit
 import Testing
 
 /// What the loader says about values that are no latency, columns in the wrong unit, and files
