@@ -47,9 +47,10 @@ func fixed2(_ value: Double) -> String {
     return "\(sign)\(a / 100).\(frac < 10 ? "0" : "")\(frac)"
 }
 
-/// `s` safe inside XML text and attribute values: the five special characters escaped, control
+/// `s` safe inside XML and HTML text and attribute values (the one escape of SVG, HTML pages and
+/// notebooks): the five special characters escaped, control
 /// characters XML cannot hold replaced by U+FFFD.
-func xmlEscape(_ s: String) -> String {
+public func xmlEscape(_ s: String) -> String {
     var out = ""
     for ch in s {
         switch ch {

@@ -1,9 +1,49 @@
 import Foundation
 import OneProxyKit
 
+/// Draws a `Document` for one output target. One renderer per target (terminal, CSV, JSON,
+/// Markdown, HTML), used alike by the printer, `show … format=`, `export` and the notebook, each
+/// with its target's one escape for text that comes from data.
+public protocol DocumentRenderer: Sendable {
+    func render(_ doc: Document) -> String
+}
+
+/// The renderer of an output format (`--format`, `set format=`, `show x format=`).
+public func documentRenderer(for format: OutputFormat, palette: Palette = .plain, width: Int = 100) -> any DocumentRenderer {
+    switch format {
+    case .table: return TerminalRenderer(palette: palette, width: width)
+    case .csv: return CSVRenderer()
+    case .json: return JSONDocumentRenderer()
+    case .markdown: return MarkdownRenderer(figures: .textDrawing(width: width))
+    }
+}
+
+/// The file types `export` writes and the renderer of each (a value lists the ones it offers).
+public enum ExportFormat: String, CaseIterable, Sendable {
+    case csv, json, md, svg, html
+
+    /// The standard content of a value in this format (`ShellValue.export(as:)` when the value has none of its own); nil when the
+    /// value has nothing for it (SVG without a figure).
+    func render(_ value: any ShellValue) -> String? {
+        switch self {
+        case .csv: return CSVRenderer().render(value.document)
+        case .json: return value.json.encoded(pretty: true) + "\n"
+        case .md: return MarkdownRenderer(figures: .embeddedSVG).render(value.document)
+        case .svg: return value.document.figures.first?.svg()
+        case .html: return htmlPage(title: value.summary, body: HTMLRenderer().render(value.document))
+        }
+    }
+}
+
+/// A document as one JSON value per line (`--format json` output that is not a value).
+public struct JSONDocumentRenderer: DocumentRenderer {
+    public init() {}
+    public func render(_ doc: Document) -> String { JSONValue.object(["output": documentJSON(doc)]).encoded(pretty: false) + "\n" }
+}
+
 /// Draws documents on a terminal: tables aligned to the width, figures as braille or block
 /// drawings, colours through the palette. The width is asked for at the time of drawing.
-public struct TerminalRenderer: Sendable {
+public struct TerminalRenderer: DocumentRenderer {
     public var palette: Palette
     public var width: Int
 
@@ -77,7 +117,7 @@ func wrapWords(_ text: String, width: Int) -> String {
 
 /// Markdown: tables as pipe tables, figures either as a text drawing in a fenced block (for a
 /// terminal) or as an embedded SVG image (for files).
-public struct MarkdownRenderer: Sendable {
+public struct MarkdownRenderer: DocumentRenderer {
     public enum Figures: Sendable { case textDrawing(width: Int), embeddedSVG }
     public var figures: Figures
 
@@ -118,7 +158,7 @@ func escapeMarkdown(_ s: String) -> String {
 
 /// HTML fragments: tables as `<table>`, figures as inline SVG, text escaped. The notebook page and
 /// `.html` exports wrap these in a self-contained page.
-public struct HTMLRenderer: Sendable {
+public struct HTMLRenderer: DocumentRenderer {
     public init() {}
 
     public func render(_ doc: Document) -> String {
@@ -130,7 +170,7 @@ public struct HTMLRenderer: Sendable {
             if case .figure = blocks[i] {
                 out += "<div class=\"figures\">\n"
                 while i < blocks.count, case .figure(let f) = blocks[i] {
-                    out += "<figure>" + inlineSVG(f.svg()) + "<figcaption>\(htmlEscape(f.title))</figcaption></figure>\n"
+                    out += "<figure>" + inlineSVG(f.svg()) + "<figcaption>\(xmlEscape(f.title))</figcaption></figure>\n"
                     i += 1
                 }
                 out += "</div>\n"
@@ -144,10 +184,10 @@ public struct HTMLRenderer: Sendable {
 
     func render(_ b: Block) -> String {
         switch b {
-        case .heading(let s): return "<h3>\(htmlEscape(s))</h3>\n"
-        case .text(let s): return "<p>" + htmlEscape(s).replacingOccurrences(of: "\n", with: "<br>") + "</p>\n"
-        case .note(let s): return "<p class=\"note\">" + htmlEscape(s).replacingOccurrences(of: "\n", with: "<br>") + "</p>\n"
-        case .preformatted(let s): return "<pre>\(htmlEscape(s))</pre>\n"
+        case .heading(let s): return "<h3>\(xmlEscape(s))</h3>\n"
+        case .text(let s): return "<p>" + xmlEscape(s).replacingOccurrences(of: "\n", with: "<br>") + "</p>\n"
+        case .note(let s): return "<p class=\"note\">" + xmlEscape(s).replacingOccurrences(of: "\n", with: "<br>") + "</p>\n"
+        case .preformatted(let s): return "<pre>\(xmlEscape(s))</pre>\n"
         case .table(let t): return table(t)
         case .figure(let f): return "<figure>" + inlineSVG(f.svg()) + "</figure>\n"
         }
@@ -156,16 +196,16 @@ public struct HTMLRenderer: Sendable {
     func table(_ t: Table) -> String {
         let numeric = t.numericColumns
         // The title as a paragraph: a caption would wrap to the width of a narrow table.
-        var out = t.title.map { "<p class=\"caption\">\(htmlEscape($0))</p>\n" } ?? ""
+        var out = t.title.map { "<p class=\"caption\">\(xmlEscape($0))</p>\n" } ?? ""
         out += "<table>\n"
-        out += "<thead><tr>" + t.columns.enumerated().map { "<th\(numeric[$0] ? " class=\"num\"" : "")>\(htmlEscape($1))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        out += "<thead><tr>" + t.columns.enumerated().map { "<th\(numeric[$0] ? " class=\"num\"" : "")>\(xmlEscape($1))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in t.rows {
             out += "<tr>" + row.enumerated().map { c, cell in
-                "<td\(c < numeric.count && numeric[c] ? " class=\"num\"" : "")>\(htmlEscape(cell.display))</td>"
+                "<td\(c < numeric.count && numeric[c] ? " class=\"num\"" : "")>\(xmlEscape(cell.display))</td>"
             }.joined() + "</tr>\n"
         }
         out += "</tbody>\n</table>\n"
-        for n in t.notes { out += "<p class=\"note\">\(htmlEscape(n))</p>\n" }
+        for n in t.notes { out += "<p class=\"note\">\(xmlEscape(n))</p>\n" }
         return out
     }
 
@@ -176,22 +216,9 @@ public struct HTMLRenderer: Sendable {
     }
 }
 
-func htmlEscape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(ch)
-        }
-    }
-    return out
-}
 
 /// CSV: the document's tables, separated by a blank line; a document with no table prints its text.
-public struct CSVRenderer: Sendable {
+public struct CSVRenderer: DocumentRenderer {
     public init() {}
 
     public func render(_ doc: Document) -> String {

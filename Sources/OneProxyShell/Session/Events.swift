@@ -62,13 +62,13 @@ public protocol SessionObserver: AnyObject {
 /// A value drawn for one output format: the terminal drawing, CSV, one line of JSON, Markdown.
 public func renderValue(_ value: any ShellValue, format: OutputFormat, palette: Palette = .plain, width: Int = 100) -> String {
     switch format {
-    case .table: return TerminalRenderer(palette: palette, width: width).render(value.document)
+    // A value's own CSV (what export writes) and its JSON stand for its document in these formats.
     case .csv:
-        if value.exportExtensions.contains("csv"), let csv = try? value.export(as: "csv") { return csv }
-        return CSVRenderer().render(value.document)
+        if value.exports.contains(.csv), let csv = try? value.export(as: "csv") { return csv }
     case .json: return value.json.encoded(pretty: true) + "\n"
-    case .markdown: return MarkdownRenderer(figures: .textDrawing(width: width)).render(value.document)
+    default: break
     }
+    return documentRenderer(for: format, palette: palette, width: width).render(value.document)
 }
 
 /// Prints a session's events to an output sink: results on standard output in the session's
@@ -112,12 +112,8 @@ public final class Printer: SessionObserver {
                 block(renderValue(value, format: format ?? s.format, palette: palette, width: width), format: s.format)
             }
         case .display(let doc):
-            switch s.format {
-            case .json: line(["output": documentJSON(doc)])
-            case .csv: block(CSVRenderer().render(doc), format: s.format)
-            case .markdown: block(MarkdownRenderer(figures: .textDrawing(width: width)).render(doc), format: s.format)
-            case .table: block(TerminalRenderer(palette: palette, width: width).render(doc), format: s.format)
-            }
+            let text = documentRenderer(for: s.format, palette: palette, width: width).render(doc)
+            if s.format == .json { sink.out(text) } else { block(text, format: s.format) }
         case .diagnostic(let d):
             // Ctrl-C left `^C` on the screen: start the message on a clean line, not glued to it.
             if d.interrupted && showsProgress { clearProgress(width: width) }

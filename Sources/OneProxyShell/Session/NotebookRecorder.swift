@@ -104,32 +104,32 @@ public struct NotebookHeader: Sendable {
 /// the network; prints on paper.
 public func notebookHTML(_ entries: [NotebookRecorder.Entry], header: NotebookHeader) -> String {
     var body = "<header>\n<h1>oneproxy session</h1>\n"
-    body += "<p class=\"meta\">oneproxy \(htmlEscape(oneproxyVersion)) · <span class=\"date\">\(htmlEscape(header.dateText))</span></p>\n"
+    body += "<p class=\"meta\">oneproxy \(xmlEscape(oneproxyVersion)) · <span class=\"date\">\(xmlEscape(header.dateText))</span></p>\n"
     if !header.inputs.isEmpty {
-        body += "<p class=\"meta\">datasets:</p>\n<ul class=\"meta\">\n" + header.datasetLines.map { "<li>\(htmlEscape($0))</li>\n" }.joined() + "</ul>\n"
+        body += "<p class=\"meta\">datasets:</p>\n<ul class=\"meta\">\n" + header.datasetLines.map { "<li>\(xmlEscape($0))</li>\n" }.joined() + "</ul>\n"
     }
     body += "</header>\n"
     let html = HTMLRenderer()
     for (k, e) in entries.enumerated() {
         let failed = e.outputs.contains { if case .diagnostic(.error, _) = $0 { return true } else { return false } }
         body += "<section class=\"cell\(failed ? " failed" : "")\" id=\"s\(k + 1)\">\n"
-        body += "<pre class=\"statement\"><span class=\"prompt\">[\(k + 1)]</span> \(htmlEscape(e.statement))"
-        if !e.origin.isEmpty && e.origin != "input" { body += "<span class=\"origin\">\(htmlEscape(e.origin)):\(e.line)</span>" }
+        body += "<pre class=\"statement\"><span class=\"prompt\">[\(k + 1)]</span> \(xmlEscape(e.statement))"
+        if !e.origin.isEmpty && e.origin != "input" { body += "<span class=\"origin\">\(xmlEscape(e.origin)):\(e.line)</span>" }
         body += "</pre>\n"
         for o in e.outputs {
             switch o {
             case .summary(let name, let text):
-                body += "<p class=\"summary\"><b>\(htmlEscape(name))</b>: \(htmlEscape(text))</p>\n"
+                body += "<p class=\"summary\"><b>\(xmlEscape(name))</b>: \(xmlEscape(text))</p>\n"
             case .value(let v, let format):
                 if let format, format != .table {
-                    body += "<pre>\(htmlEscape(renderValue(v, format: format)))</pre>\n"
+                    body += "<pre>\(xmlEscape(renderValue(v, format: format)))</pre>\n"
                 } else {
                     body += "<div class=\"output\">\n" + html.render(v.document) + "</div>\n"
                 }
             case .document(let d):
                 body += "<div class=\"output\">\n" + html.render(d) + "</div>\n"
             case .diagnostic(let severity, let text):
-                body += "<pre class=\"\(severity.rawValue)\">\(htmlEscape(text))</pre>\n"
+                body += "<pre class=\"\(severity.rawValue)\">\(xmlEscape(text))</pre>\n"
             }
         }
         body += "</section>\n"
@@ -166,7 +166,7 @@ public func htmlPage(title: String, body: String) -> String {
     <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(htmlEscape(title))</title>
+    <title>\(xmlEscape(title))</title>
     <style>
     \(pageStyle)
     </style>

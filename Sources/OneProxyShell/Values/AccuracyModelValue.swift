@@ -81,6 +81,6 @@ public struct AccuracyModelValue: ShellValue {
         ]
     }
 
-    public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? weightsTable.csv() : try defaultExport(as: ext) }
+    public var exports: [ExportFormat] { [.csv, .json] }
+    public func customExport(_ format: ExportFormat) throws -> String? { format == .csv ? weightsTable.csv() : nil }
 }

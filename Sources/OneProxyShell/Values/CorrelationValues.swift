@@ -79,8 +79,8 @@ public struct PairCorrelationValue: ShellValue {
         return .object(f)
     }
 
-    public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? table.csv() : try defaultExport(as: ext) }
+    public var exports: [ExportFormat] { [.csv, .json] }
+    public func customExport(_ format: ExportFormat) throws -> String? { format == .csv ? table.csv() : nil }
 }
 
 /// One device against every other: `srcc d A`.
@@ -205,13 +205,13 @@ public struct MatrixCorrelationValue: ShellValue {
         return t.markdown()
     }
 
-    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
+    public var exports: [ExportFormat] { [.csv, .json, .md, .svg, .html] }
 
-    public func export(as ext: String) throws -> String {
-        switch ext {
-        case "csv": return csv()
-        case "md": return markdown()
-        default: return try defaultExport(as: ext)
+    public func customExport(_ format: ExportFormat) throws -> String? {
+        switch format {
+        case .csv: return csv()
+        case .md: return markdown()
+        default: return nil
         }
     }
 }

@@ -29,8 +29,8 @@ public struct DatasetValue: ShellValue {
         ]
     }
 
-    public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? exportCSV(dataset) : try defaultExport(as: ext) }
+    public var exports: [ExportFormat] { [.csv, .json] }
+    public func customExport(_ format: ExportFormat) throws -> String? { format == .csv ? exportCSV(dataset) : nil }
     public var completionWords: [String] { dataset.deviceNames + dataset.accuracies.map(\.name) }
 }
 

@@ -90,12 +90,12 @@ public struct CurveValue: ShellValue {
          "repeats": .int(repeats), "seed": .int(seed), "points": longTable.jsonValue]
     }
 
-    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
-    public func export(as ext: String) throws -> String {
-        switch ext {
-        case "csv": return longTable.csv()
-        case "svg": return figure.svg()
-        default: return try defaultExport(as: ext)
+    public var exports: [ExportFormat] { [.csv, .json, .md, .svg, .html] }
+    public func customExport(_ format: ExportFormat) throws -> String? {
+        switch format {
+        case .csv: return longTable.csv()
+        case .svg: return figure.svg()
+        default: return nil
         }
     }
 }
@@ -173,9 +173,9 @@ public struct StackValue: ModelValue {
          } ?? .null]
     }
 
-    public var exportExtensions: [String] { ["csv", "json", "md", "html"] }
-    public func export(as ext: String) throws -> String {
-        if ext == "csv" {
+    public var exports: [ExportFormat] { [.csv, .json, .md, .html] }
+    public func customExport(_ format: ExportFormat) throws -> String? {
+        if format == .csv {
             var t = Table(columns: ["column", "feature", "weight_ms"])
             // The model's weights over the encoding (with op costs, the stack's and theirs summed).
             let linear = residual?.model.base ?? model
@@ -190,7 +190,7 @@ public struct StackValue: ModelValue {
             }
             return t.csv()
         }
-        return try defaultExport(as: ext)
+        return nil
     }
 }
 
@@ -310,7 +310,7 @@ public struct HelpBenchValue: ShellValue {
         return ["methods": .object(methods), "draws": .int(r.draws)]
     }
 
-    public var exportExtensions: [String] { ["json", "csv", "md", "html"] }
+    public var exports: [ExportFormat] { [.json, .csv, .md, .html] }
 }
 
 func format3(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "undefined" }

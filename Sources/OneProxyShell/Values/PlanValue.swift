@@ -53,6 +53,6 @@ public struct PlanValue: RowListValue {
         return out
     }
 
-    public var exportExtensions: [String] { ["csv", "json", "md", "html"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? csv() : try defaultExport(as: ext) }
+    public var exports: [ExportFormat] { [.csv, .json, .md, .html] }
+    public func customExport(_ format: ExportFormat) throws -> String? { format == .csv ? csv() : nil }
 }

@@ -53,8 +53,8 @@ public struct PredictorValue: ModelValue {
         ]
     }
 
-    public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? weightsTable.csv() : try defaultExport(as: ext) }
+    public var exports: [ExportFormat] { [.csv, .json] }
+    public func customExport(_ format: ExportFormat) throws -> String? { format == .csv ? weightsTable.csv() : nil }
 }
 
 /// Readable names of the encoding's columns (the space's first feature family: NB201
@@ -262,13 +262,13 @@ public struct AdaptationValue: ModelValue {
         ]
     }
 
-    public var exportExtensions: [String] { ["json", "csv", "md", "svg", "html"] }
+    public var exports: [ExportFormat] { [.json, .csv, .md, .svg, .html] }
 
-    public func export(as ext: String) throws -> String {
-        switch ext {
-        case "csv": return pathTable.csv()
-        case "svg": return combinedSVG(figures, columns: 3)
-        default: return try defaultExport(as: ext)
+    public func customExport(_ format: ExportFormat) throws -> String? {
+        switch format {
+        case .csv: return pathTable.csv()
+        case .svg: return combinedSVG(figures, columns: 3)
+        default: return nil
         }
     }
 }

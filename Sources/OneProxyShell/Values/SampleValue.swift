@@ -28,6 +28,6 @@ public struct SampleValue: RowListValue {
 
     func csv() -> String { "row\n" + rows.map { "\($0)\n" }.joined() }
 
-    public var exportExtensions: [String] { ["csv", "json"] }
-    public func export(as ext: String) throws -> String { ext == "csv" ? csv() : try defaultExport(as: ext) }
+    public var exports: [ExportFormat] { [.csv, .json] }
+    public func customExport(_ format: ExportFormat) throws -> String? { format == .csv ? csv() : nil }
 }

@@ -261,13 +261,13 @@ public struct SearchValue: ShellValue {
         return .object(o)
     }
 
-    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
+    public var exports: [ExportFormat] { [.csv, .json, .md, .svg, .html] }
 
-    public func export(as ext: String) throws -> String {
-        switch ext {
-        case "csv": return evolution.map { evolutionTable($0).csv() } ?? frontTable.csv()
-        case "svg": return document.figures.count > 1 ? combinedSVG(document.figures, columns: 2) : frontFigure.svg()
-        default: return try defaultExport(as: ext)
+    public func customExport(_ format: ExportFormat) throws -> String? {
+        switch format {
+        case .csv: return evolution.map { evolutionTable($0).csv() } ?? frontTable.csv()
+        case .svg: return document.figures.count > 1 ? combinedSVG(document.figures, columns: 2) : frontFigure.svg()
+        default: return nil
         }
     }
 
@@ -427,13 +427,13 @@ public struct ReuseValue: ShellValue {
         + "a budget no reused architecture meets costs the point's accuracy minus the worst candidate's (the hypervolume's reference), so the mean covers every budget; "
         + "lost_mean_met: the mean over met budgets only; hypervolume_ratio: area dominated by the reused front over the target front's, on the target"
 
-    public var exportExtensions: [String] { ["csv", "json", "md", "svg", "html"] }
+    public var exports: [ExportFormat] { [.csv, .json, .md, .svg, .html] }
 
-    public func export(as ext: String) throws -> String {
-        switch ext {
-        case "csv": return table.csv()
-        case "svg": return entries.count == 1 ? figure(entries[0]).svg() : combinedSVG(entries.map(figure), columns: 2)
-        default: return try defaultExport(as: ext)
+    public func customExport(_ format: ExportFormat) throws -> String? {
+        switch format {
+        case .csv: return table.csv()
+        case .svg: return entries.count == 1 ? figure(entries[0]).svg() : combinedSVG(entries.map(figure), columns: 2)
+        default: return nil
         }
     }
 }

@@ -15,10 +15,12 @@ public protocol ShellValue: Sendable {
     var document: Document { get }
     /// The value as JSON (`export x "x.json"`, `--format json`).
     var json: JSONValue { get }
-    /// File types `export` can write, by extension (`csv`, `json`, `md`, `svg`, `html`).
-    var exportExtensions: [String] { get }
-    /// The file's content for an extension from `exportExtensions`.
-    func export(as ext: String) throws -> String
+    /// The file types `export` writes (default: CSV when the document has a table, JSON, Markdown,
+    /// SVG when it has a figure, and HTML).
+    var exports: [ExportFormat] { get }
+    /// The value's own content for one of its formats, or nil for the standard one
+    /// (`ExportFormat.render`: its document through that format's renderer).
+    func customExport(_ format: ExportFormat) throws -> String?
     /// Extra words for tab completion (a dataset's device names).
     var completionWords: [String] { get }
 }
@@ -26,29 +28,24 @@ public protocol ShellValue: Sendable {
 extension ShellValue {
     public var completionWords: [String] { [] }
 
-    /// What a value exports to unless it says otherwise: CSV when it has a table, JSON, Markdown,
-    /// SVG when it has a figure, and HTML.
-    public var exportExtensions: [String] { defaultExportExtensions }
+    public var exports: [ExportFormat] { defaultExports }
 
-    public var defaultExportExtensions: [String] {
+    public var defaultExports: [ExportFormat] {
         let doc = document
-        return (doc.tables.isEmpty ? [] : ["csv"]) + ["json", "md"] + (doc.figures.isEmpty ? [] : ["svg"]) + ["html"]
+        return (doc.tables.isEmpty ? [] : [.csv]) + [.json, .md] + (doc.figures.isEmpty ? [] : [.svg]) + [.html]
     }
 
-    public func export(as ext: String) throws -> String { try defaultExport(as: ext) }
+    public func customExport(_ format: ExportFormat) throws -> String? { nil }
 
-    /// The standard file contents: CSV of the tables, indented JSON, Markdown with embedded
-    /// figures, the first figure as SVG, or a standalone HTML page.
-    public func defaultExport(as ext: String) throws -> String {
-        switch ext {
-        case "csv": return CSVRenderer().render(document)
-        case "json": return json.encoded(pretty: true) + "\n"
-        case "md": return MarkdownRenderer(figures: .embeddedSVG).render(document)
-        case "svg":
-            guard let f = document.figures.first else { break }
-            return f.svg()
-        case "html": return htmlPage(title: summary, body: HTMLRenderer().render(document))
-        default: break
+    /// The extensions `export` accepts, as users type them.
+    public var exportExtensions: [String] { exports.map(\.rawValue) }
+
+    /// The file's content for an extension: the value's own when it has one, else the standard
+    /// content (CSV of the tables, indented JSON, Markdown with embedded figures, the first figure
+    /// as SVG, a standalone HTML page).
+    public func export(as ext: String) throws -> String {
+        if let format = ExportFormat(rawValue: ext), exports.contains(format) {
+            if let text = try customExport(format) ?? format.render(self) { return text }
         }
         throw Diagnostic("a \(typeName) exports to \(exportExtensions.map { "." + $0 }.joined(separator: ", ")), not .\(ext)")
     }

@@ -52,7 +52,7 @@ struct NotebookTests {
         let html = notebookHTML(entries, header: NotebookHeader(date: Date(timeIntervalSince1970: 0), inputs: s.inputs))
         var position = html.startIndex
         for statement in script.split(separator: "\n") {
-            let escaped = htmlEscape(String(statement))
+            let escaped = xmlEscape(String(statement))
             guard let r = html.range(of: escaped, range: position..<html.endIndex) else {
                 Issue.record("statement missing or out of order: \(statement)")
                 return
