@@ -1,5 +1,16 @@
 import OneProxyKit
 
+enum CorrelateOptions {
+    static let boot = CommandOption.int("boot", default: 1000, range: 10...1_000_000, "bootstrap resamples")
+    static let seed = CommandOption.seed("the bootstrap's random seed")
+}
+
+enum HeatmapOptions {
+    static let order = CommandOption.word("order", ["cluster", "name"], default: "cluster",
+                                          "cluster (average-linkage clustering on 1 - r, so blocks of alike devices show) or name (the data's order)")
+    static let method = CommandOption<CorrelationMethod>.choice("method", default: .spearman, "when given a dataset: which correlation")
+}
+
 /// `srcc`, `kendall` and `pearson` share one implementation: pair, one-against-all, or matrix.
 func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
     let name = method.command
@@ -10,8 +21,8 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
         positionals: Positionals([.dataset, .device]),
         options: [
             OptionHelp("ci", "a bootstrap interval over architectures at this level (pair only), e.g. 0.95"),
-            OptionHelp("boot", "bootstrap resamples (default 1000)"),
-            OptionHelp("seed", "the bootstrap's random seed (default 1)"),
+            CorrelateOptions.boot.help,
+            CorrelateOptions.seed.help,
             OptionHelp("devices", "the matrix over these devices only", completion: .device),
         ],
         details: (method == .spearman
@@ -33,9 +44,9 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
             try requireShared(r, a.name, b.name, at: p[2])
             var value = PairCorrelationValue(dataset: d.name, variable: dname.value, a: a.name, b: b.name, method: method, result: r)
             if let level = try inv.double("ci", default: nil, range: 0.5...0.999) {
-                let boot = try inv.int("boot", default: 1000, range: 10...1_000_000)
-                let seed = try inv.int("seed", default: 1, range: 0...Int.max)
-                guard let ci = try bootstrapInterval(a.latencies, b.latencies, method: method, level: level, resamples: boot, seed: UInt64(seed),
+                let boot = try inv.get(CorrelateOptions.boot)
+                let seed = try inv.get(CorrelateOptions.seed)
+                guard let ci = try bootstrapInterval(a.latencies, b.latencies, method: method, level: level, resamples: boot, seed: seed,
                                                      context: inv.session.computeContext) else {
                     throw Diagnostic("no bootstrap interval: the correlation is undefined on the shared architectures", at: p[2].location, length: p[2].length)
                 }
@@ -99,8 +110,8 @@ let heatmapCommand = CommandSpec(
     usage: ["heatmap m [order=cluster|name]", "heatmap d [method=spearman|kendall|pearson]"],
     positionals: Positionals([.variables("a dataset or a correlation matrix", { $0 is DatasetValue || $0 is MatrixCorrelationValue })]),
     options: [
-        OptionHelp("order", "cluster (default: average-linkage clustering on 1 - r, so blocks of alike devices show) or name (the data's order)", choices: ["cluster", "name"]),
-        OptionHelp("method", "when given a dataset: which correlation (default spearman)", choices: CorrelationMethod.allCases.map(\.rawValue)),
+        HeatmapOptions.order.help,
+        HeatmapOptions.method.help,
     ],
     details: "Cells >= \(strongMonotonicity) (strong monotonicity) stand out: green with colour, * without. export h \"fig.svg\" writes the figure.",
     examples: ["d = load oneproxy-nb201; m = srcc d; heatmap m", "d = load help-fbnet; h = heatmap d order=name; export h \"/tmp/fbnet.svg\""]
@@ -110,7 +121,7 @@ let heatmapCommand = CommandSpec(
     var value: MatrixCorrelationValue
     if case .word(let n) = arg.value, inv.session.value(of: n) is DatasetValue {
         let (dv, _) = try inv.variable(arg, as: DatasetValue.self, "a dataset")
-        let method = try inv.choice("method", default: CorrelationMethod.spearman)
+        let method = try inv.get(HeatmapOptions.method)
         let d = dv.dataset
         let m = atLeastThreeShared(try correlationMatrix(names: d.deviceNames, columns: d.devices.map(\.latencies), method: method,
                                                          context: inv.session.computeContext))
@@ -120,7 +131,7 @@ let heatmapCommand = CommandSpec(
         value = m
         value.asHeatmap = true
     }
-    let order = try inv.choice("order", ["cluster", "name"], default: "cluster")
+    let order = try inv.get(HeatmapOptions.order)
     value.order = order == "cluster" ? clusteredOrder(value.matrix) : Array(value.matrix.names.indices)
     return .value(value)
 }

@@ -1,5 +1,10 @@
 import OneProxyKit
 
+enum FitAccOptions {
+    static let n = CommandOption.int("n", default: 200, range: 3...1_000_000, "how many random rows of known accuracy to train on (all of them when fewer are known)")
+    static let seed = CommandOption.seed("the random draw")
+}
+
 let fitaccCommand = CommandSpec(
     name: "fitacc", category: .search,
     summary: "fit an accuracy predictor from the rows whose accuracy is known, for search acc=q",
@@ -11,8 +16,8 @@ let fitaccCommand = CommandSpec(
     ],
     options: [
         OptionHelp("acc", "the accuracy column to learn (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns)", completion: .accuracy),
-        OptionHelp("n", "how many random rows of known accuracy to train on (default 200; all of them when fewer are known)"),
-        OptionHelp("seed", "the random draw (default 1)"),
+        FitAccOptions.n.help,
+        FitAccOptions.seed.help,
         OptionHelp("rows", "the trained rows instead of a draw: a list or a sample variable", completion: .rows),
         OptionHelp("features", "the feature family, or auto (default): every family of the space, the one with the highest leave-one-out SRCC kept"),
     ],
@@ -66,13 +71,13 @@ let fitaccCommand = CommandSpec(
         guard known.count >= 3 else {
             throw Diagnostic("\(d.name) knows \(column.name) on \(known.count) rows: an accuracy predictor needs at least 3", at: inv.commandName.location, length: inv.commandName.length)
         }
-        let seed = try inv.int("seed", default: 1, range: 0...Int.max)
-        if inv.option("n") == nil && known.count < 200 {
+        let seed = try inv.get(FitAccOptions.seed)
+        if !inv.has(FitAccOptions.n) && known.count < FitAccOptions.n.defaultValue {
             rows = known
             selection = "every row of known \(column.name) (\(known.count))"
             inv.note("\(d.name) knows \(column.name) on only \(known.count) rows: trained on all of them")
         } else {
-            let n = try inv.int("n", default: 200, range: 3...1_000_000)
+            let n = try inv.get(FitAccOptions.n)
             guard n <= known.count else {
                 throw Diagnostic("n=\(n) but \(d.name) knows \(column.name) on only \(known.count) rows", at: inv.option("n")!.location, length: inv.option("n")!.length,
                                  hint: "drop n= to train on all \(known.count)")

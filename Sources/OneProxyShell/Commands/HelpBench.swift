@@ -1,13 +1,19 @@
 import OneProxyKit
 
+enum HelpBenchOptions {
+    static let draws = CommandOption.int("draws", default: 10, range: 1...1000, "random draws")
+    static let seed = CommandOption.int("seed", default: 0, range: 0...Int(Int32.max), "draw k (k = 1..draws) uses seed seed + k − 1")
+    static let space = CommandOption.word("space", ["nb201", "fbnet"], default: "nb201", "nb201 (help-nb201) or fbnet (help-fbnet)")
+}
+
 let helpbenchCommand = CommandSpec(
     name: "helpbench", category: .manyProxies,
     summary: "HELP's few-shot benchmark (NB201 or FBNet): per-device and mean SRCC of each method beside HELP's published numbers",
     usage: ["h = helpbench [draws=10] [seed=0] [space=nb201|fbnet]"],
     options: [
-        OptionHelp("draws", "random draws (default 10)"),
-        OptionHelp("seed", "draw k (k = 1..draws) uses seed seed + k − 1 (default 0)"),
-        OptionHelp("space", "nb201 (help-nb201, the default) or fbnet (help-fbnet)"),
+        HelpBenchOptions.draws.help,
+        HelpBenchOptions.seed.help,
+        HelpBenchOptions.space.help,
     ],
     details: """
         HELP's protocol (NeurIPS 2021) as METHOD.md section 6 states it. NB201: targets
@@ -34,9 +40,9 @@ let helpbenchCommand = CommandSpec(
     examples: ["h = helpbench draws=1", "h = helpbench draws=3 seed=1001 space=fbnet"]
 ) { inv in
     try inv.checkPositionalCount(max: 0)
-    let draws = try inv.int("draws", default: 10, range: 1...1000)
-    let seed = try inv.int("seed", default: 0, range: 0...Int(Int32.max))
-    let space = try inv.choice("space", ["nb201", "fbnet"], default: "nb201")
+    let draws = try inv.get(HelpBenchOptions.draws)
+    let seed = try inv.get(HelpBenchOptions.seed)
+    let space = try inv.get(HelpBenchOptions.space)
     let proto = HelpProtocol.named(space)!
     let d = try BundledDatasets.load(proto.dataset)
     let ctx = inv.session.computeContext

@@ -1,13 +1,19 @@
 import Foundation
 import OneProxyKit
 
+enum LoadOptions {
+    static let unit = CommandOption<LatencyUnit>.choice("unit", default: .ms, "the unit of plain numeric device columns: ms, s or us; *_ms, *_s, *_us columns say their own")
+    static let how = CommandOption<JoinKind>.choice(
+        "how", default: .left, "left (every row of the first dataset; the second's columns are missing where it has no row) or inner (only the architectures both have)")
+}
+
 let loadCommand = CommandSpec(
     name: "load", category: .data,
     summary: "load a bundled dataset by name, or your own measurements from a CSV file",
     usage: ["d = load NAME", "u = load \"file.csv\" [unit=ms|s|us] [name=NAME]"],
     positionals: Positionals([.bundledDataset]),
     options: [
-        OptionHelp("unit", "the unit of plain numeric device columns: ms (default), s or us; *_ms, *_s, *_us columns say their own", choices: LatencyUnit.allCases.map(\.rawValue)),
+        LoadOptions.unit.help,
         OptionHelp("name", "the dataset's name (default: the file's name)"),
         OptionHelp("sha256", "the file's expected SHA-256 (save records it): a different file is loaded with a warning naming it"),
     ],
@@ -21,7 +27,7 @@ let loadCommand = CommandSpec(
 ) { inv in
     try inv.checkPositionalCount(max: 1)
     let arg = try inv.positional(0, "a bundled dataset name or a CSV file in quotes")
-    let unitName = try inv.choice("unit", LatencyUnit.allCases.map(\.rawValue), default: "ms")
+    let unit = try inv.get(LoadOptions.unit)
     let nameOption = try inv.option("name").map { try inv.word($0, "a name") }
     switch arg.value {
     case .word(let name) where !(name.contains(".") || name.contains("/")):
@@ -47,7 +53,7 @@ let loadCommand = CommandSpec(
         let name = nameOption?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let loaded: (Dataset, LoadReport)
         do {
-            loaded = try loadCSV(bytes: bytes, file: path, unit: LatencyUnit(rawValue: unitName)!, name: name,
+            loaded = try loadCSV(bytes: bytes, file: path, unit: unit, name: name,
                                  context: inv.session.computeContext)
         } catch let e as OneProxyError {
             // Point at the path: the message itself names the file's line and column.
@@ -106,7 +112,7 @@ let mergeCommand = CommandSpec(
     summary: "join two datasets on the architecture: every row of the first (left join), or only shared rows",
     usage: ["m = merge d u [how=left|inner]"],
     positionals: Positionals([.dataset, .dataset]),
-    options: [OptionHelp("how", "left (default: every row of the first dataset; the second's columns are missing where it has no row) or inner (only the architectures both have)", choices: JoinKind.allCases.map(\.rawValue))],
+    options: [LoadOptions.how.help],
     details: """
         Keeps the first dataset's row order. A left join is how a new device's few measurements join
         the bundled data: the proxy keeps every row it measured, the new device has latencies on its
@@ -119,7 +125,7 @@ let mergeCommand = CommandSpec(
     try inv.checkPositionalCount(max: 2)
     let (a, _) = try inv.variable(0, as: DatasetValue.self, "a dataset")
     let (b, _) = try inv.variable(1, as: DatasetValue.self, "a second dataset")
-    let how = try inv.choice("how", default: JoinKind.left)
+    let how = try inv.get(LoadOptions.how)
     let (m, report) = try merge(a.dataset, b.dataset, how: how)
     var note = "merge (\(how.rawValue) join) matched \(report.matched) of \(a.dataset.rowCount) architectures of \(a.dataset.name) (\(b.dataset.rowCount) in \(b.dataset.name))"
     if how == .left && report.matched < report.rows {

@@ -1,6 +1,13 @@
 import Foundation
 import OneProxyKit
 
+enum MeasureOptions {
+    static let repeats = CommandOption.int("repeats", default: 3, range: 1...1000, "runs per architecture, in rounds over all of them; the median is kept")
+    static let unit = CommandOption<LatencyUnit>.choice("unit", default: .ms, "the unit of a bare number the harness prints (a printed unit wins)")
+    static let parse = CommandOption<HarnessOutput>.choice(
+        "parse", default: .last, "how to read the latency: last (the last number printed), tflite (benchmark_model), ort (onnxruntime_perf_test) or trtexec")
+}
+
 let measureCommand = CommandSpec(
     name: "measure", category: .newDevice,
     summary: "run your measuring harness on each architecture of a plan; the latencies become a dataset",
@@ -12,10 +19,10 @@ let measureCommand = CommandSpec(
         OptionHelp("cmd", "the harness command; {arch_str}, {nb201_index}, {key} and {row} are replaced in each argument"),
         OptionHelp("device", "the name of the device column the latencies go into"),
         OptionHelp("rows", "with a dataset: the rows to measure (a list, a sample or a plan)", completion: .rows),
-        OptionHelp("repeats", "runs per architecture, in rounds over all of them; the median is kept (default 3)"),
+        MeasureOptions.repeats.help,
         OptionHelp("timeout", "the longest one run may take (default 60s); a slower run is stopped and counts as failed"),
-        OptionHelp("unit", "the unit of a bare number the harness prints (default ms; a printed unit wins)", choices: LatencyUnit.allCases.map(\.rawValue)),
-        OptionHelp("parse", "how to read the latency: last (default: the last number printed), tflite (benchmark_model), ort (onnxruntime_perf_test) or trtexec", choices: HarnessOutput.allCases.map(\.rawValue)),
+        MeasureOptions.unit.help,
+        MeasureOptions.parse.help,
         OptionHelp("log", "a CSV the results are written to as they come; measuring again with the same log resumes where it stopped"),
     ],
     details: """
@@ -76,11 +83,11 @@ let measureCommand = CommandSpec(
         throw Diagnostic("measure needs device=NAME: the column the latencies go into", at: inv.commandName.location, length: inv.commandName.length)
     }
     let device = try inv.word(deviceArg, "a device name").value
-    let repeats = try inv.int("repeats", default: 3, range: 1...1000)
+    let repeats = try inv.get(MeasureOptions.repeats)
     let timeoutMs = try inv.milliseconds("timeout") ?? 60_000
     guard timeoutMs > 0 else { throw Diagnostic("timeout= must be positive", at: inv.option("timeout")!.location) }
-    let unit = try inv.choice("unit", default: LatencyUnit.ms)
-    let parse = try inv.choice("parse", default: HarnessOutput.last)
+    let unit = try inv.get(MeasureOptions.unit)
+    let parse = try inv.get(MeasureOptions.parse)
     let logArg = try inv.option("log").map { try inv.word($0, "a file path in quotes") }
     // The log goes through the session's file access (checked under --safe), resolved as every
     // path is (a script's paths against its folder).

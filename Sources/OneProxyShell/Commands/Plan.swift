@@ -1,16 +1,27 @@
 import OneProxyKit
 
+enum PlanOptions {
+    static let n = CommandOption.int("n", default: 20, range: 1...100_000, "how many architectures to measure")
+    static let seed = CommandOption.seed("the random start or draw")
+}
+
+enum ShortlistOptions {
+    static let n = CommandOption.int("n", default: 5, range: 1...1000, "how many")
+    static let margin = CommandOption.number("margin", default: 0.1, range: 0...10,
+                                             "how far over the budget a prediction may be and still qualify, as the predictor errs", defaultText: "10%")
+}
+
 let planCommand = CommandSpec(
     name: "plan", category: .newDevice,
     summary: "which architectures to measure on a new device, chosen from what the proxy knows",
     usage: ["p = plan d n=20 proxy=P [design=doptimal|stratified|random] [seed=1]",
             "p = plan d n=20 [pool=all|DATASET|[A, B, …]] [design=…]    # for predictor and the pool methods"],
     options: [
-        OptionHelp("n", "how many architectures to measure (default 20)"),
+        PlanOptions.n.help,
         OptionHelp("proxy", "the proxy whose linear predictor guides the choice (fit on every row it measured)", completion: .device),
         OptionHelp("pool", "without proxy=: plan for the pool methods (predictor, stack) from the pool's fits (default all: every bundled device of the space)", completion: .device),
         OptionHelp("design", "doptimal (default for proxy=: spread over AdaProxy's features, the best measured for one proxy), stratified (one per band of predicted latency) or random; with a pool, doptimal spreads the picks over the pool's fits", choices: PlanDesign.allCases.map(\.rawValue)),
-        OptionHelp("seed", "the random start or draw (default 1)"),
+        PlanOptions.seed.help,
     ],
     details: """
         Candidates are the rows the proxy measured. Measured on the bundled data (README, "A new
@@ -29,9 +40,9 @@ let planCommand = CommandSpec(
     guard let proxyArg = inv.option("proxy") else {
         // No proxy: a plan for the pool methods.
         let (proxies, poolText) = try inv.proxyPool("pool", in: d, excluding: "", default: .all)
-        let n = try inv.int("n", default: 20, range: 1...100_000)
+        let n = try inv.get(PlanOptions.n)
         let design = try inv.choice("design", default: poolPlanDefault)
-        let seed = try inv.int("seed", default: 1, range: 0...Int.max)
+        let seed = try inv.get(PlanOptions.seed)
         let pool = try FewShotPool(x: try encodingMatrix(d), proxies: proxies, context: inv.session.computeContext)
         let candidates = Array(0..<d.rowCount)
         guard n <= candidates.count else {
@@ -49,9 +60,9 @@ let planCommand = CommandSpec(
         throw Diagnostic("pool= plans for the pool methods; proxy= plans for one proxy: give one", at: e.location, length: e.length)
     }
     let proxy = try inv.device(proxyArg, in: d, role: "the proxy device")
-    let n = try inv.int("n", default: 20, range: 1...100_000)
+    let n = try inv.get(PlanOptions.n)
     let design = try inv.choice("design", default: PlanDesign.doptimal)
-    let seed = try inv.int("seed", default: 1, range: 0...Int.max)
+    let seed = try inv.get(PlanOptions.seed)
     let x = try encodingMatrix(d)
     let fit = try fitLinearPredictor(X: x, latencies: proxy.latencies)
     let candidates = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN }
@@ -78,8 +89,8 @@ let shortlistCommand = CommandSpec(
     usage: ["c = shortlist s [n=5] [margin=10%]"],
     positionals: Positionals([.variables("a search", { $0 is SearchValue })]),
     options: [
-        OptionHelp("n", "how many (default 5)"),
-        OptionHelp("margin", "how far over the budget a prediction may be and still qualify, as the predictor errs (default 10%)"),
+        ShortlistOptions.n.help,
+        ShortlistOptions.margin.help,
     ],
     details: """
         From a search whose latency is predicted and that has a budget (search d acc=… lat=a max=…):
@@ -96,8 +107,8 @@ let shortlistCommand = CommandSpec(
     guard let budget = s.budget else {
         throw Diagnostic("\(sname.value) has no budget: search again with max=, e.g. max=5ms", at: sname.location, length: sname.length)
     }
-    let n = try inv.int("n", default: 5, range: 1...1000)
-    let margin = try inv.double("margin", default: 0.1, range: 0...10) ?? 0.1
+    let n = try inv.get(ShortlistOptions.n)
+    let margin = try inv.get(ShortlistOptions.margin)
     let limit = budget * (1 + margin)
     // The front is sorted by latency with accuracy rising: walk it down from the limit.
     let rows = s.front.points.filter { $0.latency <= limit }.reversed().prefix(n).map(\.index)

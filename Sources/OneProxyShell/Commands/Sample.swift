@@ -1,12 +1,16 @@
 import OneProxyKit
 
+enum SampleOptions {
+    static let seed = CommandOption.seed("the random draw")
+}
+
 let sampleCommand = CommandSpec(
     name: "sample", category: .predictors,
     summary: "a list of row numbers: given, or drawn at random (seeded) from a dataset",
     usage: ["s = sample [r1, r2, …]", "s = sample d n=70 [seed=1] [measured=[A, B]]"],
     options: [
         OptionHelp("n", "how many rows to draw"),
-        OptionHelp("seed", "the random draw (default 1)"),
+        SampleOptions.seed.help,
         OptionHelp("measured", "draw only among rows these devices measured"),
     ],
     details: "adapt takes a sample as samples=s (its first train= rows train, the rest validate).",
@@ -32,7 +36,7 @@ let sampleCommand = CommandSpec(
         throw Diagnostic("sample from a dataset needs n=COUNT", at: inv.commandName.location, length: inv.commandName.length)
     }
     let n = try inv.int(nArg, key: "n", range: 1...d.rowCount)
-    let seed = try inv.int("seed", default: 1, range: 0...Int.max)
+    let seed = try inv.get(SampleOptions.seed)
     var candidates = Array(0..<d.rowCount)
     var devices: [String] = []
     if let list = try inv.wordList("measured") {

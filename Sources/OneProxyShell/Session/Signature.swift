@@ -113,18 +113,26 @@ extension CommandOption where Value == UInt64 {
 
 extension CommandOption where Value == Double {
     /// A plain number (or a percentage: `25%` is 0.25) within `range`.
-    public static func number(_ name: String, default value: Double, range: ClosedRange<Double>, _ summary: String) -> CommandOption {
-        CommandOption(name, default: value, defaultText: formatNumberLiteral(value), summary: summary) { inv, e in try inv.number(e, key: name, range: range) }
+    public static func number(_ name: String, default value: Double, range: ClosedRange<Double>, _ summary: String, defaultText: String? = nil) -> CommandOption {
+        CommandOption(name, default: value, defaultText: defaultText ?? formatNumberLiteral(value), summary: summary) { inv, e in try inv.number(e, key: name, range: range) }
     }
 }
 
-extension CommandOption {
+extension CommandOption where Value == String {
+    /// One of a fixed set of words that no enum names.
+    public static func word(_ name: String, _ choices: [String], default value: String, _ summary: String) -> CommandOption {
+        CommandOption(name, default: value, defaultText: value, completion: .choices(choices), summary: summary) { inv, e in
+            try inv.choice(e, key: name, choices)
+        }
+    }
+}
+
+extension CommandOption where Value: CaseIterable & RawRepresentable, Value.RawValue == String {
     /// One of an enum's cases by raw value; the choices and their completion come from `allCases`.
-    public static func choice<E: CaseIterable & RawRepresentable & Sendable>(_ name: String, default value: E, _ summary: String) -> CommandOption<E>
-    where E.RawValue == String {
-        let all = E.allCases.map(\.rawValue)
-        return CommandOption<E>(name, default: value, defaultText: value.rawValue, completion: .choices(all), summary: summary) { inv, e in
-            E(rawValue: try inv.choice(e, key: name, all))!
+    public static func choice(_ name: String, default value: Value, _ summary: String) -> CommandOption {
+        let all = Value.allCases.map(\.rawValue)
+        return CommandOption(name, default: value, defaultText: value.rawValue, completion: .choices(all), summary: summary) { inv, e in
+            Value(rawValue: try inv.choice(e, key: name, all))!
         }
     }
 }
