@@ -117,14 +117,6 @@ public func defaultLambdaGrid(lambdaMax: Double) -> [Double] {
     [0] + (0..<25).map { lambdaMax * pow(10, -4 + 4 * Double($0) / 24) }
 }
 
-/// `count` distinct elements of `candidates`, in a random order determined by `seed` alone
-/// (a seeded Fisher–Yates permutation; the first `min(count, candidates.count)` picks).
-public func sampleRows(candidates: [Int], count: Int, seed: UInt64) -> [Int] {
-    var g = SeededGenerator(seed: seed)
-    let p = g.permutation(candidates.count)
-    return p.prefix(max(0, min(count, candidates.count))).map { candidates[$0] }
-}
-
 /// AdaProxy (METHOD.md §4): adapts the proxy's linear predictor to a target from a few samples.
 ///
 /// The proxy's weights w are `fitLinearPredictor` on every row the proxy measured. For each
