@@ -76,32 +76,26 @@ let notebookRows = [
 ]
 
 /// The work bench/adapt.py gives cvxpy: 0 + 25 λ up to λ_max (of all samples), solved on 5
-/// contiguous folds, pooled out-of-fold SRCC, the chosen λ refitted on all samples. Returns that λ.
+/// contiguous folds, pooled out-of-fold SRCC, the chosen λ refitted on all samples, through the
+/// Kit's cross-validation engine (ties to the larger λ, as bench/adapt.py's `(round(score, 12), λ)`).
+/// Returns that λ.
 func adaptCV5Solve(x: Matrix, w: [Double], rows: [Int], target: [Double], scale: AdaProxyScale, norm: AdaNorm) -> Double {
-    let n = rows.count
-    let folds = (0..<5).map { f in Array((f * n / 5)..<((f + 1) * n / 5)) }
     let full = AdaProxyProblem(x: x.selectingRows(rows), weights: w, targets: rows.map { target[$0] }, scale: scale)
-    let lmax = full.lambdaMax(norm)
-    let grid = [0] + (0..<25).map { lmax * pow(10, -4 + 4 * Double($0) / 24) }
-    var oof = [[Double]](repeating: [Double](repeating: 0, count: n), count: grid.count)
-    for fold in folds {
-        let held = Set(fold)
-        let inRows = rows.indices.filter { !held.contains($0) }.map { rows[$0] }
-        let p = AdaProxyProblem(x: x.selectingRows(inRows), weights: w, targets: inRows.map { target[$0] }, scale: scale)
-        for (ci, s) in p.solvePath(norm: norm, lambdas: grid).enumerated() {
-            let coef = (0..<w.count).map { w[$0] * (s.a + s.b[$0]) }
-            for pos in fold {
-                var acc = s.c
-                for j in 0..<coef.count { acc += x[rows[pos], j] * coef[j] }
-                oof[ci][pos] = acc
+    let grid = defaultLambdaGrid(lambdaMax: full.lambdaMax(norm))
+    let cv = try! crossValidatedPath(
+        y: rows.map { target[$0] }, lambdas: grid, folds: crossValidationFolds(count: rows.count, folds: 5),
+        fitFold: { fold in
+            let inRows = fold.training.map { rows[$0] }
+            let p = AdaProxyProblem(x: x.selectingRows(inRows), weights: w, targets: inRows.map { target[$0] }, scale: scale)
+            return p.solvePath(norm: norm, lambdas: grid).map { s in
+                let coef = (0..<w.count).map { w[$0] * (s.a + s.b[$0]) }
+                return fold.heldOut.map { pos in
+                    var acc = s.c
+                    for j in 0..<coef.count { acc += x[rows[pos], j] * coef[j] }
+                    return acc
+                }
             }
-        }
-    }
-    let y = rows.map { target[$0] }
-    var best = 0, bestScore = -Double.infinity
-    for ci in grid.indices {
-        let s = spearman(oof[ci], y).value ?? -.infinity
-        if s >= bestScore - 1e-12 { best = ci; bestScore = max(s, bestScore) }
-    }
-    return full.solve(norm: norm, lambda: grid[best]).lambda
+        },
+        refit: { full.solve(norm: norm, lambda: grid[$0]) })
+    return cv.model.lambda
 }

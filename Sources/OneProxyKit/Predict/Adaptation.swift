@@ -111,20 +111,6 @@ public struct AdaptationReport: Sendable {
     }
 }
 
-/// The default λ candidates: 0, then 25 values log-spaced from 1e-4·λ_max to λ_max, where λ_max is
-/// the smallest λ at which b = 0 (so the grid spans "no penalty" to "b = 0", ascending).
-public func defaultLambdaGrid(lambdaMax: Double) -> [Double] {
-    [0] + (0..<25).map { lambdaMax * pow(10, -4 + 4 * Double($0) / 24) }
-}
-
-/// `count` distinct elements of `candidates`, in a random order determined by `seed` alone
-/// (a seeded Fisher–Yates permutation; the first `min(count, candidates.count)` picks).
-public func sampleRows(candidates: [Int], count: Int, seed: UInt64) -> [Int] {
-    var g = SeededGenerator(seed: seed)
-    let p = g.permutation(candidates.count)
-    return p.prefix(max(0, min(count, candidates.count))).map { candidates[$0] }
-}
-
 /// AdaProxy (METHOD.md §4): adapts the proxy's linear predictor to a target from a few samples.
 ///
 /// The proxy's weights w are `fitLinearPredictor` on every row the proxy measured. For each
@@ -135,9 +121,10 @@ public func sampleRows(candidates: [Int], count: Int, seed: UInt64) -> [Int] {
 /// every fold). So λ does not depend on the units of either device: multiplying all latencies by
 /// 1000 gives the same λ, a, b and predictions × 1000. The reported a, b, c are in data units.
 ///
-/// Selection: the λ with the highest score (validation SRCC, or pooled out-of-fold SRCC); scores
-/// within 1e-12 count as tied and the **larger** λ wins (the simpler model, closer to the proxy);
-/// an undefined score (constant predictions) never wins.
+/// Selection: the λ with the highest score (validation SRCC, or pooled out-of-fold SRCC by the
+/// cross-validation engine, `crossValidatedPath`); scores within 1e-12 count as tied and the
+/// **larger** λ wins (the simpler model, closer to the proxy); an undefined score (constant
+/// predictions) never wins (`CVCriterion.pooledSRCC`).
 ///
 /// Throws `OneProxyError` when the inputs disagree in length, a sample row is out of range or
 /// repeated, a sampled row has no target or proxy latency (naming the row), there are too few
@@ -243,30 +230,26 @@ public func adaptProxy(
 
     var chosen = 0
     var outOfFold: [Double]?
-    let folds = cvFolds(count: fitRows.count, selection: selection)
+    var folds: [CVFold] = []
     switch selection {
     case .fixed: chosen = 0
-    case .validation: chosen = bestIndex(scores: path.map(\.valSRCC), lambdas: candidates)
-    case .crossValidation:
-        var oof = [[Double]](repeating: [Double](repeating: 0, count: fitRows.count), count: candidates.count)
+    case .validation: chosen = CVCriterion.pooledSRCC.choose(path.map(\.valSRCC), lambdas: candidates)
+    case .crossValidation(let k):
+        folds = crossValidationFolds(count: fitRows.count, folds: k)
         // Cancellation is checked per fold (one λ path each) and per λ within a fold.
         var progress = context.reporter("cross-validation", total: 2 * folds.count)
-        for (f, fold) in folds.enumerated() {
-            try context.check()
-            progress.advance(to: f)
-            let held = Set(fold)
-            let inRows = fitRows.indices.filter { !held.contains($0) }.map { fitRows[$0] }
-            let outRows = fold.map { fitRows[$0] }
-            let sols = problem(inRows).solvePath(norm: norm, lambdas: candidates, cancellation: context.cancellation)
-            try context.check()
-            for (ci, s) in sols.enumerated() {
-                let p = predictRows(s, outRows)
-                for (k, pos) in fold.enumerated() { oof[ci][pos] = p[k] }
-            }
-        }
-        for ci in candidates.indices { path[ci].cvSRCC = srcc(oof[ci], fitRows) }
-        chosen = bestIndex(scores: path.map(\.cvSRCC), lambdas: candidates)
-        outOfFold = oof[chosen]
+        let cv = try crossValidatedPath(
+            y: fitRows.map { targetLatencies[$0] }, lambdas: candidates, folds: folds, context: context,
+            onFold: { progress.advance(to: $0) },
+            fitFold: { fold in
+                let outRows = fold.heldOut.map { fitRows[$0] }
+                return problem(fold.training.map { fitRows[$0] }).solvePath(norm: norm, lambdas: candidates, cancellation: context.cancellation)
+                    .map { predictRows($0, outRows) }
+            },
+            refit: { fits[$0] })
+        for ci in candidates.indices { path[ci].cvSRCC = cv.scores[ci] }
+        chosen = cv.chosen
+        outOfFold = cv.outOfFold[chosen]
     }
     let best = fits[chosen]
     let adapted = weightsOf(best)
@@ -314,24 +297,6 @@ public func adaptProxy(
     return report
 }
 
-/// The positions (into the fitted rows) of each CV fold; empty unless selection is CV.
-func cvFolds(count n: Int, selection: LambdaSelection) -> [[Int]] {
-    guard case .crossValidation(let k) = selection else { return [] }
-    let folds = k ?? n
-    return (0..<folds).map { f in Array((f * n / folds)..<((f + 1) * n / folds)) }
-}
-
-/// argmax of the scores; ties within 1e-12 go to the larger λ; nil scores never win (index 0 if all nil).
-func bestIndex(scores: [Double?], lambdas: [Double]) -> Int {
-    var best: Int?
-    for i in scores.indices {
-        guard let s = scores[i] else { continue }
-        guard let b = best, let sb = scores[b] else { best = i; continue }
-        if s > sb + 1e-12 || (abs(s - sb) <= 1e-12 && lambdas[i] > lambdas[b]) { best = i }
-    }
-    return best ?? 0
-}
-
 func populationStd(_ v: [Double]) -> Double {
     guard !v.isEmpty else { return 0 }
     let m = v.reduce(0, +) / Double(v.count)
@@ -339,44 +304,25 @@ func populationStd(_ v: [Double]) -> Double {
 }
 
 /// The target-only baseline: ridge `(1/n)‖X β + c − y‖² + α‖β‖²` (c unpenalised) on the sampled
-/// rows, α from 25 values log-spaced over 1e-4 .. 1e2 times the mean eigenvalue of XcᵀXc/n, chosen by
-/// the same rule as λ. Returns α, the predictions for every row of X, and the chosen α's score
-/// (pooled out-of-fold SRCC for CV, validation SRCC otherwise).
-func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [[Int]], selection: LambdaSelection,
+/// rows, α among `ridgeGrid` (1e-4 .. 1e2 times the mean eigenvalue of XcᵀXc/n), chosen by the
+/// same rule as λ (`ridgePath` with the same folds for CV). Returns α, the predictions for every
+/// row of X, and the chosen α's score (pooled out-of-fold SRCC for CV, validation SRCC otherwise).
+func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: [CVFold], selection: LambdaSelection,
                      context: ComputeContext = .none, progressOffset: Int = 0) throws -> (Double, [Double], Double?) {
-    func predict(_ coef: ([Double], Double), _ rows: [Int]) -> [Double] {
-        rows.map { i in
-            var acc = coef.1
-            for j in 0..<coef.0.count { acc += X[i, j] * coef.0[j] }
-            return acc
-        }
-    }
-    let full = RidgeFit(X.selectingRows(fitRows), fitRows.map { y[$0] })
-    let alphas = (0..<25).map { full.meanEigen * pow(10, -4 + 6 * Double($0) / 24) }
-    let scores: [Double?]
-    switch selection {
-    case .crossValidation:
-        var oof = [[Double]](repeating: [Double](repeating: 0, count: fitRows.count), count: alphas.count)
+    let xs = X.selectingRows(fitRows), ys = fitRows.map { y[$0] }
+    let model: LinearLatencyModel, alpha: Double, score: Double?
+    if case .crossValidation = selection {
         var progress = context.reporter("cross-validation", total: progressOffset + folds.count)
-        for (f, fold) in folds.enumerated() {
-            try context.check()
-            progress.advance(to: progressOffset + f)
-            let held = Set(fold)
-            let inRows = fitRows.indices.filter { !held.contains($0) }.map { fitRows[$0] }
-            let outRows = fold.map { fitRows[$0] }
-            let r = RidgeFit(X.selectingRows(inRows), inRows.map { y[$0] })
-            for (ai, alpha) in alphas.enumerated() {
-                let p = predict(r.coefficients(alpha), outRows)
-                for (k, pos) in fold.enumerated() { oof[ai][pos] = p[k] }
-            }
-        }
-        scores = oof.map { spearman($0, fitRows.map { y[$0] }).value }
-    case .validation, .fixed:
-        scores = alphas.map { spearman(predict(full.coefficients($0), val), val.map { y[$0] }).value }
+        let cv = try ridgePath(x: xs, y: ys, folds: folds, context: context, onFold: { progress.advance(to: progressOffset + $0) })
+        (model, alpha, score) = (cv.model, cv.lambda, cv.score)
+    } else {
+        let full = RidgeFit(xs, ys)
+        let alphas = ridgeGrid(meanEigen: full.meanEigen)
+        let scores = alphas.map { spearman(full.model($0).predictSummingFromIntercept(rows: val, of: X), val.map { y[$0] }).value }
+        let chosen = CVCriterion.pooledSRCC.choose(scores, lambdas: alphas)
+        (model, alpha, score) = (full.model(alphas[chosen]), alphas[chosen], scores[chosen])
     }
-    let chosen = bestIndex(scores: scores, lambdas: alphas)
-    let all = predict(full.coefficients(alphas[chosen]), Array(0..<X.rows))
-    return (alphas[chosen], all, scores[chosen])
+    return (alpha, model.predictSummingFromIntercept(rows: Array(0..<X.rows), of: X), score)
 }
 
 /// The adapted predictions `c + Σⱼ x_ij·w_j(a + b_j)` of each solution on each of `rows` (one array
@@ -415,12 +361,4 @@ func predictAdapted(X: Matrix, weights w: [Double], solutions sols: [AdaProxySol
         }
     }
     return out
-}
-
-extension RidgeFit {
-    /// The ridge coefficients and intercept for one α.
-    func coefficients(_ alpha: Double) -> ([Double], Double) {
-        let m = model(alpha)
-        return (m.weights, m.intercept)
-    }
 }

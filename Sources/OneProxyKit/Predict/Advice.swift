@@ -25,18 +25,21 @@ public func adviseByCrossValidation(
     var reporter = compute.reporter("advise", total: methods.count)
     var out: [AdviceScore] = []
     for (mi, m) in methods.enumerated() {
-        var oof = [Double](repeating: .nan, count: samples.count)
-        for i in samples.indices {
-            try compute.check()
-            let rest = samples.indices.filter { $0 != i }.map { samples[$0] }
-            if let model = try? m.fit(context, samples: rest) {
-                oof[i] = model.predict(rows: [samples[i]], encoded: encoded.selectingRows([i]))[0]
-            }
-        }
-        let cv = oof.contains(where: \.isNaN) ? nil : spearman(oof, y).value
+        // The engine with one candidate (the method) over leave-one-out folds: the method's own λ
+        // choice and stack happen inside each fold. A fold the method cannot fit predicts NaN.
+        let path = try crossValidatedPath(
+            y: y, lambdas: [0], folds: crossValidationFolds(count: samples.count, folds: nil), context: compute,
+            fitFold: { fold in
+                let i = fold.heldOut.lowerBound
+                let model = try? m.fit(context, samples: fold.training.map { samples[$0] })
+                return [[model?.predict(rows: [samples[i]], encoded: encoded.selectingRows([i]))[0] ?? .nan]]
+            },
+            refit: { _ in try? m.fit(context, samples: samples) })
+        let oof = path.outOfFold[0]
+        let cv = oof.contains(where: \.isNaN) ? nil : path.score
         let interval = cv == nil ? nil : try bootstrapInterval(oof, y, method: .spearman, level: level, resamples: resamples, seed: seed,
                                                                context: ComputeContext(cancellation: compute.cancellation))
-        out.append(AdviceScore(name: m.name, cvSRCC: cv, interval: interval.map { ($0.low, $0.high) }, model: try? m.fit(context, samples: samples)))
+        out.append(AdviceScore(name: m.name, cvSRCC: cv, interval: interval.map { ($0.low, $0.high) }, model: path.model))
         reporter.advance(to: mi + 1)
     }
     let order = out.indices.sorted { a, b in

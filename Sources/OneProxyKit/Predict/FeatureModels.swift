@@ -99,7 +99,8 @@ public struct FeatureLatencyModel: LatencyModel {
 /// the leave-one-out residuals are exact: eᵢ = (yᵢ − ŷᵢ) / (1 − 1/n − Hᵢᵢ). λ is chosen among
 /// `lambdas` (default: 25 values log-spaced over 1e-3 .. 1e3 times the mean eigenvalue of K, then
 /// 1e12 times it, which is the intercept alone) by the mean squared leave-one-out residual, ties to
-/// the larger λ. The weights are β = Fcᵀ α with α = (K + λI)⁻¹ (y − ȳ).
+/// the larger λ (the cross-validation engine with `CVCriterion.meanSquaredError`, each
+/// leave-one-out fold in closed form). The weights are β = Fcᵀ α with α = (K + λI)⁻¹ (y − ȳ).
 public struct DualRidgeFit: Sendable, Equatable {
     public var weights: [Double]
     public var intercept: Double
@@ -114,12 +115,6 @@ public struct DualRidgeFit: Sendable, Equatable {
     public static func == (a: DualRidgeFit, b: DualRidgeFit) -> Bool {
         a.weights == b.weights && a.intercept == b.intercept && a.lambda == b.lambda && a.looMSE == b.looMSE
     }
-}
-
-/// The default λ grid of `dualRidge` for a Gram matrix whose mean eigenvalue is `meanEigen`.
-public func dualRidgeGrid(meanEigen: Double) -> [Double] {
-    let m = meanEigen > 0 ? meanEigen : 1
-    return (0..<25).map { m * pow(10, -3 + 6 * Double($0) / 24) } + [m * 1e12]
 }
 
 /// See `DualRidgeFit`. Needs n >= 3 samples. With more samples than features (a device's full
@@ -176,27 +171,28 @@ public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil)
     let grid = lambdas ?? dualRidgeGrid(meanEigen: trace / nD)
     var zty = [Double](repeating: 0, count: r)
     for i in 0..<n { for c in 0..<r { zty[c] += z.storage[i * r + c] * yc[i] } }
-    // The exact leave-one-out residual of every sample at λ.
-    func looResiduals(_ lambda: Double) -> [Double] {
-        let inv = d.map { $0 > 0 ? 1 / ($0 + lambda) : 0 }
-        return (0..<n).map { i in
-            var fitted = 0.0, h = 0.0
-            for c in 0..<r {
-                let zc = z.storage[i * r + c]
-                fitted += zc * zty[c] * inv[c]
-                h += zc * zc * inv[c]
+    // The engine (`crossValidatedPath`, `CVCriterion.meanSquaredError`) over n single-sample
+    // folds, each "fitted" in closed form: sample i's exact leave-one-out prediction at λ is
+    // yᵢ − eᵢ with eᵢ = (yᵢ − ŷᵢ)/(1 − 1/n − Hᵢᵢ), from the one decomposition above. The engine
+    // scores mean (yᵢ − (yᵢ − eᵢ))², which is Σeᵢ²/n up to rounding (within 1e-13 relative on
+    // NB201's families: the chosen λ, the weights and the predictions are the same bits).
+    let inverses = grid.map { lambda in d.map { $0 > 0 ? 1 / ($0 + lambda) : 0 } }
+    let cv = try crossValidatedPath(
+        y: y, lambdas: grid, folds: crossValidationFolds(count: n, folds: nil), criterion: .meanSquaredError,
+        fitFold: { fold in
+            let i = fold.heldOut.lowerBound
+            return inverses.map { inv in
+                var fitted = 0.0, h = 0.0
+                for c in 0..<r {
+                    let zc = z.storage[i * r + c]
+                    fitted += zc * zty[c] * inv[c]
+                    h += zc * zc * inv[c]
+                }
+                return [y[i] - (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)]
             }
-            return (yc[i] - fitted) / max(1 - 1 / nD - h, 1e-12)
-        }
-    }
-    var path: [(lambda: Double, looMSE: Double)] = []
-    var best = 0
-    for (li, lambda) in grid.enumerated() {
-        path.append((lambda, looResiduals(lambda).reduce(0) { $0 + $1 * $1 } / nD))
-        if path[li].looMSE <= path[best].looMSE * (1 + 1e-12) { best = li }
-    }
-    let lambda = grid[best]
-    let loo = zip(y, looResiduals(lambda)).map { $0 - $1 }
+        },
+        refit: { grid[$0] })
+    let lambda = cv.model
     var beta = [Double](repeating: 0, count: p)
     if primal {
         // β = V diag(1/(d+λ)) Zᵀ yc
@@ -215,7 +211,8 @@ public func dualRidge(features f: Matrix, y: [Double], lambdas: [Double]? = nil)
     }
     var c = ym
     for j in 0..<p { c -= mean[j] * beta[j] }
-    return DualRidgeFit(weights: beta, intercept: c, lambda: lambda, looMSE: path[best].looMSE, path: path, looPredictions: loo)
+    return DualRidgeFit(weights: beta, intercept: c, lambda: lambda, looMSE: cv.score ?? .nan,
+                        path: zip(grid, cv.scores).map { ($0, $1 ?? .nan) }, looPredictions: cv.outOfFold[cv.chosen])
 }
 
 // MARK: - few-shot methods over a feature family

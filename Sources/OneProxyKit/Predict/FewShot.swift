@@ -161,7 +161,7 @@ public struct TargetOnlyRidgeMethod: FewShotMethod {
     public func fit(_ context: FewShotContext, samples: [Int]) throws -> any LatencyModel {
         let y = try context.sampleLatencies(samples)
         guard samples.count >= 3 else { throw OneProxyError("target-only ridge needs at least 3 samples") }
-        return ridgeByCV(x: context.x.selectingRows(samples), y: y, folds: fewShotFolds(samples.count))
+        return try ridgeByCV(x: context.x.selectingRows(samples), y: y, folds: fewShotFolds(samples.count))
     }
 }
 
@@ -255,7 +255,7 @@ public struct StackMethod: FewShotMethod {
         let y = try context.sampleLatencies(samples)
         let s = stackProxies(context.pool, proxies: proxies ?? Array(context.pool.names.indices), samples: samples, y: y)
         if s.beta.allSatisfy({ $0 == 0 }) {
-            return (s, ridgeByCV(x: context.x.selectingRows(samples), y: y, folds: fewShotFolds(samples.count)), nil)
+            return (s, try ridgeByCV(x: context.x.selectingRows(samples), y: y, folds: fewShotFolds(samples.count)), nil)
         }
         let plain = LinearLatencyModel(weights: s.weights, intercept: s.intercept)
         guard adapt else { return (s, plain, nil) }
@@ -295,59 +295,69 @@ public func adaptLinear(
     let sY = populationStd(y), sP = populationStd(pred)
     guard sY > 0 else { throw OneProxyError("the target latencies are constant over the samples: nothing to adapt to") }
     let scale = AdaProxyScale(target: sY, proxy: sP > 0 ? sP : 1)
-    let all = Array(0..<n)
     func problem(_ rows: [Int], _ w: [Double]) -> AdaProxyProblem {
         AdaProxyProblem(x: xs.selectingRows(rows), weights: w, targets: rows.map { y[$0] }, scale: scale)
     }
-    let full = problem(all, w)
+    let full = problem(Array(0..<n), w)
     let grid = defaultLambdaGrid(lambdaMax: full.lambdaMax(norm))
     let k: Int? = folds ?? fewShotFolds(n)
-    let foldList = cvFolds(count: n, selection: .crossValidation(folds: k))
-    var oof = [[Double]](repeating: [Double](repeating: 0, count: n), count: grid.count)
-    for fold in foldList {
-        let held = Set(fold)
-        let inRows = all.filter { !held.contains($0) }
-        let wf = foldWeights?(inRows) ?? w
-        let sols = problem(inRows, wf).solvePath(norm: norm, lambdas: grid)
-        for (ci, s) in sols.enumerated() {
-            for pos in fold {
-                var acc = s.c
-                for j in 0..<w.count { acc += xs[pos, j] * wf[j] * (s.a + s.b[j]) }
-                oof[ci][pos] = acc
+    // The held-out predictions sum x·(w∘(a + b)) term by term as (x_j w_j)(a + b_j); `adaptProxy`
+    // forms w_j(a + b_j) first. Both orders are kept so neither caller's numbers move (they agree
+    // bit for bit on 0/1 encodings).
+    let cv = try crossValidatedPath(
+        y: y, lambdas: grid, folds: crossValidationFolds(count: n, folds: k),
+        fitFold: { fold in
+            let inRows = fold.training
+            let wf = foldWeights?(inRows) ?? w
+            return problem(inRows, wf).solvePath(norm: norm, lambdas: grid).map { s in
+                fold.heldOut.map { pos in
+                    var acc = s.c
+                    for j in 0..<w.count { acc += xs[pos, j] * wf[j] * (s.a + s.b[j]) }
+                    return acc
+                }
             }
-        }
-    }
-    let scores = oof.map { spearman($0, y).value }
-    let chosen = bestIndex(scores: scores, lambdas: grid)
-    let s = full.solve(norm: norm, lambda: grid[chosen])
+        },
+        refit: { full.solve(norm: norm, lambda: grid[$0]) })
+    let s = cv.model
     let weights = (0..<w.count).map { w[$0] * (s.a + s.b[$0]) }
-    return LinearAdaptation(model: LinearLatencyModel(weights: weights, intercept: s.c), lambda: grid[chosen], a: s.a, cvSRCC: scores[chosen])
+    return LinearAdaptation(model: LinearLatencyModel(weights: weights, intercept: s.c), lambda: cv.lambda, a: s.a, cvSRCC: cv.score)
 }
 
-/// Ridge `(1/n)‖Xβ + c − y‖² + α‖β‖²` (c unpenalised) on the samples, α among 25 values log-spaced
-/// over 1e-4 .. 1e2 times the mean eigenvalue of XcᵀXc/n (as `adaptProxy`'s target-only baseline),
-/// chosen by pooled out-of-fold SRCC, ties to the larger α.
-public func ridgeByCV(x xs: Matrix, y: [Double], folds: Int?) -> LinearLatencyModel {
-    let n = xs.rows
+/// Ridge `(1/n)‖Xβ + c − y‖² + α‖β‖²` (c unpenalised) on the samples, α among `ridgeGrid` (25
+/// values log-spaced over 1e-4 .. 1e2 times the mean eigenvalue of XcᵀXc/n, as `adaptProxy`'s
+/// target-only baseline), chosen by pooled out-of-fold SRCC over `folds` (nil = leave-one-out),
+/// ties to the larger α (`ridgePath`).
+public func ridgeByCV(x xs: Matrix, y: [Double], folds: Int?) throws -> LinearLatencyModel {
+    try ridgePath(x: xs, y: y, folds: crossValidationFolds(count: xs.rows, folds: folds)).model
+}
+
+/// The primal ridge's cross-validated path (the engine, `crossValidatedPath`, with
+/// `CVCriterion.pooledSRCC`): α among `ridgeGrid` of the full design, one SVD per fold, the chosen
+/// α refitted on all samples.
+func ridgePath(x xs: Matrix, y: [Double], folds: [CVFold], context: ComputeContext = .none,
+               onFold: (Int) -> Void = { _ in }) throws -> CVPath<LinearLatencyModel> {
     let full = RidgeFit(xs, y)
-    let alphas = (0..<25).map { full.meanEigen * pow(10, -4 + 6 * Double($0) / 24) }
-    let foldList = cvFolds(count: n, selection: .crossValidation(folds: folds))
-    var oof = [[Double]](repeating: [Double](repeating: 0, count: n), count: alphas.count)
-    for fold in foldList {
-        let held = Set(fold)
-        let inRows = (0..<n).filter { !held.contains($0) }
-        let r = RidgeFit(xs.selectingRows(inRows), inRows.map { y[$0] })
-        for (ai, alpha) in alphas.enumerated() {
-            let m = r.model(alpha)
-            for pos in fold {
-                var acc = m.intercept
-                for j in 0..<xs.cols { acc += xs[pos, j] * m.weights[j] }
-                oof[ai][pos] = acc
-            }
+    let alphas = ridgeGrid(meanEigen: full.meanEigen)
+    return try crossValidatedPath(
+        y: y, lambdas: alphas, folds: folds, context: context, onFold: onFold,
+        fitFold: { fold in
+            let inRows = fold.training
+            let r = RidgeFit(xs.selectingRows(inRows), inRows.map { y[$0] })
+            return alphas.map { r.model($0).predictSummingFromIntercept(rows: Array(fold.heldOut), of: xs) }
+        },
+        refit: { full.model(alphas[$0]) })
+}
+
+extension LinearLatencyModel {
+    /// `intercept + Σⱼ x_ij·weights_j` for each of `rows` of x, summed in that order (`predict`
+    /// adds the intercept last; the ridge's scores have always used this order).
+    func predictSummingFromIntercept(rows: [Int], of x: Matrix) -> [Double] {
+        rows.map { i in
+            var acc = intercept
+            for j in 0..<weights.count { acc += x[i, j] * weights[j] }
+            return acc
         }
     }
-    let chosen = bestIndex(scores: oof.map { spearman($0, y).value }, lambdas: alphas)
-    return full.model(alphas[chosen])
 }
 
 /// Ridge through the SVD of the centred design: every α costs one pass over the singular values.

@@ -43,7 +43,8 @@ public func fitLinearPredictor(X: Matrix, latencies: [Double]) throws -> LinearP
 }
 
 /// How a linear fit does on rows it was not fitted on: k-fold cross-validation over the rows with
-/// a latency (contiguous folds in row order; leave-one-out when `folds` is nil or exceeds the rows).
+/// a latency (`crossValidationFolds`: contiguous folds in row order; leave-one-out when `folds` is
+/// nil or exceeds the rows).
 public struct FitValidation: Sendable, Equatable {
     /// The number of folds used.
     public var folds: Int
@@ -59,19 +60,16 @@ public struct FitValidation: Sendable, Equatable {
 public func crossValidateLinearFit(X: Matrix, latencies: [Double], folds: Int? = 5) throws -> FitValidation {
     let rows = latencies.indices.filter { !latencies[$0].isNaN }
     guard rows.count >= 3 else { throw OneProxyError("cross-validation needs at least 3 measured rows (got \(rows.count))") }
-    let k = min(folds ?? rows.count, rows.count)
-    var oof = [Double](repeating: .nan, count: rows.count)
-    for f in 0..<k {
-        let lo = f * rows.count / k, hi = (f + 1) * rows.count / k
-        var masked = latencies
-        for i in lo..<hi { masked[rows[i]] = .nan }
-        let fit = try fitLinearPredictor(X: X.selectingRows(rows), latencies: rows.map { masked[$0] })
-        let p = fit.predict(X.selectingRows(Array(rows[lo..<hi])))
-        for (j, i) in (lo..<hi).enumerated() { oof[i] = p[j] }
-    }
-    let measured = rows.map { latencies[$0] }
+    let xs = X.selectingRows(rows), measured = rows.map { latencies[$0] }
+    let folds = crossValidationFolds(count: rows.count, folds: folds)
+    // The engine with one candidate (no penalty to choose): its out-of-fold predictions and SRCC.
+    let cv = try crossValidatedPath(y: measured, lambdas: [0], folds: folds, fitFold: { fold in
+        let inRows = fold.training
+        return [try fitLinearPredictor(X: xs.selectingRows(inRows), latencies: inRows.map { measured[$0] }).predict(xs.selectingRows(Array(fold.heldOut)))]
+    }, refit: { _ in })
+    let oof = cv.outOfFold[0]
     let errors = absoluteErrors(predicted: oof, measured: measured)
     // Constant measurements have no ranking to predict (the predictions' ranks would be rounding noise).
     let constant = measured.min() == measured.max()
-    return FitValidation(folds: k, srcc: constant ? nil : spearman(oof, measured).value, mape: errors?.mape, within10: errors?.within10)
+    return FitValidation(folds: folds.count, srcc: constant ? nil : cv.score, mape: errors?.mape, within10: errors?.within10)
 }

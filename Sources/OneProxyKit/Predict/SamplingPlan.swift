@@ -141,3 +141,29 @@ func greedyDOptimal(features f: [Double], p: Int, candidates: [Int], count: Int,
     }
     return chosen
 }
+
+/// `count` distinct elements of `candidates`, in a random order determined by `seed` alone
+/// (a seeded Fisher–Yates permutation; the first `min(count, candidates.count)` picks).
+public func sampleRows(candidates: [Int], count: Int, seed: UInt64) -> [Int] {
+    var g = SeededGenerator(seed: seed)
+    let p = g.permutation(candidates.count)
+    return p.prefix(max(0, min(count, candidates.count))).map { candidates[$0] }
+}
+
+/// The rows every one of `devices` measured (latency not NaN), ascending.
+public func rowsMeasured(by devices: [Device]) -> [Int] {
+    guard let first = devices.first else { return [] }
+    return first.latencies.indices.filter { r in devices.allSatisfy { !$0.latencies[r].isNaN } }
+}
+
+/// `adapt`'s random samples (one target or many): `count` rows drawn by `sampleRows` among the rows
+/// every one of `devices` (the proxy and the target) measured, so the same seed gives the same rows
+/// whichever way the command is called. Throws when fewer rows qualify.
+public func drawSamples(count: Int, measuredBy devices: [Device], seed: UInt64) throws -> [Int] {
+    let candidates = rowsMeasured(by: devices)
+    guard count <= candidates.count else {
+        let names = devices.map(\.name).joined(separator: " and ")
+        throw OneProxyError("\(count) samples asked for, but only \(candidates.count) architectures have \(devices.count == 2 ? "both" : "all") latencies (\(names))")
+    }
+    return sampleRows(candidates: candidates, count: count, seed: seed)
+}

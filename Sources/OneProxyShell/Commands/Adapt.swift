@@ -94,11 +94,7 @@ let adaptCommand = CommandSpec(
     } else {
         let trainN = try inv.int("train", default: 60, range: 1...100_000)
         let valN = try inv.int("val", default: 10, range: 0...100_000)
-        let candidates = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
-        guard trainN + valN <= candidates.count else {
-            throw Diagnostic("\(trainN + valN) samples asked for, but only \(candidates.count) architectures have both latencies", at: inv.commandName.location, length: inv.commandName.length)
-        }
-        rows = sampleRows(candidates: candidates, count: trainN + valN, seed: UInt64(seed))
+        rows = try drawSamples(count: trainN + valN, measuredBy: [proxy, target], seed: UInt64(seed))
         trainCount = trainN
         how = "\(trainN + valN) random samples (seed \(seed))"
     }
@@ -132,7 +128,7 @@ let adaptCommand = CommandSpec(
     }
     let evaluated = target.latencies.filter { !$0.isNaN }.count
     let predicted = report.predict(x)
-    let both = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
+    let both = rowsMeasured(by: [proxy, target])
     let scatter = AdaptationScatter(rows: both, target: both.map { target.latencies[$0] }, proxy: both.map { proxy.latencies[$0] },
                                     adapted: both.map { predicted[$0] })
     return .value(AdaptationValue(dataset: d.name, space: d.space, proxy: proxy.name, target: target.name, report: report,

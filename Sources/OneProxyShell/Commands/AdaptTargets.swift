@@ -38,12 +38,7 @@ func adaptTargets(_ inv: inout Invocation) throws -> CommandOutput {
     for t in targets {
         try inv.session.computeContext.check()
         // The same draw as `adapt d proxy=P target=T train= val= seed=`.
-        let candidates = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !t.latencies[$0].isNaN }
-        guard trainN + valN <= candidates.count else {
-            throw Diagnostic("\(trainN + valN) samples asked for, but only \(candidates.count) architectures have both \(proxy.name) and \(t.name) latencies",
-                             at: inv.commandName.location, length: inv.commandName.length)
-        }
-        let rows = sampleRows(candidates: candidates, count: trainN + valN, seed: UInt64(seed))
+        let rows = try drawSamples(count: trainN + valN, measuredBy: [proxy, t], seed: UInt64(seed))
         let r = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: t.latencies, train: Array(rows.prefix(trainN)),
                                val: Array(rows.dropFirst(trainN)), norm: norm, selection: .crossValidation(folds: folds))
         let needs = (r.srccRaw ?? 0) < strongMonotonicity

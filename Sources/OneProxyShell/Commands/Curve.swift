@@ -68,7 +68,7 @@ let curveCommand = CommandSpec(
             FeatureRidgeMethod(basis: basis), StackResidualMethod(basis: basis),
         ] as [any FewShotMethod]
     }
-    let candidates = (0..<d.rowCount).filter { !proxy.latencies[$0].isNaN && !target.latencies[$0].isNaN }
+    let candidates = rowsMeasured(by: [proxy, target])
     if !sizesGiven { sizes = sizes.filter { $0 <= candidates.count } }
     guard let maxN = sizes.max(), maxN <= candidates.count else {
         throw Diagnostic("n=\(sizes.max() ?? 0) samples asked for, but only \(candidates.count) architectures have both latencies", at: inv.commandName.location, length: inv.commandName.length)
