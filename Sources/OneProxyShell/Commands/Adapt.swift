@@ -11,16 +11,16 @@ let adaptCommand = CommandSpec(
     options: [
         OptionHelp("proxy", "the proxy device (its predictor is fit on every architecture it measured)", completion: .device),
         OptionHelp("target", "the target device (only the sampled rows' latencies are used to adapt)", completion: .device),
-        OptionHelp("train", "training samples (default 60, or every row a sparsely measured target has; with samples=, the first `train` of them)"),
-        OptionHelp("val", "validation samples (default 10)"),
-        OptionHelp("seed", "the random draw of samples (default 1)"),
+        AdaptOptions.train.help,
+        AdaptOptions.val.help,
+        AdaptOptions.seed.help,
         OptionHelp("samples", "the sampled row numbers instead of a random draw: a list, or a sample variable (s = sample …)", completion: .rows),
-        OptionHelp("norm", "the penalty on b: l2 (default), l1 or linf", choices: AdaNorm.allCases.map(\.rawValue)),
-        OptionHelp("select", "how λ is chosen: cv (default: pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)", choices: ["cv", "val"]),
-        OptionHelp("folds", "cv folds: a number (default 5) or loo (leave-one-out)", choices: ["loo"]),
+        AdaptOptions.norm.help,
+        AdaptOptions.select.help,
+        AdaptOptions.folds.help,
         OptionHelp("lambda", "a fixed λ instead of a choice (0 = no penalty); λ is unit-free"),
         OptionHelp("features", "the feature family the proxy is fit and adapted over (default onehot; NB201 also live, pairs, counts, all)"),
-        OptionHelp("targets", "several targets at once, [T1, T2, …] or all: one table of raw, adapted and target-only SRCC (AdaptTargets.swift)", completion: .device),
+        OptionHelp("targets", "several targets at once, [T1, T2, …] or all: one table of raw, adapted and target-only SRCC", completion: .device),
     ],
     details: """
         Solves min over a, b, c of (1/n)‖X(w∘(a+b)) + c − y‖² + λ‖b‖_p exactly for every λ of a
@@ -59,21 +59,18 @@ let adaptCommand = CommandSpec(
     if proxy.name == target.name {
         throw Diagnostic("the proxy and the target are the same device (\(proxy.name))", at: targetArg.location, length: targetArg.length)
     }
-    let norm = try inv.choice("norm", default: AdaNorm.l2)
+    let norm = try inv.get(AdaptOptions.norm)
     let lambda = try inv.double("lambda", default: nil, range: 0...1e12)
-    let selectName = try inv.choice("select", ["cv", "val"], default: "cv")
+    let selectName = try inv.get(AdaptOptions.select)
     if lambda != nil, inv.option("select") != nil {
         throw Diagnostic("give either lambda= (a fixed λ) or select= (a choice of λ), not both", at: inv.commandName.location, length: inv.commandName.length)
     }
-    var folds: Int? = 5
-    if let f = inv.option("folds") {
-        if case .word("loo") = f.value { folds = nil } else { folds = try inv.int(f, key: "folds", range: 2...10_000) }
-    }
+    var folds = try inv.get(AdaptOptions.folds)
 
     // The samples: given row numbers, or a seeded draw among rows both devices measured.
     var rows: [Int]
     var trainCount: Int
-    let seed = try inv.int("seed", default: 1, range: 0...Int.max)
+    let seed = try inv.get(AdaptOptions.seed)
     var how: String
     if let (given, loc) = try inv.rows("samples") {
         if inv.option("seed") != nil { throw Diagnostic("seed= draws random samples; it does not go with samples=", at: loc.location, length: loc.length) }
@@ -92,9 +89,9 @@ let adaptCommand = CommandSpec(
         how = "all \(rows.count) rows \(target.name) measured"
         if inv.option("folds") == nil, rows.count < 10 { folds = nil }
     } else {
-        let trainN = try inv.int("train", default: 60, range: 1...100_000)
-        let valN = try inv.int("val", default: 10, range: 0...100_000)
-        rows = try drawSamples(count: trainN + valN, measuredBy: [proxy, target], seed: UInt64(seed))
+        let trainN = try inv.get(AdaptOptions.train)
+        let valN = try inv.get(AdaptOptions.val)
+        rows = try drawSamples(count: trainN + valN, measuredBy: [proxy, target], seed: seed)
         trainCount = trainN
         how = "\(trainN + valN) random samples (seed \(seed))"
     }

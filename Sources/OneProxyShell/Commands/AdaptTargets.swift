@@ -24,21 +24,19 @@ func adaptTargets(_ inv: inout Invocation) throws -> CommandOutput {
     } else {
         targets = try inv.devicePool("targets", in: d, excluding: proxy.name)
     }
-    let norm = try inv.choice("norm", default: AdaNorm.l2)
-    var folds: Int? = 5
-    if let f = inv.option("folds") {
-        if case .word("loo") = f.value { folds = nil } else { folds = try inv.int(f, key: "folds", range: 2...10_000) }
-    }
-    let trainN = try inv.int("train", default: 60, range: 1...100_000)
-    let valN = try inv.int("val", default: 10, range: 0...100_000)
-    let seed = try inv.int("seed", default: 1, range: 0...Int.max)
+    // The same options as adapt's, read through the same declarations.
+    let norm = try inv.get(AdaptOptions.norm)
+    let folds = try inv.get(AdaptOptions.folds)
+    let trainN = try inv.get(AdaptOptions.train)
+    let valN = try inv.get(AdaptOptions.val)
+    let seed = try inv.get(AdaptOptions.seed)
     let x = try encodingMatrix(d)
     var table = Table(columns: ["target", "srcc_raw", "srcc_proxy_fit", "srcc_adapted", "srcc_target_only", "lambda", "needs_adaptation"])
     var needing: [String] = []
     for t in targets {
         try inv.session.computeContext.check()
         // The same draw as `adapt d proxy=P target=T train= val= seed=`.
-        let rows = try drawSamples(count: trainN + valN, measuredBy: [proxy, t], seed: UInt64(seed))
+        let rows = try drawSamples(count: trainN + valN, measuredBy: [proxy, t], seed: seed)
         let r = try adaptProxy(X: x, proxyLatencies: proxy.latencies, targetLatencies: t.latencies, train: Array(rows.prefix(trainN)),
                                val: Array(rows.dropFirst(trainN)), norm: norm, selection: .crossValidation(folds: folds))
         let needs = (r.srccRaw ?? 0) < strongMonotonicity
@@ -46,7 +44,7 @@ func adaptTargets(_ inv: inout Invocation) throws -> CommandOutput {
         table.rows.append([.text(t.name), .number(r.srccRaw, digits: 4), .number(r.srccProxyFit, digits: 4), .number(r.srccAdapted, digits: 4),
                            .number(r.srccTargetOnly, digits: 4), .number(r.lambda, digits: 5), .text(needs ? "yes" : "no")])
     }
-    table.title = "AdaProxy from \(proxy.name) on \(d.name), \(trainN + valN) random samples per target (seed \(seed)), λ by \(folds.map { "\($0)-fold" } ?? "leave-one-out") CV, \(norm.rawValue); SRCC on every architecture each target measured; needs_adaptation: raw SRCC < 0.9"
+    table.title = "AdaProxy from \(proxy.name) on \(d.name), \(trainN + valN) random samples per target (seed \(seed)), λ by \(folds.map { "\($0)-fold" } ?? "leave-one-out") CV, \(norm.rawValue); SRCC on every architecture each target measured; needs_adaptation: raw SRCC < \(strongMonotonicity)"
     let summary = "AdaProxy from \(proxy.name) to \(targets.count) targets: \(needing.count) need adaptation (raw SRCC < \(strongMonotonicity))"
         + (needing.isEmpty ? "" : ": " + needing.joined(separator: ", "))
     return .value(TableValue(typeName: "adaptations", table: table, summary: summary))

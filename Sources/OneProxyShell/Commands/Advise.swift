@@ -11,9 +11,9 @@ let adviseCommand = CommandSpec(
         OptionHelp("target", "the target device: only the sampled rows' latencies are used", completion: .device),
         OptionHelp("pool", "the proxies as predictor takes them: all, a dataset's name, or a list (default: every device of the dataset but the target; for a new device, sparsely measured, all)", completion: .device),
         OptionHelp("proxies", "the candidate proxies (default: every device but the target)", completion: .device),
-        OptionHelp("n", "how many target samples to draw (default 10)"),
-        OptionHelp("seed", "the random draw, the bootstrap and the stand-in curve (default 1)"),
-        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable", completion: .rows),
+        FewShotOptions.n(10).help,
+        CommandOption.seed("the random draw, the bootstrap and the stand-in curve").help,
+        FewShotOptions.samples,
     ],
     details: """
         Candidates: AdaProxy from each proxy, the non-negative stack of all of them, and the stack
@@ -35,7 +35,7 @@ let adviseCommand = CommandSpec(
     let d = dv.dataset
     let target = try inv.targetDevice(in: d, command: "advise")
     let proxies = try inv.newDevicePool(in: d, target: target)
-    let seed = UInt64(try inv.int("seed", default: 1, range: 0...Int.max))
+    let seed = try inv.get(FewShotOptions.seed)
     let (samples, text) = try inv.fewShotSamples(in: d, target: target, defaultN: 10)
     guard samples.count >= 4 else {
         throw Diagnostic("advise needs at least 4 samples", at: inv.commandName.location, length: inv.commandName.length)

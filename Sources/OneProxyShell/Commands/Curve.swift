@@ -117,6 +117,7 @@ extension Invocation {
     /// with neither and a sparsely measured target (a new device: at most 70 rows or under half of
     /// the dataset's), every row it measured.
     mutating func fewShotSamples(in d: Dataset, target: Device, defaultN: Int) throws -> (rows: [Int], text: String) {
+        let nOption = FewShotOptions.n(defaultN)
         if let (given, loc) = try rows("samples") {
             for key in ["n", "seed"] where option(key) != nil {
                 throw Diagnostic("\(key)= draws random samples; it does not go with samples=", at: loc.location, length: loc.length)
@@ -130,14 +131,14 @@ extension Invocation {
             return (given, "\(given.count) given samples")
         }
         let candidates = (0..<d.rowCount).filter { !target.latencies[$0].isNaN }
-        if option("n") == nil, isSparselyMeasured(candidates.count, rowCount: d.rowCount), candidates.count >= 3 {
+        if !has(nOption), isSparselyMeasured(candidates.count, rowCount: d.rowCount), candidates.count >= 3 {
             return (candidates, "every row \(target.name) measured (\(candidates.count))")
         }
-        let n = try int("n", default: defaultN, range: 3...100_000)
-        let seed = try int("seed", default: 1, range: 0...Int.max)
+        let n = try get(nOption)
+        let seed = try get(FewShotOptions.seed)
         guard n <= candidates.count else {
             throw Diagnostic("n=\(n) but \(target.name) measured only \(candidates.count) architectures", at: commandName.location, length: commandName.length)
         }
-        return (sampleRows(candidates: candidates, count: n, seed: UInt64(seed)), "\(n) random samples (seed \(seed))")
+        return (sampleRows(candidates: candidates, count: n, seed: seed), "\(n) random samples (seed \(seed))")
     }
 }

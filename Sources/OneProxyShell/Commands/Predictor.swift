@@ -10,9 +10,9 @@ let predictorCommand = CommandSpec(
     options: [
         OptionHelp("target", "the device to predict: a new device merged into the dataset, or any device (then n= or samples=)", completion: .device),
         OptionHelp("pool", "the proxies: all (default: the dataset's devices and every bundled dataset's of its space, matched by architecture), a dataset's name, or a list of devices", completion: .device),
-        OptionHelp("n", "random samples to draw (default: every row a sparsely measured target has, else 20)"),
-        OptionHelp("seed", "the random draw and the bootstrap (default 1)"),
-        OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable", completion: .rows),
+        FewShotOptions.n(20, "random samples to draw (without n=: every row a sparsely measured target has)").help,
+        CommandOption.seed("the random draw and the bootstrap").help,
+        FewShotOptions.samples,
     ],
     details: """
         Candidates: AdaProxy from each of the 3 proxies whose fits rank the samples best, the
@@ -36,7 +36,7 @@ let predictorCommand = CommandSpec(
     let d = dv.dataset
     let target = try inv.targetDevice(in: d, command: "predictor")
     let (proxies, poolText) = try inv.proxyPool("pool", in: d, excluding: target.name, default: .all)
-    let seed = UInt64(try inv.int("seed", default: 1, range: 0...Int.max))
+    let seed = try inv.get(FewShotOptions.seed)
     let (samples, text) = try inv.fewShotSamples(in: d, target: target, defaultN: 20)
     guard samples.count >= 5 else {
         throw Diagnostic("predictor needs at least 5 samples, got \(samples.count)", at: inv.commandName.location, length: inv.commandName.length)

@@ -212,7 +212,8 @@ enum EvolutionOptions {
     }
 }
 
-/// AdaProxy's penalty and λ choice, shared by adapt, adapt targets=, stack and curve.
+/// AdaProxy's samples, penalty and λ choice, shared by adapt, adapt targets=, stack and curve (one
+/// parse of train, val, seed, folds and norm where there were two).
 enum AdaptOptions {
     static let norm = CommandOption<AdaNorm>.choice("norm", default: AdaNorm.l2, "AdaProxy's penalty on b: l2, l1 or linf")
     /// `folds=N` or `folds=loo` (leave-one-out: nil).
@@ -221,9 +222,23 @@ enum AdaptOptions {
         if case .word("loo") = e.value { return nil }
         return try inv.int(e, key: "folds", range: 2...10_000)
     }
-    static let train = CommandOption.int("train", default: 60, range: 1...100_000, "training samples")
+    static let train = CommandOption.int("train", default: 60, range: 1...100_000,
+                                         "training samples (without train=, val=, seed=: every row a sparsely measured target has; with samples=, the first `train` of them)")
     static let val = CommandOption.int("val", default: 10, range: 0...100_000, "validation samples")
     static let seed = CommandOption.seed("the random draw of samples")
+    static let select = CommandOption.word("select", ["cv", "val"], default: "cv",
+                                           "how λ is chosen: cv (pooled out-of-fold SRCC over all samples) or val (SRCC on the validation rows, as the paper)")
+}
+
+/// A few-shot command's samples (stack, advise, predictor): `samples=`, or a seeded draw of `n=`
+/// rows the target measured (`Invocation.fewShotSamples`).
+enum FewShotOptions {
+    /// `n=` with the command's default (stack and advise 10, predictor 20).
+    static func n(_ value: Int, _ summary: String = "how many target samples to draw") -> CommandOption<Int> {
+        CommandOption.int("n", default: value, range: 3...100_000, summary)
+    }
+    static let seed = CommandOption.seed("the random draw")
+    static let samples = OptionHelp("samples", "the sampled row numbers instead of a draw: a list or a sample variable", completion: .rows)
 }
 
 /// What a command's positional arguments are, in order; the last kind repeats (`srcc d a b c`).
