@@ -142,6 +142,7 @@ func buildDataset(
     for case let c? in keyColumns { used.insert(c); parsed[c] = nil }
     let read = try spaceDescriptor.readKeys(t, columns: keyColumns, fastPaths: fastPaths)
     let keyName = read.keyName, keys = read.keys, nb201Index = read.nb201Index
+    if space == .custom, let hint = knownSpaceHint(keyName: keyName, keys: keys) { warnings.append(hint) }
     if !read.checkedUnique {
         var first: [String: Int] = [:]
         first.reserveCapacity(keys.count)
@@ -200,7 +201,7 @@ func buildDataset(
                 // Name the first few values that were written but are no latency, with their line.
                 let raw = t.string(row: i, column: c).trimmingCharacters(in: .whitespaces)
                 if raw.isEmpty { blank += 1 } else if examples.count < 3 {
-                    examples.append("line \(t.line(ofRow: i)) '\(raw.prefix(24))' (\(whyNotALatency(raw, device: device)))")
+                    examples.append("line \(t.line(ofRow: i)) '\(raw.prefix(24))' (\(whyNotALatency(raw, device: device, suffix: suffixed ? unitSuffix(h) : nil)))")
                 }
             }
         }
@@ -227,7 +228,15 @@ func buildDataset(
         missing.append(miss)
     }
     if devices.isEmpty && accuracies.isEmpty {
-        throw headerError(t, "no device columns (latency columns end in _ms, _s or _us, or hold numbers)", column: 0)
+        // A column of values such as '22ms' has no numbers: say where the unit belongs.
+        var hint = ""
+        for h in ignored {
+            guard let c = header.firstIndex(of: h), t.rowCount > 0 else { continue }
+            let raw = t.string(row: 0, column: c).trimmingCharacters(in: .whitespaces)
+            let why = whyNotALatency(raw, device: h)
+            if why.hasPrefix("a unit inside the value") { hint = "; column '\(h)' holds values such as '\(raw.prefix(24))': \(why)"; break }
+        }
+        throw headerError(t, "no device columns (latency columns end in _ms, _s or _us, or hold numbers)" + hint, column: 0)
     }
     if devices.isEmpty { warnings.append("no device columns: only accuracies were loaded") }
     for (d, m) in zip(devices, missing) where m > 0 {
@@ -297,16 +306,41 @@ private func headerError(_ t: CSVTable, _ message: String, column c: Int) -> One
 }
 
 /// Why a written value is no latency: a unit inside it, not a number, or not positive.
-func whyNotALatency(_ raw: String, device: String) -> String {
+/// `device` is the column's device name (without its unit suffix), `suffixed` whether the column
+/// name already carries a unit.
+func whyNotALatency(_ raw: String, device: String, suffix: String? = nil) -> String {
     let lower = raw.lowercased()
     for unit in ["ms", "us", "µs", "s"] where lower.hasSuffix(unit) {
         let number = raw.dropLast(unit.count).trimmingCharacters(in: .whitespaces)
         if Double(number) != nil {
-            return "a unit inside the value: write \(number) and name the column \(device)_\(unit == "µs" ? "us" : unit)"
+            let u = unit == "µs" ? "us" : unit
+            if let suffix {
+                return "a unit inside the value: write \(number) alone" + (suffix == u ? " (the column's _\(u) says the unit)" : " and name the column \(device)_\(u)")
+            }
+            return "a unit inside the value: write \(number) and name the column \(device)_\(u)"
         }
     }
     guard let v = Double(raw) else { return "not a number" }
     if v.isNaN { return "NaN" }
     if v.isInfinite { return "infinite" }
     return v == 0 ? "zero" : "not positive"
+}
+
+/// The unit suffix of a column name (`ms`, `us`, `s`), if any.
+func unitSuffix(_ h: String) -> String? {
+    h.hasSuffix("_ms") ? "ms" : h.hasSuffix("_us") ? "us" : h.hasSuffix("_s") ? "s" : nil
+}
+
+/// When custom keys are in fact a known space's (an `arch` column of NB201 arch strings), the
+/// warning that says which column name loads them as that space; nil otherwise. Checks the first
+/// 20 keys against each registered space whose key is one column (not OFA's four).
+func knownSpaceHint(keyName: String, keys: [String]) -> String? {
+    let probe = keys.prefix(20)
+    guard !probe.isEmpty else { return nil }
+    for s in SpaceRegistry.all where !(s.keyNames.first ?? "|").contains("|") {
+        if probe.allSatisfy({ (try? s.parse($0)) != nil }) {
+            return "the key column '\(keyName)' holds \(s.id.rawValue) architectures: name it \(s.keyNames[0]) to load them as such (merge, fit and search need it); read as custom keys"
+        }
+    }
+    return nil
 }

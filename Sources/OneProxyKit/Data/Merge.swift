@@ -36,8 +36,14 @@ public struct MergeReport: Sendable, Equatable {
 /// join keeps `a`'s). No match at all is an error.
 public func merge(_ a: Dataset, _ b: Dataset, how: JoinKind = .left) throws -> (Dataset, MergeReport) {
     guard a.space == b.space, a.space != .custom || a.keyName == b.keyName else {
+        // A custom side whose keys are the other's space: name the column that loads them so.
+        let custom = a.space == .custom ? a : b, other = a.space == .custom ? b : a
+        let rename = (a.space == .custom) != (b.space == .custom) && other.space != .custom
+            && knownSpaceHint(keyName: custom.keyName, keys: custom.keys) != nil
+            ? "; \(custom.name)'s key column '\(custom.keyName)' holds \(other.space.rawValue) architectures: name it \(other.space.descriptor.keyNames.first ?? other.keyName) in the CSV and load it again"
+            : ""
         throw OneProxyError(
-            "cannot merge '\(a.name)' (\(a.space.rawValue), key \(a.keyName)) with '\(b.name)' (\(b.space.rawValue), key \(b.keyName)): different spaces")
+            "cannot merge '\(a.name)' (\(a.space.rawValue), key \(a.keyName)) with '\(b.name)' (\(b.space.rawValue), key \(b.keyName)): different spaces" + rename)
     }
     var rowInB: [String: Int] = [:]
     rowInB.reserveCapacity(b.rowCount)
