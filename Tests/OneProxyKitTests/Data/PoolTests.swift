@@ -43,7 +43,7 @@ struct PoolTests {
 
     /// choosePredictor keeps the validated default unless another candidate beats it by more than
     /// the margin, and the pick predicts the unseen rows of a real device well.
-    @Test func predictorChoiceFollowsItsRule() throws {
+    @Test(.tags(.heavy)) func predictorChoiceFollowsItsRule() throws {
         let h = try BundledDatasets.load("help-nb201")
         let o = try BundledDatasets.load("oneproxy-nb201")
         let target = h.device(named: "gold_6226")!
