@@ -15,7 +15,7 @@ struct ManyProxiesShellTests {
     @Test(.tags(.heavy)) func curveExportColumns() throws {
         let (s, sink) = try makeSession()
         let path = try tempDir().appendingPathComponent("c.csv").path
-        #expect(s.run(source: "d = load oneproxy-nb201; c = curve d proxy=true_vpu target=eagle_gtx n=[5, 8] repeats=3 pool=[true_vpu, eagle_i7]; export c \"\(path)\"", origin: "t"), "\(sink.stderr)")
+        #expect(s.run(source: "d = load oneproxy-nb201; c = curve d proxy=true_vpu target=eagle_gtx n=[5, 8] repeats=2 pool=[true_vpu, eagle_i7]; export c \"\(path)\"", origin: "t"), "\(sink.stderr)")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "method,n,mean,sd")
         #expect(lines.count == 1 + 10 * 2)
