@@ -37,7 +37,7 @@ func pngSize(_ data: Data) -> (Int, Int)? {
     return (be(16), be(20))
 }
 
-@Suite("The notebook in a real browser", .enabled(if: chromium != nil, "Chromium cannot run here (install Debian's chromium): skipped, not passed"))
+@Suite("The notebook in a real browser", .tags(.heavy), .enabled(if: chromium != nil, "Chromium cannot run here (install Debian's chromium): skipped, not passed"))
 struct BrowserTests {
     @Test func theNotebookDrawsWithItsFiguresAtTheirSize() throws {
         let browser = try #require(chromium)

@@ -3,7 +3,7 @@ import Testing
 
 /// Drives the line editor the way a person would: tmux types keys into a real terminal and reads
 /// the screen back. Skipped where tmux is not installed.
-@Suite("oneproxy on a terminal (tmux)", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")))
+@Suite("oneproxy on a terminal (tmux)", .tags(.heavy), .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")))
 struct TerminalTests {
     let session = "oneproxy-test-\(UUID().uuidString.prefix(8))"
 

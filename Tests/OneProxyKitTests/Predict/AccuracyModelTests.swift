@@ -14,7 +14,7 @@ struct AccuracyModelTests {
     /// route), and the family `features=auto` keeps. Tolerances: λ 1e-12 relative (the same grid),
     /// the leave-one-out path 1e-9 relative, SRCC 1e-9, weights and predictions 1e-8 relative to
     /// max(1, |value|) (an eigendecomposition against a direct solve).
-    @Test func matchesNumpyOnEveryFamily() throws {
+    @Test(.tags(.heavy)) func matchesNumpyOnEveryFamily() throws {
         let fixture = try PredictTestData.fixture("accuracy.json") as! [String: [String: Any]]
         let all = try #require(try SpaceKind.nb201.descriptor.allArchitectures())
         let x = try encodingMatrix(all)

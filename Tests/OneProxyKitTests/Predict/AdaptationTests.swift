@@ -5,7 +5,7 @@ import Testing
 /// The notebook reproduction (METHOD.md §4) against Tests/fixture-scripts/predict_notebook.py, an
 /// independent numpy/scipy implementation. SRCC values agree to 1e-6 (a few swapped near-ties among
 /// 1999 predictions move SRCC by ~1e-9 each); chosen λ to 1e-9 relative; the raw SRCC to 1e-9.
-@Suite(.serialized) struct NotebookReproductionTests {
+@Suite struct NotebookReproductionTests {
     static let train = Array(PredictTestData.notebookRows[0..<60])
     static let val = Array(PredictTestData.notebookRows[60...])
 

@@ -171,10 +171,15 @@ struct FewShotTests {
         }
     }
 
-    /// seed=S: draw k uses seed S + k − 1, on either protocol.
-    @Test func helpBenchmarkSeedsShift() throws {
+    /// seed=S: draw k uses seed S + k − 1, on either protocol. The seeds are what is checked, so
+    /// the pool is three of the protocol's proxies fitted on their first 1000 rows (the full pool,
+    /// 9 fits over 5000 rows, takes over a minute in a debug build; ONEPROXY_HEAVY=1 uses it).
+    @Test(.tags(.heavy)) func helpBenchmarkSeedsShift() throws {
         let d = try BundledDatasets.load("help-fbnet")
-        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: HelpProtocol.fbnet.pool.map { d.device(named: $0)! })
+        let proxies = HelpProtocol.fbnet.pool.map { d.device(named: $0)! }
+        let pool = try FewShotPool(x: try encodingMatrix(d), proxies: heavyRuns ? proxies : proxies.prefix(3).map { p in
+            Device(name: p.name, latencies: p.latencies.indices.map { $0 < 1000 ? p.latencies[$0] : .nan })
+        })
         let m: [any FewShotMethod] = [StackMethod(adapt: false)]
         let two = try helpBenchmark(d, protocol: .fbnet, pool: pool, methods: m, draws: 2, seed: 1001)
         let one = try helpBenchmark(d, protocol: .fbnet, pool: pool, methods: m, draws: 1, seed: 1002)

@@ -27,12 +27,13 @@ struct EvolutionStudyTests {
         return out
     }
 
-    /// At least 19 of 20 runs find the optimum (the benchmark's test protocol measured 808 of 810),
-    /// and evolution finds it at least as often as random search.
-    @Test func findsTheOptimumMoreOftenThanRandomSearch() throws {
+    /// At most one run in 20 misses the optimum (the benchmark's test protocol measured 808 of
+    /// 810), and evolution finds it at least as often as random search. Seeds 501-502 (8 runs, at
+    /// least 7) by default; ONEPROXY_HEAVY=1 runs seeds 501-505 (20 runs, at least 19).
+    @Test(.tags(.heavy)) func findsTheOptimumMoreOftenThanRandomSearch() throws {
         var evo = 0, rnd = 0, runs = 0
         for c in try Self.cases() {
-            for seed in UInt64(501)...505 {
+            for seed in UInt64(501)...(heavyRuns ? 505 : 502) {
                 let e = try evolutionSearch(space: NB201Space(), budget: c.budget, settings: EvolutionSettings(seed: seed),
                                             accuracy: { c.acc.value(of: $0) }, latency: { c.lat.value(of: $0) })
                 let r = try randomSearch(space: NB201Space(), budget: c.budget, maxEvaluations: 3000, seed: seed,
@@ -44,7 +45,7 @@ struct EvolutionStudyTests {
                 runs += 1
             }
         }
-        #expect(evo >= 19, "evolution found the optimum in \(evo) of \(runs) runs")
+        #expect(evo >= runs - 1, "evolution found the optimum in \(evo) of \(runs) runs")
         #expect(evo >= rnd, "evolution \(evo), random search \(rnd) of \(runs)")
     }
 

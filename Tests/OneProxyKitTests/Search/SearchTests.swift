@@ -263,7 +263,8 @@ final class Log: @unchecked Sendable {
     /// 10% and 50% latency quantiles: the search finds the exhaustive optimum (the best CIFAR-10
     /// accuracy under the budget, from the exact front) for at least 4 of seeds 1-5 at each budget
     /// (measured: 5 of 5 at each; OFA's duplicate parents miss at these three budgets 2-3 times).
-    @Test func findsTheExhaustiveOptimumOnNB201() throws {
+    /// By default seeds 1-3, all three must find it; ONEPROXY_HEAVY=1 runs seeds 1-5.
+    @Test(.tags(.heavy)) func findsTheExhaustiveOptimumOnNB201() throws {
         let d = try NB201SearchData.load()
         let sorted = d.latency.filter { !$0.isNaN }.sorted()
         let front = try ParetoFront(accuracies: d.accuracy, latencies: d.latency)
@@ -271,14 +272,15 @@ final class Log: @unchecked Sendable {
             let budget = sorted[sorted.count * q / 100]
             let optimum = try #require(front.bestUnder(budget: budget))
             var found = 0
-            for seed in UInt64(1)...5 {
+            let seeds = UInt64(1)...(heavyRuns ? 5 : 3)
+            for seed in seeds {
                 let r = try evolutionSearch(
                     space: NB201Space(), budget: budget, settings: EvolutionSettings(seed: seed),
                     accuracy: { d.accuracyTable.value(of: $0) }, latency: { d.latencyTable.value(of: $0) })
                 #expect(r.latency <= budget && r.accuracy <= optimum.accuracy)
                 if r.accuracy == optimum.accuracy { found += 1 }
             }
-            #expect(found >= 4, "budget at the \(q)% quantile: found the optimum \(found) of 5 times")
+            #expect(found >= seeds.count - (heavyRuns ? 1 : 0), "budget at the \(q)% quantile: found the optimum \(found) of \(seeds.count) times")
         }
     }
 

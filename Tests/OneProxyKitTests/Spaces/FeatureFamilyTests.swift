@@ -60,7 +60,7 @@ struct FeatureReference: Decodable {
         #expect(try featureMatrix(d, family: "onehot") == encodingMatrix(d))
     }
 
-    @Test func nb201FamiliesMatchNumpyOnAll15625() throws {
+    @Test(.tags(.heavy)) func nb201FamiliesMatchNumpyOnAll15625() throws {
         let ref = try FeatureReference.load()
         let all = try nb201AllArchitectures()
         try check(all, ref.nb201, families: ["onehot", "live", "counts", "pairs", "all"])

@@ -87,7 +87,7 @@ struct ONNXHarnessTests {
     /// examples/harness/nb201_onnx.py through measure: a conv3x3-heavy cell takes longer than a
     /// cell whose every edge is skip or none, and a cell with a dead conv (on no path to the
     /// output) is no slower than the same cell without it (the runtime prunes it).
-    @Test(.enabled(if: onnxRuntimeAvailable, "python3 with onnx and onnxruntime (pip) is not installed"))
+    @Test(.tags(.heavy), .enabled(if: onnxRuntimeAvailable, "python3 with onnx and onnxruntime (pip) is not installed"))
     func measuresNB201NetworksWithONNXRuntime() throws {
         let (s, sink) = try makeSession()
         let harness = projectRoot.appendingPathComponent("examples/harness/nb201_onnx.py").path

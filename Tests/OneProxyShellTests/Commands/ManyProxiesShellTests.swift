@@ -12,10 +12,10 @@ struct ManyProxiesShellTests {
     }
 
     /// The CSV has exactly method,n,mean,sd; each mean/sd is that of its repeats' values.
-    @Test func curveExportColumns() throws {
+    @Test(.tags(.heavy)) func curveExportColumns() throws {
         let (s, sink) = try makeSession()
         let path = try tempDir().appendingPathComponent("c.csv").path
-        #expect(s.run(source: "d = load oneproxy-nb201; c = curve d proxy=true_vpu target=eagle_gtx n=[5, 8] repeats=3 pool=[true_vpu, eagle_i7]; export c \"\(path)\"", origin: "t"), "\(sink.stderr)")
+        #expect(s.run(source: "d = load oneproxy-nb201; c = curve d proxy=true_vpu target=eagle_gtx n=[5, 8] repeats=2 pool=[true_vpu, eagle_i7]; export c \"\(path)\"", origin: "t"), "\(sink.stderr)")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "method,n,mean,sd")
         #expect(lines.count == 1 + 10 * 2)
@@ -108,7 +108,7 @@ struct ManyProxiesShellTests {
     }
 
     /// helpbench's JSON has the documented shape and matches the Kit's numbers.
-    @Test func helpbenchJSON() throws {
+    @Test(.tags(.heavy)) func helpbenchJSON() throws {
         let (s, sink) = try makeSession()
         let path = try tempDir().appendingPathComponent("h.json").path
         #expect(s.run(source: "h = helpbench draws=1; export h \"\(path)\"", origin: "t"), "\(sink.stderr)")
@@ -132,7 +132,7 @@ struct ManyProxiesShellTests {
     }
 
     /// helpbench space=fbnet runs HELP's FBNet protocol; a bad space is a located error.
-    @Test func helpbenchFBNet() throws {
+    @Test(.tags(.heavy)) func helpbenchFBNet() throws {
         let (s, sink) = try makeSession()
         #expect(s.run(source: "h = helpbench draws=1 seed=1001 space=fbnet", origin: "t"), "\(sink.stderr)")
         let h = try #require(s.value(of: "h") as? HelpBenchValue)
@@ -144,7 +144,7 @@ struct ManyProxiesShellTests {
     }
 
     /// fit features=all is a predictor predict and search take; an unknown family is named.
-    @Test func fitFeaturesIsAPredictor() throws {
+    @Test(.tags(.heavy)) func fitFeaturesIsAPredictor() throws {
         let (s, sink) = try makeSession()
         #expect(s.run(source: "d = load oneproxy-nb201; q = fit d true_vpu features=all; d2 = predict q d; f = search d acc=cifar10 lat=q max=5ms", origin: "t"), "\(sink.stderr)")
         let q = try #require(s.value(of: "q") as? FeatureFitValue)
@@ -157,7 +157,7 @@ struct ManyProxiesShellTests {
 
     /// adapt features=all: AdaProxy over the rich family; predict evaluates the same model the
     /// report scored (its SRCC on every row the target measured is the report's).
-    @Test func adaptOverARichFamily() throws {
+    @Test(.tags(.heavy)) func adaptOverARichFamily() throws {
         let (s, sink) = try makeSession()
         #expect(s.run(source: "d = load oneproxy-nb201; a = adapt d proxy=true_vpu target=eagle_gtx features=all; d2 = predict a d name=ada", origin: "t"), "\(sink.stderr)")
         let a = try #require(s.value(of: "a") as? AdaptationValue)
@@ -177,7 +177,7 @@ struct ManyProxiesShellTests {
 
     /// stack residual=all opcosts=on: the exported weights (encoding, then the residual over the
     /// family) reproduce the model search and predict evaluate.
-    @Test func stackResidualExportReproducesTheModel() throws {
+    @Test(.tags(.heavy)) func stackResidualExportReproducesTheModel() throws {
         let (s, sink) = try makeSession()
         let path = try tempDir().appendingPathComponent("s.csv").path
         #expect(s.run(source: "d = load help-nb201; s = stack d target=pixel2 n=20 residual=all opcosts=on; export s \"\(path)\"", origin: "t"), "\(sink.stderr)")

@@ -10,11 +10,11 @@ struct PredictorTests {
     /// A new device merged into oneproxy-nb201: stack, advise and predictor use its 20 measured
     /// rows and say so; predictor's default pool adds help-nb201's devices but not help-nb201's own
     /// samsung_a50; its prediction ranks all 15625 architectures near the truth.
-    @Test func aNewDeviceUsesEveryRowAndTheWholePool() throws {
+    @Test(.tags(.heavy)) func aNewDeviceUsesEveryRowAndTheWholePool() throws {
         let (s, sink) = try makeSession()
         #expect(s.run(source: """
             d = load oneproxy-nb201; u = load "\(csv)"; m = merge d u
-            p = predictor m target=samsung_a50; st = stack m target=samsung_a50; a = advise m target=samsung_a50
+            p = predictor m target=samsung_a50; st = stack m target=samsung_a50; a = advise m target=samsung_a50 proxies=[true_vpu, eagle_i7, rice_pixel3]
             h = load help-nb201; h2 = predict p h name=a50_pred
             """, origin: "t"), "\(sink.stderr)")
         let p = try #require(s.value(of: "p") as? PredictorChoiceValue)

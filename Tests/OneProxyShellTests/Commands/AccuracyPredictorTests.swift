@@ -8,7 +8,7 @@ struct AccuracyPredictorTests {
     /// The search by predicted accuracy picks, under the budget, the architecture the Kit's own fit
     /// ranks first (brute force over every row), and its true accuracy is measured against the
     /// exhaustive optimum under the same budget.
-    @Test func searchByPredictedAccuracyAgainstBruteForce() throws {
+    @Test(.tags(.heavy)) func searchByPredictedAccuracyAgainstBruteForce() throws {
         let (s, sink) = try makeSession()
         #expect(s.run(source: "d = load help-nb201; q = fitacc d acc=cifar10 n=200 seed=1; f = search d acc=q lat=pixel3 max=12ms", origin: "t"), "\(sink.stderr)")
         let q = try #require(s.value(of: "q") as? AccuracyModelValue)
