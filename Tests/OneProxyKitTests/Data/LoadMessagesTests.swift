@@ -20,7 +20,7 @@ struct LoadMessagesTests {
         let (d, report) = try loadUserCSV(path: path, name: "t")
         #expect(d.devices[0].missingCount == 3)
         let line = try #require(report.warnings.first { $0.hasPrefix("a: 3 values that are no latency") })
-        #expect(line.contains("line 2 '6.5ms' (a unit inside the value: write 6.5 and name the column a_ms)"))
+        #expect(line.contains("line 2 '6.5ms' (a unit inside the value: write 6.5 alone (the column's _ms says the unit))"))
         #expect(line.contains("line 3 'abc' (not a number)"))
         #expect(line.contains("line 4 '-1' (not positive)"))
     }

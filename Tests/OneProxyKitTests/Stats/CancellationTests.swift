@@ -68,7 +68,8 @@ struct CancellationTests {
         let h = try BundledDatasets.load("help-nb201")
         let x = try encodingMatrix(h)
         let p = h.device(named: "pixel3")!, t = h.device(named: "titan_rtx_1")!
-        let rows = sampleRows(candidates: Array(0..<h.rowCount), count: 300, seed: 1)
+        // 2000 samples: long enough (an optimised Kit takes seconds) that every delay falls inside it.
+        let rows = sampleRows(candidates: Array(0..<h.rowCount), count: 2000, seed: 1)
         let flag = StopFlag()
         flag.raise(after: delay)
         #expect(throws: CancellationError.self) {
