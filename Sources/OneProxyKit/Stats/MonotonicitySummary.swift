@@ -38,6 +38,11 @@ public struct MonotonicitySummary: Sendable, Equatable {
 /// architectures searched on one can be reused on the other as they are (Lu et al., section 3).
 public let strongMonotonicity = 0.9
 
+/// Fewer architectures measured on both devices than this, and a correlation is too rough to call
+/// monotonicity strong or weak: with 5 architectures an SRCC of 0.9 has a 95% bootstrap interval
+/// reaching below 0.3. Verdicts (reuse as it is, or adapt) need at least this many.
+public let minimumArchitecturesForVerdict = 30
+
 /// Devices whose latencies correlate at least this much are near-duplicates (the same hardware
 /// measured twice, or one runtime at two batch sizes): a pool gains little from both.
 public let nearDuplicateCorrelation = 0.995

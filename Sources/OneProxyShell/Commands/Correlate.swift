@@ -53,6 +53,13 @@ func correlationCommand(_ method: CorrelationMethod) -> CommandSpec {
                 value.interval = (level, ci.low, ci.high, boot, UInt64(seed), boot - ci.defined)
             } else if inv.option("boot") != nil || inv.option("seed") != nil {
                 throw Diagnostic("boot= and seed= go with ci=, e.g. ci=0.95", at: inv.commandName.location, length: inv.commandName.length)
+            } else if r.n < minimumArchitecturesForVerdict,
+                      let ci = try bootstrapInterval(a.latencies, b.latencies, method: method, level: 0.95, resamples: CorrelateOptions.boot.defaultValue,
+                                                     seed: CorrelateOptions.seed.defaultValue, context: inv.session.computeContext) {
+                // Too few shared architectures for a verdict: the interval says how rough the value is.
+                value.interval = (0.95, ci.low, ci.high, CorrelateOptions.boot.defaultValue, CorrelateOptions.seed.defaultValue,
+                                  CorrelateOptions.boot.defaultValue - ci.defined)
+                value.intervalAutomatic = true
             }
             return .value(value)
         }

@@ -33,6 +33,8 @@ public struct PairCorrelationValue: ShellValue {
     public var method: CorrelationMethod
     public var result: PairCorrelation
     public var interval: (level: Double, low: Double, high: Double, resamples: Int, seed: UInt64, dropped: Int)?
+    /// The interval was added because too few architectures were shared for a verdict (no ci= given).
+    public var intervalAutomatic = false
 
     public var typeName: String { "correlation" }
 
@@ -46,12 +48,15 @@ public struct PairCorrelationValue: ShellValue {
     public var document: Document {
         var blocks: [Block] = [.text("\(method.label)(\(a), \(b)) = \(valueText) over \(result.n) architectures both measured")]
         if let ci = interval {
-            blocks.append(.text(String(format: "%.0f%% bootstrap interval: [%.4f, %.4f] (%d resamples, seed %llu)", ci.level * 100, ci.low, ci.high, ci.resamples, ci.seed)))
+            blocks.append(.text(String(format: "%.0f%% bootstrap interval: [%.4f, %.4f] (%d resamples, seed %llu)", ci.level * 100, ci.low, ci.high, ci.resamples, ci.seed)
+                + (intervalAutomatic ? " — shown because few architectures are shared" : "")))
             if ci.dropped > 0 {
                 blocks.append(.note("\(ci.dropped) of \(ci.resamples) resamples had an undefined \(method.label) (a device constant in the resample) and were dropped: with \(result.n) architectures the interval is rough"))
             }
         }
-        if method == .spearman, let v = result.value {
+        if method == .spearman, result.value != nil, result.n < minimumArchitecturesForVerdict {
+            blocks.append(.note("only \(result.n) architectures both measured: too few to call monotonicity strong or weak (at least \(minimumArchitecturesForVerdict) are needed); measure more before reusing a search or adapting"))
+        } else if method == .spearman, let v = result.value {
             blocks.append(.note(v >= strongMonotonicity
                 ? "strong latency monotonicity (>= \(strongMonotonicity)): architectures searched on \(a) can be reused on \(b) as they are"
                 : "weak monotonicity (< \(strongMonotonicity)): adapt the proxy's predictor to the target (adapt \(variable) proxy=\(a) target=\(b))"))
@@ -94,8 +99,7 @@ public struct VectorCorrelationValue: TabularValue {
     public var typeName: String { "correlation" }
 
     public var summary: String {
-        let defined = entries.compactMap(\.result.value)
-        let strong = defined.filter { $0 >= strongMonotonicity }.count
+        let strong = entries.filter { ($0.result.value ?? -2) >= strongMonotonicity && $0.result.n >= minimumArchitecturesForVerdict }.count
         return "\(method.label) of \(device) against \(entries.count) devices" + (method == .spearman ? " (\(strong) strong)" : "")
     }
 
@@ -104,7 +108,8 @@ public struct VectorCorrelationValue: TabularValue {
         t.rows = entries.map { e in
             let strong = e.result.value.map { $0 >= strongMonotonicity } ?? false
             return [.text(e.name), .number(e.result.value, digits: 4), .integer(e.result.n),
-                    .text(e.result.value == nil ? "undefined: \(e.result.undefinedReason ?? "")" : strong ? "strong" : "weak")]
+                    .text(e.result.value == nil ? "undefined: \(e.result.undefinedReason ?? "")"
+                        : e.result.n < minimumArchitecturesForVerdict ? "too few (n < \(minimumArchitecturesForVerdict))" : strong ? "strong" : "weak")]
         }
         t.styles = entries.map { e in [nil, e.result.value.map { $0 >= strongMonotonicity ? .strong : $0 < 0 ? .bad : .weak }, nil, nil] }
         return t
