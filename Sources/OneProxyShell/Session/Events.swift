@@ -62,9 +62,10 @@ public protocol SessionObserver: AnyObject {
 /// A value drawn for one output format: the terminal drawing, CSV, one line of JSON, Markdown.
 public func renderValue(_ value: any ShellValue, format: OutputFormat, palette: Palette = .plain, width: Int = 100) -> String {
     switch format {
-    // A value's own CSV (what export writes) and its JSON stand for its document in these formats.
+    // A value's own CSV (what export writes) stands for its document, unless the document holds
+    // several tables (an adaptation's baselines and its λ path): then each, as the document shows them.
     case .csv:
-        if value.exports.contains(.csv), let csv = try? value.export(as: "csv") { return csv }
+        if value.document.tables.count < 2, value.exports.contains(.csv), let csv = try? value.export(as: "csv") { return csv }
     case .json: return value.json.encoded(pretty: true) + "\n"
     default: break
     }
@@ -99,6 +100,10 @@ public final class Printer: SessionObserver {
                 line(.object(o))
             } else if shown {
                 block(renderValue(value, format: s.format, palette: palette, width: width), format: s.format)
+            } else if s.format == .csv {
+                // Standard output holds CSV only, so a CSV reader can take it as it is: the
+                // summary of an assignment goes to standard error.
+                sink.err("\(name): \(value.summary)\n")
             } else {
                 // On a terminal (or a width set by hand) a long summary breaks between words, not
                 // mid-word at the edge; a pipe gets it on one line.
