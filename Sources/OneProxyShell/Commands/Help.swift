@@ -40,8 +40,7 @@ func overviewHelp() -> Document {
 func commandHelp(_ s: CommandSpec) -> Document {
     var blocks: [Block] = [.heading("\(s.name): \(s.summary)"), .preformatted("usage:\n" + s.usage.map { "  \($0)" }.joined(separator: "\n"))]
     if !s.options.isEmpty {
-        let width = s.options.map(\.name.count).max() ?? 0
-        blocks.append(.preformatted("options:\n" + s.options.map { "  " + ($0.name + "=").padding(toLength: width + 3, withPad: " ", startingAt: 0) + $0.help }.joined(separator: "\n")))
+        blocks.append(.definitions(title: "options:", s.options.map { ($0.name + "=", $0.help) }))
     }
     for paragraph in s.details.components(separatedBy: "\n\n") where !paragraph.isEmpty {
         blocks.append(.text(paragraph.split(separator: "\n").joined(separator: " ")))

@@ -30,4 +30,7 @@ public enum Block: Sendable {
     case preformatted(String)
     case table(Table)
     case figure(Figure)
+    /// Terms and their explanations (help's options): a terminal wraps each explanation at its
+    /// width with a hanging indent, so no line breaks mid-word.
+    case definitions(title: String, [(term: String, text: String)])
 }

@@ -77,6 +77,17 @@ public struct TerminalRenderer: DocumentRenderer {
         case .preformatted(let s): return s.hasSuffix("\n") ? s : s + "\n"
         case .table(let t): return t.renderText(palette: palette, width: width)
         case .figure(let f): return f.terminal(width: width, color: palette.enabled).map(palette.line).joined(separator: "\n") + "\n"
+        case .definitions(let title, let items):
+            let termWidth = (items.map { displayWidth($0.term) }.max() ?? 0) + 2
+            let indent = String(repeating: " ", count: 2 + termWidth)
+            var out = title + "\n"
+            for (term, text) in items {
+                // The explanation wrapped to what is left of the width, continued under itself.
+                let lines = wrapWords(text, width: max(20, width - indent.count)).split(separator: "\n", omittingEmptySubsequences: false)
+                out += "  " + term.padding(toLength: termWidth, withPad: " ", startingAt: 0) + (lines.first.map(String.init) ?? "") + "\n"
+                for l in lines.dropFirst() { out += indent + l + "\n" }
+            }
+            return out
         }
     }
 }
@@ -84,7 +95,7 @@ public struct TerminalRenderer: DocumentRenderer {
 extension Block {
     var isBlockish: Bool {
         switch self {
-        case .table, .figure, .preformatted: return true
+        case .table, .figure, .preformatted, .definitions: return true
         default: return false
         }
     }
@@ -134,6 +145,8 @@ public struct MarkdownRenderer: DocumentRenderer {
         case .note(let s): return s.split(separator: "\n").map { "> " + escapeMarkdown(String($0)) }.joined(separator: "\n") + "\n"
         case .preformatted(let s): return "```\n" + s + (s.hasSuffix("\n") ? "" : "\n") + "```\n"
         case .table(let t): return t.markdown()
+        case .definitions(let title, let items):
+            return escapeMarkdown(title) + "\n\n" + items.map { "- `\($0.term)` " + escapeMarkdown($0.text) }.joined(separator: "\n") + "\n"
         case .figure(let f):
             switch figures {
             case .textDrawing(let w):
@@ -190,6 +203,8 @@ public struct HTMLRenderer: DocumentRenderer {
         case .preformatted(let s): return "<pre>\(xmlEscape(s))</pre>\n"
         case .table(let t): return table(t)
         case .figure(let f): return "<figure>" + inlineSVG(f.svg()) + "</figure>\n"
+        case .definitions(let title, let items):
+            return "<p>\(xmlEscape(title))</p>\n<dl>\n" + items.map { "<dt><code>\(xmlEscape($0.term))</code></dt><dd>\(xmlEscape($0.text))</dd>" }.joined(separator: "\n") + "\n</dl>\n"
         }
     }
 
@@ -238,6 +253,8 @@ public func documentJSON(_ doc: Document) -> JSONValue {
         case .preformatted(let s): return ["text": .string(s)]
         case .table(let t): return ["table": t.jsonValue]
         case .figure(let f): return ["figure": .string(f.title)]
+        case .definitions(let title, let items):
+            return ["definitions": .object(["title": .string(title), "items": .array(items.map { ["term": .string($0.term), "text": .string($0.text)] })])]
         }
     })
 }

@@ -91,11 +91,32 @@ public struct Table: Sendable {
     /// ellipsis, numbers never), header in bold, styled cells through the palette.
     public func renderText(palette: Palette = .plain, width: Int = 100) -> String {
         var shown = rows.map { $0.map(\.display) }
-        var widths = columns.map { displayWidth($0) }
-        for row in shown { for (c, s) in row.enumerated() where c < widths.count { widths[c] = max(widths[c], displayWidth(s)) } }
+        var cellWidths = columns.map { _ in 0 }
+        for row in shown { for (c, s) in row.enumerated() where c < cellWidths.count { cellWidths[c] = max(cellWidths[c], displayWidth(s)) } }
+        var widths = zip(columns, cellWidths).map { max(displayWidth($0), $1) }
         let numeric = numericColumns
-        // Too wide for the terminal: shorten the widest text columns (never numbers) with an ellipsis.
         let gaps = 2 * max(0, columns.count - 1)
+        // Too wide for the terminal, in three steps: stack long headers over two or more lines at
+        // their underscores (`accuracy_lost_mean` over a column of 6-digit numbers); shorten the
+        // widest text columns (never numbers) with an ellipsis; and if it still does not fit, split
+        // the columns into groups that do, each repeating the first column.
+        var headerLines = columns.map { [$0] }
+        if widths.reduce(0, +) + gaps > width {
+            for c in columns.indices {
+                let words = columns[c].split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+                let w = max(cellWidths[c], (words.map { displayWidth($0) }.max() ?? 0) + 1)
+                guard w < widths[c], words.count > 1 else { continue }
+                var lines: [String] = []
+                var current = ""
+                for (k, word) in words.enumerated() {
+                    let piece = (k == 0 ? "" : "_") + word
+                    if !current.isEmpty, displayWidth(current) + displayWidth(piece) > w { lines.append(current); current = piece } else { current += piece }
+                }
+                lines.append(current)
+                headerLines[c] = lines
+                widths[c] = lines.map { displayWidth($0) }.max() ?? w
+            }
+        }
         while widths.reduce(0, +) + gaps > width {
             guard let c = widths.indices.filter({ !numeric[$0] && widths[$0] > 16 }).max(by: { widths[$0] < widths[$1] }) else { break }
             widths[c] = max(16, widths[c] - (widths.reduce(0, +) + gaps - width))
@@ -105,6 +126,22 @@ public struct Table: Sendable {
                 shown[r][c] = String(shown[r][c].prefix(widths[c] - 1)) + "…"
             }
         }
+        // Column groups that fit (the first column repeated in each).
+        var groups: [[Int]] = []
+        var group: [Int] = []
+        var used = 0
+        for c in columns.indices {
+            let add = widths[c] + (group.isEmpty ? 0 : 2)
+            if !group.isEmpty, c > 0, used + add > width, group.count > 1 || group != [0] {
+                groups.append(group)
+                group = [0]
+                used = widths[0]
+            }
+            group.append(c)
+            used += group.count == 1 ? widths[c] : widths[c] + 2
+        }
+        if !group.isEmpty { groups.append(group) }
+
         func pad(_ s: String, _ w: Int, right: Bool) -> String {
             let fill = String(repeating: " ", count: max(0, w - displayWidth(s)))
             return right ? fill + s : s + fill
@@ -116,16 +153,27 @@ public struct Table: Sendable {
         }
         var out = ""
         if let title { out += palette.bold(title) + "\n" }
-        let header = columns.enumerated().map { pad(String($1.prefix(widths[$0])), widths[$0], right: numeric[$0]) }
-        out += palette.bold(String(line(header).dropLast())) + "\n"
-        out += palette.dim(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")) + "\n"
-        for (r, row) in shown.enumerated() {
-            var cells: [String] = []
-            for (c, s) in row.enumerated() where c < widths.count {
-                let padded = pad(s, widths[c], right: numeric[c])
-                if let style = styles?[r][c] { cells.append(palette.cell(style, padded)) } else { cells.append(padded) }
+        for (g, cols) in groups.enumerated() {
+            if g > 0 { out += "\n" }
+            // Headers bottom-aligned over their stacked lines.
+            let depth = cols.map { headerLines[$0].count }.max() ?? 1
+            for k in 0..<depth {
+                let cells = cols.map { c -> String in
+                    let lines = headerLines[c]
+                    let i = k - (depth - lines.count)
+                    return pad(i >= 0 ? String(lines[i].prefix(widths[c])) : "", widths[c], right: numeric[c])
+                }
+                out += palette.bold(String(line(cells).dropLast())) + "\n"
             }
-            out += line(cells)
+            out += palette.dim(cols.map { String(repeating: "─", count: widths[$0]) }.joined(separator: "  ")) + "\n"
+            for (r, row) in shown.enumerated() {
+                var cells: [String] = []
+                for c in cols where c < row.count {
+                    let padded = pad(row[c], widths[c], right: numeric[c])
+                    if let style = styles?[r][c] { cells.append(palette.cell(style, padded)) } else { cells.append(padded) }
+                }
+                out += line(cells)
+            }
         }
         for note in notes { out += note + "\n" }
         return out
