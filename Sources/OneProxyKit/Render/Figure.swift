@@ -69,6 +69,11 @@ public struct Series: Sendable, Equatable {
     public var emphasised = false
     /// Emphasised marks drawn as an outline only (thick, no fill), so a mark under them still shows.
     public var hollow = false
+    /// A band around a line (± one standard deviation): the lower and upper y at each x, drawn
+    /// as a translucent area in the series' colour under its line (SVG). Both nil, or both as long
+    /// as `x`.
+    public var bandLow: [Double]?
+    public var bandHigh: [Double]?
 
     /// Point shapes: `dot` is the small translucent mark of a cloud; the others are distinct
     /// outlines for the points a reader must find.

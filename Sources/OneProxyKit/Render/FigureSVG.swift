@@ -96,7 +96,8 @@ private func plotSVG(_ p: Plot) -> String {
     let x0 = 72.0, x1 = 616.0, y0 = 44.0, y1 = 362.0
     let xs = p.series.flatMap(\.x), ys = p.series.flatMap(\.y)
     let xmap = AxisMap.fit(p.x, data: xs, extra: p.markers.filter { $0.orientation == .vertical }.map(\.value))
-    let ymap = AxisMap.fit(p.y, data: ys, extra: p.markers.filter { $0.orientation == .horizontal }.map(\.value))
+    let bands = p.series.flatMap { ($0.bandLow ?? []) + ($0.bandHigh ?? []) }
+    let ymap = AxisMap.fit(p.y, data: ys + bands, extra: p.markers.filter { $0.orientation == .horizontal }.map(\.value))
     func px(_ v: Double) -> Double? { xmap.fraction(v).map { x0 + $0 * (x1 - x0) } }
     func py(_ v: Double) -> Double? { ymap.fraction(v).map { y1 - $0 * (y1 - y0) } }
     func inside(_ f: Double?) -> Bool { f.map { $0 >= -1e-9 && $0 <= 1 + 1e-9 } ?? false }
@@ -169,6 +170,14 @@ private func plotSVG(_ p: Plot) -> String {
                 }
             }
         case .line, .linePoints:
+            // The band first, under the line: upper edge forward, lower edge back.
+            if let lowY = s.bandLow, let highY = s.bandHigh, lowY.count == s.x.count, highY.count == s.x.count {
+                let upper = zip(s.x, highY).compactMap { x, y -> String? in px(x).flatMap { X in py(y).map { n(X) + "," + n($0) } } }
+                let lower = zip(s.x, lowY).compactMap { x, y -> String? in px(x).flatMap { X in py(y).map { n(X) + "," + n($0) } } }
+                if upper.count >= 2, upper.count == lower.count {
+                    w.element("polygon", [("class", "band"), ("points", (upper + lower.reversed()).joined(separator: " ")), ("fill", colour), ("fill-opacity", "0.15"), ("stroke", "none")])
+                }
+            }
             // A gap where a point cannot be drawn (non-finite, or not positive on a log axis).
             for run in runs(mapped) where run.count >= 2 {
                 w.element("polyline", [("points", run.map { n($0.0) + "," + n($0.1) }.joined(separator: " ")), ("fill", "none"), ("stroke", colour), ("stroke-width", "1.5")]
@@ -176,7 +185,12 @@ private func plotSVG(_ p: Plot) -> String {
             }
             if s.style == .linePoints {
                 for case let (x, y)? in mapped {
-                    w.element("circle", [("class", "point"), ("cx", n(x)), ("cy", n(y)), ("r", "3"), ("fill", colour)])
+                    if s.shape != .dot {
+                        // A distinct shape per curve, so curves read apart without colour.
+                        pointShape(&w, s.shape, x: x, y: y, size: 4.5, colour: colour, emphasised: false, hollow: false)
+                    } else {
+                        w.element("circle", [("class", "point"), ("cx", n(x)), ("cy", n(y)), ("r", "3"), ("fill", colour)])
+                    }
                 }
             }
         case .steps:
@@ -225,9 +239,18 @@ private func plotSVG(_ p: Plot) -> String {
             guard let X = px(x), let Y = py(y) else { return nil }
             return (X, Y)
         } }
-        let counts = corners.map { c in all.filter { $0.0 >= c.0 && $0.0 <= c.0 + lw && $0.1 >= c.1 && $0.1 <= c.1 + lh }.count }
+        // Points within 8 px of the box count as covered (their marks and lines reach into it).
+        let counts = corners.map { c in all.filter { $0.0 >= c.0 - 8 && $0.0 <= c.0 + lw + 8 && $0.1 >= c.1 - 8 && $0.1 <= c.1 + lh + 8 }.count }
         let best = counts.indices.min { counts[$0] < counts[$1] } ?? 0
-        let (lx, ly) = corners[best]
+        var (lx, ly) = corners[best]
+        // Every inside corner would cover points: the legend goes to the right of the plot, and
+        // the figure widens (and grows taller if the legend needs it).
+        if counts[best] > 0 {
+            lx = x1 + 16
+            ly = y0
+            w.width = lx + lw + 12
+            w.height = max(w.height, ly + lh + 12)
+        }
         w.open("g", [("class", "legend"), ("font-size", "11"), ("fill", "#222222")])
         w.rect(lx, ly, lw, lh, [("fill", "#ffffff"), ("fill-opacity", "0.85"), ("stroke", "#cccccc")])
         for (k, entry) in entries.enumerated() {
@@ -245,7 +268,11 @@ private func plotSVG(_ p: Plot) -> String {
                 case .line, .steps, .linePoints:
                     w.line(lx + 6, cy, lx + 24, cy, [("class", "swatch"), ("stroke", colour), ("stroke-width", "2")] + (s.dashed ? [("stroke-dasharray", "4 2")] : []))
                     if s.style == .linePoints {
-                        w.element("circle", [("class", "swatch"), ("cx", n(lx + 15)), ("cy", n(cy)), ("r", "3"), ("fill", colour)])
+                        if s.shape != .dot {
+                            pointShape(&w, s.shape, x: lx + 15, y: cy, size: 4, colour: colour, emphasised: false, hollow: false, swatch: true)
+                        } else {
+                            w.element("circle", [("class", "swatch"), ("cx", n(lx + 15)), ("cy", n(cy)), ("r", "3"), ("fill", colour)])
+                        }
                     }
                 }
             } else {

@@ -62,9 +62,14 @@ public struct CurveValue: ShellValue {
         // A method over a rich feature family ("AdaProxy (all)") is drawn dashed in the colour of
         // its one-hot counterpart, so 10 curves need no more than the palette's 8 colours.
         let counterpart = ["AdaProxy": "AdaProxy", "target-only ridge": "target-only ridge", "stack + residual ridge": "stack + AdaProxy"]
+        let shapes: [Series.PointShape] = [.circle, .square, .diamond, .triangle, .star]
         let series = methods.enumerated().map { (k, m) -> Series in
-            let pts = sizes.compactMap { n in point(m, n)?.mean.map { (Double(n), $0) } }
+            let pts = sizes.compactMap { n in point(m, n).flatMap { p in p.mean.map { (Double(n), $0, p.sd ?? 0) } } }
             var s = Series(m, style: .linePoints, x: pts.map(\.0), y: pts.map(\.1), colour: k % 8)
+            // ± one standard deviation over the repeats, as a band; a shape per method.
+            s.bandLow = pts.map { $0.1 - $0.2 }
+            s.bandHigh = pts.map { $0.1 + $0.2 }
+            s.shape = shapes[k % shapes.count]
             if m.hasSuffix(")"), let open = m.lastIndex(of: "("), let base = counterpart[String(m[..<open]).trimmingCharacters(in: .whitespaces)],
                let j = methods.firstIndex(of: base) {
                 s.colour = j % 8
@@ -74,7 +79,7 @@ public struct CurveValue: ShellValue {
         }
         return .plot(Plot(title: "few-shot curve: \(proxy) → \(target)", x: Axis("target samples", scale: .log),
                           y: Axis("SRCC on all architectures"), series: series,
-                          markers: [Marker(.horizontal, at: strongMonotonicity, label: "strong monotonicity \(strongMonotonicity)")]))
+                          markers: [Marker(.horizontal, at: strongMonotonicity, label: "strong monotonicity")]))
     }
 
     public var document: Document {
