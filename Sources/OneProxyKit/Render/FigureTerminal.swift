@@ -382,6 +382,10 @@ private func terminalBars(_ b: BarChart, width: Int) -> [StyledLine] {
 
 // MARK: - Heatmap
 
+/// How many colours a terminal heatmap's scale has (a cell at position t takes colour
+/// `min(heatLevels - 1, Int(t * heatLevels))`); the legend lists exactly these bins.
+public let heatLevels = 8
+
 /// A value in 4 characters, `.98` style: 2 decimals without the leading zero, fewer decimals when
 /// that does not fit (`-1.0`), `####` when nothing does.
 func heatCellText(_ v: Double) -> String {
@@ -436,7 +440,8 @@ private func terminalHeatmap(_ h: Heatmap, width: Int, color: Bool) -> [StyledLi
         if prefix > numWidth { line.add(" " + padRight(h.labels[i], nameWidth), .label) }
         for j in 0..<(layout == .triangle ? i : d) {
             let v = h.value(i, j)
-            let strong = !color && h.isStrong(i, j)
+            // The threshold's mark, with or without colour: no colour bin lines up with 0.9.
+            let strong = h.isStrong(i, j)
             var text: String
             if layout == .full {
                 text = " " + (v.map { heatCellText(heatmapShownValue($0, threshold: h.threshold)) } ?? "  --") + (strong ? "*" : " ")
@@ -461,11 +466,11 @@ private func terminalHeatmap(_ h: Heatmap, width: Int, color: Bool) -> [StyledLi
     if color {
         let lo = h.scale.lowerBound, span = h.scale.upperBound - h.scale.lowerBound
         var items: [StyledLine] = [[StyledRun("legend:")]]
-        for k in 0..<5 {
-            let a = lo + span * Double(k) / 5, b = lo + span * Double(k + 1) / 5
-            items.append([StyledRun(" \(formatFixed(a, decimals: 2))–\(formatFixed(b, decimals: 2)) ", .heat((Double(k) + 0.5) / 5))])
+        for k in 0..<heatLevels {
+            let a = lo + span * Double(k) / Double(heatLevels), b = lo + span * Double(k + 1) / Double(heatLevels)
+            items.append([StyledRun(" \(formatFixed(a, decimals: 2))–\(formatFixed(b, decimals: 2)) ", .heat((Double(k) + 0.5) / Double(heatLevels)))])
         }
-        if h.threshold != nil { items.append([StyledRun(h.thresholdLabel, .label)]) }
+        if h.threshold != nil { items.append([StyledRun("* marks " + h.thresholdLabel, .label)]) }
         if h.hasUndefined { items.append([StyledRun(" -- ", .heat(nil)), StyledRun(" undefined")]) }
         lines += flow(items, width: width, gap: 1)
     } else {

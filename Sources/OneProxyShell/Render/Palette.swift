@@ -38,13 +38,13 @@ public struct Palette: Sendable {
         wrap(s, Palette.seriesCodes[((i % 8) + 8) % 8])
     }
 
-    /// Viridis in 8 steps as 256-colour backgrounds, with dark ink on the light end.
+    /// Viridis in `heatLevels` (8) steps as 256-colour backgrounds, with dark ink on the light end.
     static let heatCodes = ["97;48;5;53", "97;48;5;60", "97;48;5;24", "97;48;5;30", "30;48;5;36", "30;48;5;71", "30;48;5;149", "30;48;5;226"]
 
     /// A heatmap cell at position t (0...1) on its scale; undefined cells are dim.
     public func heat(_ t: Double?, _ s: String) -> String {
         guard let t, t.isFinite else { return dim(s) }
-        let k = min(7, max(0, Int((t * 8).rounded(.down))))
+        let k = min(heatLevels - 1, max(0, Int((t * Double(heatLevels)).rounded(.down))))
         return wrap(s, Palette.heatCodes[k])
     }
 

@@ -259,7 +259,9 @@ private func texts(_ elements: [Element]) -> [String] {
 
         let colour = Figure.heatmap(heatmap(4)).terminal(width: 80, color: true)
         #expect(colour.joined().contains { if case .heat(let t?) = $0.role { return t >= 0 && t <= 1 } else { return false } })
-        #expect(!colour.joined().contains { $0.text.contains("*") })
+        // The threshold's mark shows with colour too (no colour bin lines up with 0.9).
+        #expect(colour.joined().contains { $0.text.contains("*") })
+        #expect(colour.last.map { $0.map(\.text).joined() }?.contains("* marks SRCC ≥ 0.9: strong monotonicity") == true)
 
         let compact = Figure.heatmap(heatmap(10)).terminal(width: 50, color: false).map { $0.map(\.text).joined() }
         #expect(compact.contains { $0.hasPrefix("values x100 (92 = 0.92) to fit 50 columns") })
