@@ -24,7 +24,8 @@ extension Figure {
 /// whenever the range is not degenerate: the step is refined until 3 fit, and when the 1-2-5 ladder
 /// jumps from 2 ticks to more than `maxCount` (-0.25...1 by 0.5 or 0.2), the finer step wins. Log: the powers of ten in
 /// the range (every k-th when there are more than `maxCount`), plus the 2 and 5 multiples when the
-/// range spans fewer than 3 decades; a log range holding fewer than 2 such ticks falls back to linear
+/// range spans fewer than 3 decades (every integer multiple when those give fewer than 4 and the
+/// integers stay within `maxCount` + 3); a log range holding fewer than 2 such ticks falls back to linear
 /// ticks. Tick values are computed as integer multiples (k x m / 10^e), so 0.6 is the double nearest
 /// 0.6, not 3 x 0.2 with its rounding error. A non-finite or reversed range gives `[]`, an empty one
 /// its single value.
@@ -81,14 +82,22 @@ private func logTicks(_ lo: Double, _ hi: Double, maxCount: Int) -> [Double] {
     let e0 = Int((log10(lo) - 1e-9).rounded(.up)), e1 = Int((log10(hi) + 1e-9).rounded(.down))
     let decades = log10(hi) - log10(lo)
     if decades < 3 {
-        var ticks: [Double] = []
-        for e in (e0 - 1)...(e1 + 1) {
-            for m in [1, 2, 5] {
-                let v = decimalValue(m, e)
-                if v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) { ticks.append(v) }
+        // 1, 2, 5 x 10^k; a narrow range that holds fewer than 4 of them takes every integer
+        // multiple (8 to 14 ms: 8, 9, 10, 20 would skip; 8, 9, 10 stay readable as log spacing).
+        func multiples(_ ms: [Int]) -> [Double] {
+            var ticks: [Double] = []
+            for e in (e0 - 1)...(e1 + 1) {
+                for m in ms {
+                    let v = decimalValue(m, e)
+                    if v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9) { ticks.append(v) }
+                }
             }
+            return ticks
         }
-        return ticks
+        let coarse = multiples([1, 2, 5])
+        if coarse.count >= 4 { return coarse }
+        let fine = multiples(Array(1...9))
+        return fine.count > coarse.count && fine.count <= max(maxCount, 4) + 3 ? fine : coarse
     }
     guard e1 >= e0 else { return [] }
     let every = max(1, Int((Double(e1 - e0) / Double(max(1, maxCount - 1))).rounded(.up)))
