@@ -222,6 +222,9 @@ def main():
             argv.append(a)
     if not os.path.isfile(BINARY) and shutil.which(BINARY) is None:
         sys.exit("oneproxy kernel: the shell %s is missing: run `oneproxy kernel install` again" % BINARY)
+    # A parent that blocked signals in the thread that started us passed its mask on: the
+    # interrupt (and Jupyter's shutdown) must reach this process, and the shell it starts.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     from ipykernel.kernelapp import IPKernelApp
     IPKernelApp.launch_instance(argv=argv, kernel_class=OneProxyKernel)
 

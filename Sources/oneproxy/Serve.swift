@@ -14,7 +14,14 @@ func runServe(_ session: Session) {
     // Replies go to a private copy of standard output; fd 1 becomes standard error.
     let replies = dup(STDOUT_FILENO)
     _ = dup2(STDERR_FILENO, STDOUT_FILENO)
+    // A parent that started us from a thread with signals blocked (a libdispatch worker: Foundation's
+    // Process, so also a test) passed its mask on; the interrupt and termination must get through.
+    var wanted = sigset_t()
+    sigemptyset(&wanted)
+    for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&wanted, s) }
+    pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
     oneproxy_sigint_install()
+    exitWhenOrphaned()
     session.isCancelled = { oneproxy_sigint_peek() != 0 }
     let collector = ServeCollector()
     session.subscribe(collector)
@@ -24,6 +31,17 @@ func runServe(_ session: Session) {
         let reply = answer(line, session: session, collector: collector)
         writeAll(replies, reply.encoded() + "\n")
     }
+}
+
+/// A kernel that died without closing our input (killed hard) leaves us computing for nobody:
+/// when the parent process changes (we were handed to init), leave at once.
+func exitWhenOrphaned() {
+    let parent = getppid()
+    let watcher = Thread {
+        while getppid() == parent { sleep(1) }
+        _exit(0)
+    }
+    watcher.start()
 }
 
 /// The help text of the serve protocol (`--help` and README's Jupyter section say the same).
