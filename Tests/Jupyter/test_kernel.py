@@ -9,7 +9,9 @@ jupyter-kernel-test; the Swift test KernelPythonTests runs this file and skips w
     ONEPROXY_BINARY=.build/debug/oneproxy python3 -m unittest Tests/Jupyter/test_kernel.py -v
 """
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,15 @@ PREFIX = tempfile.mkdtemp(prefix="oneproxy-kernelspec-")
 WORK = tempfile.mkdtemp(prefix="oneproxy-kernel-work-")
 subprocess.run([BINARY, "kernel", "install", "--prefix", PREFIX], check=True, stdout=subprocess.DEVNULL)
 os.environ["JUPYTER_PATH"] = os.path.join(PREFIX, "share", "jupyter")
+# The same kernel with Jupyter's other interrupt mode: an interrupt_request message, which
+# ipykernel turns into a SIGINT to itself.
+_kernels = os.path.join(PREFIX, "share", "jupyter", "kernels")
+shutil.copytree(os.path.join(_kernels, "oneproxy"), os.path.join(_kernels, "oneproxy-message"))
+with open(os.path.join(_kernels, "oneproxy-message", "kernel.json")) as f:
+    _spec = json.load(f)
+_spec["interrupt_mode"] = "message"
+with open(os.path.join(_kernels, "oneproxy-message", "kernel.json"), "w") as f:
+    json.dump(_spec, f)
 
 from jupyter_client.manager import start_new_kernel  # noqa: E402
 import jupyter_kernel_test  # noqa: E402
@@ -189,6 +200,29 @@ class KernelManagerTests(unittest.TestCase):
         time.sleep(0.5)
         reply, _ = run_cell(self.kc, "srcc d true_vpu eagle_gtx")
         self.assertEqual(reply["status"], "ok")
+
+
+class InterruptMessageTests(unittest.TestCase):
+    """interrupt_mode "message": the interrupt arrives as a control message, not a signal."""
+
+    def test_interrupt_request_stops_the_statement(self):
+        km, kc = start_new_kernel(kernel_name="oneproxy-message", startup_timeout=TIMEOUT, cwd=WORK)
+        try:
+            self.assertEqual(km.kernel_spec.interrupt_mode, "message")
+            reply, _ = run_cell(kc, "d = load oneproxy-nb201")
+            self.assertEqual(reply["status"], "ok")
+            msg_id = kc.execute("k = kendall d true_vpu eagle_gtx ci=0.95 boot=1000000")
+            time.sleep(2.0)
+            km.interrupt_kernel()
+            reply = kc.get_shell_msg(timeout=TIMEOUT)
+            while reply["parent_header"].get("msg_id") != msg_id:
+                reply = kc.get_shell_msg(timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["ename"], "Interrupted")
+            reply, _ = run_cell(kc, "srcc d true_vpu eagle_gtx")
+            self.assertEqual(reply["status"], "ok")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
 
 
 class StandardKernelTests(jupyter_kernel_test.KernelTests):

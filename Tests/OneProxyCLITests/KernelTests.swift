@@ -61,6 +61,18 @@ struct KernelInstallTests {
         #expect(try runOneProxy(["kernel", "install", "--prefix", prefix.path]).status == 0)
     }
 
+    /// Without --prefix: the user's Jupyter data folder, as jupyter_core computes it.
+    @Test func defaultsToTheUsersJupyterDataFolder() throws {
+        let data = try temporaryDirectory()
+        let r = try runOneProxy(["kernel", "install"], env: ["JUPYTER_DATA_DIR": data.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("kernels/oneproxy/kernel.json").path))
+        let home = try temporaryDirectory()
+        let user = try runOneProxy(["kernel", "install", "--user"], env: ["JUPYTER_DATA_DIR": "", "XDG_DATA_HOME": "", "HOME": home.path])
+        #expect(user.status == 0, "\(user.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent(".local/share/jupyter/kernels/oneproxy/kernel.json").path))
+    }
+
     @Test func theKernelFileIsValidPython() throws {
         guard pythonImports("sys") else { return }
         let prefix = try temporaryDirectory()
