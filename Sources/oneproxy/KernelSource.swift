@@ -30,6 +30,33 @@ class ShellEnded(Exception):
     """The oneproxy child exited (its status is the argument)."""
 
 
+class ProgressDisplay:
+    """A progress bar for a long statement: one display in the cell, updated in place, emptied
+    when the statement ends (so a saved notebook keeps no stale bars)."""
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.display_id = None
+
+    def __call__(self, p):
+        done, total = p.get("done", 0), max(p.get("total", 1), 1)
+        width = 40
+        filled = min(width, width * done // total)
+        text = "%s [%s%s] %d/%d" % (p.get("label", ""), "#" * filled, "." * (width - filled), done, total)
+        self._send(text)
+
+    def _send(self, text):
+        kind = "update_display_data" if self.display_id else "display_data"
+        if self.display_id is None:
+            self.display_id = "oneproxy-progress-%d-%d" % (os.getpid(), id(self))
+        self.kernel.send_response(self.kernel.iopub_socket, kind, {
+            "data": {"text/plain": text}, "metadata": {}, "transient": {"display_id": self.display_id}})
+
+    def close(self):
+        if self.display_id is not None:
+            self._send("")
+
+
 class OneProxyKernel(Kernel):
     implementation = "oneproxy"
     implementation_version = VERSION
@@ -70,8 +97,9 @@ class OneProxyKernel(Kernel):
         except ShellEnded:
             pass
 
-    def _request(self, payload):
-        """Sends one request and waits for its reply; SIGINT meanwhile is forwarded to the child."""
+    def _request(self, payload, on_progress=None):
+        """Sends one request and waits for its reply; SIGINT meanwhile is forwarded to the child.
+        Progress lines before the reply (asked for with "progress": true) go to `on_progress`."""
         if self._child is None or self._child.poll() is not None:
             self._start_child()
         self._next_id += 1
@@ -86,6 +114,10 @@ class OneProxyKernel(Kernel):
                 if not line:
                     raise ShellEnded(child.wait())
                 reply = json.loads(line.decode("utf-8"))
+                if "progress" in reply:
+                    if on_progress is not None and reply.get("id") == payload["id"]:
+                        on_progress(reply["progress"])
+                    continue
                 if reply.get("id") == payload["id"]:
                     self._ready = True
                     return reply
@@ -107,8 +139,10 @@ class OneProxyKernel(Kernel):
             previous = signal.signal(signal.SIGINT, self._forward_sigint)
         except ValueError:  # not the main thread: SIGINT cannot be caught here
             previous = None
+        progress = None if silent else ProgressDisplay(self)
         try:
-            reply = self._request({"execute": code, "origin": "In[%d]" % self.execution_count})
+            reply = self._request({"execute": code, "origin": "In[%d]" % self.execution_count, "progress": not silent},
+                                  on_progress=progress)
         except ShellEnded as ended:
             message = "the oneproxy shell ended (status %s); its variables are gone: a new one starts with the next cell" % ended.args[0]
             self._child = None
@@ -116,6 +150,8 @@ class OneProxyKernel(Kernel):
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
+            if progress is not None:
+                progress.close()
         if not silent:
             self._publish(reply)
         if reply.get("ok"):

@@ -24,6 +24,7 @@ func runServe(_ session: Session) {
     exitWhenOrphaned()
     session.isCancelled = { oneproxy_sigint_peek() != 0 }
     let collector = ServeCollector()
+    collector.notify = { writeAll(replies, $0.encoded() + "\n") }
     session.subscribe(collector)
     var input = LineReader(fd: STDIN_FILENO)
     while let line = input.next() {
@@ -46,7 +47,7 @@ func exitWhenOrphaned() {
 
 /// The help text of the serve protocol (`--help` and README's Jupyter section say the same).
 let serveProtocolHelp = """
-    --serve speaks JSON Lines for programs (the Jupyter kernel): one request object per line on standard input, exactly one reply line per request on standard output, nothing else on standard output. Requests: {"id": ID, "execute": "statements", "origin": "In[1]"}, {"id": ID, "complete": "text", "cursor": N}, {"id": ID, "inspect": "text", "cursor": N}, {"id": ID, "is_complete": "text"}. An execute reply is {"id", "ok", "interrupted", "outputs": [{"text/plain", "text/html", "image/svg+xml"}, …], "errors": [{"message", "line", "column", "length", "text", "position"}], "messages": [{"severity", "text", "position"}]}: each output is a MIME bundle (a summary line is text/plain only; a table or text also text/html; a figure also image/svg+xml), position is how many outputs came before. SIGINT stops the running statement as Ctrl-C does.
+    --serve speaks JSON Lines for programs (the Jupyter kernel): one request object per line on standard input, exactly one reply line per request on standard output (after its progress lines, when asked for), nothing else on standard output. Requests: {"id": ID, "execute": "statements", "origin": "In[1]", "progress": true}, {"id": ID, "complete": "text", "cursor": N}, {"id": ID, "inspect": "text", "cursor": N}, {"id": ID, "is_complete": "text"}. An execute reply is {"id", "ok", "interrupted", "outputs": [{"text/plain", "text/html", "image/svg+xml"}, …], "errors": [{"message", "line", "column", "length", "text", "position"}], "messages": [{"severity", "text", "position"}]}: each output is a MIME bundle (a summary line is text/plain only; a table or text also text/html; a figure also image/svg+xml), position is how many outputs came before. With "progress": true, long computations also write {"id", "progress": {"label", "done", "total"}} lines before the reply (a few a second at most). SIGINT stops the running statement as Ctrl-C does.
     """
 
 /// One request, one reply.
@@ -57,7 +58,9 @@ func answer(_ line: String, session: Session, collector: ServeCollector) -> JSON
     let id = jsonValue(object["id"])
     var reply: [String: JSONValue]
     if let code = object["execute"] as? String {
+        collector.progressID = object["progress"] as? Bool == true ? id : nil
         reply = execute(code, origin: object["origin"] as? String ?? "input", session: session, collector: collector)
+        collector.progressID = nil
     } else if let text = object["complete"] as? String {
         reply = complete(text, cursor: object["cursor"] as? Int, session: session)
     } else if let text = object["inspect"] as? String {
@@ -129,14 +132,27 @@ final class ServeCollector: SessionObserver {
     var errors: [JSONValue] = []
     var messages: [JSONValue] = []
 
-    func reset() { outputs = []; errors = []; messages = [] }
+    /// Writes a notification line (progress) on the reply stream.
+    var notify: (JSONValue) -> Void = { _ in }
+    /// The id of the running request when it asked for progress lines.
+    var progressID: JSONValue?
+    /// When the last progress line went out: at most a few a second.
+    var lastProgress = Date.distantPast
+
+    func reset() { outputs = []; errors = []; messages = []; lastProgress = .distantPast }
 
     func receive(_ event: SessionEvent, from session: Session) {
         let width = session.currentWidth
         let format = session.settings.format
         switch event {
-        case .statement, .progress:
+        case .statement:
             break
+        case .progress(let p):
+            guard let id = progressID, p.total > 0 else { return }
+            let now = Date()
+            guard p.done >= p.total || now.timeIntervalSince(lastProgress) >= 0.25 else { return }
+            lastProgress = now
+            notify(["id": id, "progress": ["label": .string(p.label), "done": .int(p.done), "total": .int(p.total)]])
         case .bound(let name, let value, let shown):
             if shown { outputs += bundles(value, format: format, width: width) } else { outputs.append(["text/plain": .string("\(name): \(value.summary)")]) }
         case .show(let value, let asked):

@@ -58,7 +58,7 @@ def run_cell(kc, code, timeout=TIMEOUT):
         kind = msg["msg_type"]
         if kind == "status" and msg["content"]["execution_state"] == "idle":
             break
-        if kind in ("stream", "display_data", "execute_result", "error"):
+        if kind in ("stream", "display_data", "update_display_data", "execute_result", "error"):
             outputs.append((kind, msg["content"]))
     return reply["content"], outputs
 
@@ -140,6 +140,16 @@ class KernelManagerTests(unittest.TestCase):
         self.assertIn("<svg", svg)
         self.assertIn("eagle_gtx", svg)
         self.assertIn("text/plain", figures[0])
+
+    def test_progress_shows_and_goes(self):
+        reply, outputs = run_cell(self.kc, "a = adapt d proxy=true_vpu target=eagle_gtx select=cv folds=10")
+        self.assertEqual(reply["status"], "ok")
+        bars = [c for k, c in outputs if k in ("display_data", "update_display_data") and c.get("transient", {}).get("display_id")]
+        self.assertTrue(bars, outputs)
+        self.assertIn("cross-validation [", bars[0]["data"]["text/plain"])
+        # Emptied at the end: a saved notebook keeps no stale bar.
+        self.assertEqual(bars[-1]["data"]["text/plain"], "")
+        self.assertTrue(text_of(outputs).strip().endswith("chosen by 10-fold CV)"), text_of(outputs))
 
     def test_completion(self):
         self.kc.complete("srcc d tru", 10)

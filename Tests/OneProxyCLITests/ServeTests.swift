@@ -205,6 +205,27 @@ struct ServeTests {
         #expect(status == 0)
     }
 
+    @Test func progressLinesComeOnlyWhenAskedAndBeforeTheReply() throws {
+        let serve = try ServeProcess()
+        _ = try serve.ask(["execute": "d = load oneproxy-nb201"])
+        let statement = "a = adapt d proxy=true_vpu target=eagle_gtx select=cv folds=10"
+        let quiet = try serve.ask(["execute": statement])
+        #expect(quiet["ok"] as? Bool == true)
+        serve.nextID += 1
+        serve.send(["id": serve.nextID, "execute": statement, "progress": true])
+        var progress: [[String: Any]] = []
+        var reply = try serve.readReply()
+        while let p = reply["progress"] as? [String: Any] {
+            #expect(reply["id"] as? Int == serve.nextID)
+            progress.append(p)
+            reply = try serve.readReply()
+        }
+        #expect(reply["ok"] as? Bool == true)
+        #expect(!progress.isEmpty)
+        #expect(progress.first?["label"] as? String == "cross-validation")
+        #expect((progress.first?["total"] as? Int ?? 0) > 0)
+    }
+
     @Test func serveTakesNoScript() throws {
         let r = try runOneProxy(["--serve", "-c", "datasets"])
         #expect(r.status == 64)
