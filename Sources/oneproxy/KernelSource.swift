@@ -31,8 +31,9 @@ class ShellEnded(Exception):
 
 
 class ProgressDisplay:
-    """A progress bar for a long statement: one display in the cell, updated in place, emptied
-    when the statement ends (so a saved notebook keeps no stale bars)."""
+    """A progress bar for a long statement: one display in the cell, updated in place, cleared
+    when the statement ends (so a saved notebook keeps no stale bar). The cell's outputs are
+    published after the reply, so the bar is the only output the clearing removes."""
 
     def __init__(self, kernel):
         self.kernel = kernel
@@ -54,7 +55,7 @@ class ProgressDisplay:
 
     def close(self):
         if self.display_id is not None:
-            self._send("")
+            self.kernel.send_response(self.kernel.iopub_socket, "clear_output", {"wait": False})
 
 
 class OneProxyKernel(Kernel):

@@ -58,7 +58,7 @@ def run_cell(kc, code, timeout=TIMEOUT):
         kind = msg["msg_type"]
         if kind == "status" and msg["content"]["execution_state"] == "idle":
             break
-        if kind in ("stream", "display_data", "update_display_data", "execute_result", "error"):
+        if kind in ("stream", "display_data", "update_display_data", "clear_output", "execute_result", "error"):
             outputs.append((kind, msg["content"]))
     return reply["content"], outputs
 
@@ -68,7 +68,7 @@ def text_of(outputs):
     for kind, content in outputs:
         if kind == "stream":
             parts.append(content["text"])
-        elif kind in ("display_data", "execute_result"):
+        elif kind in ("display_data", "update_display_data", "execute_result"):
             parts.append(content["data"].get("text/plain", ""))
         elif kind == "error":
             parts.append("\n".join(content["traceback"]))
@@ -147,8 +147,11 @@ class KernelManagerTests(unittest.TestCase):
         bars = [c for k, c in outputs if k in ("display_data", "update_display_data") and c.get("transient", {}).get("display_id")]
         self.assertTrue(bars, outputs)
         self.assertIn("cross-validation [", bars[0]["data"]["text/plain"])
-        # Emptied at the end: a saved notebook keeps no stale bar.
-        self.assertEqual(bars[-1]["data"]["text/plain"], "")
+        # Cleared before the outputs come: a saved notebook keeps no stale bar.
+        kinds = [k for k, _ in outputs]
+        self.assertIn("clear_output", kinds)
+        self.assertEqual(kinds.index("clear_output"), len(bars))
+        self.assertEqual(kinds[-1], "stream")
         self.assertTrue(text_of(outputs).strip().endswith("chosen by 10-fold CV)"), text_of(outputs))
 
     def test_completion(self):
