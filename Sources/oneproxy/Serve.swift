@@ -6,7 +6,8 @@ import OneProxyShell
 /// `oneproxy --serve`: the machine interface a notebook kernel drives (see `serveProtocolHelp`).
 ///
 /// Guarantees: exactly one reply line on standard output per request line on standard input, in
-/// order, and nothing else on standard output (the session's printer writes to a sink that drops
+/// order, preceded only by the request's progress lines when it asked for them, and nothing else
+/// on standard output (the session's printer writes to a sink that drops
 /// everything, and file descriptor 1 is pointed at standard error while serving, so a stray write
 /// cannot corrupt the stream). SIGINT during a request stops the running statement as Ctrl-C does
 /// at the terminal; SIGINT while idle is forgotten when the next request starts.
