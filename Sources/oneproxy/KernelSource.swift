@@ -101,8 +101,11 @@ class OneProxyKernel(Kernel):
     def _request(self, payload, on_progress=None):
         """Sends one request and waits for its reply; SIGINT meanwhile is forwarded to the child.
         Progress lines before the reply (asked for with "progress": true) go to `on_progress`."""
-        if self._child is None or self._child.poll() is not None:
+        if self._child is None:
             self._start_child()
+        elif self._child.poll() is not None:
+            # It died since the last request: the next cell says so (do_execute starts a new one).
+            raise ShellEnded(self._child.returncode)
         self._next_id += 1
         payload = dict(payload, id=self._next_id)
         child = self._child
@@ -145,7 +148,9 @@ class OneProxyKernel(Kernel):
             reply = self._request({"execute": code, "origin": "In[%d]" % self.execution_count, "progress": not silent},
                                   on_progress=progress)
         except ShellEnded as ended:
-            message = "the oneproxy shell ended (status %s); its variables are gone: a new one starts with the next cell" % ended.args[0]
+            status = ended.args[0]
+            how = "killed by signal %d" % -status if isinstance(status, int) and status < 0 else "status %s" % status
+            message = "the oneproxy shell ended (%s): its variables are gone; a new one starts with the next cell" % how
             self._child = None
             return self._error("Error", message, [message], silent)
         finally:
@@ -196,7 +201,6 @@ class OneProxyKernel(Kernel):
         try:
             reply = self._request({"complete": code, "cursor": cursor_pos})
         except ShellEnded:
-            self._child = None
             reply = {}
         return {"status": "ok", "matches": reply.get("matches", []),
                 "cursor_start": reply.get("cursor_start", cursor_pos), "cursor_end": reply.get("cursor_end", cursor_pos),
@@ -206,7 +210,6 @@ class OneProxyKernel(Kernel):
         try:
             reply = self._request({"inspect": code, "cursor": cursor_pos})
         except ShellEnded:
-            self._child = None
             reply = {}
         data = {}
         for output in reply.get("outputs", []):
@@ -218,7 +221,6 @@ class OneProxyKernel(Kernel):
         try:
             reply = self._request({"is_complete": code})
         except ShellEnded:
-            self._child = None
             return {"status": "unknown"}
         status = reply.get("status", "unknown")
         return {"status": status, "indent": "  " if status == "incomplete" else ""}

@@ -12,6 +12,7 @@ jupyter-kernel-test; the Swift test KernelPythonTests runs this file and skips w
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -232,6 +233,34 @@ class InterruptMessageTests(unittest.TestCase):
                 reply = kc.get_shell_msg(timeout=TIMEOUT)
             self.assertEqual(reply["content"]["ename"], "Interrupted")
             reply, _ = run_cell(kc, "srcc d true_vpu eagle_gtx")
+            self.assertEqual(reply["status"], "ok")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+
+
+class ShellCrashTests(unittest.TestCase):
+    """The shell process dying is an error in the cell, and the next cell gets a new shell."""
+
+    def test_a_dead_shell_is_reported_and_replaced(self):
+        km, kc = start_new_kernel(kernel_name="oneproxy", startup_timeout=TIMEOUT, cwd=WORK)
+        try:
+            reply, _ = run_cell(kc, "d = load oneproxy-nb201")
+            self.assertEqual(reply["status"], "ok")
+            pid = km.provisioner.process.pid
+            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                children = [int(c) for c in f.read().split()]
+            self.assertEqual(len(children), 1)
+            os.kill(children[0], signal.SIGKILL)
+            time.sleep(0.5)
+            reply, outputs = run_cell(kc, "srcc d true_vpu eagle_gtx")
+            self.assertEqual(reply["status"], "error")
+            self.assertIn("the oneproxy shell ended", reply["evalue"])
+            # A new shell, without the old variables.
+            reply, outputs = run_cell(kc, "srcc d true_vpu eagle_gtx")
+            self.assertEqual(reply["status"], "error")
+            self.assertEqual(reply["evalue"], "no variable named 'd'")
+            reply, _ = run_cell(kc, "d = load oneproxy-nb201\nsrcc d true_vpu eagle_gtx")
             self.assertEqual(reply["status"], "ok")
         finally:
             kc.stop_channels()
