@@ -4,8 +4,23 @@ import Foundation
 import OneProxyKit
 import OneProxyShell
 
-/// The `oneproxy` executable: flags, then a terminal loop (libedit) or a script, `-c` or a pipe.
+/// The entry point: `oneproxy kernel …` installs the Jupyter kernel; anything else is the shell.
+/// (`kernel` is looked at before the shell's arguments are parsed, so that a script path as the
+/// first argument keeps working; a script named `kernel` runs as `oneproxy ./kernel`.)
 @main
+enum Main {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "kernel" {
+            KernelCommand.main(Array(arguments.dropFirst()))
+        } else {
+            OneProxy.main()
+        }
+    }
+}
+
+/// The `oneproxy` executable: flags, then a terminal loop (libedit) or a script, `-c` or a pipe,
+/// or `--serve` for programs (the Jupyter kernel).
 struct OneProxy: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "oneproxy",
@@ -14,6 +29,10 @@ struct OneProxy: ParsableCommand {
             With no FILE and a terminal on standard input, starts the line-edited shell (type help). With FILE, runs the script; with -c, runs the commands; otherwise reads commands from standard input.
 
             --safe replays someone else's script: it reads only under the working folder and the bundled data, writes only under the working folder, and refuses `..` or absolute paths out of it (a refused access is an error at the statement).
+
+            \(serveProtocolHelp)
+
+            `oneproxy kernel install [--prefix DIR]` installs the Jupyter kernel (it needs python3 with ipykernel); see `oneproxy kernel install --help`.
 
             Exit status: 0 when every statement succeeded, 1 when any failed, 64 for usage errors, 66 when FILE cannot be read, 73 when the notebook cannot be written.
             """,
@@ -44,12 +63,23 @@ struct OneProxy: ParsableCommand {
     @Flag(help: "Replay an untrusted script: read only under the working folder and the bundled data, write only under the working folder.")
     var safe = false
 
+    @Flag(help: "Serve programs (the Jupyter kernel): JSON Lines requests on standard input, one reply line each on standard output.")
+    var serve = false
+
     func validate() throws {
         if file != nil && commands != nil { throw ValidationError("give either FILE or -c, not both") }
+        if serve && (file != nil || commands != nil || notebook != nil) { throw ValidationError("--serve reads its statements as requests: give no FILE, -c or --notebook") }
     }
 
     mutating func run() throws {
         enableUTF8Input()
+        if serve {
+            // No colour, a fixed width: the kernel shows text in a notebook cell.
+            let files = FileAccess(policy: safe ? .safe : .unrestricted, extraReadFolders: BundledFiles.folder.map { [$0.path] } ?? [])
+            let session = Session(settings: Settings(format: format, color: false, echo: false, bail: bail, width: 100), sink: DiscardingSink(), files: files)
+            runServe(session)
+            return
+        }
         let interactive = file == nil && commands == nil && isatty(STDIN_FILENO) == 1
         let env = ProcessInfo.processInfo.environment
         let colorAllowed = !noColor && env["NO_COLOR"].map(\.isEmpty) ?? true && env["TERM"] != "dumb"
@@ -104,6 +134,12 @@ final class StandardSink: OutputSink {
     func err(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
     }
+}
+
+/// Where the printer writes under `--serve`: nowhere (the serve loop collects the events itself).
+final class DiscardingSink: OutputSink {
+    func out(_ text: String) {}
+    func err(_ text: String) {}
 }
 
 /// libedit reads multibyte input only under a UTF-8 locale: take the user's, or C.UTF-8 when unset.
