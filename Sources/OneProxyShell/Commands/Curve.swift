@@ -1,5 +1,10 @@
 import OneProxyKit
 
+enum CurveOptions {
+    static let repeats = CommandOption.int("repeats", default: 10, range: 1...10_000, "random draws per size")
+    static let seed = CommandOption.int("seed", default: 1, range: 0...Int.max, "repeat r draws with seed+r")
+}
+
 let curveCommand = CommandSpec(
     name: "curve", category: .manyProxies,
     summary: "few-shot curve: SRCC against the number of target samples for the baselines, AdaProxy and the many-proxy methods",
@@ -8,8 +13,8 @@ let curveCommand = CommandSpec(
         OptionHelp("proxy", "the proxy of the single-proxy methods (raw proxy, proxy fit, AdaProxy)", completion: .device),
         OptionHelp("target", "the target device (its full measurements score every method)", completion: .device),
         OptionHelp("n", "the sample sizes (default [5, 10, 20, 40, 70, 100, 200], those the data allows; at least 3 each)"),
-        OptionHelp("repeats", "random draws per size (default 10)"),
-        OptionHelp("seed", "repeat r draws with seed+r (default 1)"),
+        CurveOptions.repeats.help,
+        CurveOptions.seed.help,
         OptionHelp("pool", "the proxies of the many-proxy methods (default: every device but the target)", completion: .device),
         AdaptOptions.norm.help,
         OptionHelp("features", "the rich feature family of the three feature methods (default all; off leaves them out)"),
@@ -44,8 +49,8 @@ let curveCommand = CommandSpec(
         }
         sizes = try items.map { try inv.int($0, key: "n", range: 3...100_000) }
     }
-    let repeats = try inv.int("repeats", default: 10, range: 1...10_000)
-    let seed = try inv.int("seed", default: 1, range: 0...Int.max)
+    let repeats = try inv.get(CurveOptions.repeats)
+    let seed = try inv.get(CurveOptions.seed)
     let norm = try inv.get(AdaptOptions.norm)
     var family: String? = d.space.descriptor.featureFamilies.contains("all") ? "all" : nil
     if case .word("off") = inv.option("features")?.value { family = nil } else if let f = try inv.featureFamily(in: d) { family = f }

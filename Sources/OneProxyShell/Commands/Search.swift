@@ -1,6 +1,17 @@
 import Foundation
 import OneProxyKit
 
+/// search's options that are not evolution's (those are `EvolutionOptions`).
+enum SearchOptions {
+    static let method = CommandOption.word("method", ["exhaustive", "evolution"], default: "exhaustive",
+                                           "exhaustive (the exact front over every candidate) or evolution (Once-for-All's search under max=)")
+    static let zoom = CommandOption.word("zoom", ["on", "off"], default: "on",
+                                         "on: the figure zooms to the front at or above the median accuracy and counts what lies outside; off shows every architecture")
+    static let degenerate = CommandOption.word(
+        "degenerate", ["drop", "keep"], default: "drop",
+        "drop leaves out architectures that compute nothing (NB201's 341 disconnected cells: 10% accuracy at almost no latency), from the search and from reuse; keep puts them back")
+}
+
 let searchCommand = CommandSpec(
     name: "search", category: .search,
     summary: "the Pareto front of accuracy against latency (exhaustive), or the best under a budget by evolution",
@@ -17,10 +28,10 @@ let searchCommand = CommandSpec(
         OptionHelp("acc", "the accuracy column to maximise (cifar10, cifar100, imagenet16 on NB201; your CSV's acc_* columns), or an accuracy predictor (q = fitacc …)", completion: .accuracy),
         OptionHelp("lat", "the latency to minimise: a device of the dataset (measured) or a predictor variable (fit or adapt); a list [D1, D2, …] with max=[B1, B2, …] keeps the models that meet every budget", completion: .latency),
         OptionHelp("max", "a latency budget (5ms, 0.005s), or median or pNN (that percentile of the latencies searched, so a script follows its machine): the result names the most accurate model within it"),
-        OptionHelp("method", "exhaustive (default: the exact front over every candidate) or evolution (Once-for-All's search under max=)", choices: ["exhaustive", "evolution"]),
+        SearchOptions.method.help,
     ] + EvolutionOptions.help + [
-        OptionHelp("zoom", "on (default): the figure zooms to the front at or above the median accuracy and counts what lies outside; off shows every architecture", choices: ["on", "off"]),
-        OptionHelp("degenerate", "drop (default) leaves out architectures that compute nothing (NB201's 341 disconnected cells: 10% accuracy at almost no latency), from the search and from reuse; keep puts them back", choices: ["drop", "keep"]),
+        SearchOptions.zoom.help,
+        SearchOptions.degenerate.help,
     ],
     details: """
         Exhaustive search is exact: the front holds every architecture that no other beats on both
@@ -77,8 +88,8 @@ let searchCommand = CommandSpec(
     if let b = budget, !(b > 0) {
         throw Diagnostic("max= must be a positive latency", at: inv.option("max")!.location, length: inv.option("max")!.length)
     }
-    let method = try inv.choice("method", ["exhaustive", "evolution"], default: "exhaustive")
-    let keepDegenerate = try inv.choice("degenerate", ["drop", "keep"], default: "drop") == "keep"
+    let method = try inv.get(SearchOptions.method)
+    let keepDegenerate = try inv.get(SearchOptions.degenerate) == "keep"
     let source = try inv.latencySource(latArg, in: d)
 
     // The candidates: the dataset's rows with a measured latency, or with a predictor on NB201
@@ -138,7 +149,7 @@ let searchCommand = CommandSpec(
     value.truthAccuracyName = accModel?.accuracy
     value.keepsDegenerate = keepDegenerate
     value.degenerateLeftOut = leftOut.count
-    value.zoom = try inv.choice("zoom", ["on", "off"], default: "on") == "on"
+    value.zoom = try inv.get(SearchOptions.zoom) == "on"
 
     if method == "evolution" {
         guard let budget else {

@@ -39,7 +39,7 @@ func jointSearch(_ inv: inout Invocation, dataset d: Dataset, variable: String, 
     if let m = inv.option("method"), case .word(let w) = m.value, w != "exhaustive" {
         throw Diagnostic("a search for several devices is exhaustive (the dataset's rows measured on all of them)", at: m.location, length: m.length)
     }
-    let keep = try inv.choice("degenerate", ["drop", "keep"], default: "drop") == "keep"
+    let keep = try inv.get(SearchOptions.degenerate) == "keep"
     let acc = accuracy.values
     var first = devices[0].latencies
     let leftOut = leaveOutDegenerate(d, latencies: &first, keep: keep)
@@ -69,7 +69,7 @@ func jointSearch(_ inv: inout Invocation, dataset d: Dataset, variable: String, 
     value.joint = constraints
     value.keepsDegenerate = keep
     value.degenerateLeftOut = leftOut.count
-    value.zoom = try inv.choice("zoom", ["on", "off"], default: "on") == "on"
+    value.zoom = try inv.get(SearchOptions.zoom) == "on"
     return value
 }
 

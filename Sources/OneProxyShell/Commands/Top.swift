@@ -1,5 +1,9 @@
 import OneProxyKit
 
+enum TopOptions {
+    static let order = CommandOption.word("order", ["best", "asc", "desc"], default: "best", "best (fastest or most accurate first), asc or desc")
+}
+
 let topCommand = CommandSpec(
     name: "top", category: .search,
     summary: "the n best architectures by a column (fastest on a device, most accurate), optionally filtered",
@@ -8,7 +12,7 @@ let topCommand = CommandSpec(
         OptionHelp("by", "the column to rank by: a device (fastest first) or an accuracy (most accurate first)", completion: .deviceOrAccuracy),
         OptionHelp("n", "how many rows (default 10), or all", choices: ["all"]),
         OptionHelp("where", "conditions joined by `and`, each COLUMN <, <=, >, >= or = a number (latencies may carry a unit: 5ms, 0.005s)"),
-        OptionHelp("order", "best (default: fastest or most accurate first), asc or desc", choices: ["best", "asc", "desc"]),
+        TopOptions.order.help,
         OptionHelp("columns", "more device or accuracy columns to show, e.g. columns=[pixel3, cifar100]", completion: .deviceOrAccuracy),
         OptionHelp("rows", "only these rows: a list, a sample or a plan (p = plan …, c = shortlist …)", completion: .rows),
     ],
@@ -30,7 +34,7 @@ let topCommand = CommandSpec(
     if let n = inv.option("n") {
         if case .word("all") = n.value { count = Int.max } else { count = try inv.int(n, key: "n", range: 1...1_000_000) }
     }
-    let order = try inv.choice("order", ["best", "asc", "desc"], default: "best")
+    let order = try inv.get(TopOptions.order)
     var conditions: [RowCondition] = []
     if let w = inv.option("where") {
         guard case .string(let text) = w.value else {
