@@ -196,7 +196,7 @@ func buildDataset(
         var blank = 0
         for i in lat.indices {
             let x = lat[i]
-            if x.isFinite, x > 0 { if scale != 1 { lat[i] = x * scale } } else {
+            if x.isFinite, x > 0, x * scale <= maximumLatencyMilliseconds { if scale != 1 { lat[i] = x * scale } } else {
                 lat[i] = .nan; miss += 1
                 // Name the first few values that were written but are no latency, with their line.
                 let raw = t.string(row: i, column: c).trimmingCharacters(in: .whitespaces)
@@ -323,6 +323,7 @@ func whyNotALatency(_ raw: String, device: String, suffix: String? = nil) -> Str
     guard let v = Double(raw) else { return "not a number" }
     if v.isNaN { return "NaN" }
     if v.isInfinite { return "infinite" }
+    if v > 0 { return "over \(formatFixed(maximumLatencyMilliseconds, decimals: 0)) ms, the largest latency taken" }
     return v == 0 ? "zero" : "not positive"
 }
 

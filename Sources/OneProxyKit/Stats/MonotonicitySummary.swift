@@ -38,6 +38,11 @@ public struct MonotonicitySummary: Sendable, Equatable {
 /// architectures searched on one can be reused on the other as they are (Lu et al., section 3).
 public let strongMonotonicity = 0.9
 
+/// The largest latency a dataset takes, in ms (about 11.6 days): larger values are read as missing
+/// and named at load. It keeps every sum of squares the solvers and correlations form far from
+/// overflow (1e300 ms made AdaProxy trap and Pearson's r overflow).
+public let maximumLatencyMilliseconds = 1e9
+
 /// Fewer architectures measured on both devices than this, and a correlation is too rough to call
 /// monotonicity strong or weak: with 5 architectures an SRCC of 0.9 has a 95% bootstrap interval
 /// reaching below 0.3. Verdicts (reuse as it is, or adapt) need at least this many.

@@ -41,7 +41,10 @@ public struct Diagnostic: Error, Sendable, Equatable {
         render(source: source, origin: origin, palette: Palette(enabled: color), lineOffset: lineOffset)
     }
 
-    public func render(source: String?, origin: String, palette: Palette, lineOffset: Int = 0) -> String {
+    public func render(source: String?, origin rawOrigin: String, palette: Palette, lineOffset: Int = 0) -> String {
+        // Nothing from the statement or the data acts on the terminal (ESC, BEL, OSC 52 …).
+        let message = visibleControls(self.message), origin = visibleControls(rawOrigin)
+        let source = source.map(visibleControls)
         var out = ""
         if let location {
             out += palette.bold("\(origin):\(location.line + lineOffset):\(location.column):") + " " + palette.error("error:") + " \(message)\n"
@@ -67,7 +70,7 @@ public struct Diagnostic: Error, Sendable, Equatable {
         } else {
             out += palette.bold("\(origin):") + " " + palette.error("error:") + " \(message)\n"
         }
-        if let hint { out += "  \(hint)\n" }
+        if let hint { out += "  \(visibleControls(hint))\n" }
         return out
     }
 }

@@ -123,8 +123,9 @@ private struct StatementParser {
                 return Located(.list([]), at: t.location, length: 2)
             }
             while true {
+                // Refused before descending: `[[[[…` 9000 deep is one error, not 9000 stack frames.
+                if case .leftBracket? = peek()?.kind { throw fail("lists cannot be nested", at: peek()) }
                 let item = try expr()
-                if case .list = item.value { throw fail("lists cannot be nested", at: tokens[pos - 1]) }
                 items.append(item)
                 guard let sep = peek() else {
                     throw fail("unclosed list: expected ',' or ']'", at: nil, hint: "the list opened at column \(t.location.column)")

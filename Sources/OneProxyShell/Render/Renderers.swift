@@ -71,9 +71,9 @@ public struct TerminalRenderer: DocumentRenderer {
 
     func render(_ b: Block) -> String {
         switch b {
-        case .heading(let s): return palette.heading(s) + "\n"
-        case .text(let s): return wrapWords(s, width: width) + "\n"
-        case .note(let s): return wrapWords(s, width: width).split(separator: "\n", omittingEmptySubsequences: false).map { palette.dim(String($0)) }.joined(separator: "\n") + "\n"
+        case .heading(let s): return palette.heading(visibleControls(s)) + "\n"
+        case .text(let s): return wrapWords(visibleControls(s), width: width) + "\n"
+        case .note(let s): return wrapWords(visibleControls(s), width: width).split(separator: "\n", omittingEmptySubsequences: false).map { palette.dim(String($0)) }.joined(separator: "\n") + "\n"
         case .preformatted(let s): return s.hasSuffix("\n") ? s : s + "\n"
         case .table(let t): return t.renderText(palette: palette, width: width)
         case .figure(let f): return f.terminal(width: width, color: palette.enabled).map(palette.line).joined(separator: "\n") + "\n"
@@ -81,7 +81,8 @@ public struct TerminalRenderer: DocumentRenderer {
             let termWidth = (items.map { displayWidth($0.term) }.max() ?? 0) + 2
             let indent = String(repeating: " ", count: 2 + termWidth)
             var out = title + "\n"
-            for (term, text) in items {
+            for (term, rawText) in items {
+                let text = visibleControls(rawText)
                 // The explanation wrapped to what is left of the width, continued under itself.
                 let lines = wrapWords(text, width: max(20, width - indent.count)).split(separator: "\n", omittingEmptySubsequences: false)
                 out += "  " + term.padding(toLength: termWidth, withPad: " ", startingAt: 0) + (lines.first.map(String.init) ?? "") + "\n"
@@ -159,8 +160,10 @@ public struct MarkdownRenderer: DocumentRenderer {
     }
 }
 
-/// Escapes the characters Markdown would read as emphasis or table syntax.
-func escapeMarkdown(_ s: String) -> String {
+/// Escapes the characters Markdown would read as emphasis, table syntax or HTML (`<script>` shows
+/// as text), and makes control characters visible: the one escape of Markdown output.
+func escapeMarkdown(_ raw: String) -> String {
+    let s = visibleControls(raw)
     var out = ""
     for ch in s {
         if "*_|`<>[]".contains(ch) { out.append("\\") }
@@ -257,4 +260,27 @@ public func documentJSON(_ doc: Document) -> JSONValue {
             return ["definitions": .object(["title": .string(title), "items": .array(items.map { ["term": .string($0.term), "text": .string($0.text)] })])]
         }
     })
+}
+
+/// `s` with every control character that could act on a terminal made visible: C0 controls (ESC,
+/// BEL, CR, …; newlines and tabs kept) as their Unicode control pictures (ESC → ␛), DEL as ␡,
+/// and C1 controls as U+FFFD. One character for one, so a caret under an echoed line stays in
+/// place. Applied to everything a terminal shows that can come from data: names, cells, file
+/// names, messages and echoed statements.
+public func visibleControls(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: { isTerminalControl($0) }) else { return s }
+    var out = String.UnicodeScalarView()
+    for u in s.unicodeScalars {
+        if !isTerminalControl(u) { out.append(u); continue }
+        switch u.value {
+        case 0x00...0x1F: out.append(Unicode.Scalar(0x2400 + u.value)!)
+        case 0x7F: out.append("\u{2421}")
+        default: out.append("\u{FFFD}")
+        }
+    }
+    return String(out)
+}
+
+func isTerminalControl(_ u: Unicode.Scalar) -> Bool {
+    (u.value < 0x20 && u != "\n" && u != "\t") || (0x7F...0x9F).contains(u.value)
 }

@@ -78,19 +78,23 @@ public struct Table: Sendable {
     }
 
     public func markdown() -> String {
+        // Every text from data goes through the one Markdown escape (HTML tags, emphasis, pipes),
+        // with line breaks as spaces so a name cannot break the table's row.
+        func cell(_ s: String) -> String { escapeMarkdown(visibleControls(s).replacingOccurrences(of: "\n", with: " ")) }
         var out = ""
-        if let title { out += "**\(title)**\n\n" }
-        out += "| " + columns.joined(separator: " | ") + " |\n"
+        if let title { out += "**\(cell(title))**\n\n" }
+        out += "| " + columns.map(cell).joined(separator: " | ") + " |\n"
         out += "|" + numericColumns.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
-        for row in rows { out += "| " + row.map { $0.display.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
-        for note in notes { out += "\n\(note)\n" }
+        for row in rows { out += "| " + row.map { cell($0.display) }.joined(separator: " | ") + " |\n" }
+        for note in notes { out += "\n\(escapeMarkdown(visibleControls(note)))\n" }
         return out
     }
 
     /// The terminal drawing: aligned columns fitting `width` (text columns shortened with an
     /// ellipsis, numbers never), header in bold, styled cells through the palette.
     public func renderText(palette: Palette = .plain, width: Int = 100) -> String {
-        var shown = rows.map { $0.map(\.display) }
+        var shown = rows.map { $0.map { visibleControls($0.display) } }
+        let columns = self.columns.map(visibleControls), title = self.title.map(visibleControls)
         var cellWidths = columns.map { _ in 0 }
         for row in shown { for (c, s) in row.enumerated() where c < cellWidths.count { cellWidths[c] = max(cellWidths[c], displayWidth(s)) } }
         var widths = zip(columns, cellWidths).map { max(displayWidth($0), $1) }
@@ -175,7 +179,7 @@ public struct Table: Sendable {
                 out += line(cells)
             }
         }
-        for note in notes { out += note + "\n" }
+        for note in notes { out += visibleControls(note) + "\n" }
         return out
     }
 }

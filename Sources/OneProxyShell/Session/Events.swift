@@ -25,9 +25,9 @@ public struct DiagnosticEvent: Sendable {
             return d.render(source: source, origin: origin, palette: palette, lineOffset: lineOffset)
         }
         switch severity {
-        case .error: return palette.error("error:") + " \(message)\n"
-        case .warning: return palette.warning("warning:") + " \(message)\n"
-        case .note: return palette.note("note:") + " \(message)\n"
+        case .error: return palette.error("error:") + " \(visibleControls(message))\n"
+        case .warning: return palette.warning("warning:") + " \(visibleControls(message))\n"
+        case .note: return palette.note("note:") + " \(visibleControls(message))\n"
         }
     }
 }
@@ -103,11 +103,11 @@ public final class Printer: SessionObserver {
             } else if s.format == .csv {
                 // Standard output holds CSV only, so a CSV reader can take it as it is: the
                 // summary of an assignment goes to standard error.
-                sink.err("\(name): \(value.summary)\n")
+                sink.err(visibleControls("\(name): \(value.summary)") + "\n")
             } else {
                 // On a terminal (or a width set by hand) a long summary breaks between words, not
                 // mid-word at the edge; a pipe gets it on one line.
-                let line = "\(name): \(value.summary)"
+                let line = visibleControls("\(name): \(value.summary)")
                 sink.out((session.terminalWidth != nil || s.widthFixed ? wrapWords(line, width: width) : line) + "\n")
             }
         case .show(let value, let format):

@@ -117,7 +117,9 @@ public final class FileAccess {
     public func read(_ path: String, base: String? = nil, checked: Bool = true) throws -> (bytes: [UInt8], path: String) {
         let abs = absolute(path, base: base)
         if checked { try check(abs, shown: path, writing: false) }
-        let fd = open(abs, O_RDONLY)
+        guard !path.contains("\0") else { throw FileAccessError("a path cannot hold a NUL character") }
+        // O_NONBLOCK: opening a FIFO with no writer would block forever; it is refused below.
+        let fd = open(abs, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT {
@@ -130,8 +132,17 @@ public final class FileAccess {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))") }
         if st.st_mode & S_IFMT == S_IFDIR { throw FileAccessError("cannot read \(path): it is a folder") }
+        // Only regular files: a FIFO blocks, /dev/zero and /dev/urandom never end.
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw FileAccessError("cannot read \(path): not a regular file (a pipe, a device or a socket); copy it to a file first")
+        }
+        guard Int64(st.st_size) <= FileAccess.maximumReadBytes else {
+            throw FileAccessError("cannot read \(path): \(st.st_size / (1 << 20)) MiB is over the \(FileAccess.maximumReadBytes >> 30) GiB a file may have here")
+        }
+        // Back to blocking reads (O_NONBLOCK was for the open).
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var bytes: [UInt8] = []
-        if st.st_mode & S_IFMT == S_IFREG { bytes.reserveCapacity(Int(st.st_size)) }
+        bytes.reserveCapacity(Int(st.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let r = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
@@ -145,6 +156,10 @@ public final class FileAccess {
         readPaths.insert(FileAccess.canonical(abs))
         return (bytes, abs)
     }
+
+    /// The largest file `read` takes (4 GiB): its numbers alone would need several times that in
+    /// memory, and a sparse 40 GB file would abort the process.
+    public static let maximumReadBytes: Int64 = 4 << 30
 
     /// Whether a file exists at `path` (relative to `base`).
     public func exists(_ path: String, base: String? = nil) -> Bool {
@@ -160,6 +175,7 @@ public final class FileAccess {
     /// absolute path and whether an existing file was replaced.
     @discardableResult
     public func write(_ text: String, to path: String, base: String? = nil, overwrite: Bool = false) throws -> (path: String, replaced: Bool) {
+        guard !path.contains("\0") else { throw FileAccessError("a path cannot hold a NUL character") }
         let abs = absolute(path, base: base)
         try check(abs, shown: path, writing: true)
         var isDir: ObjCBool = false
@@ -214,6 +230,7 @@ public final class FileAccess {
     /// `measure` repairs atomically before it resumes). Returns the absolute path.
     @discardableResult
     public func append(_ text: String, to path: String, base: String? = nil) throws -> String {
+        guard !path.contains("\0") else { throw FileAccessError("a path cannot hold a NUL character") }
         let abs = absolute(path, base: base)
         try check(abs, shown: path, writing: true)
         let dir = (abs as NSString).deletingLastPathComponent

@@ -61,6 +61,9 @@ struct Harness {
             let what = parse == .last ? "printed no latency" : "printed no \(parse.toolName) latency line"
             return .failure(.failed(what + (stdout.isEmpty ? "" : ": \(stdout.split(separator: "\n").last.map { String($0.prefix(80)) } ?? "")")))
         }
+        guard ms <= maximumLatencyMilliseconds else {
+            return .failure(.failed("printed \(ms) ms, over the 1e9 ms (maximumLatencyMilliseconds) a latency may be"))
+        }
         return .success(ms)
     }
 }

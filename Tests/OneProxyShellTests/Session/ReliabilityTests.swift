@@ -1,0 +1,76 @@
+import Foundation
+import OneProxyKit
+import Testing
+@testable import OneProxyShell
+
+/// Issue 22's reproducers that are fixed: deep nesting, non-regular files, NUL in paths, values
+/// beyond any latency, and control bytes from data reaching the terminal or Markdown.
+@Suite("reliability under hostile input")
+struct ReliabilityTests {
+    func folder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-rel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func nestingNineThousandDeepIsOneLocatedError() throws {
+        let (s, sink) = try makeSession()
+        let deep = "x = sample " + String(repeating: "[", count: 9000) + "1" + String(repeating: "]", count: 9000)
+        #expect(!s.run(source: deep, origin: "t"))
+        #expect(sink.stderr.hasPrefix("t:1:13: error: lists cannot be nested"), "\(sink.stderr.prefix(200))")
+        // The echo is a window, not 18000 characters.
+        #expect(sink.stderr.count < 400)
+    }
+
+    @Test func pipesAndDevicesAreRefusedAtOnce() throws {
+        let dir = try folder()
+        let fifo = dir.appendingPathComponent("f.csv").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let (s, sink) = try makeSession()
+        let started = Date()
+        #expect(!s.run(source: "u = load \"\(fifo)\"", origin: "t"))
+        #expect(!s.run(source: "v = load \"/dev/zero\"", origin: "t"))
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(sink.stderr.components(separatedBy: "not a regular file").count - 1 == 2, "\(sink.stderr)")
+    }
+
+    @Test func aNULInAPathIsRefusedAndWritesNothing() throws {
+        let dir = try folder()
+        let sink = BufferSink()
+        let s = Session(sink: sink, files: FileAccess(workingFolder: dir.path))
+        #expect(s.run(source: "d = load oneproxy-nb201", origin: "t"))
+        #expect(!s.run(source: "export d \"a\u{0}b.csv\"", origin: "t"))
+        #expect(sink.stderr.contains("a path cannot hold a NUL character"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func latenciesBeyondAnyDeviceAreMissingNotATrap() throws {
+        let d = try BundledDatasets.load("oneproxy-nb201")
+        let vpu = try #require(d.device(named: "true_vpu")).latencies
+        let rows = (0..<d.rowCount).filter { !vpu[$0].isNaN }.prefix(40)
+        let csv = "arch_str,a_ms,b_ms\n" + rows.enumerated().map { k, r in "\(d.keys[r]),\(k < 20 ? "1e300" : "1e155"),\(vpu[r])" }.joined(separator: "\n") + "\n"
+        let (u, report) = try loadCSV(bytes: Array(csv.utf8), file: "big.csv", name: "big")
+        #expect(u.devices[0].latencies.allSatisfy { $0.isNaN })
+        #expect(report.warnings.contains { $0.contains("over 1000000000 ms, the largest latency taken") })
+    }
+
+    @Test func controlBytesFromDataNeverReachTheTerminal() throws {
+        let dir = try folder()
+        let d = try BundledDatasets.load("oneproxy-nb201")
+        let path = dir.appendingPathComponent("evil\u{7}.csv").path
+        let header = "arch_str,dev\u{1B}[2J\u{1B}]52;c;aGk=\u{7}_ms,<script>x</script>_ms"
+        let body = (0..<5).map { "\(d.keys[$0]),\(Double($0) + 1),\(Double($0) + 2)" }.joined(separator: "\n")
+        try (header + "\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let (s, sink) = try makeSession()
+        _ = s.run(source: "u = load \"\(path)\"; devices u; show u; srcc u; nosuch u \u{1B}[31m", origin: "t\u{1B}")
+        for text in [sink.stdout, sink.stderr] {
+            let raw = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
+            #expect(raw.isEmpty, "raw control characters: \(raw.map { $0.value })")
+        }
+        #expect(sink.stdout.contains("dev\u{241B}[2J"))
+        // Markdown shows tags as text and keeps the table's rows whole.
+        let table = try #require(s.value(of: "u") as? DatasetValue)
+        let markdown = devicesTable(table.dataset).markdown()
+        #expect(!markdown.contains("<script>") && markdown.contains("\\<script\\>"))
+    }
+}
