@@ -195,9 +195,30 @@ public final class Session {
             return
         }
         failures += 1
-        var event = DiagnosticEvent(severity: .error, message: d.message, diagnostic: d, source: source, origin: origin, lineOffset: firstLine - 1)
+        // The event carries only the line at fault (its number kept through lineOffset): a script
+        // whose every line fails costs one split of its text, not one per failure.
+        var located = d, text: String? = source, offset = firstLine - 1
+        if let loc = d.location, let line = lineText(source, loc.line) {
+            located.location = SourceLocation(line: 1, column: loc.column)
+            text = line
+            offset += loc.line - 1
+        }
+        var event = DiagnosticEvent(severity: .error, message: d.message, diagnostic: located, source: text, origin: origin, lineOffset: offset)
         event.interrupted = interrupted
         emit(.diagnostic(event))
+    }
+
+    /// The lines of the source being reported on, split once per source (the same String is
+    /// compared by identity first, so the check is constant-time while a script runs).
+    private var reportedLines: (source: String, lines: [Substring])?
+
+    /// Line `n` (1-based) of `source`, or nil.
+    func lineText(_ source: String, _ n: Int) -> String? {
+        if reportedLines?.source != source {
+            reportedLines = (source, source.split(separator: "\n", omittingEmptySubsequences: false))
+        }
+        guard let lines = reportedLines?.lines, n >= 1, n <= lines.count else { return nil }
+        return String(lines[n - 1])
     }
 
     func remark(_ severity: Severity, _ message: String, origin: String) {

@@ -73,4 +73,15 @@ struct ReliabilityTests {
         let markdown = devicesTable(table.dataset).markdown()
         #expect(!markdown.contains("<script>") && markdown.contains("\\<script\\>"))
     }
+
+    /// Every line of a 2000-line script fails: each error still names its own line and echoes it
+    /// (the source is split once, not once per failure; the time is measured in README's note).
+    @Test func everyFailingLineOfALongScriptIsReportedAtItsLine() throws {
+        let (s, sink) = try makeSession()
+        let script = (1...2000).map { "x\($0) = nosuch \($0)" }.joined(separator: "\n")
+        #expect(!s.run(source: script, origin: "f.ops"))
+        #expect(sink.stderr.contains("f.ops:2000:9: error: unknown command 'nosuch'\n  x2000 = nosuch 2000\n"))
+        #expect(sink.stderr.contains("f.ops:17:7: error: unknown command 'nosuch'\n  x17 = nosuch 17\n"))
+        #expect(sink.stderr.components(separatedBy: "error: unknown command").count - 1 == 2000)
+    }
 }
