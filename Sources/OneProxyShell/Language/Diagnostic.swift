@@ -43,7 +43,7 @@ public struct Diagnostic: Error, Sendable, Equatable {
 
     public func render(source: String?, origin rawOrigin: String, palette: Palette, lineOffset: Int = 0) -> String {
         // Nothing from the statement or the data acts on the terminal (ESC, BEL, OSC 52 …).
-        let message = visibleControls(self.message), origin = visibleControls(rawOrigin)
+        let message = visibleControls(boundedForEcho(self.message)), origin = visibleControls(boundedForEcho(rawOrigin))
         let source = source.map(visibleControls)
         var out = ""
         if let location {
@@ -70,13 +70,16 @@ public struct Diagnostic: Error, Sendable, Equatable {
         } else {
             out += palette.bold("\(origin):") + " " + palette.error("error:") + " \(message)\n"
         }
-        if let hint { out += "  \(visibleControls(hint))\n" }
+        if let hint { out += "  \(visibleControls(boundedForEcho(hint)))\n" }
         return out
     }
 }
 
 /// The known name nearest to `word` by edit distance, if it is near enough to be a likely typo.
 public func nearestName(to word: String, in candidates: [String]) -> String? {
+    // No name is 100 characters long: a longer word is no typo of one (and an edit distance
+    // against a 10 MB word would take seconds per candidate).
+    guard word.utf8.count <= 100 else { return nil }
     let w = word.lowercased()
     var best: (String, Int)?
     // Sorted first so that ties go the same way every run (candidates often come from a dictionary).
@@ -96,4 +99,12 @@ public func nearestName(to word: String, in candidates: [String]) -> String? {
 func withArticle(_ noun: String) -> String {
     guard let first = noun.lowercased().first else { return noun }
     return ("aeiou".contains(first) ? "an " : "a ") + noun
+}
+
+/// At most 400 characters of a message, a hint or an origin: what an error echoes stays readable
+/// when the input holds a 10 MB word (the middle is left out and counted).
+func boundedForEcho(_ s: String) -> String {
+    let limit = 400
+    guard s.count > limit else { return s }
+    return String(s.prefix(limit / 2)) + "… (\(s.count - limit) characters left out) …" + String(s.suffix(limit / 2))
 }

@@ -84,4 +84,12 @@ struct ReliabilityTests {
         #expect(sink.stderr.contains("f.ops:17:7: error: unknown command 'nosuch'\n  x17 = nosuch 17\n"))
         #expect(sink.stderr.components(separatedBy: "error: unknown command").count - 1 == 2000)
     }
+
+    /// A 1 MB word: the error echoes a bounded window of it, and no edit distance runs on it.
+    @Test func aHugeWordIsEchoedBounded() throws {
+        let (s, sink) = try makeSession()
+        #expect(!s.run(source: "d = load oneproxy-nb201; srcc d " + String(repeating: "a", count: 1_000_000), origin: "t"))
+        #expect(sink.stderr.count < 1500, "\(sink.stderr.count) characters")
+        #expect(sink.stderr.contains("characters left out"))
+    }
 }
