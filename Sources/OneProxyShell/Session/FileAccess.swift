@@ -184,6 +184,10 @@ public final class FileAccess {
         if existed, !overwrite, readPaths.contains(FileAccess.canonical(abs)) {
             throw FileAccessError("refused to overwrite \(path): this session read it (a loaded file or a script being run); add overwrite=true to replace it")
         }
+        if policy == .safe {
+            try writeInsideWorkingFolder(Array(text.utf8), abs: abs, shown: path)
+            return (abs, existed)
+        }
         let dir = (abs as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -220,7 +224,67 @@ public final class FileAccess {
             unlink(tmp)
             throw FileAccessError("cannot write \(path): \(String(cString: strerror(code)))" + (existed ? "; the old file is unchanged" : ""))
         }
+        // The rename is durable once the folder is synced too.
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY)
+        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
         return (abs, existed)
+    }
+
+    /// `--safe`'s write, immune to a folder swapped for a link while it runs: every folder from
+    /// the working folder down is opened by descriptor with `O_NOFOLLOW` (a link is refused, a
+    /// missing folder made with `mkdirat`), the temporary file is created with `openat` in the last
+    /// one, renamed with `renameat` within it, and the folder is fsynced. Nothing is resolved by
+    /// path after the check, so a swap between the check and the write cannot redirect it.
+    private func writeInsideWorkingFolder(_ bytes: [UInt8], abs: String, shown: String) throws {
+        let root = workingFolder
+        guard abs.hasPrefix(root == "/" ? "/" : root + "/") else {
+            throw FileAccessError("--safe: refused to write \(shown): it is outside the working folder \(root)")
+        }
+        let parts = abs.dropFirst(root == "/" ? 1 : root.count + 1).split(separator: "/").map(String.init)
+        guard let name = parts.last, !name.isEmpty else { throw FileAccessError("cannot write \(shown): no file name") }
+        var dirfd = open(root, O_RDONLY | O_DIRECTORY)
+        guard dirfd >= 0 else { throw FileAccessError("cannot write \(shown): \(String(cString: strerror(errno)))") }
+        defer { close(dirfd) }
+        for part in parts.dropLast() {
+            var next = openat(dirfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            if next < 0, errno == ENOENT {
+                _ = mkdirat(dirfd, part, 0o755)
+                next = openat(dirfd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+            }
+            guard next >= 0 else {
+                let code = errno
+                throw FileAccessError(code == ELOOP || code == ENOTDIR
+                    ? "--safe: refused to write \(shown): \(part) is a link or not a folder (links are not followed under --safe)"
+                    : "cannot write \(shown): \(String(cString: strerror(code)))")
+            }
+            close(dirfd)
+            dirfd = next
+        }
+        let tmp = "." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var mode: mode_t = 0o644
+        var st = stat()
+        if fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG { mode = st.st_mode & 0o7777 }
+        let fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw FileAccessError("cannot write \(shown): \(String(cString: strerror(errno)))") }
+        var done = 0
+        while done < bytes.count {
+            let r = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if r < 0, errno == EINTR { continue }
+            guard r > 0 else {
+                let code = r == 0 ? ENOSPC : errno
+                close(fd); unlinkat(dirfd, tmp, 0)
+                throw FileAccessError("cannot write \(shown): \(String(cString: strerror(code)))")
+            }
+            done += r
+        }
+        if fsync(fd) != 0, errno != EINVAL { let code = errno; close(fd); unlinkat(dirfd, tmp, 0); throw FileAccessError("cannot write \(shown): \(String(cString: strerror(code)))") }
+        close(fd)
+        guard renameat(dirfd, tmp, dirfd, name) == 0 else {
+            let code = errno
+            unlinkat(dirfd, tmp, 0)
+            throw FileAccessError("cannot write \(shown): \(String(cString: strerror(code)))")
+        }
+        _ = fsync(dirfd)
     }
 
     /// Appends `text` to `path` (relative to `base`), creating the file (and its folders) when

@@ -92,4 +92,48 @@ struct ReliabilityTests {
         #expect(sink.stderr.count < 1500, "\(sink.stderr.count) characters")
         #expect(sink.stderr.contains("characters left out"))
     }
+
+    /// --safe under a symlink race: one thread swaps a folder inside the working folder for a link
+    /// to a folder outside it, 1000 times, while the session exports into it. Nothing is written
+    /// outside (neither files nor temporary files); each export either lands inside or is refused.
+    @Test func safeWritesHoldWhileAFolderIsSwappedForALink() throws {
+        let base = try folder()
+        let work = base.appendingPathComponent("work"), outside = base.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let sub = work.appendingPathComponent("sub").path, lnk = work.appendingPathComponent("lnk").path
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+        #expect(symlink(outside.path, lnk) == 0)
+        // renameat2(RENAME_EXCHANGE) swaps the folder and the link atomically (sub is never
+        // missing, so no write can recreate it); glibc has it, Swift's Glibc module does not.
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        let exchange = unsafeBitCast(try #require(dlsym(nil, "renameat2")), to: RenameAt2.self)
+        let sink = BufferSink()
+        let s = Session(sink: sink, files: FileAccess(policy: .safe, workingFolder: work.path, extraReadFolders: BundledFiles.folder.map { [$0.path] } ?? []))
+        #expect(s.run(source: "d = load oneproxy-nb201", origin: "t"))
+        final class Flag: @unchecked Sendable { let lock = NSLock(); var done = false; var swaps = 0 }
+        let flag = Flag()
+        let swapper = Thread {
+            // Swap sub (a folder) and lnk (a link to outside) until the exports end, at least 1000 times.
+            var k = 0
+            while true {
+                flag.lock.lock(); let stop = flag.done && k >= 1000; flag.swaps = k; flag.lock.unlock()
+                if stop { break }
+                if exchange(AT_FDCWD, sub, AT_FDCWD, lnk, 2) == 0 { k += 1 }
+            }
+        }
+        swapper.start()
+        var written = 0, refused = 0
+        for i in 0..<300 {
+            if s.run(source: "export d \"sub/d\(i).csv\" overwrite=true", origin: "t") { written += 1 } else { refused += 1 }
+        }
+        flag.lock.lock(); flag.done = true; flag.lock.unlock()
+        while !swapper.isFinished { usleep(1000) }
+        #expect(flag.swaps >= 1000)
+        let leaked = try FileManager.default.contentsOfDirectory(atPath: outside.path)
+        #expect(leaked.isEmpty, "written outside: \(leaked.prefix(5))")
+        #expect(written + refused == 300)
+        // Some exports landed and some were refused while the link was there (the race ran).
+        #expect(written > 0)
+    }
 }
