@@ -247,7 +247,11 @@ func buildDataset(
         name: name, source: source, space: space, keyName: keyName, keys: keys, nb201Index: nb201Index,
         devices: devices, accuracies: accuracies)
     var near: [NearDuplicate] = []
-    if findNearDuplicates {
+    // The all-pairs check grows with the square of the devices (20,000 columns: 200 million pairs
+    // and an 8 GB matrix): past `nearDuplicateCheckLimit` devices it is skipped, and said so.
+    if findNearDuplicates, devices.count > nearDuplicateCheckLimit {
+        warnings.append("\(devices.count) devices: the near-duplicate check (all \(devices.count * (devices.count - 1) / 2) pairs) is skipped above \(nearDuplicateCheckLimit) devices; srcc d on a few of them checks by hand")
+    } else if findNearDuplicates {
         near = try nearDuplicateDevices(dataset, context: context)
         for p in near {
             warnings.append("\(p.first) and \(p.second) rank the models almost identically (SRCC \(String(format: "%.4f", p.srcc)) on \(p.n) rows): as proxies or targets they say the same")
@@ -345,3 +349,7 @@ func knownSpaceHint(keyName: String, keys: [String]) -> String? {
     }
     return nil
 }
+
+/// The most devices a load checks pairwise for near-duplicates (500: 124,750 pairs, a few seconds
+/// at most; the matrix stays under 4 MB).
+public let nearDuplicateCheckLimit = 500

@@ -39,4 +39,22 @@ struct LoadHintsTests {
         #expect(!hinted)
         #expect(oneProxyError { _ = try merge(d, n) }?.message.hasSuffix("different spaces") == true)
     }
+
+    /// Past `nearDuplicateCheckLimit` devices the quadratic near-duplicate check is skipped and said
+    /// so (200 x 20,000 columns aborted allocating 8 GB before).
+    @Test func theNearDuplicateCheckIsBounded() throws {
+        let n = nearDuplicateCheckLimit + 1
+        let header = "arch_str," + (0..<n).map { "d\($0)_ms" }.joined(separator: ",")
+        // Every device a copy of the first: all pairs would be near-duplicates if checked.
+        let body = keys.prefix(10).enumerated().map { r, k in k + "," + Array(repeating: "\(r + 1)", count: n).joined(separator: ",") }.joined(separator: "\n")
+        let (d, report) = try loadCSV(bytes: Array((header + "\n" + body + "\n").utf8), file: "w.csv", name: "w")
+        #expect(d.devices.count == n && report.nearDuplicates.isEmpty)
+        #expect(report.warnings.contains { $0.hasPrefix("\(n) devices: the near-duplicate check") })
+        // At the limit it still runs.
+        let m = nearDuplicateCheckLimit
+        let header2 = "arch_str," + (0..<m).map { "d\($0)_ms" }.joined(separator: ",")
+        let body2 = keys.prefix(10).enumerated().map { r, k in k + "," + Array(repeating: "\(r + 1)", count: m).joined(separator: ",") }.joined(separator: "\n")
+        let (_, report2) = try loadCSV(bytes: Array((header2 + "\n" + body2 + "\n").utf8), file: "w2.csv", name: "w2")
+        #expect(report2.nearDuplicates.count == m * (m - 1) / 2)
+    }
 }
