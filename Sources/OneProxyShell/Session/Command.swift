@@ -28,7 +28,7 @@ public struct OptionHelp: Sendable {
         self.name = name
         self.help = help
         self.choices = choices
-        self.completion = completion ?? (choices.isEmpty ? .none : .choices(choices))
+        self.completion = completion ?? (choices.isEmpty ? .general : .choices(choices))
     }
 }
 

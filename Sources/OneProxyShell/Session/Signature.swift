@@ -12,7 +12,7 @@ public enum CommandCategory: String, CaseIterable, Sendable {
 /// What tab completion offers for an argument: after `key=` for an option, or at a positional.
 public enum CompletionKind: Sendable {
     /// Nothing beyond the session's general words.
-    case none
+    case general
     /// Fixed words (an option's choices).
     case choices([String])
     /// The devices of the dataset the statement names first.
@@ -45,7 +45,7 @@ public enum CompletionKind: Sendable {
         }
         let data = (dataset.flatMap { session.value(of: $0) } as? DatasetValue)?.dataset
         switch self {
-        case .none: return session.completionWords().filter { commandRegistry[$0] == nil }
+        case .general: return session.completionWords().filter { commandRegistry[$0] == nil }
         case .choices(let c): return c
         case .device: return data?.deviceNames ?? []
         case .deviceOrAccuracy: return (data?.deviceNames ?? []) + (data?.accuracies.map(\.name) ?? [])
@@ -77,7 +77,7 @@ public struct CommandOption<Value: Sendable>: Sendable {
     public let defaultValue: Value
     let read: @Sendable (inout Invocation, Located<Expr>) throws -> Value
 
-    public init(_ name: String, default value: Value, defaultText: String?, completion: CompletionKind = .none, summary: String,
+    public init(_ name: String, default value: Value, defaultText: String?, completion: CompletionKind = .general, summary: String,
                 read: @escaping @Sendable (inout Invocation, Located<Expr>) throws -> Value) {
         self.name = name
         self.summary = summary

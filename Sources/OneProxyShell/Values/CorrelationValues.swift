@@ -21,8 +21,6 @@ extension CorrelationMethod {
     }
 }
 
-/// The paper's threshold for strong latency monotonicity (SRCC >= 0.9).
-
 /// One pair of devices: `srcc d A B`.
 public struct PairCorrelationValue: ShellValue {
     public var dataset: String
