@@ -91,6 +91,12 @@ struct OneProxy: ParsableCommand {
         let session = Session(settings: settings, sink: sink, files: files)
         if isatty(STDOUT_FILENO) == 1 { session.terminalWidth = { terminalWidth() } }
         session.showsProgress = isatty(STDERR_FILENO) == 1
+        if !interactive {
+            // Ctrl-C in a script, -c or a pipe stops the running statement as in the terminal, and
+            // the rest: the session ends normally, so --notebook still writes what ran.
+            catchInterrupts()
+            session.isCancelled = { oneproxy_sigint_peek() != 0 }
+        }
         if let commands {
             session.run(source: commands, origin: "-c")
         } else if let file {
@@ -170,6 +176,7 @@ func runPipe(_ session: Session) {
         let ok = session.run(source: chunk, origin: "stdin", firstLine: chunkLine)
         chunk = ""
         if !ok && session.settings.bail { return }
+        if oneproxy_sigint_peek() != 0 { return }
     }
     if !chunk.isEmpty { session.run(source: chunk, origin: "stdin", firstLine: chunkLine) }
 }

@@ -15,13 +15,7 @@ func runServe(_ session: Session) {
     // Replies go to a private copy of standard output; fd 1 becomes standard error.
     let replies = dup(STDOUT_FILENO)
     _ = dup2(STDERR_FILENO, STDOUT_FILENO)
-    // A parent that started us from a thread with signals blocked (a libdispatch worker: Foundation's
-    // Process, so also a test) passed its mask on; the interrupt and termination must get through.
-    var wanted = sigset_t()
-    sigemptyset(&wanted)
-    for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&wanted, s) }
-    pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
-    oneproxy_sigint_install()
+    catchInterrupts()
     exitWhenOrphaned()
     session.isCancelled = { oneproxy_sigint_peek() != 0 }
     let collector = ServeCollector()
@@ -265,4 +259,15 @@ func jsonValue(_ any: Any?) -> JSONValue {
     case let d as Double: return .number(d)
     default: return .null
     }
+}
+
+/// SIGINT sets the flag `oneproxy_sigint_peek` reads (the running statement stops as at Ctrl-C).
+/// A parent that started us from a thread with signals blocked (a libdispatch worker: Foundation's
+/// Process, so also a test) passed its mask on: the interrupt and termination must get through.
+func catchInterrupts() {
+    var wanted = sigset_t()
+    sigemptyset(&wanted)
+    for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&wanted, s) }
+    pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
+    oneproxy_sigint_install()
 }
