@@ -179,10 +179,8 @@ public func linearLatency<Space: SearchSpace>(_ predictor: LinearPredictor, spac
 /// search's exhaustive path leaves them out.
 public func modelLatency<Space: SearchSpace>(_ model: any LatencyModel, space: Space) -> (@Sendable ([Int]) -> Double?)? {
     guard !(model is MeasuredLatencyModel) else { return nil }
-    let width = space.featureCount
     return { genes in
-        let x = Matrix(rows: 1, cols: width, storage: space.encoding(genes))
-        let v = model.predict(rows: [0], encoded: x)[0]
+        let v = model.predict(rows: [0], encoded: encodingRow(genes, in: space))[0]
         return v > 0 ? v : nil
     }
 }
@@ -193,10 +191,13 @@ public func modelAccuracy<Space: SearchSpace>(_ model: AccuracyModel, space: Spa
     guard model.basis.space == space.id else {
         throw OneProxyError("the accuracy predictor is over \(model.basis.space.rawValue) architectures, not \(space.id.rawValue) ones")
     }
-    let width = space.featureCount
     return { genes in
-        let x = Matrix(rows: 1, cols: width, storage: space.encoding(genes))
-        let v = model.predict(encoded: x)[0]
+        let v = model.predict(encoded: encodingRow(genes, in: space))[0]
         return v.isFinite ? v : nil
     }
+}
+
+/// One architecture's encoding as a one-row matrix, what the models' batch predictions take.
+func encodingRow<Space: SearchSpace>(_ genes: [Int], in space: Space) -> Matrix {
+    Matrix(rows: 1, cols: space.featureCount, storage: space.encoding(genes))
 }
