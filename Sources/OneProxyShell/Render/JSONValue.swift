@@ -1,8 +1,10 @@
 import Foundation
 
-/// A JSON value a shell value exports: built as data, written by `JSONEncoder` (sorted keys), so
-/// no JSON is ever assembled by hand. Non-finite numbers and nil become `null`.
-public indirect enum JSONValue: Sendable, Equatable, Encodable {
+/// A JSON value: what a value's `Encodable` form encodes to (`JSONValue(encoding:)`), and the form
+/// of data whose fields are only known at run time (a table's rows keyed by its columns). Written by
+/// `JSONEncoder` (sorted keys), so no JSON is ever assembled by hand. Non-finite numbers and nil
+/// become `null`.
+public indirect enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
     case int(Int)
@@ -21,6 +23,29 @@ public indirect enum JSONValue: Sendable, Equatable, Encodable {
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int.self) { self = .int(i) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    /// The JSON an `Encodable` writes (a value's `jsonForm`). Encoding through `JSONEncoder` and
+    /// reading it back is exact: doubles are written as their shortest round-trip text.
+    public init(encoding value: any Encodable) {
+        do {
+            let data = try JSONEncoder().encode(value)
+            self = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            // The forms here encode non-finite numbers as null (`JSONNumber`), so encoding cannot fail.
+            self = .null
         }
     }
 
@@ -50,4 +75,36 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral b: Bool) { self = .bool(b) }
     public init(dictionaryLiteral pairs: (String, JSONValue)...) { self = .object(Dictionary(pairs, uniquingKeysWith: { $1 })) }
     public init(arrayLiteral items: JSONValue...) { self = .array(items) }
+}
+
+/// A number in a value's JSON form: `null` when missing or not finite (JSON has no NaN or infinity).
+public struct JSONNumber: Encodable, Sendable, Equatable {
+    public var value: Double?
+    public init(_ value: Double?) { self.value = value }
+    public init(_ value: Int) { self.value = Double(value) }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let v = value, v.isFinite { try c.encode(v) } else { try c.encodeNil() }
+    }
+}
+
+extension Array where Element == Double {
+    /// The numbers of a JSON form (non-finite ones become null).
+    public var jsonNumbers: [JSONNumber] { map { JSONNumber($0) } }
+}
+
+extension Array where Element == Double? {
+    public var jsonNumbers: [JSONNumber] { map { JSONNumber($0) } }
+}
+
+/// A field a JSON form always writes: its value, or `null` (a plain optional leaves the key out).
+public struct JSONNullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
+    public var value: Wrapped?
+    public init(_ value: Wrapped?) { self.value = value }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let v = value { try c.encode(v) } else { try c.encodeNil() }
+    }
 }

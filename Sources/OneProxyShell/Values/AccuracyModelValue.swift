@@ -67,18 +67,28 @@ public struct AccuracyModelValue: ShellValue {
         return Document([.table(familiesTable)] + notes + [.table(w), .table(path)])
     }
 
-    public var json: JSONValue {
-        [
-            "dataset": .string(dataset), "accuracy": .string(accuracy), "space": .string(space.rawValue), "family": .string(family),
-            "chosen_by": .string(fit.chosen ? "loo_srcc" : "given"),
-            "features": .strings(fit.model.basis.names), "weights": .nums(fit.model.weights), "intercept": .num(fit.model.intercept),
-            "lambda": .num(fit.ridge.lambda), "rows": .ints(rows), "rows_trained": .int(rows.count),
-            "loo_rmse": .num(fit.looRMSE), "loo_srcc": .num(fit.looSRCC), "srcc_fit": .num(fit.fitSRCC),
-            "srcc_held_out": .num(heldOutSRCC), "held_out_rows": .int(heldOutRows),
-            "families": .array(fit.families.map {
-                ["family": .string($0.family), "columns": .int($0.width), "lambda": .num($0.lambda), "loo_rmse": .num($0.looRMSE), "loo_srcc": .num($0.looSRCC)]
-            }),
-        ]
+    /// `export q "q.json"`: the fitted model, how it was chosen and how it validates.
+    struct JSONForm: Encodable, Sendable {
+        struct Family: Encodable, Sendable {
+            var family: String, columns: Int, lambda, loo_rmse, loo_srcc: JSONNumber
+        }
+        var dataset, accuracy, space, family, chosen_by: String
+        var features: [String], weights: [JSONNumber], intercept, lambda: JSONNumber
+        var rows: [Int], rows_trained: Int
+        var loo_rmse, loo_srcc, srcc_fit, srcc_held_out: JSONNumber, held_out_rows: Int
+        var families: [Family]
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(
+            dataset: dataset, accuracy: accuracy, space: space.rawValue, family: family, chosen_by: fit.chosen ? "loo_srcc" : "given",
+            features: fit.model.basis.names, weights: fit.model.weights.jsonNumbers, intercept: JSONNumber(fit.model.intercept),
+            lambda: JSONNumber(fit.ridge.lambda), rows: rows, rows_trained: rows.count,
+            loo_rmse: JSONNumber(fit.looRMSE), loo_srcc: JSONNumber(fit.looSRCC), srcc_fit: JSONNumber(fit.fitSRCC),
+            srcc_held_out: JSONNumber(heldOutSRCC), held_out_rows: heldOutRows,
+            families: fit.families.map {
+                .init(family: $0.family, columns: $0.width, lambda: JSONNumber($0.lambda), loo_rmse: JSONNumber($0.looRMSE), loo_srcc: JSONNumber($0.looSRCC))
+            })
     }
 
     public var exports: [ExportFormat] { [.csv, .json] }

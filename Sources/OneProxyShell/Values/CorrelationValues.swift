@@ -72,14 +72,21 @@ public struct PairCorrelationValue: ShellValue {
         return Table(columns: columns, rows: [row])
     }
 
-    public var json: JSONValue {
-        var f: [String: JSONValue] = ["a": .string(a), "b": .string(b), "method": .string(method.rawValue), "value": .num(result.value), "n": .int(result.n)]
-        if let reason = result.undefinedReason, result.value == nil { f["undefined"] = .string(reason) }
-        if let ci = interval {
-            f["ci_level"] = .number(ci.level); f["ci_low"] = .number(ci.low); f["ci_high"] = .number(ci.high)
-            f["resamples"] = .int(ci.resamples); f["seed"] = .int(Int(ci.seed)); f["resamples_dropped"] = .int(ci.dropped)
-        }
-        return .object(f)
+    /// `export r "r.json"`: the pair, the value over n shared rows, why it is undefined when it is,
+    /// and the bootstrap interval when one was asked for (those keys are absent otherwise).
+    struct JSONForm: Encodable, Sendable {
+        var a, b, method: String, value: JSONNumber, n: Int
+        var undefined: String?
+        var ci_level, ci_low, ci_high: JSONNumber?
+        var resamples, seed, resamples_dropped: Int?
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(
+            a: a, b: b, method: method.rawValue, value: JSONNumber(result.value), n: result.n,
+            undefined: result.value == nil ? result.undefinedReason : nil,
+            ci_level: interval.map { JSONNumber($0.level) }, ci_low: interval.map { JSONNumber($0.low) }, ci_high: interval.map { JSONNumber($0.high) },
+            resamples: interval?.resamples, seed: interval.map { Int($0.seed) }, resamples_dropped: interval?.dropped)
     }
 
     public var exports: [ExportFormat] { [.csv, .json] }
@@ -193,12 +200,15 @@ public struct MatrixCorrelationValue: ShellValue {
         return out
     }
 
-    public var json: JSONValue {
-        [
-            "method": .string(matrix.method.rawValue), "dataset": .string(dataset), "devices": .strings(matrix.names),
-            "values": .array(matrix.values.map { .nums($0) }), "counts": .array(matrix.counts.map { .ints($0) }),
-            "order": .strings(order.map { matrix.names[$0] }),
-        ]
+    /// `export h "h.json"`: the matrix in the dataset's device order, the shared-row counts, and the
+    /// clustered order the heatmap draws.
+    struct JSONForm: Encodable, Sendable {
+        var method, dataset: String, devices: [String], values: [[JSONNumber]], counts: [[Int]], order: [String]
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(method: matrix.method.rawValue, dataset: dataset, devices: matrix.names, values: matrix.values.map(\.jsonNumbers),
+                 counts: matrix.counts, order: order.map { matrix.names[$0] })
     }
 
     func markdown() -> String {

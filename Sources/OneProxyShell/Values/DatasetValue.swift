@@ -20,13 +20,15 @@ public struct DatasetValue: ShellValue {
         Document([.heading(summary), .note("source: \(dataset.source)"), .table(devicesTable(dataset))])
     }
 
-    public var json: JSONValue {
+    /// `export d "d.json"`: what the dataset is; its devices as the `devices` table's rows.
+    struct JSONForm: Encodable, Sendable {
+        var name, source, space: String, architectures: Int, devices: JSONValue, accuracies: [String]
+    }
+
+    public var jsonForm: any Encodable & Sendable {
         let d = dataset
-        return [
-            "name": .string(d.name), "source": .string(d.source), "space": .string(d.space.rawValue),
-            "architectures": .int(d.rowCount), "devices": devicesTable(d).jsonValue,
-            "accuracies": .strings(d.accuracies.map(\.name)),
-        ]
+        return JSONForm(name: d.name, source: d.source, space: d.space.rawValue, architectures: d.rowCount,
+                        devices: devicesTable(d).jsonValue, accuracies: d.accuracies.map(\.name))
     }
 
     public var exports: [ExportFormat] { [.csv, .json] }

@@ -46,12 +46,16 @@ public struct FeatureFitValue: ModelValue {
         ])
     }
 
-    public var json: JSONValue {
-        [
-            "device": .string(device), "dataset": .string(dataset), "space": .string(space.rawValue), "family": .string(model.basis.family),
-            "features": .strings(model.basis.names), "weights": .nums(model.weights), "intercept": .num(model.intercept),
-            "lambda": .num(ridge.lambda), "rows_used": .int(rowsUsed), "srcc_fit": .num(srccFit), "srcc_loo": .num(srccLOO), "mape_loo": .num(mapeLOO),
-        ]
+    /// `export p "p.json"`: the family's features and weights, λ, and the fit's validation.
+    struct JSONForm: Encodable, Sendable {
+        var device, dataset, space, family: String, features: [String], weights: [JSONNumber], intercept, lambda: JSONNumber
+        var rows_used: Int, srcc_fit, srcc_loo, mape_loo: JSONNumber
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(device: device, dataset: dataset, space: space.rawValue, family: model.basis.family, features: model.basis.names,
+                 weights: model.weights.jsonNumbers, intercept: JSONNumber(model.intercept), lambda: JSONNumber(ridge.lambda),
+                 rows_used: rowsUsed, srcc_fit: JSONNumber(srccFit), srcc_loo: JSONNumber(srccLOO), mape_loo: JSONNumber(mapeLOO))
     }
 
     public var exports: [ExportFormat] { [.csv, .json] }

@@ -90,9 +90,13 @@ public struct CurveValue: ShellValue {
         ])
     }
 
-    public var json: JSONValue {
-        ["dataset": .string(dataset), "proxy": .string(proxy), "target": .string(target), "pool": .strings(pool),
-         "repeats": .int(repeats), "seed": .int(seed), "points": longTable.jsonValue]
+    /// `export c "c.json"`: the protocol, and one point per method, size and repeat (the long table's rows).
+    struct JSONForm: Encodable, Sendable {
+        var dataset, proxy, target: String, pool: [String], repeats, seed: Int, points: JSONValue
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(dataset: dataset, proxy: proxy, target: target, pool: pool, repeats: repeats, seed: seed, points: longTable.jsonValue)
     }
 
     public var exports: [ExportFormat] { [.csv, .json, .md, .svg, .html] }
@@ -168,14 +172,26 @@ public struct StackValue: ModelValue {
         ])
     }
 
-    public var json: JSONValue {
-        ["dataset": .string(dataset), "target": .string(target), "proxies": .strings(stack.proxies), "beta": .nums(stack.beta),
-         "stack_intercept": .num(stack.intercept), "lambda": .num(adaptation?.lambda), "weights": .nums(model.weights),
-         "intercept": .num(model.intercept), "samples": .ints(samples), "srcc_all": .num(srccAll), "srcc_stack": .num(srccStack),
-         "residual": residual.map { r -> JSONValue in
-             ["family": .string(r.model.basis.family), "op_costs": .bool(r.opCosts), "lambda": .num(r.ridge.lambda), "features": .strings(r.model.basis.names),
-              "weights": .nums(r.model.weights), "intercept": .num(r.model.intercept)]
-         } ?? .null]
+    /// `export s "s.json"`: the stack's proxies and β, the adapted model, and the residual model
+    /// (null without one).
+    struct JSONForm: Encodable, Sendable {
+        struct Residual: Encodable, Sendable {
+            var family: String, op_costs: Bool, lambda: JSONNumber, features: [String], weights: [JSONNumber], intercept: JSONNumber
+        }
+        var dataset, target: String, proxies: [String], beta: [JSONNumber], stack_intercept, lambda: JSONNumber
+        var weights: [JSONNumber], intercept: JSONNumber, samples: [Int], srcc_all, srcc_stack: JSONNumber
+        var residual: JSONNullable<Residual>
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(
+            dataset: dataset, target: target, proxies: stack.proxies, beta: stack.beta.jsonNumbers, stack_intercept: JSONNumber(stack.intercept),
+            lambda: JSONNumber(adaptation?.lambda), weights: model.weights.jsonNumbers, intercept: JSONNumber(model.intercept), samples: samples,
+            srcc_all: JSONNumber(srccAll), srcc_stack: JSONNumber(srccStack),
+            residual: JSONNullable(residual.map {
+                .init(family: $0.model.basis.family, op_costs: $0.opCosts, lambda: JSONNumber($0.ridge.lambda), features: $0.model.basis.names,
+                      weights: $0.model.weights.jsonNumbers, intercept: JSONNumber($0.model.intercept))
+            }))
     }
 
     public var exports: [ExportFormat] { [.csv, .json, .md, .html] }
@@ -247,9 +263,14 @@ public struct AdviceValue: ShellValue {
         ])
     }
 
-    public var json: JSONValue {
-        ["dataset": .string(dataset), "target": .string(target), "samples": .ints(samples), "recommended": .string(candidates.first?.name ?? ""),
-         "strong_monotonicity": .string(strongVerdict), "more_samples": .string(moreSamples), "candidates": table.jsonValue]
+    /// `export a "a.json"`: the recommendation, the verdicts, and every candidate's row.
+    struct JSONForm: Encodable, Sendable {
+        var dataset, target: String, samples: [Int], recommended, strong_monotonicity, more_samples: String, candidates: JSONValue
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(dataset: dataset, target: target, samples: samples, recommended: candidates.first?.name ?? "",
+                 strong_monotonicity: strongVerdict, more_samples: moreSamples, candidates: table.jsonValue)
     }
 }
 
@@ -299,20 +320,25 @@ public struct HelpBenchValue: ShellValue {
         return Document(blocks)
     }
 
-    public var json: JSONValue {
+    /// `export h "h.json"`: for each method and sample size (`n10`, `n20`, …), the mean SRCC over
+    /// devices and draws, its standard error, and each device's mean.
+    struct JSONForm: Encodable, Sendable {
+        struct Cell: Encodable, Sendable { var mean, se: JSONNumber, devices: [String: JSONNumber] }
+        var methods: [String: [String: Cell]], draws: Int
+    }
+
+    public var jsonForm: any Encodable & Sendable {
         let r = result
-        var methods: [String: JSONValue] = [:]
+        var methods: [String: [String: JSONForm.Cell]] = [:]
         for (m, name) in r.methods.enumerated() {
-            var bySize: [String: JSONValue] = [:]
             for (s, n) in r.sizes.enumerated() {
                 let sum = r.summary(method: m, size: s)
-                var devices: [String: JSONValue] = [:]
-                for (t, dev) in r.targets.enumerated() { devices[dev] = .num(r.deviceMean(method: m, size: s, target: t)) }
-                bySize["n\(n)"] = ["mean": .num(sum.mean), "se": .num(sum.se), "devices": .object(devices)]
+                var devices: [String: JSONNumber] = [:]
+                for (t, dev) in r.targets.enumerated() { devices[dev] = JSONNumber(r.deviceMean(method: m, size: s, target: t)) }
+                methods[name, default: [:]]["n\(n)"] = .init(mean: JSONNumber(sum.mean), se: JSONNumber(sum.se), devices: devices)
             }
-            methods[name] = .object(bySize)
         }
-        return ["methods": .object(methods), "draws": .int(r.draws)]
+        return JSONForm(methods: methods, draws: r.draws)
     }
 
     public var exports: [ExportFormat] { [.json, .csv, .md, .html] }

@@ -37,11 +37,14 @@ public struct PlanValue: RowListValue {
 
     public var document: Document { Document([.table(table), .note(next)]) }
 
-    public var json: JSONValue {
-        .object([
-            "dataset": .string(dataset), "how": .string(how), "rows": .ints(rows), "keys": .strings(keys),
-            "nb201_index": nb201Index.map { .ints($0) } ?? .null, "predicted_ms": .nums(predicted),
-        ])
+    /// `export s "s.json"`: the architectures to measure, by row, key and NB201 index (null outside
+    /// NB201), with their predicted latencies.
+    struct JSONForm: Encodable, Sendable {
+        var dataset, how: String, rows: [Int], keys: [String], nb201_index: JSONNullable<[Int]>, predicted_ms: [JSONNumber]
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(dataset: dataset, how: how, rows: rows, keys: keys, nb201_index: JSONNullable(nb201Index), predicted_ms: predicted.jsonNumbers)
     }
 
     /// The harness's input: the architectures' keys only (`nb201_index,arch_str` on NB201).

@@ -49,9 +49,13 @@ public struct PredictorChoiceValue: ModelValue {
         return Document(blocks)
     }
 
-    public var json: JSONValue {
-        ["dataset": .string(dataset), "target": .string(target), "pool": .string(pool), "samples": .ints(samples),
-         "chosen": .string(chosen.name), "default": .string(choice.defaultName), "reason": .string(choice.reason),
-         "srcc_held_out": .num(srccHeldOut), "candidates": table.jsonValue]
+    /// `export c "c.json"`: the choice, why, and every candidate's row of the table.
+    struct JSONForm: Encodable, Sendable {
+        var dataset, target, pool: String, samples: [Int], chosen, `default`, reason: String, srcc_held_out: JSONNumber, candidates: JSONValue
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(dataset: dataset, target: target, pool: pool, samples: samples, chosen: chosen.name, default: choice.defaultName,
+                 reason: choice.reason, srcc_held_out: JSONNumber(srccHeldOut), candidates: table.jsonValue)
     }
 }

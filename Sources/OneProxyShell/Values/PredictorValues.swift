@@ -44,13 +44,17 @@ public struct PredictorValue: ModelValue {
         return t
     }
 
-    public var json: JSONValue {
-        [
-            "device": .string(device), "dataset": .string(dataset), "space": .string(space.rawValue),
-            "rank": .int(predictor.rank), "rows_used": .int(predictor.rowsUsed), "srcc_fit": .num(srccFit.value),
-            "residual_rms": .num(predictor.residualRMS), "weights": .nums(predictor.weights),
-            "srcc_cv": .num(validation?.srcc), "mape": .num(validation?.mape), "within10": .num(validation?.within10),
-        ]
+    /// `export p "p.json"`: the fit's weights and quality; the cross-validated measures are null
+    /// when no validation ran.
+    struct JSONForm: Encodable, Sendable {
+        var device, dataset, space: String, rank, rows_used: Int, srcc_fit, residual_rms: JSONNumber, weights: [JSONNumber]
+        var srcc_cv, mape, within10: JSONNumber
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        JSONForm(device: device, dataset: dataset, space: space.rawValue, rank: predictor.rank, rows_used: predictor.rowsUsed,
+                 srcc_fit: JSONNumber(srccFit.value), residual_rms: JSONNumber(predictor.residualRMS), weights: predictor.weights.jsonNumbers,
+                 srcc_cv: JSONNumber(validation?.srcc), mape: JSONNumber(validation?.mape), within10: JSONNumber(validation?.within10))
     }
 
     public var exports: [ExportFormat] { [.csv, .json] }
@@ -246,20 +250,30 @@ public struct AdaptationValue: ModelValue {
         return out
     }
 
-    public var json: JSONValue {
+    /// `export a "a.json"`: the adaptation's model (a, c, b), λ and how it was chosen, the samples,
+    /// every SRCC the report shows, and the λ path.
+    struct JSONForm: Encodable, Sendable {
+        struct PathPoint: Encodable, Sendable { var lambda, srcc_train, srcc_val, srcc_cv, srcc_all: JSONNumber }
+        var dataset, proxy, target, norm, selection: String
+        var srcc_raw, srcc_proxy_fit, srcc_adapted, srcc_target_only, srcc_train, srcc_val, srcc_cv, lambda, lambda_data_units: JSONNumber
+        var in_sample: Bool, mape, within10: JSONNumber, error_rows: String, srcc_target_only_cv: JSONNumber
+        var a, c: JSONNumber, b: [JSONNumber], train, val: [Int], path: [PathPoint]
+    }
+
+    public var jsonForm: any Encodable & Sendable {
         let r = report
-        return [
-            "dataset": .string(dataset), "proxy": .string(proxy), "target": .string(target), "norm": .string(r.norm.rawValue),
-            "selection": .string(selectionText), "srcc_raw": .num(r.srccRaw), "srcc_proxy_fit": .num(r.srccProxyFit),
-            "srcc_adapted": .num(r.srccAdapted), "srcc_target_only": .num(r.srccTargetOnly), "srcc_train": .num(r.srccTrain),
-            "srcc_val": .num(r.srccVal), "srcc_cv": .num(chosenCV), "lambda": .num(r.lambda), "lambda_data_units": .num(r.lambdaInDataUnits),
-            "in_sample": .bool(r.inSample), "mape": .num(r.mape), "within10": .num(r.within10), "error_rows": .string(r.errorRows.rawValue),
-            "srcc_target_only_cv": .num(r.srccTargetOnlyCV),
-            "a": .num(r.a), "c": .num(r.c), "b": .nums(r.b), "train": .ints(r.train), "val": .ints(r.val),
-            "path": .array(r.path.map {
-                ["lambda": .num($0.lambda), "srcc_train": .num($0.trainSRCC), "srcc_val": .num($0.valSRCC), "srcc_cv": .num($0.cvSRCC), "srcc_all": .num($0.allSRCC)]
-            }),
-        ]
+        return JSONForm(
+            dataset: dataset, proxy: proxy, target: target, norm: r.norm.rawValue, selection: selectionText,
+            srcc_raw: JSONNumber(r.srccRaw), srcc_proxy_fit: JSONNumber(r.srccProxyFit), srcc_adapted: JSONNumber(r.srccAdapted),
+            srcc_target_only: JSONNumber(r.srccTargetOnly), srcc_train: JSONNumber(r.srccTrain), srcc_val: JSONNumber(r.srccVal),
+            srcc_cv: JSONNumber(chosenCV), lambda: JSONNumber(r.lambda), lambda_data_units: JSONNumber(r.lambdaInDataUnits),
+            in_sample: r.inSample, mape: JSONNumber(r.mape), within10: JSONNumber(r.within10), error_rows: r.errorRows.rawValue,
+            srcc_target_only_cv: JSONNumber(r.srccTargetOnlyCV), a: JSONNumber(r.a), c: JSONNumber(r.c), b: r.b.jsonNumbers,
+            train: r.train, val: r.val,
+            path: r.path.map {
+                .init(lambda: JSONNumber($0.lambda), srcc_train: JSONNumber($0.trainSRCC), srcc_val: JSONNumber($0.valSRCC),
+                      srcc_cv: JSONNumber($0.cvSRCC), srcc_all: JSONNumber($0.allSRCC))
+            })
     }
 
     public var exports: [ExportFormat] { [.json, .csv, .md, .svg, .html] }

@@ -24,7 +24,7 @@ public struct SampleValue: RowListValue {
         }.joined(separator: "\n"))])
     }
 
-    public var json: JSONValue { .ints(rows) }
+    public var jsonForm: any Encodable & Sendable { rows }
 
     func csv() -> String { "row\n" + rows.map { "\($0)\n" }.joined() }
 

@@ -231,34 +231,42 @@ public struct SearchValue: ShellValue {
         return t
     }
 
-    public var json: JSONValue {
-        func point(_ p: ParetoPoint) -> JSONValue {
-            var o: [String: JSONValue] = ["row": .int(p.index), "arch": .string(candidates.keys[p.index]), "accuracy": .number(p.accuracy), "latency_ms": .number(p.latency)]
-            if let idx = candidates.nb201Index { o["nb201_index"] = .int(idx[p.index]) }
-            return .object(o)
+    /// `export s "s.json"`: the front and the best within the budget (null without one), each
+    /// architecture by row, key and NB201 index (absent outside NB201); with method=evolution, the
+    /// evolution's pick, population, history and trace, and random search's beside it.
+    struct JSONForm: Encodable, Sendable {
+        struct Point: Encodable, Sendable { var row: Int, arch: String, accuracy, latency_ms: JSONNumber, nb201_index: Int? }
+        struct Member: Encodable, Sendable { var arch: String, accuracy, latency_ms: JSONNumber }
+        struct Random: Encodable, Sendable { var arch: String, accuracy, latency_ms: JSONNumber, evaluations: Int, trace: [JSONNumber] }
+        struct Evolution: Encodable, Sendable {
+            var arch: String, accuracy, latency_ms: JSONNumber, generations, evaluations, latency_checks: Int, evaluation_limit: JSONNullable<Int>
+            var stopped, reached_evaluation_limit: Bool, history, trace: [JSONNumber], population: [Member]
         }
-        var o: [String: JSONValue] = [
-            "dataset": .string(dataset.name), "candidates": .string(candidates.name), "accuracy": .string(accuracyName),
-            "latency": .string(source), "predicted": .bool(predicted), "budget_ms": .num(budget),
-            "front": .array(front.points.map(point)), "best": best.map(point) ?? .null,
-            "degenerate": .string(keepsDegenerate ? "keep" : "drop"), "degenerate_left_out": .int(degenerateLeftOut),
-        ]
-        if let e = evolution {
-            func member(_ m: EvolutionMember) -> JSONValue {
-                ["arch": .string(m.key), "accuracy": .number(m.accuracy), "latency_ms": .number(m.latency)]
-            }
-            o["evolution"] = [
-                "arch": .string(e.key), "accuracy": .number(e.accuracy), "latency_ms": .number(e.latency), "generations": .int(e.generations),
-                "evaluations": .int(e.evaluations), "latency_checks": .int(e.latencyChecks), "evaluation_limit": settings?.maxEvaluations.map { .int($0) } ?? .null,
-                "stopped": .bool(e.stopped), "reached_evaluation_limit": .bool(e.reachedEvaluationLimit), "history": .nums(e.history),
-                "trace": .nums(e.trace), "population": .array(e.population.map(member)),
-            ]
-            if let r = randomBaseline {
-                o["random_search"] = ["arch": .string(r.key), "accuracy": .number(r.accuracy), "latency_ms": .number(r.latency),
-                                      "evaluations": .int(r.evaluations), "trace": .nums(r.trace)]
-            }
+        var dataset, candidates, accuracy, latency: String, predicted: Bool, budget_ms: JSONNumber
+        var front: [Point], best: JSONNullable<Point>, degenerate: String, degenerate_left_out: Int
+        var evolution: Evolution?, random_search: Random?
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        func point(_ p: ParetoPoint) -> JSONForm.Point {
+            .init(row: p.index, arch: candidates.keys[p.index], accuracy: JSONNumber(p.accuracy), latency_ms: JSONNumber(p.latency),
+                  nb201_index: candidates.nb201Index?[p.index])
         }
-        return .object(o)
+        let evolutionForm = evolution.map { e in
+            JSONForm.Evolution(
+                arch: e.key, accuracy: JSONNumber(e.accuracy), latency_ms: JSONNumber(e.latency), generations: e.generations,
+                evaluations: e.evaluations, latency_checks: e.latencyChecks, evaluation_limit: JSONNullable(settings?.maxEvaluations),
+                stopped: e.stopped, reached_evaluation_limit: e.reachedEvaluationLimit, history: e.history.jsonNumbers, trace: e.trace.jsonNumbers,
+                population: e.population.map { .init(arch: $0.key, accuracy: JSONNumber($0.accuracy), latency_ms: JSONNumber($0.latency)) })
+        }
+        let randomForm = evolution == nil ? nil : randomBaseline.map {
+            JSONForm.Random(arch: $0.key, accuracy: JSONNumber($0.accuracy), latency_ms: JSONNumber($0.latency), evaluations: $0.evaluations,
+                            trace: $0.trace.jsonNumbers)
+        }
+        return JSONForm(
+            dataset: dataset.name, candidates: candidates.name, accuracy: accuracyName, latency: source, predicted: predicted,
+            budget_ms: JSONNumber(budget), front: front.points.map(point), best: JSONNullable(best.map(point)),
+            degenerate: keepsDegenerate ? "keep" : "drop", degenerate_left_out: degenerateLeftOut, evolution: evolutionForm, random_search: randomForm)
     }
 
     public var exports: [ExportFormat] { [.csv, .json, .md, .svg, .html] }
@@ -400,25 +408,34 @@ public struct ReuseValue: ShellValue {
         return Document(blocks)
     }
 
-    public var json: JSONValue {
-        var targets: [String: JSONValue] = [:]
+    /// `export r "r.json"`: the measures for each target (`definitions` says what each is); after a
+    /// joint search, `alone` holds the same measures for the front searched on its first device alone.
+    struct JSONForm: Encodable, Sendable {
+        struct Alone: Encodable, Sendable { var accuracy_lost_mean, hypervolume_ratio, front_recall: JSONNumber }
+        struct Target: Encodable, Sendable {
+            var front_recall: JSONNumber, recovered, target_front_points, target_front_size: Int
+            var accuracy_lost_mean, accuracy_lost_max, accuracy_lost_mean_met, accuracy_lost_max_met: JSONNumber
+            var budgets, budgets_unmet: Int, unmet_reference_accuracy, hypervolume_ratio, srcc: JSONNumber
+            var alone: Alone?
+        }
+        var proxy, accuracy, dataset: String, front_size: Int, targets: [String: Target]
+    }
+
+    public var jsonForm: any Encodable & Sendable {
+        var targets: [String: JSONForm.Target] = [:]
         for e in entries {
             let r = e.report
-            targets[e.target] = [
-                "front_recall": .number(r.frontRecall), "recovered": .int(r.recovered), "target_front_points": .int(r.targetPoints),
-                "target_front_size": .int(r.targetFront.points.count),
-                "accuracy_lost_mean": .num(r.accuracyLostMean), "accuracy_lost_max": .num(r.accuracyLostMax),
-                "accuracy_lost_mean_met": .num(r.accuracyLostMeanMet), "accuracy_lost_max_met": .num(r.accuracyLostMaxMet),
-                "budgets": .int(r.targetPoints), "budgets_unmet": .int(r.budgetsUnmet), "unmet_reference_accuracy": .num(r.referenceAccuracy.isFinite ? r.referenceAccuracy : nil),
-                "hypervolume_ratio": .num(r.hypervolumeRatio), "srcc": .num(e.srcc),
-            ]
-            if let a = e.alone, case .object(var o) = targets[e.target]! {
-                o["alone"] = ["accuracy_lost_mean": .num(a.accuracyLostMean), "hypervolume_ratio": .num(a.hypervolumeRatio), "front_recall": .number(a.frontRecall)]
-                targets[e.target] = .object(o)
-            }
+            targets[e.target] = .init(
+                front_recall: JSONNumber(r.frontRecall), recovered: r.recovered, target_front_points: r.targetPoints,
+                target_front_size: r.targetFront.points.count,
+                accuracy_lost_mean: JSONNumber(r.accuracyLostMean), accuracy_lost_max: JSONNumber(r.accuracyLostMax),
+                accuracy_lost_mean_met: JSONNumber(r.accuracyLostMeanMet), accuracy_lost_max_met: JSONNumber(r.accuracyLostMaxMet),
+                budgets: r.targetPoints, budgets_unmet: r.budgetsUnmet, unmet_reference_accuracy: JSONNumber(r.referenceAccuracy),
+                hypervolume_ratio: JSONNumber(r.hypervolumeRatio), srcc: JSONNumber(e.srcc),
+                alone: e.alone.map { .init(accuracy_lost_mean: JSONNumber($0.accuracyLostMean), hypervolume_ratio: JSONNumber($0.hypervolumeRatio),
+                                           front_recall: JSONNumber($0.frontRecall)) })
         }
-        return ["proxy": .string(search.source), "accuracy": .string(search.accuracyName), "dataset": .string(search.dataset.name),
-                "front_size": .int(frontRows.count), "targets": .object(targets)]
+        return JSONForm(proxy: search.source, accuracy: search.accuracyName, dataset: search.dataset.name, front_size: frontRows.count, targets: targets)
     }
 
     /// The measures' definitions, as the report's note and `reuse`'s help say them.

@@ -13,8 +13,10 @@ public protocol ShellValue: Sendable {
     var summary: String { get }
     /// The full view for `show`, bare commands and the notebook.
     var document: Document { get }
-    /// The value as JSON (`export x "x.json"`, `--format json`).
-    var json: JSONValue { get }
+    /// The value's JSON form (`export x "x.json"`, `--format json`): an `Encodable` whose stored
+    /// properties are the JSON's fields, named as JSON names them (snake_case), so the form is the
+    /// schema. Numbers that can be missing or not finite are `JSONNumber` (written as null).
+    var jsonForm: any Encodable & Sendable { get }
     /// The file types `export` writes (default: CSV when the document has a table, JSON, Markdown,
     /// SVG when it has a figure, and HTML).
     var exports: [ExportFormat] { get }
@@ -27,6 +29,9 @@ public protocol ShellValue: Sendable {
 
 extension ShellValue {
     public var completionWords: [String] { [] }
+
+    /// The value as JSON: its `jsonForm`, encoded.
+    public var json: JSONValue { JSONValue(encoding: jsonForm) }
 
     public var exports: [ExportFormat] { defaultExports }
 
@@ -58,7 +63,7 @@ public protocol TabularValue: ShellValue {
 
 extension TabularValue {
     public var document: Document { Document([.table(table)]) }
-    public var json: JSONValue { table.jsonValue }
+    public var jsonForm: any Encodable & Sendable { table.jsonValue }
 }
 
 /// A plain table result.
