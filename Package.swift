@@ -24,7 +24,10 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // The command language: lexer, parser, values, session, commands, rendering of values to text.
-        .target(name: "OneProxyShell", dependencies: ["OneProxyKit"], exclude: ["README.md"]),
+        // Its command registry is generated from Commands/ (one file per command) by the plugin below.
+        .target(name: "OneProxyShell", dependencies: ["OneProxyKit"], exclude: ["README.md"], plugins: ["CommandRegistry"]),
+        .executableTarget(name: "oneproxy-registry"),
+        .plugin(name: "CommandRegistry", capability: .buildTool(), dependencies: ["oneproxy-registry"]),
         // libedit, through a small C shim that declares the few functions it uses and links the
         // runtime library libedit.so.2 (so no -dev package is needed to build).
         .target(

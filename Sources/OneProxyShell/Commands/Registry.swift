@@ -1,13 +1,5 @@
-/// Every command of the language, by name. A new command is one file in Commands/ plus a line here.
-public let allCommands: [CommandSpec] = [
-    helpCommand, varsCommand, showCommand, delCommand, setCommand, saveCommand, runCommand, exportCommand, notebookCommand,
-    datasetsCommand, loadCommand, devicesCommand, mergeCommand,
-    srccCommand, kendallCommand, pearsonCommand, heatmapCommand,
-    fitCommand, predictCommand, sampleCommand, adaptCommand,
-    topCommand, searchCommand, reuseCommand, fitaccCommand,
-    planCommand, shortlistCommand, measureCommand,
-    curveCommand, stackCommand, adviseCommand, helpbenchCommand, predictorCommand,
-]
+// `allCommands`, every command in Commands/, is generated at build time by the CommandRegistry
+// plugin (Plugins/CommandRegistry, Sources/oneproxy-registry): a new command is one file here.
 
 public let commandRegistry: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: allCommands.map { ($0.name, $0) })
 
