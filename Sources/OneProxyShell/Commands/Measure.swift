@@ -6,6 +6,8 @@ enum MeasureOptions {
     static let unit = CommandOption<LatencyUnit>.choice("unit", default: .ms, "the unit of a bare number the harness prints (a printed unit wins)")
     static let parse = CommandOption<HarnessOutput>.choice(
         "parse", default: .last, "how to read the latency: last (the last number printed), tflite (benchmark_model), ort (onnxruntime_perf_test) or trtexec")
+    static let timeout = CommandOption.duration(
+        "timeout", defaultMilliseconds: 60_000, maximum: 86_400_000, "the longest one run may take; a slower run is stopped and counts as failed")
 }
 
 let measureCommand = CommandSpec(
@@ -20,7 +22,7 @@ let measureCommand = CommandSpec(
         OptionHelp("device", "the name of the device column the latencies go into"),
         OptionHelp("rows", "with a dataset: the rows to measure (a list, a sample or a plan)", completion: .rows),
         MeasureOptions.repeats.help,
-        OptionHelp("timeout", "the longest one run may take (default 60s); a slower run is stopped and counts as failed"),
+        MeasureOptions.timeout.help,
         MeasureOptions.unit.help,
         MeasureOptions.parse.help,
         OptionHelp("log", "a CSV the results are written to as they come; measuring again with the same log resumes where it stopped"),
@@ -84,8 +86,7 @@ let measureCommand = CommandSpec(
     }
     let device = try inv.word(deviceArg, "a device name").value
     let repeats = try inv.get(MeasureOptions.repeats)
-    let timeoutMs = try inv.milliseconds("timeout") ?? 60_000
-    guard timeoutMs > 0 else { throw Diagnostic("timeout= must be positive", at: inv.option("timeout")!.location) }
+    let timeoutMs = try inv.get(MeasureOptions.timeout)
     let unit = try inv.get(MeasureOptions.unit)
     let parse = try inv.get(MeasureOptions.parse)
     let logArg = try inv.option("log").map { try inv.word($0, "a file path in quotes") }

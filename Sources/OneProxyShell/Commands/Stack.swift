@@ -1,5 +1,9 @@
 import OneProxyKit
 
+enum StackOptions {
+    static let opCosts = CommandOption.flag("opcosts", default: false, "with residual=: on adds each proxy's cost of each op type to the ridge")
+}
+
 let stackCommand = CommandSpec(
     name: "stack", category: .manyProxies,
     summary: "a non-negative stack of several proxies' linear predictors, adapted to a target (a predictor like any other)",
@@ -17,7 +21,7 @@ let stackCommand = CommandSpec(
         FewShotOptions.samples,
         OptionHelp("adapt", "on (default): AdaProxy on the stacked weights; off: the plain stack", choices: ["on", "off"]),
         AdaptOptions.norm.help,
-        OptionHelp("opcosts", "with residual=: on adds each proxy's cost of each op type to the ridge (default off)", choices: ["on", "off"]),
+        StackOptions.opCosts.help,
         OptionHelp("residual", "a feature family (NB201: onehot, live, pairs, counts, all): instead of AdaProxy, a ridge over it on what the stack leaves in the samples, λ by exact leave-one-out"),
     ],
     details: """
@@ -48,7 +52,7 @@ let stackCommand = CommandSpec(
     let proxies = try inv.newDevicePool(in: d, target: target)
     let residual = try inv.featureFamily("residual", in: d)
     let opCostsArg = inv.option("opcosts")
-    let opCosts = try inv.bool("opcosts", default: false)
+    let opCosts = try inv.get(StackOptions.opCosts)
     if opCosts, residual == nil, let e = opCostsArg {
         throw Diagnostic("opcosts=on goes with residual=FAMILY", at: e.location, length: e.length, hint: "for example residual=all opcosts=on")
     }

@@ -118,6 +118,29 @@ extension CommandOption where Value == Double {
     }
 }
 
+extension CommandOption where Value == Bool {
+    /// on or off (also true/false, yes/no).
+    public static func flag(_ name: String, default value: Bool, _ summary: String) -> CommandOption {
+        CommandOption(name, default: value, defaultText: value ? "on" : "off", completion: .choices(["on", "off"]), summary: summary) { inv, e in
+            try inv.choice(e, key: name, ["on", "off", "true", "false", "yes", "no"]).isTruthy
+        }
+    }
+}
+
+extension CommandOption where Value == Double {
+    /// A duration such as 60s or 500ms, in milliseconds, greater than zero and at most `maximum` ms.
+    public static func duration(_ name: String, defaultMilliseconds value: Double, maximum: Double, _ summary: String) -> CommandOption {
+        let text = value.truncatingRemainder(dividingBy: 1000) == 0 ? formatNumberLiteral(value / 1000) + "s" : formatNumberLiteral(value) + "ms"
+        return CommandOption(name, default: value, defaultText: text, summary: summary) { inv, e in
+            let ms = try inv.milliseconds(e, name)
+            guard ms > 0, ms <= maximum else {
+                throw Diagnostic("\(name) must be more than 0 and at most \(formatNumberLiteral(maximum / 1000))s, found \(e.value.sourceText)", at: e.location, length: e.length)
+            }
+            return ms
+        }
+    }
+}
+
 extension CommandOption where Value == String {
     /// One of a fixed set of words that no enum names.
     public static func word(_ name: String, _ choices: [String], default value: String, _ summary: String) -> CommandOption {
