@@ -29,12 +29,16 @@ public struct Axis: Sendable, Equatable {
     public var unit: String?
     public var scale: Scale
     public var range: ClosedRange<Double>?
+    /// A log axis that also shows 0 (λ = 0, no penalty): when the data hold a 0, it is drawn at the
+    /// axis's start, with its own tick, past a break (`//`) that says the scale is cut there.
+    public var zeroBreak: Bool
 
-    public init(_ label: String, unit: String? = nil, scale: Scale = .linear, range: ClosedRange<Double>? = nil) {
+    public init(_ label: String, unit: String? = nil, scale: Scale = .linear, range: ClosedRange<Double>? = nil, zeroBreak: Bool = false) {
         self.label = label
         self.unit = unit
         self.scale = scale
         self.range = range
+        self.zeroBreak = zeroBreak
     }
 
     /// `label (unit)` or `label`.

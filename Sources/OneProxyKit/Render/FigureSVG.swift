@@ -123,6 +123,15 @@ private func plotSVG(_ p: Plot) -> String {
         w.close("g")
     }
     w.text(p.x.title + (p.x.scale == .log ? " (log scale)" : ""), x: (x0 + x1) / 2, y: 404, [("class", "axis-title"), ("text-anchor", "middle"), ("font-size", "12")])
+    if xmap.zeroSlot {
+        // The break between 0 and the log scale: a white gap across the plot and // on the axis.
+        let bx = x0 + AxisMap.breakAt * (x1 - x0)
+        w.rect(bx - 3, y0, 6, y1 - y0, [("class", "axis-break"), ("fill", "#ffffff")])
+        w.open("g", [("class", "axis-break"), ("stroke", "#444444"), ("stroke-width", "1.2")])
+        w.line(bx - 6, y1 + 5, bx - 1, y1 - 5)
+        w.line(bx + 1, y1 + 5, bx + 6, y1 - 5)
+        w.close("g")
+    }
     w.close("g")
     w.open("g", [("class", "axis y"), ("font-size", "11"), ("fill", "#222222")])
     for (t, label) in zip(yticks, tickLabels(yticks, log: ymap.log)) {
@@ -159,11 +168,13 @@ private func plotSVG(_ p: Plot) -> String {
             guard let X = px(x), let Y = py(y) else { return nil }
             return (X, Y)
         }
+        // Lines do not cross an axis break: a point at 0 before it stands alone.
+        let joined: [(Double, Double)?] = xmap.zeroSlot ? zip(s.x, mapped).map { $0 == 0 ? nil : $1 } : mapped
         switch s.style {
         case .points:
             for case let (x, y)? in mapped {
                 if s.emphasised || s.shape != .dot {
-                    pointShape(&w, s.shape == .dot ? .circle : s.shape, x: x, y: y, size: s.emphasised ? (s.hollow ? 10 : 7) : 3.5, colour: colour,
+                    pointShape(&w, s.shape == .dot ? .circle : s.shape, x: x, y: y, size: s.emphasised ? (s.hollow ? 10 : 7) : 4.5, colour: colour,
                                emphasised: s.emphasised, hollow: s.hollow)
                 } else {
                     w.element("circle", [("class", "point"), ("cx", n(x)), ("cy", n(y)), ("r", "2"), ("fill", colour), ("fill-opacity", "0.55")])
@@ -179,12 +190,13 @@ private func plotSVG(_ p: Plot) -> String {
                 }
             }
             // A gap where a point cannot be drawn (non-finite, or not positive on a log axis).
-            for run in runs(mapped) where run.count >= 2 {
+            for run in runs(joined) where run.count >= 2 {
                 w.element("polyline", [("points", run.map { n($0.0) + "," + n($0.1) }.joined(separator: " ")), ("fill", "none"), ("stroke", colour), ("stroke-width", "1.5")]
                           + (s.dashed ? [("stroke-dasharray", "6 3")] : []))
             }
-            if s.style == .linePoints {
-                for case let (x, y)? in mapped {
+            if s.style == .linePoints || xmap.zeroSlot {
+                for (k, point) in mapped.enumerated() {
+                    guard let (x, y) = point, s.style == .linePoints || s.x[k] == 0 else { continue }
                     if s.shape != .dot {
                         // A distinct shape per curve, so curves read apart without colour.
                         pointShape(&w, s.shape, x: x, y: y, size: 4.5, colour: colour, emphasised: false, hollow: false)

@@ -111,25 +111,34 @@ struct AxisMap {
     var lo: Double
     var hi: Double
     var log: Bool
+    /// A log axis with 0 drawn at its start (`Axis.zeroBreak` with a 0 in the data): 0 sits at
+    /// `zeroAt`, the break at `breakAt`, and lo...hi spans `logStart`...1 of the axis.
+    var zeroSlot = false
+    static let zeroAt = 0.03, breakAt = 0.07, logStart = 0.11
 
     /// Where `v` falls on the axis, 0 at `lo` and 1 at `hi` (outside for values out of range); nil
-    /// for values the axis cannot show (non-finite, or not positive on a log axis).
+    /// for values the axis cannot show (non-finite, or not positive on a log axis without a zero slot).
     func fraction(_ v: Double) -> Double? {
         guard v.isFinite else { return nil }
         if log {
+            if zeroSlot && v == 0 { return Self.zeroAt }
             guard v > 0 else { return nil }
-            return (log10(v) - log10(lo)) / (log10(hi) - log10(lo))
+            let f = (log10(v) - log10(lo)) / (log10(hi) - log10(lo))
+            return zeroSlot ? Self.logStart + f * (1 - Self.logStart) : f
         }
         return (v - lo) / (hi - lo)
     }
 
-    /// The value at fraction `f` of the axis (the inverse of `fraction`).
+    /// The value at fraction `f` of the axis (the inverse of `fraction`; 0 before the break).
     func value(at f: Double) -> Double {
-        log ? pow(10, log10(lo) + f * (log10(hi) - log10(lo))) : lo + f * (hi - lo)
+        guard log else { return lo + f * (hi - lo) }
+        if zeroSlot && f < Self.breakAt { return 0 }
+        let g = zeroSlot ? (f - Self.logStart) / (1 - Self.logStart) : f
+        return pow(10, log10(lo) + g * (log10(hi) - log10(lo)))
     }
 
     func ticks(maxCount: Int) -> [Double] {
-        niceTicks(lo...hi, scale: log ? .log : .linear, maxCount: maxCount)
+        (zeroSlot ? [0] : []) + niceTicks(lo...hi, scale: log ? .log : .linear, maxCount: maxCount)
     }
 
     /// The axis range: `axis.range` when it is usable, else the data (and `extra` values, such as
@@ -142,13 +151,14 @@ struct AxisMap {
             return AxisMap(lo: r.lowerBound, hi: r.upperBound, log: log)
         }
         let usable = (data + extra).filter { $0.isFinite && (!log || $0 > 0) }
+        let zeroSlot = log && axis.zeroBreak && (data + extra).contains(0)
         guard let mn = usable.min(), let mx = usable.max() else {
-            return log ? AxisMap(lo: 1, hi: 10, log: true) : AxisMap(lo: 0, hi: 1, log: false)
+            return log ? AxisMap(lo: 1, hi: 10, log: true, zeroSlot: zeroSlot) : AxisMap(lo: 0, hi: 1, log: false)
         }
         if log {
             let a = log10(mn), b = log10(mx)
             let margin = b > a ? 0.04 * (b - a) : 0.3
-            return AxisMap(lo: pow(10, a - margin), hi: pow(10, b + margin), log: true)
+            return AxisMap(lo: pow(10, a - margin), hi: pow(10, b + margin), log: true, zeroSlot: zeroSlot)
         }
         if mx > mn {
             let margin = 0.04 * (mx - mn)
@@ -222,7 +232,7 @@ func shortNumber(_ v: Double) -> String {
 /// that show every tick exactly (at most 6); on a log axis each with its own (0.01, 0.1, 1, 10);
 /// scientific notation for very large or very small ticks.
 func tickLabels(_ ticks: [Double], log: Bool = false) -> [String] {
-    if log && ticks.count > 1 { return ticks.map { tickLabels([$0]).first ?? "" } }
+    if log && ticks.count > 1 { return ticks.map { $0 == 0 ? "0" : tickLabels([$0]).first ?? "" } }
     let biggest = ticks.map { abs($0) }.max() ?? 0
     let smallestNonzero = ticks.map { abs($0) }.filter { $0 > 0 }.min() ?? 1
     if biggest >= 1e7 || smallestNonzero < 1e-6 { return ticks.map(scientific) }

@@ -147,12 +147,23 @@ struct BrailleCanvas {
     let cols: Int, rows: Int
     private(set) var bits: [UInt8]
     private(set) var roles: [StyledRun.Role?]
+    /// A character drawn in a cell instead of its braille dots (a shaped point's mark).
+    private(set) var glyphs: [Character?]
 
     init(cols: Int, rows: Int) {
         self.cols = cols
         self.rows = rows
         bits = Array(repeating: 0, count: cols * rows)
         roles = Array(repeating: nil, count: cols * rows)
+        glyphs = Array(repeating: nil, count: cols * rows)
+    }
+
+    /// Draws `glyph` in the cell holding dot (x, y): a point that must read without colour.
+    mutating func mark(_ x: Int, _ y: Int, _ glyph: Character, _ role: StyledRun.Role) {
+        guard x >= 0, y >= 0, x < dotWidth, y < dotHeight else { return }
+        let cell = (y / 4) * cols + x / 2
+        glyphs[cell] = glyph
+        roles[cell] = role
     }
 
     var dotWidth: Int { cols * 2 }
@@ -189,7 +200,9 @@ struct BrailleCanvas {
         var b = LineBuilder()
         for c in 0..<cols {
             let i = r * cols + c
-            if bits[i] == 0 {
+            if let g = glyphs[i] {
+                b.add(String(g), roles[i] ?? .plain)
+            } else if bits[i] == 0 {
                 b.add(" ")
             } else if let scalar = Unicode.Scalar(0x2800 + UInt32(bits[i])) {
                 b.add(String(Character(scalar)), roles[i] ?? .plain)
@@ -216,6 +229,21 @@ func clipSegment(_ a: (Double, Double), _ b: (Double, Double), maxX: Double, max
     let p = (a.0 + t0 * dx, a.1 + t0 * dy), q = (a.0 + t1 * dx, a.1 + t1 * dy)
     guard p.0.isFinite, p.1.isFinite, q.0.isFinite, q.1.isFinite else { return nil }
     return (p, q)
+}
+
+extension Series.PointShape {
+    /// The character a point of this shape is on a terminal (nil: braille dots, for clouds), so
+    /// series read apart without colour (NO_COLOR): ASCII, one column wide in every terminal.
+    var terminalGlyph: Character? {
+        switch self {
+        case .dot: nil
+        case .circle: "o"
+        case .diamond: "x"
+        case .square: "#"
+        case .triangle: "^"
+        case .star: "*"
+        }
+    }
 }
 
 private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
@@ -256,13 +284,17 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
             canvas.segment((0, (1 - f) * maxY), (maxX, (1 - f) * maxY), .mark, every: 2)
         }
     }
+    func onCanvas(_ d: (Double, Double)) -> Bool { d.0 >= -0.5 && d.0 <= maxX + 0.5 && d.1 >= -0.5 && d.1 <= maxY + 0.5 }
     for s in p.series.filter({ !$0.emphasised }) + p.series.filter(\.emphasised) {
         let role = StyledRun.Role.series(s.colour)
+        let glyph = s.emphasised ? nil : s.shape.terminalGlyph
         switch s.style {
         case .points:
             for (x, y) in zip(s.x, s.y) {
-                guard let d = dot(x, y), d.0 >= -0.5, d.0 <= maxX + 0.5, d.1 >= -0.5, d.1 <= maxY + 0.5 else { continue }
+                guard let d = dot(x, y), onCanvas(d) else { continue }
                 let cx = Int(d.0.rounded()), cy = Int(d.1.rounded())
+                // A shaped point is its glyph: it reads apart from a cloud's dots without colour.
+                if let glyph { canvas.mark(cx, cy, glyph, role); continue }
                 canvas.set(cx, cy, role)
                 // An emphasised point is a 3 × 3 block of dots: it reads without colour.
                 if s.emphasised {
@@ -272,9 +304,14 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
                 }
             }
         case .line, .linePoints:
-            for run in runs(zip(s.x, s.y).map { dot($0, $1) }) {
+            // Lines do not cross an axis break: a point at 0 before it stands alone.
+            for run in runs(zip(s.x, s.y).map { x, y in xmap.zeroSlot && x == 0 ? nil : dot(x, y) }) {
                 if run.count == 1 { canvas.segment(run[0], run[0], role) }
                 for (u, v) in zip(run, run.dropFirst()) { canvas.segment(u, v, role) }
+            }
+            for (x, y) in zip(s.x, s.y) where (s.style == .linePoints && glyph != nil) || (xmap.zeroSlot && x == 0) {
+                guard let d = dot(x, y), onCanvas(d) else { continue }
+                if let glyph { canvas.mark(Int(d.0.rounded()), Int(d.1.rounded()), glyph, role) } else { canvas.set(Int(d.0.rounded()), Int(d.1.rounded()), role) }
             }
         case .steps:
             let pts = zip(s.x, s.y).filter { dot($0.0, $0.1) != nil }.sorted { $0.0 < $1.0 }.compactMap { dot($0.0, $0.1) }
@@ -305,12 +342,19 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
     let xcols = xticks.map { t in Int(((xmap.fraction(t) ?? 0) * maxX).rounded()) / 2 }
     var axis = Array(repeating: Character("─"), count: cols)
     for c in xcols where c >= 0 && c < cols { axis[c] = "┬" }
+    if xmap.zeroSlot {
+        // The break between 0 and the log scale.
+        let c = Int((AxisMap.breakAt * maxX).rounded()) / 2
+        if c >= 0 && c < cols && axis[c] == "─" { axis[c] = "/" }
+    }
     lines.append([StyledRun(String(repeating: " ", count: yLabelWidth) + " └" + String(axis), .axis)])
     lines.append(tickLabelLine(zip(xcols, tickLabels(xticks, log: xmap.log)).map { ($0, $1) }, offset: yLabelWidth + 2, width: width))
     let xtitle = truncated(p.x.title + (p.x.scale == .log ? " (log)" : ""), to: width)
     lines.append([StyledRun(padLeft(xtitle, min(width, yLabelWidth + 2 + (cols + xtitle.count) / 2)), .label)])
 
-    var items: [StyledLine] = p.series.map { [StyledRun("⣿ " + $0.name, .series($0.colour))] }
+    var items: [StyledLine] = p.series.map { s in
+        [StyledRun(String(s.emphasised ? "⣿" : s.shape.terminalGlyph ?? "⣿") + " " + s.name, .series(s.colour))]
+    }
     items += p.markers.map { [StyledRun("┊ \($0.label) (\(shortNumber($0.value)))", .mark)] }
     if p.diagonal { items.append([StyledRun("⠑ y = x", .dim)]) }
     lines += flow(items, width: width)

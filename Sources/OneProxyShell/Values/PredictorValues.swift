@@ -200,6 +200,14 @@ public struct AdaptationValue: ModelValue {
         return Document(blocks)
     }
 
+    /// The measured samples in a scatter: large vermillion diamonds (a letter on a terminal), so
+    /// they read apart from the architectures' cloud without colour.
+    func sampleSeries(_ name: String, x: [Double], y: [Double]) -> Series {
+        var s = Series(name, style: .points, x: x, y: y, colour: 3)
+        s.shape = .diamond
+        return s
+    }
+
     /// The target's measured latency against the raw proxy and against the adapted prediction
     /// (samples marked), and the λ path with the chosen λ.
     public var figures: [Figure] {
@@ -213,7 +221,7 @@ public struct AdaptationValue: ModelValue {
                     title: title, x: Axis(xLabel, unit: "ms", scale: .log), y: Axis("\(target) measured", unit: "ms", scale: .log),
                     // (A new device measured only its samples: no "architectures" series then.)
                     series: (other.isEmpty ? [] : [Series("architectures", style: .points, x: other.map { x[$0] }, y: other.map { s.target[$0] }, colour: 0)])
-                        + [Series("samples (\(sampled.count))", style: .points, x: used.map { x[$0] }, y: used.map { s.target[$0] }, colour: 3)],
+                        + [sampleSeries("samples (\(sampled.count))", x: used.map { x[$0] }, y: used.map { s.target[$0] })],
                     diagonal: diagonal))
             }
             out.append(panel("raw proxy: SRCC \(format4(report.srccRaw))", "\(proxy) measured", s.proxy, diagonal: false))
@@ -225,13 +233,14 @@ public struct AdaptationValue: ModelValue {
                 out.append(.plot(Plot(
                     title: "AdaProxy, out-of-fold: SRCC \(format4(report.srccCV))",
                     x: Axis("out-of-fold prediction", unit: "ms", scale: .log), y: Axis("\(target) measured", unit: "ms", scale: .log),
-                    series: [Series("samples (\(samples.count))", style: .points, x: oof, y: ys, colour: 3)], diagonal: true)))
+                    series: [sampleSeries("samples (\(samples.count))", x: oof, y: ys)], diagonal: true)))
             } else {
                 out.append(panel("AdaProxy: SRCC \(format4(report.srccAdapted))", "adapted prediction", s.adapted, diagonal: true))
             }
         }
-        let entries = report.path.filter { $0.lambda > 0 }
-        if entries.count >= 2 {
+        // λ = 0 (no penalty) is on the path: the log axis shows it at its start, past a break.
+        let entries = report.path.filter { $0.lambda >= 0 }
+        if entries.filter({ $0.lambda > 0 }).count >= 2 {
             let choice = isCV ? "srcc_cv (out-of-fold)" : "srcc_val (validation rows)"
             let score = entries.map { isCV ? $0.cvSRCC : $0.valSRCC }
             let pairs = zip(entries, score).compactMap { e, v in v.map { (e.lambda, $0) } }
@@ -242,10 +251,10 @@ public struct AdaptationValue: ModelValue {
                 series.append(Series("srcc_train", style: .linePoints, x: train.map(\.0), y: train.map(\.1), colour: 5))
             }
             series.append(Series(report.inSample ? "srcc on the samples (in-sample)" : "srcc_all (every architecture)", style: .linePoints, x: all.map(\.0), y: all.map(\.1), colour: 1))
-            let marker = report.lambda > 0
-                ? Marker(.vertical, at: report.lambda, label: "chosen λ")
-                : Marker(.horizontal, at: report.srccAdapted ?? 0, label: "chosen λ = 0 (off the log axis): SRCC \(format4(report.srccAdapted))")
-            out.append(.plot(Plot(title: "λ path", x: Axis("λ (unit-free)", scale: .log), y: Axis("SRCC"), series: series, markers: [marker])))
+            // Each curve its own mark, so they read apart without colour (NO_COLOR, print).
+            for (k, shape) in zip(series.indices, [Series.PointShape.circle, .square, .triangle]) { series[k].shape = shape }
+            let marker = Marker(.vertical, at: report.lambda, label: report.lambda > 0 ? "chosen λ" : "chosen λ = 0 (no penalty)")
+            out.append(.plot(Plot(title: "λ path", x: Axis("λ (unit-free)", scale: .log, zeroBreak: true), y: Axis("SRCC"), series: series, markers: [marker])))
         }
         return out
     }
