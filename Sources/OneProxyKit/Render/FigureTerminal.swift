@@ -246,6 +246,22 @@ extension Series.PointShape {
     }
 }
 
+/// Each series' glyph on a terminal (nil: braille): its shape's, or, when two shaped series would
+/// share a glyph (ten curves, five shapes), one of ten distinct ASCII marks by order, so no two
+/// series look alike without colour. Emphasised points stay 3 x 3 braille blocks.
+func terminalGlyphs(_ series: [Series]) -> [Character?] {
+    let own = series.map { $0.emphasised ? nil : $0.shape.terminalGlyph }
+    let shaped = own.compactMap { $0 }
+    if Set(shaped).count == shaped.count { return own }
+    let marks: [Character] = ["o", "#", "x", "^", "*", "+", "@", "%", "&", "=", "~", "$"]
+    var next = 0
+    return own.map { g in
+        guard g != nil else { return nil }
+        defer { next += 1 }
+        return marks[next % marks.count]
+    }
+}
+
 private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
     let xmap = AxisMap.fit(p.x, data: p.series.flatMap(\.x), extra: p.markers.filter { $0.orientation == .vertical }.map(\.value))
     let ymap = AxisMap.fit(p.y, data: p.series.flatMap(\.y), extra: p.markers.filter { $0.orientation == .horizontal }.map(\.value))
@@ -285,9 +301,10 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
         }
     }
     func onCanvas(_ d: (Double, Double)) -> Bool { d.0 >= -0.5 && d.0 <= maxX + 0.5 && d.1 >= -0.5 && d.1 <= maxY + 0.5 }
-    for s in p.series.filter({ !$0.emphasised }) + p.series.filter(\.emphasised) {
+    let glyphs = terminalGlyphs(p.series)
+    for (index, s) in p.series.enumerated().sorted(by: { !$0.1.emphasised && $1.1.emphasised }) {
         let role = StyledRun.Role.series(s.colour)
-        let glyph = s.emphasised ? nil : s.shape.terminalGlyph
+        let glyph = glyphs[index]
         switch s.style {
         case .points:
             for (x, y) in zip(s.x, s.y) {
@@ -352,8 +369,8 @@ private func terminalPlot(_ p: Plot, width: Int) -> [StyledLine] {
     let xtitle = truncated(p.x.title + (p.x.scale == .log ? " (log)" : ""), to: width)
     lines.append([StyledRun(padLeft(xtitle, min(width, yLabelWidth + 2 + (cols + xtitle.count) / 2)), .label)])
 
-    var items: [StyledLine] = p.series.map { s in
-        [StyledRun(String(s.emphasised ? "⣿" : s.shape.terminalGlyph ?? "⣿") + " " + s.name, .series(s.colour))]
+    var items: [StyledLine] = p.series.enumerated().map { k, s in
+        [StyledRun(String(glyphs[k] ?? "⣿") + " " + s.name, .series(s.colour))]
     }
     items += p.markers.map { [StyledRun("┊ \($0.label) (\(shortNumber($0.value)))", .mark)] }
     if p.diagonal { items.append([StyledRun("⠑ y = x", .dim)]) }

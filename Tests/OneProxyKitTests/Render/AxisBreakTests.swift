@@ -53,4 +53,16 @@ struct AxisBreakTests {
         let glyphs = Series.PointShape.allCases.compactMap(\.terminalGlyph)
         #expect(glyphs.count == Series.PointShape.allCases.count - 1 && Set(glyphs).count == glyphs.count)
     }
+
+    /// Ten curves with five shapes (the few-shot curve) still get ten distinct glyphs.
+    @Test func tenShapedCurvesGetTenDistinctGlyphs() {
+        let shapes: [Series.PointShape] = [.circle, .square, .diamond, .triangle, .star]
+        let series = (0..<10).map { k -> Series in
+            var s = Series("m\(k)", style: .linePoints, x: [5, 10], y: [0.5, 0.6], colour: k % 8)
+            s.shape = shapes[k % 5]
+            return s
+        }
+        let glyphs = terminalGlyphs(series).compactMap { $0 }
+        #expect(glyphs.count == 10 && Set(glyphs).count == 10)
+    }
 }
