@@ -63,16 +63,18 @@ public struct CurveValue: ShellValue {
         // its one-hot counterpart, so 10 curves need no more than the palette's 8 colours.
         let counterpart = ["AdaProxy": "AdaProxy", "target-only ridge": "target-only ridge", "stack + residual ridge": "stack + AdaProxy"]
         let shapes: [Series.PointShape] = [.circle, .square, .diamond, .triangle, .star]
+        // The palette without its yellow (index 6): a thin yellow line is faint on white.
+        let colours = [0, 1, 2, 3, 4, 5, 7]
         let series = methods.enumerated().map { (k, m) -> Series in
             let pts = sizes.compactMap { n in point(m, n).flatMap { p in p.mean.map { (Double(n), $0, p.sd ?? 0) } } }
-            var s = Series(m, style: .linePoints, x: pts.map(\.0), y: pts.map(\.1), colour: k % 8)
+            var s = Series(m, style: .linePoints, x: pts.map(\.0), y: pts.map(\.1), colour: colours[k % colours.count])
             // ± one standard deviation over the repeats, as a band; a shape per method.
             s.bandLow = pts.map { $0.1 - $0.2 }
             s.bandHigh = pts.map { $0.1 + $0.2 }
             s.shape = shapes[k % shapes.count]
             if m.hasSuffix(")"), let open = m.lastIndex(of: "("), let base = counterpart[String(m[..<open]).trimmingCharacters(in: .whitespaces)],
                let j = methods.firstIndex(of: base) {
-                s.colour = j % 8
+                s.colour = colours[j % colours.count]
                 s.dashed = true
             }
             return s

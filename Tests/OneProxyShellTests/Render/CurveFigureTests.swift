@@ -21,6 +21,8 @@ struct CurveFigureTests {
             }
         }
         #expect(Set(plot.series.prefix(5).map(\.shape)).count == 5)
+        // No curve is drawn in the palette's faint yellow (index 6).
+        #expect(!plot.series.contains { $0.colour == 6 })
         let svg = c.figure.svg()
         #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == plot.series.count)
         #expect(svg.contains("strong monotonicity (0.9)") && !svg.contains("0.9 (0.9)"))
