@@ -180,7 +180,7 @@ public struct AdaProxyProblem: Sendable {
             } else if lam == 0 || norm == .l2 {
                 if spectrum == nil { spectrum = ridgeSpectrum() }
                 (b, logNu) = ridgeForLambda(spectrum!, lambda: lam, guess: logNu)
-            } else if activeSetRefinement, let pattern = activePattern(warm, isLinf: norm == .linf),
+            } else if activeSetRefinement, let pattern = activePattern(warm, isLinf: norm == .linf) ?? patternBelowLambdaMax(isLinf: norm == .linf),
                       let (rb, rg) = continued(pattern: pattern, isLinf: norm == .linf, lambda: lam, from: warm) {
                 // Path continuation: the previous λ's active pattern, corrected by the optimality
                 // conditions and solved exactly at this λ, passes the duality-gap test (no iteration).
@@ -204,6 +204,18 @@ public struct AdaProxyProblem: Sendable {
         guard top > 0 else { return nil }
         if isLinf { return b.map { abs($0) == top ? Int8($0 > 0 ? 1 : -1) : 0 } }
         return b.map { Int8($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
+    }
+
+    /// The pattern just below λ_max, where b leaves 0 (the subgradient at b = 0 is (2/(nλ))·q):
+    /// l1, the entry of largest |qⱼ| with its sign; ∞, every entry at ±τ with the sign of qⱼ.
+    /// nil when q = 0.
+    func patternBelowLambdaMax(isLinf: Bool) -> [Int8]? {
+        let top = q.reduce(0) { max($0, abs($1)) }
+        guard top > 0 else { return nil }
+        if isLinf { return q.map { Int8($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) } }
+        var p = [Int8](repeating: 0, count: d)
+        if let j = q.firstIndex(where: { abs($0) == top }) { p[j] = q[j] > 0 ? 1 : -1 }
+        return p
     }
 
     /// Recovers a and c̃ from b (scaled), and converts to caller units.

@@ -111,22 +111,35 @@ private func concordanceBalance<T: FixedWidthInteger & UnsignedInteger>(
                     var start = 0
                     for e in ends {
                         let end = Int(e)
+                        if end == start &+ 1 {
+                            // a run of one row (most rows of a column without ties): query, insert
+                            let v = Int(s[start])
+                            var leq = 0
+                            var i = v &+ 1
+                            while i > 0 { leq &+= Int(t[i]); i &= i &- 1 }
+                            balance &+= 2 &* leq &- Int(eq[v]) &- start
+                            eq[v] &+= 1
+                            i = v &+ 1
+                            while i <= ky { t[i] &+= 1; i &+= i & (0 &- i) }
+                            start = end
+                            continue
+                        }
                         // against the earlier runs: smaller y − larger y = 2·(≤ y) − (= y) − inserted
                         var sum = 0
                         for k in start..<end {
                             let v = Int(s[k])
                             var leq = 0
-                            var i = v + 1
+                            var i = v &+ 1
                             while i > 0 { leq &+= Int(t[i]); i &= i &- 1 }
                             sum &+= 2 &* leq &- Int(eq[v])
                         }
-                        balance &+= sum &- (end - start) &* start
+                        balance &+= sum &- (end &- start) &* start
                         // then the run enters the tree
                         for k in start..<end {
                             let v = Int(s[k])
                             eq[v] &+= 1
-                            var i = v + 1
-                            while i <= ky { t[i] &+= 1; i &+= i & -i }
+                            var i = v &+ 1
+                            while i <= ky { t[i] &+= 1; i &+= i & (0 &- i) }
                         }
                         start = end
                     }
