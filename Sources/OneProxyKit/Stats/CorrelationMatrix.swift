@@ -126,8 +126,12 @@ private func pairValue(
             }
             return PairCorrelation(value: max(-1, min(1, dot(ua, ub))), n: n)
         case .kendall:
-            guard let order = a.kendallOrder else { return kendallTauB(x: a.dense, kx: a.distinct, y: b.dense, ky: b.distinct) }
-            return kendallTauB(sortedBy: order, y: b.dense, ky: b.distinct, yTies: b.tiedPairs)
+            // τ_b is symmetric: the column with fewer distinct values goes through the Fenwick tree
+            // (its depth is log₂ of that count), the other one's shared order is walked.
+            let swap = b.distinct > a.distinct
+            let (first, second) = swap ? (b, a) : (a, b)
+            guard let order = first.kendallOrder else { return kendallTauB(x: a.dense, kx: a.distinct, y: b.dense, ky: b.distinct) }
+            return kendallTauB(sortedBy: order, y: second.dense, ky: second.distinct, yTies: second.tiedPairs, swapped: swap)
         }
     }
     // some rows missing: work on the shared rows only (ranks recomputed there)

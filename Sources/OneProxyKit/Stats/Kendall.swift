@@ -75,6 +75,13 @@ func kendallTauB(x: [Int32], kx: Int, y: [Int32], ky: Int) -> PairCorrelation {
 /// then the run's rows enter the tree. Pairs tied in x (same run) are never compared, pairs tied
 /// in y count as neither, so no joint-tie correction is needed; the counts are exact integers.
 func kendallTauB(sortedBy xo: KendallOrder, y: [Int32], ky: Int, yTies: Int) -> PairCorrelation {
+    kendallTauB(sortedBy: xo, y: y, ky: ky, yTies: yTies, swapped: false)
+}
+
+/// The same; `swapped` says that the caller's x is this y (and its y this order's column): τ_b
+/// and C − D are symmetric, and the final division is then done in the caller's order (scipy's
+/// `(C − D) / √(n0 − n1) / √(n0 − n2)`), so the value is the same bit for bit either way.
+func kendallTauB(sortedBy xo: KendallOrder, y: [Int32], ky: Int, yTies: Int, swapped: Bool) -> PairCorrelation {
     let n = xo.order.count
     precondition(y.count == n)
     if n < 2 { return PairCorrelation(value: nil, n: n, undefinedReason: tooFewRows) }
@@ -85,7 +92,8 @@ func kendallTauB(sortedBy xo: KendallOrder, y: [Int32], ky: Int, yTies: Int) -> 
     // The tree's counts are <= n: 16-bit nodes keep it in the L1 cache for n < 65536.
     let balance = n <= Int(UInt16.max)
         ? concordanceBalance(xo, y, ky, UInt16.self) : concordanceBalance(xo, y, ky, UInt32.self)
-    let tau = Double(balance) / Double(total - xo.tiedPairs).squareRoot() / Double(total - yTies).squareRoot()
+    let (n1, n2) = swapped ? (yTies, xo.tiedPairs) : (xo.tiedPairs, yTies)
+    let tau = Double(balance) / Double(total - n1).squareRoot() / Double(total - n2).squareRoot()
     return PairCorrelation(value: max(-1, min(1, tau)), n: n)
 }
 
