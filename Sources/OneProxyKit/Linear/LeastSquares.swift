@@ -95,6 +95,7 @@ struct CholeskyFactor {
         n = s.rows
         let n = self.n
         var l = [Double](repeating: 0, count: n * n)
+        guard n > 0 else { self.l = l; return }  // (an empty buffer has no base address)
         // Row pointers and wrapping index arithmetic (the same operations in the same order as
         // the indexed loops: the same factor, bit for bit).
         let ok = s.storage.withUnsafeBufferPointer { sp in
@@ -124,7 +125,13 @@ struct CholeskyFactor {
     }
     func solve(_ b: [Double]) -> [Double] {
         var y = b
+        solveInPlace(&y)
+        return y
+    }
+    /// y ← S⁻¹ y.
+    func solveInPlace(_ y: inout [Double]) {
         let n = self.n
+        guard n > 0 else { return }
         l.withUnsafeBufferPointer { lp in
             y.withUnsafeMutableBufferPointer { yp in
                 let L = lp.baseAddress!, Y = yp.baseAddress!
@@ -144,6 +151,5 @@ struct CholeskyFactor {
                 }
             }
         }
-        return y
     }
 }

@@ -478,9 +478,19 @@ public struct AdaProxyProblem: Sendable {
         var shifted = h
         for a in 0..<k { shifted[a, a] += 1e-9 * maxDiag }
         guard let chol = CholeskyFactor(shifted) else { return nil }
+        var z = [Double](repeating: 0, count: k)
         for _ in 0..<6 {
-            let hu = h.multiply(u)
-            let z = chol.solve((0..<k).map { rhs[$0] - hu[$0] })
+            // z = h·u, then rhs − z, then the two triangular solves, in place (the same operations
+            // in the same order as `h.multiply(u)` and `chol.solve`)
+            h.storage.withUnsafeBufferPointer { hp in
+                for a in 0..<k {
+                    let row = hp.baseAddress! + a &* k
+                    var acc = 0.0
+                    for j in 0..<k { acc += row[j] * u[j] }
+                    z[a] = rhs[a] - acc
+                }
+            }
+            chol.solveInPlace(&z)
             var moved = 0.0, size = 0.0
             for a in 0..<k { u[a] += z[a]; moved = max(moved, abs(z[a])); size = max(size, abs(u[a])) }
             if moved <= 1e-15 * size { break }
