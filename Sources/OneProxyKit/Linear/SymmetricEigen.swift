@@ -16,7 +16,8 @@ extension Matrix {
     ///
     /// Guarantees (backward stability of both steps): the computed pairs satisfy
     /// ‖S V − V diag(λ)‖ = O(n ε ‖S‖) and VᵀV = I up to O(n ε); eigenvalues come out descending.
-    /// Costs about 9 n³ flops, against the ~20 n³ of an SVD of a square factor by one-sided Jacobi.
+    /// On AdaProxy's 31 × 31 Gram matrices: about 0.47M instructions (callgrind), against about 2.5M
+    /// for the SVD route it replaced (QR of [A | r], pivoted QR, one-sided Jacobi).
     func symmetricEigen() -> SymmetricEigen {
         precondition(rows == cols, "symmetricEigen needs a square matrix")
         let n = rows

@@ -234,9 +234,9 @@ public struct AdaProxyProblem: Sendable {
     /// The spectrum of AᵀA that the ridge path needs: its nonzero eigenvalues e = σ² (descending,
     /// the numerical rank's worth), their unit eigenvectors (rows of `v`, d each) and p = Vᵀ(Aᵀr)
     /// (= σ·Uᵀr, so U is never formed).
-    /// For n >= d: one symmetric eigendecomposition of the Gram matrix G = AᵀA (`symmetricEigen`,
-    /// ~9 d³ flops), eigenvalues at or below max(n, d)·ε·trace(G) dropped as zero: rounding in G and
-    /// in the eigensolver moves a zero eigenvalue by O(n ε ‖A‖²_F), i.e. σ below ~1e-7·σ_max cannot
+    /// For n >= d: one symmetric eigendecomposition of the Gram matrix G = AᵀA (`symmetricEigen`),
+    /// eigenvalues at or below max(n, d)·ε·trace(G) dropped as zero: rounding in G and
+    /// in the eigensolver moves a zero eigenvalue by O(n ε ‖A‖²_F), i.e. σ below about 1e-7 to 1e-6 of σ_max cannot
     /// be told from 0 on this route. For n < d: the SVD of A, with its own rank rule.
     struct RidgeSpectrum {
         var e: [Double]
