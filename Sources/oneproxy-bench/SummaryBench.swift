@@ -138,7 +138,7 @@ func benchSummary() throws {
 }
 
 /// One kernel on its own, for profiling (e.g. under valgrind --tool=callgrind):
-/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|sort, ONEPROXY_KERNEL_REPEATS (default 20).
+/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|kendall|sort, ONEPROXY_KERNEL_REPEATS (default 20).
 func benchKernel() throws {
     let env = ProcessInfo.processInfo.environment
     let kernel = env["ONEPROXY_KERNEL"] ?? "adapt-l2"
@@ -162,7 +162,7 @@ func benchKernel() throws {
         let t0 = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<repeats {
             if kernel == "sort" { _ = columns.map { $0.sorted() } } else {
-                _ = correlationMatrix(names: names, columns: columns, method: .spearman)
+                _ = correlationMatrix(names: names, columns: columns, method: kernel == "kendall" ? .kendall : .spearman)
             }
         }
         print(String(format: "%@ x%d: %.3f ms each", kernel as NSString, repeats,

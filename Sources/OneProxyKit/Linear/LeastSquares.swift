@@ -93,32 +93,63 @@ struct CholeskyFactor {
     /// nil when S is not (numerically) positive definite.
     init?(_ s: Matrix) {
         n = s.rows
-        l = [Double](repeating: 0, count: n * n)
-        for j in 0..<n {
-            var diag = s[j, j]
-            for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
-            guard diag > 0 else { return nil }
-            let ljj = diag.squareRoot()
-            l[j * n + j] = ljj
-            for i in (j + 1)..<max(j + 1, n) {
-                var v = s[i, j]
-                for k in 0..<j { v -= l[i * n + k] * l[j * n + k] }
-                l[i * n + j] = v / ljj
+        let n = self.n
+        var l = [Double](repeating: 0, count: n * n)
+        guard n > 0 else { self.l = l; return }  // (an empty buffer has no base address)
+        // Row pointers and wrapping index arithmetic (the same operations in the same order as
+        // the indexed loops: the same factor, bit for bit).
+        let ok = s.storage.withUnsafeBufferPointer { sp in
+            l.withUnsafeMutableBufferPointer { lp -> Bool in
+                let S = sp.baseAddress!, L = lp.baseAddress!
+                for j in 0..<n {
+                    let lj = L + j &* n
+                    var diag = S[j &* n &+ j]
+                    for k in 0..<j { diag -= lj[k] * lj[k] }
+                    guard diag > 0 else { return false }
+                    let ljj = diag.squareRoot()
+                    lj[j] = ljj
+                    var i = j &+ 1
+                    while i < n {
+                        let li = L + i &* n
+                        var v = S[i &* n &+ j]
+                        for k in 0..<j { v -= li[k] * lj[k] }
+                        li[j] = v / ljj
+                        i &+= 1
+                    }
+                }
+                return true
             }
         }
+        guard ok else { return nil }
+        self.l = l
     }
     func solve(_ b: [Double]) -> [Double] {
         var y = b
-        for i in 0..<n {
-            var v = y[i]
-            for k in 0..<i { v -= l[i * n + k] * y[k] }
-            y[i] = v / l[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var v = y[i]
-            for k in (i + 1)..<max(i + 1, n) { v -= l[k * n + i] * y[k] }
-            y[i] = v / l[i * n + i]
-        }
+        solveInPlace(&y)
         return y
+    }
+    /// y ← S⁻¹ y.
+    func solveInPlace(_ y: inout [Double]) {
+        let n = self.n
+        guard n > 0 else { return }
+        l.withUnsafeBufferPointer { lp in
+            y.withUnsafeMutableBufferPointer { yp in
+                let L = lp.baseAddress!, Y = yp.baseAddress!
+                for i in 0..<n {
+                    let li = L + i &* n
+                    var v = Y[i]
+                    for k in 0..<i { v -= li[k] * Y[k] }
+                    Y[i] = v / li[i]
+                }
+                var i = n &- 1
+                while i >= 0 {
+                    var v = Y[i]
+                    var k = i &+ 1
+                    while k < n { v -= L[k &* n &+ i] * Y[k]; k &+= 1 }
+                    Y[i] = v / L[i &* n &+ i]
+                    i &-= 1
+                }
+            }
+        }
     }
 }

@@ -51,12 +51,18 @@ public struct Matrix: Sendable, Equatable {
     public func multiply(_ x: [Double]) -> [Double] {
         precondition(x.count == cols)
         var y = [Double](repeating: 0, count: rows)
+        let c = cols
+        guard c > 0 else { return y }  // (an empty buffer has no base address)
         storage.withUnsafeBufferPointer { a in
-            for i in 0..<rows {
-                var acc = 0.0
-                let base = i * cols
-                for j in 0..<cols { acc += a[base + j] * x[j] }
-                y[i] = acc
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeMutableBufferPointer { y in
+                    for i in 0..<rows {
+                        var acc = 0.0
+                        let row = a.baseAddress! + i &* c
+                        for j in 0..<c { acc += row[j] * x[j] }
+                        y[i] = acc
+                    }
+                }
             }
         }
         return y

@@ -77,15 +77,26 @@ extension Matrix {
     /// AᵀA (the Gram matrix of the columns).
     public func gram() -> Matrix {
         var g = Matrix(rows: cols, cols: cols)
-        for i in 0..<rows {
-            let base = i * cols
-            for p in 0..<cols {
-                let ap = storage[base + p]
-                if ap == 0 { continue }
-                for q in p..<cols { g.storage[p * cols + q] += ap * storage[base + q] }
+        let c = cols
+        guard c > 0 else { return g }
+        storage.withUnsafeBufferPointer { a in
+            g.storage.withUnsafeMutableBufferPointer { g in
+                // Row pointers and wrapping index arithmetic: no overflow checks in the inner loop,
+                // which then vectorises.
+                let g0 = g.baseAddress!
+                for i in 0..<rows {
+                    let ar = a.baseAddress! + i &* c
+                    for p in 0..<c {
+                        let ap = ar[p]
+                        if ap == 0 { continue }
+                        let gp = g0 + p &* c
+                        var q = p
+                        while q < c { gp[q] += ap * ar[q]; q &+= 1 }
+                    }
+                }
+                for p in 0..<c { for q in 0..<p { g0[p &* c &+ q] = g0[q &* c &+ p] } }
             }
         }
-        for p in 0..<cols { for q in 0..<p { g.storage[p * cols + q] = g.storage[q * cols + p] } }
         return g
     }
 

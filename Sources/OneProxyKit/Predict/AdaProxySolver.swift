@@ -45,7 +45,8 @@ public struct AdaProxySolution: Sendable, Equatable {
 /// a and c are unpenalised, so they are eliminated exactly (centring, then projecting out Z̃·1),
 /// leaving `min_b (1/n)‖A b − r‖² + λ‖b‖_p`, solved by:
 /// - p = 2: the ridge path (AᵀA + nμ I) b = Aᵀr with μ chosen so that λ = 2μ‖b(μ)‖ (the
-///   stationarity condition of the non-squared norm), found by bisection on log μ over the SVD of A;
+///   stationarity condition of the non-squared norm), found by safeguarded Newton on log μ over one
+///   symmetric eigendecomposition of AᵀA (the SVD of A when n < d);
 /// - p = 1: cyclic coordinate descent, stopped by a duality gap;
 /// - p = ∞: FISTA with adaptive restart; the prox of t·λ‖·‖∞ is v − Π_{‖·‖₁ ≤ tλ}(v), i.e. clipping
 ///   at the threshold of the ℓ1-ball projection; stopped by a duality gap.
@@ -62,7 +63,7 @@ public struct AdaProxyProblem: Sendable {
     /// Reduced design A (n × d) and response r, Gram G = AᵀA, q = Aᵀr, rr = rᵀr.
     let A: Matrix
     let r: [Double]
-    /// G = AᵀA, formed on first use: only the iterative solvers (l1, ∞) need it, not the ridge path.
+    /// G = AᵀA, formed on first use (the ridge path's eigendecomposition, the iterative solvers).
     var G: Matrix { gram.value(of: A) }
     private let gram = LazyGram()
     let q: [Double]
@@ -152,7 +153,10 @@ public struct AdaProxyProblem: Sendable {
     /// of b; ∞: which entries sit at ±‖b‖∞, with their signs) is the same at two consecutive gap
     /// checks, the optimality conditions restricted to that pattern (a small linear system, solved
     /// by Cholesky) give the exact candidate; it is accepted only if its duality gap passes the
-    /// same tolerance as the iterations, else the iterations go on. `false`: iterations only.
+    /// same tolerance as the iterations, else the iterations go on. Along the path, each λ first
+    /// starts from the previous λ's pattern (`continued`: accepted by the same gap test,
+    /// `iterations` 0).
+    /// `false`: iterations only.
     ///
     /// When `cancellation` says stop, the path ends early and holds only the λ solved so far: the
     /// caller checks cancellation after the call and throws.
@@ -176,6 +180,11 @@ public struct AdaProxyProblem: Sendable {
             } else if lam == 0 || norm == .l2 {
                 if spectrum == nil { spectrum = ridgeSpectrum() }
                 (b, logNu) = ridgeForLambda(spectrum!, lambda: lam, guess: logNu)
+            } else if activeSetRefinement, let pattern = activePattern(warm, isLinf: norm == .linf) ?? patternBelowLambdaMax(isLinf: norm == .linf),
+                      let (rb, rg) = continued(pattern: pattern, isLinf: norm == .linf, lambda: lam, from: warm) {
+                // Path continuation: the previous λ's active pattern, corrected by the optimality
+                // conditions and solved exactly at this λ, passes the duality-gap test (no iteration).
+                (b, gap) = (rb, rg)
             } else if norm == .l1 {
                 (b, gap, iterations) = coordinateDescent(lambda: lam, start: warm, refine: activeSetRefinement)
             } else {
@@ -186,6 +195,27 @@ public struct AdaProxyProblem: Sendable {
             out[idx] = finish(b: b, lambda: lam, gap: gap, iterations: iterations)
         }
         return out.map { $0! }
+    }
+
+    /// The active pattern of b (see `solvePath`): l1, the signs of b; ∞, the signs of the entries at
+    /// ±‖b‖∞ (0 elsewhere). nil when b = 0 (no pattern to continue).
+    func activePattern(_ b: [Double], isLinf: Bool) -> [Int8]? {
+        let top = b.reduce(0) { max($0, abs($1)) }
+        guard top > 0 else { return nil }
+        if isLinf { return b.map { abs($0) == top ? Int8($0 > 0 ? 1 : -1) : 0 } }
+        return b.map { Int8($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
+    }
+
+    /// The pattern just below λ_max, where b leaves 0 (the subgradient at b = 0 is (2/(nλ))·q):
+    /// l1, the entry of largest |qⱼ| with its sign; ∞, every entry at ±τ with the sign of qⱼ.
+    /// nil when q = 0.
+    func patternBelowLambdaMax(isLinf: Bool) -> [Int8]? {
+        let top = q.reduce(0) { max($0, abs($1)) }
+        guard top > 0 else { return nil }
+        if isLinf { return q.map { Int8($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) } }
+        var p = [Int8](repeating: 0, count: d)
+        if let j = q.firstIndex(where: { abs($0) == top }) { p[j] = q[j] > 0 ? 1 : -1 }
+        return p
     }
 
     /// Recovers a and c̃ from b (scaled), and converts to caller units.
@@ -201,37 +231,54 @@ public struct AdaProxyProblem: Sendable {
                                 dualityGap: gap, iterations: iterations)
     }
 
-    /// The SVD of A that the ridge path needs: σ (the numerical rank's worth), V, and g = Uᵀr.
-    /// For n >= d, from Householder QR of [A | r] and the SVD of the d × d triangle (U of A is
-    /// never formed: g = U_Rᵀ (Qᵀr)); rank tolerance max(n, d)·ε·σ_max as for A itself.
+    /// The spectrum of AᵀA that the ridge path needs: its nonzero eigenvalues e = σ² (descending,
+    /// the numerical rank's worth), their unit eigenvectors (rows of `v`, d each) and p = Vᵀ(Aᵀr)
+    /// (= σ·Uᵀr, so U is never formed).
+    /// For n >= d: one symmetric eigendecomposition of the Gram matrix G = AᵀA (`symmetricEigen`),
+    /// eigenvalues at or below max(n, d)·ε·trace(G) dropped as zero: rounding in G and
+    /// in the eigensolver moves a zero eigenvalue by O(n ε ‖A‖²_F), i.e. σ below about 1e-7 to 1e-6 of σ_max cannot
+    /// be told from 0 on this route. For n < d: the SVD of A, with its own rank rule.
     struct RidgeSpectrum {
-        var s: [Double]
-        var g: [Double]
-        var v: Matrix
+        var e: [Double]
+        var p: [Double]
+        /// k × d, row i the eigenvector of e[i].
+        var v: [Double]
     }
 
     func ridgeSpectrum() -> RidgeSpectrum {
-        let svd: SingularValueDecomposition
-        let ur: [Double]
         if n >= d && d > 0 {
-            let (rr, qtr) = householderTriangularize(A, rhs: [r])
-            (svd, ur) = rr.svdDroppingNegligible(projecting: qtr[0])
-        } else {
-            svd = A.svd()
-            ur = svd.u.multiplyTransposed(r)
+            let G = self.G  // formed once
+            let eig = G.symmetricEigen()
+            var trace = 0.0
+            for j in 0..<d { trace += G[j, j] }
+            let tol = Double(max(n, d)) * Double.ulpOfOne * trace
+            let k = eig.values.reduce(0) { $0 + ($1 > tol ? 1 : 0) }
+            var p = [Double](repeating: 0, count: k)
+            for i in 0..<k {
+                var acc = 0.0
+                for j in 0..<d { acc += eig.vectors[i * d + j] * q[j] }
+                p[i] = acc
+            }
+            return RidgeSpectrum(e: Array(eig.values[0..<k]), p: p, v: Array(eig.vectors[0..<(k * d)]))
         }
+        let svd = A.svd()
+        let ur = svd.u.multiplyTransposed(r)
         let k = numericalRank(svd.singularValues, rows: n, cols: d)
-        return RidgeSpectrum(s: Array(svd.singularValues[0..<k]), g: Array(ur[0..<k]), v: svd.v)
+        var v = [Double](repeating: 0, count: k * d)
+        for i in 0..<k { for j in 0..<d { v[i * d + j] = svd.v[j, i] } }
+        return RidgeSpectrum(e: (0..<k).map { svd.singularValues[$0] * svd.singularValues[$0] },
+                             p: (0..<k).map { svd.singularValues[$0] * ur[$0] }, v: v)
     }
 
-    /// p = 2 (and λ = 0 for every p): b(ν) = V diag(s/(s² + ν)) Uᵀr with ν = nμ chosen so that
+    /// p = 2 (and λ = 0 for every p): b(ν) = V diag(p/(e + ν)) with ν = nμ chosen so that
     /// 2μ‖b(μ)‖ = λ; λ = 0 gives the pseudo-inverse solution. ν solves
-    /// log λ(ν) = log λ with λ(ν) = (2/n)‖ν s g / (s² + ν)‖, increasing in t = log ν with slope
-    /// Σ hᵢ² sᵢ²/(sᵢ² + ν) / Σ hᵢ² ∈ (0, 1]: safeguarded Newton in t inside a bisection bracket
-    /// (to the last ulp of t, as the bisection it replaces). Returns b and t (a guess for the next λ).
+    /// log λ(ν) = log λ with λ(ν) = (2/n)‖ν p / (e + ν)‖, increasing in t = log ν with slope
+    /// Σ hᵢ² eᵢ/(eᵢ + ν) / Σ hᵢ² ∈ (0, 1]: safeguarded Newton in t inside a bisection bracket
+    /// (to the last ulp of t). O(k) per step, O(k·d) for b: the path costs O(d²) per λ once the
+    /// spectrum is known. Returns b and t (a guess for the next λ).
     func ridgeForLambda(_ sp: RidgeSpectrum, lambda: Double, guess: Double? = nil) -> ([Double], Double?) {
-        let s = sp.s, g = sp.g
-        let k = s.count
+        let e = sp.e, p = sp.p
+        let k = e.count
         var nu = 0.0
         var tOut: Double?
         if lambda > 0 {
@@ -241,10 +288,9 @@ public struct AdaProxyProblem: Sendable {
                 let v = exp(t)
                 var acc = 0.0, slope = 0.0
                 for i in 0..<k {
-                    let s2 = s[i] * s[i]
-                    let h = v * s[i] * g[i] / (s2 + v)
+                    let h = v * p[i] / (e[i] + v)
                     acc += h * h
-                    slope += h * h * (s2 / (s2 + v))
+                    slope += h * h * (e[i] / (e[i] + v))
                 }
                 if acc == 0 { return (-.infinity, 1) }
                 return (0.5 * log(acc) - target, slope / acc)
@@ -254,10 +300,10 @@ public struct AdaProxyProblem: Sendable {
             if let guess, guess > lo, guess < hi {
                 t = guess
             } else {
-                // Small-ν asymptote: ‖h‖ ≈ ν‖g/s‖.
-                var gs = 0.0
-                for i in 0..<k { gs += (g[i] / s[i]) * (g[i] / s[i]) }
-                t = gs > 0 ? min(hi - 1, max(lo + 1, target - 0.5 * log(gs))) : 0
+                // Small-ν asymptote: ‖h‖ ≈ ν‖p/e‖.
+                var pe = 0.0
+                for i in 0..<k { pe += (p[i] / e[i]) * (p[i] / e[i]) }
+                t = pe > 0 ? min(hi - 1, max(lo + 1, target - 0.5 * log(pe))) : 0
             }
             for _ in 0..<300 {
                 let (f, fp) = eval(t)
@@ -274,10 +320,18 @@ public struct AdaProxyProblem: Sendable {
             nu = exp(t)
             tOut = t
         }
-        var coef = [Double](repeating: 0, count: k)
-        for i in 0..<k { coef[i] = s[i] * g[i] / (s[i] * s[i] + nu) }
         var b = [Double](repeating: 0, count: d)
-        for i in 0..<k where coef[i] != 0 { for j in 0..<d { b[j] += sp.v[j, i] * coef[i] } }
+        let dd = d
+        sp.v.withUnsafeBufferPointer { v in
+            b.withUnsafeMutableBufferPointer { b in
+                for i in 0..<k {
+                    let coef = p[i] / (e[i] + nu)
+                    if coef == 0 { continue }
+                    let row = i * dd
+                    for j in 0..<dd { b[j] += v[row + j] * coef }
+                }
+            }
+        }
         return (b, tOut)
     }
 
@@ -363,39 +417,51 @@ public struct AdaProxyProblem: Sendable {
     /// them. Rejected (nil) when the solution breaks the pattern (signs, τ > 0, |b_F| <= τ) or its
     /// duality gap exceeds the iterations' tolerance: the iterate itself is then kept.
     func refined(pattern: [Int8], isLinf: Bool, lambda: Double, from b0: [Double]) -> ([Double], Double)? {
-        let G = self.G  // formed once, outside the loops
-        let half = Double(n) * lambda / 2
-        var cols: [[Double]] = []  // the columns of M, as d-vectors
+        guard let (b, tau) = patternSolution(pattern: pattern, isLinf: isLinf, lambda: lambda, from: b0) else { return nil }
         if isLinf {
-            for j in 0..<d where pattern[j] == 0 {
-                var e = [Double](repeating: 0, count: d); e[j] = 1; cols.append(e)
-            }
-            cols.append(pattern.map { Double($0) })
+            guard tau > 0 else { return nil }
+            for j in 0..<d where pattern[j] == 0 { guard abs(b[j]) <= tau else { return nil } }
         } else {
             for j in 0..<d where pattern[j] != 0 {
-                var e = [Double](repeating: 0, count: d); e[j] = 1; cols.append(e)
+                guard Double(pattern[j]) * b[j] > 0 else { return nil }
             }
         }
-        let k = cols.count
+        var grad = G.multiply(b)
+        for j in 0..<d { grad[j] -= q[j] }
+        let g = gap(b: b, gradTerm: grad, lambda: lambda, norm: isLinf ? .linf : .l1).gap
+        return g <= gapTolerance ? (b, g) : nil
+    }
+
+    /// The solution b of the pattern's linear system (see `refined`) and, for ∞, its τ; nil when H
+    /// is zero or its Cholesky factor fails. The pattern's own conditions are not checked here.
+    func patternSolution(pattern: [Int8], isLinf: Bool, lambda: Double, from b0: [Double]) -> ([Double], Double)? {
+        let G = self.G  // formed once, outside the loops
+        let half = Double(n) * lambda / 2
+        // H = MᵀGM and Mᵀq − (nλ/2)e, read off G: M's columns are unit vectors (and, for ∞, σ_E).
+        let basis = (0..<d).filter { isLinf ? pattern[$0] == 0 : pattern[$0] != 0 }
+        let k = basis.count + (isLinf ? 1 : 0)
         if k == 0 { return nil }
-        let gm = cols.map { G.multiply($0) }
         var h = Matrix(rows: k, cols: k)
         var rhs = [Double](repeating: 0, count: k)
-        for a in 0..<k {
-            for c in a..<k {
-                var acc = 0.0
-                for j in 0..<d where cols[a][j] != 0 { acc += cols[a][j] * gm[c][j] }
-                h[a, c] = acc; h[c, a] = acc
+        for (a, ja) in basis.enumerated() {
+            for (c, jc) in basis.enumerated() where c >= a {
+                h[a, c] = G[jc, ja]; h[c, a] = G[jc, ja]
             }
-            var mq = 0.0
-            for j in 0..<d where cols[a][j] != 0 { mq += cols[a][j] * q[j] }
-            rhs[a] = mq
+            rhs[a] = isLinf ? q[ja] : q[ja] - half * Double(pattern[ja])
         }
         if isLinf {
-            rhs[k - 1] -= half
-        } else {
-            var a = 0
-            for j in 0..<d where pattern[j] != 0 { rhs[a] -= half * Double(pattern[j]); a += 1 }
+            // the τ column: G σ_E, summed in ascending j as a product with the dense σ would be
+            var gs = [Double](repeating: 0, count: d)
+            for i in 0..<d {
+                var acc = 0.0
+                for j in 0..<d where pattern[j] != 0 { acc += G[i, j] * Double(pattern[j]) }
+                gs[i] = acc
+            }
+            for (a, ja) in basis.enumerated() { h[a, k - 1] = gs[ja]; h[k - 1, a] = gs[ja] }
+            var stt = 0.0, sq = 0.0
+            for j in 0..<d where pattern[j] != 0 { stt += Double(pattern[j]) * gs[j]; sq += Double(pattern[j]) * q[j] }
+            h[k - 1, k - 1] = stt
+            rhs[k - 1] = sq - half
         }
         var u = [Double](repeating: 0, count: k)
         if isLinf {
@@ -412,28 +478,76 @@ public struct AdaProxyProblem: Sendable {
         var shifted = h
         for a in 0..<k { shifted[a, a] += 1e-9 * maxDiag }
         guard let chol = CholeskyFactor(shifted) else { return nil }
+        var z = [Double](repeating: 0, count: k)
         for _ in 0..<6 {
-            let hu = h.multiply(u)
-            let z = chol.solve((0..<k).map { rhs[$0] - hu[$0] })
+            // z = h·u, then rhs − z, then the two triangular solves, in place (the same operations
+            // in the same order as `h.multiply(u)` and `chol.solve`)
+            h.storage.withUnsafeBufferPointer { hp in
+                for a in 0..<k {
+                    let row = hp.baseAddress! + a &* k
+                    var acc = 0.0
+                    for j in 0..<k { acc += row[j] * u[j] }
+                    z[a] = rhs[a] - acc
+                }
+            }
+            chol.solveInPlace(&z)
             var moved = 0.0, size = 0.0
             for a in 0..<k { u[a] += z[a]; moved = max(moved, abs(z[a])); size = max(size, abs(u[a])) }
             if moved <= 1e-15 * size { break }
         }
         var b = [Double](repeating: 0, count: d)
-        for a in 0..<k { for j in 0..<d where cols[a][j] != 0 { b[j] += cols[a][j] * u[a] } }
-        if isLinf {
-            let tau = u[k - 1]
-            guard tau > 0 else { return nil }
-            for j in 0..<d where pattern[j] == 0 { guard abs(b[j]) <= tau else { return nil } }
-        } else {
-            for j in 0..<d where pattern[j] != 0 {
-                guard Double(pattern[j]) * b[j] > 0 else { return nil }
+        for (a, ja) in basis.enumerated() { b[ja] = u[a] }
+        if isLinf { for j in 0..<d where pattern[j] != 0 { b[j] = Double(pattern[j]) * u[k - 1] } }
+        return (b, isLinf ? u[k - 1] : 0)
+    }
+
+    /// Active-set continuation along the path: starting from `pattern` (the previous λ's), solve
+    /// the pattern's system (`patternSolution`) and correct the pattern by the optimality
+    /// conditions it breaks, all at once (a primal–dual active-set step), up to 8 times:
+    /// l1: an entry of the support whose sign flipped leaves it; an entry outside with
+    /// |(Gb − q)ⱼ| > nλ/2 enters with sign −sign((Gb − q)ⱼ). ∞: a free entry with |bⱼ| > τ joins the
+    /// set at ±τ with its sign; an entry at ±τ whose subgradient −(Gb − q)ⱼ has the wrong sign
+    /// becomes free. A pattern that breaks nothing is accepted only by the same duality-gap test as
+    /// the iterations; nil sends the caller to the iterations.
+    func continued(pattern start: [Int8], isLinf: Bool, lambda: Double, from b0: [Double]) -> ([Double], Double)? {
+        let G = self.G
+        let half = Double(n) * lambda / 2
+        var pattern = start
+        var from = b0
+        var tried = Set<[Int8]>()
+        for _ in 0..<8 {
+            guard tried.insert(pattern).inserted,
+                  let (b, tau) = patternSolution(pattern: pattern, isLinf: isLinf, lambda: lambda, from: from) else { return nil }
+            var grad = G.multiply(b)
+            for j in 0..<d { grad[j] -= q[j] }
+            var next = pattern
+            if isLinf {
+                guard tau > 0 else { return nil }
+                for j in 0..<d {
+                    if pattern[j] == 0 {
+                        if abs(b[j]) > tau { next[j] = b[j] > 0 ? 1 : -1 }
+                    } else if -grad[j] * Double(pattern[j]) < 0 {
+                        next[j] = 0
+                    }
+                }
+                if !next.contains(where: { $0 != 0 }) { return nil }
+            } else {
+                for j in 0..<d {
+                    if pattern[j] != 0 {
+                        if Double(pattern[j]) * b[j] <= 0 { next[j] = 0 }
+                    } else if abs(grad[j]) > half {
+                        next[j] = grad[j] > 0 ? -1 : 1
+                    }
+                }
             }
+            if next == pattern {
+                let g = gap(b: b, gradTerm: grad, lambda: lambda, norm: isLinf ? .linf : .l1).gap
+                return g <= gapTolerance ? (b, g) : nil
+            }
+            pattern = next
+            from = b
         }
-        var grad = G.multiply(b)
-        for j in 0..<d { grad[j] -= q[j] }
-        let g = gap(b: b, gradTerm: grad, lambda: lambda, norm: isLinf ? .linf : .l1).gap
-        return g <= gapTolerance ? (b, g) : nil
+        return nil
     }
 
     /// FISTA with gradient-based adaptive restart for p = ∞.

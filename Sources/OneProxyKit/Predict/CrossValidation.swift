@@ -152,7 +152,14 @@ public func crossValidatedPath<Model>(
             for (k, pos) in fold.heldOut.enumerated() { oof[l][pos] = predictions[l][k] }
         }
     }
-    let scores = oof.map { criterion.score($0, y) }
+    let scores: [Double?]
+    if criterion == .pooledSRCC && !y.contains(where: \.isNaN) {
+        // y's ranks once for every λ: what `spearman` computes when neither side has a NaN.
+        let yRanks = averageRanks(y)
+        scores = oof.map { p in p.contains(where: \.isNaN) ? criterion.score(p, y) : pearsonComplete(averageRanks(p), yRanks) }
+    } else {
+        scores = oof.map { criterion.score($0, y) }
+    }
     let chosen = criterion.choose(scores, lambdas: lambdas)
     return CVPath(lambdas: lambdas, scores: scores, outOfFold: oof, chosen: chosen, model: try refit(chosen))
 }

@@ -30,8 +30,10 @@ public func choosePredictor(
 ) throws -> PredictorChoice {
     let pool = context.pool
     let y = try context.sampleLatencies(samples)
-    let ranked = pool.names.indices.map { k in (k, spearman(samples.map { pool.fitted[k][$0] }, y).value ?? -.infinity) }
-        .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+    // (typed closures: inferring these took the type checker ~4 s)
+    let ranked: [(Int, Double)] = pool.names.indices.map { (k: Int) -> (Int, Double) in
+        (k, spearman(samples.map { pool.fitted[k][$0] }, y).value ?? -Double.infinity)
+    }.sorted { (a: (Int, Double), b: (Int, Double)) -> Bool in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }
     var methods: [any FewShotMethod] = ranked.prefix(3).map { AdaProxyMethod(proxy: $0.0, name: "\(pool.names[$0.0]) + AdaProxy") }
     if pool.names.count >= 2 { methods.append(StackMethod(adapt: true)) }
     var defaultName = methods.last?.name ?? ""

@@ -490,7 +490,10 @@ private func terminalHeatmap(_ h: Heatmap, width: Int, color: Bool) -> [StyledLi
 
     var lines = wrap(h.title, width: width, role: .title)
     // Column numbers over the values (a full cell's last character is the mark's place).
-    let header = (0..<columns).map { layout == .full ? padLeft(String($0 + 1), 4) + " " : padLeft(String($0 + 1), 3) }.joined()
+    // (typed closure: inferring the ternary of concatenations took the type checker ~5 s)
+    let header: String = (0..<columns).map { (c: Int) -> String in
+        layout == .full ? padLeft(String(c + 1), 4) + " " : padLeft(String(c + 1), 3)
+    }.joined()
     var headerLine = LineBuilder()
     headerLine.add(String(repeating: " ", count: prefix) + header, .axis)
     headerLine.trimTrailingSpaces()

@@ -38,6 +38,10 @@ private struct PreparedColumn: Sendable {
     /// For a complete, non-constant column: the centred, unit-length vector whose dot product with
     /// another's is Pearson's r (of average ranks for spearman, of the values for pearson).
     var unit: [Double]? = nil
+    /// For kendall on a complete column: its rows in key order (shared by the pairs it is the first
+    /// of) and its tied pairs.
+    var kendallOrder: KendallOrder? = nil
+    var tiedPairs = 0
 }
 
 private func prepare(_ x: [Double], method: CorrelationMethod) -> PreparedColumn {
@@ -65,6 +69,11 @@ private func prepare(_ x: [Double], method: CorrelationMethod) -> PreparedColumn
     }
     if p.complete && !p.constant && method == .spearman {
         p.unit = unitCentred(averageRanks(dense: ranks, distinct: distinct))
+    }
+    if p.complete && method == .kendall {
+        let order = KendallOrder(keys: ranks, distinct: distinct)
+        p.tiedPairs = order.tiedPairs
+        p.kendallOrder = order
     }
     return p
 }
@@ -117,7 +126,12 @@ private func pairValue(
             }
             return PairCorrelation(value: max(-1, min(1, dot(ua, ub))), n: n)
         case .kendall:
-            return kendallTauB(x: a.dense, kx: a.distinct, y: b.dense, ky: b.distinct)
+            // τ_b is symmetric: the column with fewer distinct values goes through the Fenwick tree
+            // (its depth is log₂ of that count), the other one's shared order is walked.
+            let swap = b.distinct > a.distinct
+            let (first, second) = swap ? (b, a) : (a, b)
+            guard let order = first.kendallOrder else { return kendallTauB(x: a.dense, kx: a.distinct, y: b.dense, ky: b.distinct) }
+            return kendallTauB(sortedBy: order, y: second.dense, ky: second.distinct, yTies: second.tiedPairs, swapped: swap)
         }
     }
     // some rows missing: work on the shared rows only (ranks recomputed there)
@@ -147,7 +161,8 @@ private func pairValue(
 /// pairwise-complete definition as scipy's spearmanr / kendalltau / pearsonr on the rows both
 /// columns measured — up to floating-point rounding (~1e-15). When neither column has missing
 /// values, the ranks of each column are computed once and a pair costs one dot product
-/// (spearman, pearson) or one O(n log n) inversion count (kendall); with missing values the ranks are
+/// (spearman, pearson) or, for kendall, one O(n log n) Fenwick pass of the second column's keys in
+/// the first column's order (sorted once per column); with missing values the ranks are
 /// recomputed on the shared rows. Pairs run concurrently; the result does not depend on that.
 public func correlationMatrix(names: [String], columns: [[Double]], method: CorrelationMethod) -> CorrelationMatrix {
     // (never cancelled, so it never throws)
