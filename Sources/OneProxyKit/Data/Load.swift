@@ -280,7 +280,7 @@ func isDigitList(_ b: UnsafeBufferPointer<UInt8>, count: Int, allowed: UInt16) -
 
 private func headerError(_ t: CSVTable, _ message: String, column c: Int) -> OneProxyError {
     // The header is the first non-comment line; locate the c-th header field by rescanning it.
-    let loc = t.bytes.withUnsafeBufferPointer { buf -> (line: Int, column: Int) in
+    let loc = t.withText { buf -> (line: Int, column: Int) in
         var i = 0
         var line = 1
         // Skip blank and comment lines.
