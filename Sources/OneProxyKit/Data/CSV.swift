@@ -155,15 +155,35 @@ public struct CSVTable: Sendable {
             return (s, e, 2 | esc)
         }
         let s = i
+        i = separator(buf, from: i)
+        var e = i
+        while e > s, isBlank(buf[e - 1]) { e -= 1 }
+        return (s, e, 0)
+    }
+
+    /// The first `,`, LF or CR at or after `i` (or the end): eight bytes at a time while eight remain
+    /// (a byte equal to one of them zeroes its lane in one of three XORs; the lowest zero lane of a
+    /// word is found exactly by the borrow trick, whose false hits only lie above a true one).
+    @inline(__always)
+    static func separator(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let n = buf.count
+        var i = start
+        let raw = UnsafeRawPointer(buf.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let a = x ^ (ones &* 0x2C), b = x ^ (ones &* 0x0A), c = x ^ (ones &* 0x0D)
+            let hit = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+            if hit != 0 { return i + hit.trailingZeroBitCount >> 3 }
+            i += 8
+        }
         while i < n {
             let c = buf[i]
             // One comparison for most bytes: `,` LF CR are all <= 0x2C.
             if c <= 0x2C, c == 0x2C || c == 0x0A || c == 0x0D { break }
             i += 1
         }
-        var e = i
-        while e > s, isBlank(buf[e - 1]) { e -= 1 }
-        return (s, e, 0)
+        return i
     }
 
     /// Steps over the separator or line end after a field; true at the end of the record.
@@ -404,7 +424,7 @@ public struct CSVTable: Sendable {
         let bad: [[Int]?] = withText { whole in
             let slots = slot, text = SharedText(whole)
             return concurrentMap(pieces) { piece -> [Int]? in
-                let buf = text.buf
+                let buf = text.buf, n = buf.count
                 if cancellation.isCancelled() { return nil }
                 var badHere = [Int](repeating: 0, count: u)
                 let r0 = rows * piece / pieces, r1 = rows * (piece + 1) / pieces
@@ -415,11 +435,20 @@ public struct CSVTable: Sendable {
                     var i = Int(rowStarts[r])
                     var c = 0
                     while true {
-                        let f = (try? Self.field(buf, &i, &line, file: "")) ?? (s: i, e: i, flags: 0)
                         let j = slots[c]
-                        if j >= 0 {
-                            if f.s == f.e { cols[j][r] = .nan } else if let v = parseDouble(buf, f.s, f.e) { cols[j][r] = v } else {
-                                cols[j][r] = .nan; badHere[j] += 1
+                        // The common case read in place: a number straight after the field's start
+                        // and a separator (or the end) straight after the number.
+                        if j >= 0, i < n, let (v, end) = scanDouble(buf, i, n), end == n || buf[end] == 0x2C || buf[end] == 0x0A || buf[end] == 0x0D {
+                            cols[j][r] = v
+                            i = end
+                        } else if j < 0, i < n, buf[i] != 0x22, !Self.isBlank(buf[i]) {
+                            i = Self.separator(buf, from: i)
+                        } else {
+                            let f = (try? Self.field(buf, &i, &line, file: "")) ?? (s: i, e: i, flags: 0)
+                            if j >= 0 {
+                                if f.s == f.e { cols[j][r] = .nan } else if let v = parseDouble(buf, f.s, f.e) { cols[j][r] = v } else {
+                                    cols[j][r] = .nan; badHere[j] += 1
+                                }
                             }
                         }
                         if c == last { break }

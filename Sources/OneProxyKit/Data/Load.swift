@@ -252,7 +252,7 @@ func buildDataset(
     if findNearDuplicates, devices.count > nearDuplicateCheckLimit {
         warnings.append("\(devices.count) devices: the near-duplicate check (all \(devices.count * (devices.count - 1) / 2) pairs) is skipped above \(nearDuplicateCheckLimit) devices; srcc d on a few of them checks by hand")
     } else if findNearDuplicates {
-        near = try nearDuplicateDevices(dataset, context: context)
+        near = try nearDuplicateDevicesScreened(dataset, context: context)
         for p in near {
             warnings.append("\(p.first) and \(p.second) rank the models almost identically (SRCC \(String(format: "%.4f", p.srcc)) on \(p.n) rows): as proxies or targets they say the same")
         }

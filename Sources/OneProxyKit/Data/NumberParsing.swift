@@ -12,6 +12,15 @@ import Foundation
 /// "Fast number parsing without fallback"); `strtod` for more than 19 significant digits.
 @inline(__always)
 func parseDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Double? {
+    guard let (v, end) = scanDouble(buf, s, e), end == e else { return nil }
+    return v
+}
+
+/// The longest number (as `parseDouble` reads it) starting at `s` and ending by `e`: its value and
+/// where it stops; nil when no number starts at `s` (no digit, or an `e` with no exponent digits).
+/// The loader reads a field's number in place this way and checks that a separator follows.
+@inline(__always)
+func scanDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (Double, Int)? {
     var i = s
     guard i < e else { return nil }
     var negative = false
@@ -39,8 +48,8 @@ func parseDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Doubl
         digits += i - f0
     }
     guard digits > 0 else { return nil }
-    if i < e {
-        guard buf[i] | 0x20 == 0x65 else { return nil }  // e or E
+    let mantissaEnd = i
+    if i < e, buf[i] | 0x20 == 0x65 {  // e or E
         i += 1
         var eneg = false
         if i < e, buf[i] == 0x2D || buf[i] == 0x2B { eneg = buf[i] == 0x2D; i += 1 }
@@ -48,7 +57,7 @@ func parseDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Doubl
         var ev = 0
         while i < e {
             let d = buf[i] &- 0x30
-            if d > 9 { return nil }
+            if d > 9 { break }
             if ev < 100_000 { ev = ev * 10 + Int(d) }
             i += 1
         }
@@ -58,18 +67,18 @@ func parseDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Doubl
     if digits > 19 {
         // Leading zeros do not count: recount the significant digits.
         var k = intStart, significant = 0
-        while k < e, buf[k] == 0x30 || buf[k] == 0x2E { k += 1 }
-        while k < e, buf[k] | 0x20 != 0x65 { if buf[k] != 0x2E { significant += 1 }; k += 1 }
-        if significant > 19 { return strtodField(buf, s, e) }
+        while k < mantissaEnd, buf[k] == 0x30 || buf[k] == 0x2E { k += 1 }
+        while k < mantissaEnd { if buf[k] != 0x2E { significant += 1 }; k += 1 }
+        if significant > 19 { return (strtodField(buf, s, i), i) }
     }
-    if w == 0 { return negative ? -0.0 : 0.0 }
+    if w == 0 { return (negative ? -0.0 : 0.0, i) }
     if w <= 1 << 53, exp10 >= -22, exp10 <= 22 {
         var v = Double(w)
         if exp10 < 0 { v /= exactPowersOfTen[-exp10] } else if exp10 > 0 { v *= exactPowersOfTen[exp10] }
-        return negative ? -v : v
+        return (negative ? -v : v, i)
     }
     let v = eiselLemire(w, exp10)
-    return negative ? -v : v
+    return (negative ? -v : v, i)
 }
 
 private let exactPowersOfTen: [Double] = [

@@ -57,4 +57,16 @@ struct LoadHintsTests {
         let (_, report2) = try loadCSV(bytes: Array((header2 + "\n" + body2 + "\n").utf8), file: "w2.csv", name: "w2")
         #expect(report2.nearDuplicates.count == m * (m - 1) / 2)
     }
+
+    /// The load's screened check returns the full check's pairs, values and counts (help-nb201: 15625
+    /// rows, many near-duplicates; help-fbnet, help-ofa: 5000 rows; one with missing values).
+    @Test func theScreenedNearDuplicateCheckEqualsTheFullOne() throws {
+        for name in ["help-nb201", "help-fbnet", "help-ofa"] {
+            var d = try BundledDatasets.load(name)
+            #expect(try nearDuplicateDevicesScreened(d, context: .none) == nearDuplicateDevices(d), "\(name)")
+            // Every 7th value of the first three devices missing.
+            for k in 0..<3 { for r in stride(from: k, to: d.rowCount, by: 7) { d.devices[k].latencies[r] = .nan } }
+            #expect(try nearDuplicateDevicesScreened(d, context: .none) == nearDuplicateDevices(d), "\(name), missing")
+        }
+    }
 }
