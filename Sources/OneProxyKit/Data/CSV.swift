@@ -412,14 +412,46 @@ public struct CSVTable: Sendable {
         let k = columns.count, rows = rowCount, w = columnCount
         if k == 0 { return [] }
         if rows == 0 { return Array(repeating: ([], 0), count: k) }
-        // Each distinct column is parsed once, into a raw buffer per column; every row is written by
-        // exactly one piece. Each buffer then becomes an array and is freed at once, so the peak is
-        // the numbers plus a column or two.
+        // Each distinct column is parsed once, straight into its array: in groups of at most 32
+        // columns, whose arrays are created around one parallel pass over the rows (each row written
+        // by exactly one piece). Wider tables take one pass per group.
         var unique: [Int] = []
         var slot = [Int](repeating: -1, count: w)
         for c in columns where slot[c] < 0 { slot[c] = unique.count; unique.append(c) }
-        let u = unique.count, last = unique.max()!
-        let outputs = DisjointColumns((0..<u).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: rows) })
+        var arrays: [[Double]] = [], bad: [Int] = []
+        for g in stride(from: 0, to: unique.count, by: 32) {
+            let group = Array(unique[g..<min(unique.count, g + 32)])
+            var pointers: [UnsafeMutablePointer<Double>] = []
+            var failure: Error? = nil
+            var groupBad: [Int] = []
+            func nest(_ j: Int) -> [[Double]] {
+                if j == group.count {
+                    do { groupBad = try fill(group, DisjointColumns(pointers), cancellation: cancellation) } catch { failure = error }
+                    return []
+                }
+                var rest: [[Double]] = []
+                let column = [Double](unsafeUninitializedCapacity: rows) { b, n in
+                    pointers.append(b.baseAddress!)
+                    rest = nest(j + 1)
+                    n = rows  // every row written (Double needs no initialisation when cancelled)
+                }
+                return [column] + rest
+            }
+            let made = nest(0)
+            if let failure { throw failure }
+            arrays += made
+            bad += groupBad
+        }
+        return columns.map { c in (arrays[slot[c]], bad[slot[c]]) }
+    }
+
+    /// One parallel pass over the rows writing columns `group[j]` into `outputs.columns[j]` (every row);
+    /// returns each column's count of non-empty fields that are not numbers.
+    private func fill(_ group: [Int], _ outputs: DisjointColumns, cancellation: Cancellation) throws -> [Int] {
+        let rows = rowCount, u = group.count
+        var slot = [Int](repeating: -1, count: columnCount)
+        for (j, c) in group.enumerated() { slot[c] = j }
+        let last = group.max()!
         let pieces = min(rows, max(1, min(256, rows / 2048)))
         let bad: [[Int]?] = withText { whole in
             let slots = slot, text = SharedText(whole)
@@ -459,19 +491,8 @@ public struct CSVTable: Sendable {
                 return badHere
             }
         }
-        if cancellation.isCancelled() || bad.contains(where: { $0 == nil }) {
-            for p in outputs.columns { p.deallocate() }
-            throw CancellationError()
-        }
-        let arrays = concurrentMap(u) { j -> [Double] in
-            let values = [Double](UnsafeBufferPointer(start: outputs.columns[j], count: rows))
-            outputs.columns[j].deallocate()
-            return values
-        }
-        return columns.map { c in
-            let j = slot[c]
-            return (arrays[j], bad.reduce(0) { $0 + $1![j] })
-        }
+        if cancellation.isCancelled() || bad.contains(where: { $0 == nil }) { throw CancellationError() }
+        return (0..<u).map { j in bad.reduce(0) { $0 + $1![j] } }
     }
 
     /// The 1-based line and column where a field starts (at its opening quote if quoted).

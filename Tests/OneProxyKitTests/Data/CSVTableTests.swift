@@ -95,4 +95,33 @@ import Testing
             _ = try CSVTable(bytes: bytes, file: "x.bin")
         }
     }
+
+    /// 70 columns (three groups of the parallel pass), 5000 rows (several pieces), some fields empty,
+    /// quoted, padded or not numbers, one column asked twice: each column equals the numbers its
+    /// fields' text gives (Swift's Double(String) on the trimmed text, NaN when empty).
+    @Test func wideTablesParseEveryColumn() throws {
+        var g = SeededGenerator(seed: 3)
+        let w = 70, rows = 5000
+        var text = (0..<w).map { "c\($0)" }.joined(separator: ",") + "\n"
+        for r in 0..<rows {
+            let fields = (0..<w).map { c -> String in
+                let k = g.next() % 50
+                let v = String(Double(g.next() % 1_000_000) / 1000 + Double(r))
+                return k == 0 ? "" : k == 1 ? "x\(c)" : k == 2 ? " \(v) " : k == 3 ? "\"\(v)\"" : v
+            }
+            text += fields.joined(separator: ",") + (r % 2 == 0 ? "\n" : "\r\n")
+        }
+        let t = try table(text)
+        let asked = Array(0..<w) + [5]
+        let got = t.doubles(columns: asked)
+        for (k, c) in asked.enumerated() {
+            var bad = 0
+            for r in 0..<rows {
+                let s = t.string(row: r, column: c).trimmingCharacters(in: .whitespaces)
+                let v = got[k].values[r]
+                if s.isEmpty { #expect(v.isNaN) } else if let x = Double(s) { #expect(v == x, "\(s)") } else { #expect(v.isNaN); bad += 1 }
+            }
+            #expect(got[k].nonNumeric == bad)
+        }
+    }
 }
