@@ -143,15 +143,8 @@ func buildDataset(
     let read = try spaceDescriptor.readKeys(t, columns: keyColumns, fastPaths: fastPaths)
     let keyName = read.keyName, keys = read.keys, nb201Index = read.nb201Index
     if space == .custom, let hint = knownSpaceHint(keyName: keyName, keys: keys) { warnings.append(hint) }
-    if !read.checkedUnique {
-        var first: [String: Int] = [:]
-        first.reserveCapacity(keys.count)
-        for (r, k) in keys.enumerated() {
-            if let f = first[k] {
-                throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: read.column)
-            }
-            first[k] = r
-        }
+    if !read.checkedUnique, let (f, r) = firstRepeat(keys) {
+        throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: read.column)
     }
 
     // Accuracies and devices.
@@ -262,6 +255,43 @@ func buildDataset(
         missing: missing, accuracies: accuracies.map(\.name), ignoredColumns: ignored, nearDuplicates: near,
         warnings: warnings)
     return (dataset, report)
+}
+
+/// The first row whose key equals an earlier row's (as Swift's `==` on strings), with that earlier
+/// row; nil when all keys differ. ASCII keys go through an open-addressing table of row numbers with
+/// FNV-1a over the bytes (byte equality is string equality for ASCII); a non-ASCII key sends all to
+/// a `Dictionary`, whose hashing respects canonical equivalence.
+func firstRepeat(_ keys: [String]) -> (first: Int, again: Int)? {
+    var capacity = 16
+    while capacity < 2 * keys.count { capacity <<= 1 }
+    let mask = capacity - 1
+    var table = [Int32](repeating: -1, count: capacity)
+    var ascii = true
+    let found: (Int, Int)? = table.withUnsafeMutableBufferPointer { slots in
+        for (r, k) in keys.enumerated() {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            var high: UInt8 = 0
+            for b in k.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3; high |= b }
+            if high >= 0x80 { ascii = false; return nil }
+            h ^= h >> 32
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] >= 0 {
+                let f = Int(slots[slot])
+                if keys[f] == k { return (f, r) }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = Int32(r)
+        }
+        return nil
+    }
+    if ascii { return found }
+    var first: [String: Int] = [:]
+    first.reserveCapacity(keys.count)
+    for (r, k) in keys.enumerated() {
+        if let f = first[k] { return (f, r) }
+        first[k] = r
+    }
+    return nil
 }
 
 /// Whether `b` is exactly `count` single digits joined by `-`, each digit d with bit d set in `allowed`.
