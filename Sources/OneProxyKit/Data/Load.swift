@@ -111,7 +111,7 @@ func buildDataset(
     var parsed = [(values: [Double], nonNumeric: Int)?](repeating: nil, count: header.count)
     if fastPaths {
         let numeric = header.indices.filter { !used.contains($0) }
-        for (c, v) in zip(numeric, t.doubles(columns: numeric)) { parsed[c] = v }
+        for (c, v) in zip(numeric, try t.doubles(columns: numeric, cancellation: context.cancellation)) { parsed[c] = v }
     }
     // Takes a column's numbers out of the cache (so the caller's array is uniquely referenced).
     func numbers(_ c: Int) -> (values: [Double], nonNumeric: Int) {
@@ -140,7 +140,9 @@ func buildDataset(
     let (spaceDescriptor, keyColumns) = detected!
     let space = spaceDescriptor.id
     for case let c? in keyColumns { used.insert(c); parsed[c] = nil }
+    try context.check()
     let read = try spaceDescriptor.readKeys(t, columns: keyColumns, fastPaths: fastPaths)
+    try context.check()
     let keyName = read.keyName, keys = read.keys, nb201Index = read.nb201Index
     if space == .custom, let hint = knownSpaceHint(keyName: keyName, keys: keys) { warnings.append(hint) }
     if !read.checkedUnique, let (f, r) = firstRepeat(keys) {
@@ -155,6 +157,7 @@ func buildDataset(
     var badValues: [String] = []
     var deviceColumn: [String: Int] = [:]
     for (c, h) in header.enumerated() where !used.contains(c) {
+        try context.check()
         if let a = nb201AccuracyColumns[h] ?? (h.hasPrefix("acc_") && h.count > 4 ? String(h.dropFirst(4)) : nil) {
             var v = numbers(c).values
             for i in v.indices where !v[i].isFinite { v[i] = .nan }
