@@ -36,6 +36,8 @@ public struct CSVTable: Sendable {
     // Per row: the offset where its record starts (before any leading blanks), and its 1-based line.
     let rowStarts: [Int32]
     let rowLines: [Int32]
+    /// The cancellation given to `init`, for the loader's later passes over the rows (the keys).
+    let cancellation: Cancellation
 
     /// Reads a file: the Kit's own bundled resources only (internal: a user's files are read by the
     /// shell's file access, and the Kit is given their bytes). `displayName` (default: the path)
@@ -97,6 +99,7 @@ public struct CSVTable: Sendable {
         self.rowStarts = scanned.rowStarts
         self.rowLines = scanned.rowLines
         self.rowCount = scanned.rowLines.count
+        self.cancellation = context.cancellation
     }
 
     /// Calls `body` with the text (after any BOM); field offsets count from its start.

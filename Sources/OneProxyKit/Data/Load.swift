@@ -145,7 +145,7 @@ func buildDataset(
     try context.check()
     let keyName = read.keyName, keys = read.keys, nb201Index = read.nb201Index
     if space == .custom, let hint = knownSpaceHint(keyName: keyName, keys: keys) { warnings.append(hint) }
-    if !read.checkedUnique, let (f, r) = firstRepeat(keys) {
+    if !read.checkedUnique, let (f, r) = try firstRepeat(keys, cancellation: context.cancellation) {
         throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: read.column)
     }
 
@@ -264,14 +264,15 @@ func buildDataset(
 /// row; nil when all keys differ. ASCII keys go through an open-addressing table of row numbers with
 /// FNV-1a over the bytes (byte equality is string equality for ASCII); a non-ASCII key sends all to
 /// a `Dictionary`, whose hashing respects canonical equivalence.
-func firstRepeat(_ keys: [String]) -> (first: Int, again: Int)? {
+func firstRepeat(_ keys: [String], cancellation: Cancellation = .never) throws -> (first: Int, again: Int)? {
     var capacity = 16
     while capacity < 2 * keys.count { capacity <<= 1 }
     let mask = capacity - 1
     var table = [Int32](repeating: -1, count: capacity)
     var ascii = true
-    let found: (Int, Int)? = table.withUnsafeMutableBufferPointer { slots in
+    let found: (Int, Int)? = try table.withUnsafeMutableBufferPointer { slots in
         for (r, k) in keys.enumerated() {
+            if r & 0xFFFF == 0xFFFF { try cancellation.check() }
             var h: UInt64 = 0xCBF2_9CE4_8422_2325
             var high: UInt8 = 0
             for b in k.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3; high |= b }
