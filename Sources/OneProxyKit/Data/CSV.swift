@@ -245,7 +245,8 @@ public struct CSVTable: Sendable {
         let width = count
         // Pieces split at line ends when no quote can hide one (then a record is a line).
         let bodyBytes = buf.count - i
-        let pieces = find(0x22, buf, from: i) == nil ? min(64, max(1, bodyBytes >> 18), ProcessInfo.processInfo.activeProcessorCount * 8) : 1
+        let quoteFree = find(0x22, buf, from: i) == nil
+        let pieces = quoteFree ? min(64, max(1, bodyBytes >> 18), ProcessInfo.processInfo.activeProcessorCount * 8) : 1
         var bounds = [i]
         for k in 1..<max(pieces, 1) {
             var b = max(i + bodyBytes * k / pieces, bounds.last!)
@@ -256,7 +257,7 @@ public struct CSVTable: Sendable {
         let startLine = line
         let text = SharedText(buf), cuts = bounds
         let results = concurrentMap(cuts.count - 1) { k -> ScanPiece in
-            scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, file: file, cancellation: cancellation)
+            scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, quoteFree: quoteFree, file: file, cancellation: cancellation)
         }
         // The first error in file order is the file's first error.
         var rows = 0
@@ -284,7 +285,8 @@ public struct CSVTable: Sendable {
     }
 
     /// Checks the records in `buf[from..<to]` (which starts at a record); lines count from 1 at `from`.
-    static func scanPiece(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, width: Int, file: String, cancellation: Cancellation) -> ScanPiece {
+    /// `quoteFree`: the text holds no `"`, so a record is a line and has one field more than commas.
+    static func scanPiece(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, width: Int, quoteFree: Bool, file: String, cancellation: Cancellation) -> ScanPiece {
         var out = ScanPiece()
         var starts = GrowBuffer<Int32>(capacity: (to - from) / 64 + 16), lines = GrowBuffer<Int32>(capacity: (to - from) / 64 + 16)
         defer { starts.free(); lines.free() }
@@ -296,6 +298,13 @@ public struct CSVTable: Sendable {
                 records &+= 1
                 if records & 0x3FFF == 0, cancellation.isCancelled() { out.cancelled = true; return out }
                 let recordLine = line, recordStart = i
+                if quoteFree, let end = lineEndIfWidth(buf, from: i, width: width) {
+                    // The common case: the line has the header's width (content does not matter).
+                    starts.append(Int32(recordStart)); lines.append(recordLine)
+                    i = end
+                    _ = endOfField(buf, &i, &line)
+                    continue
+                }
                 var count = 0, lastNonEmpty = -1, extraStart = 0, lastEnd = 0
                 repeat {
                     let f = try field(buf, &i, &line, file: file)
@@ -329,6 +338,39 @@ public struct CSVTable: Sendable {
         out.rowStarts = starts.array(); out.rowLines = lines.array()
         out.lineEnds = line - 1
         return out
+    }
+
+    /// In quote-free text: the offset of the line end (LF, CR or the end) of the line starting at
+    /// `start` when the line holds exactly `width - 1` commas, else nil. Eight bytes at a time: a lane
+    /// equal to a byte b is found exactly by ~(((x ^ b) & 0x7F..) + 0x7F.. | (x ^ b) | 0x7F..).
+    @inline(__always)
+    static func lineEndIfWidth(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, width: Int) -> Int? {
+        let n = buf.count
+        let raw = UnsafeRawPointer(buf.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        @inline(__always) func lanes(_ x: UInt64, _ b: UInt64) -> UInt64 {
+            let v = x ^ (ones &* b)
+            return ~(((v & low7) &+ low7) | v | low7)
+        }
+        var i = start, commas = 0
+        let wanted = width - 1
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let ends = lanes(x, 0x0A) | lanes(x, 0x0D), c = lanes(x, 0x2C)
+            if ends != 0 {
+                let below = (UInt64(1) << UInt64(ends.trailingZeroBitCount - 7)) &- 1
+                commas += (c & below).nonzeroBitCount
+                return commas == wanted ? i + (ends.trailingZeroBitCount >> 3) : nil
+            }
+            commas += c.nonzeroBitCount
+            if commas > wanted { return nil }
+            i += 8
+        }
+        while i < n, buf[i] != 0x0A, buf[i] != 0x0D {
+            if buf[i] == 0x2C { commas += 1 }
+            i += 1
+        }
+        return commas == wanted ? i : nil
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
