@@ -44,6 +44,7 @@ func benchInterrupt() throws {
     for (label, run) in work + [loadWork] {
         var worst = 0.0
         var stopped = 0
+        var each: [String] = []
         let delays = label == loadWork.0 ? loadDelays : [0.0005, 0.002, 0.01, 0.03, 0.06]
         for delay in delays {
             let raisedAt = RaisedAt()
@@ -53,10 +54,13 @@ func benchInterrupt() throws {
                 try run(ComputeContext(cancellation: Cancellation { raisedAt.isRaised }))
             } catch is CancellationError {
                 stopped += 1
-                worst = max(worst, raisedAt.seconds)
+                let s = raisedAt.seconds
+                worst = max(worst, s)
+                each.append(String(format: "%.0f ms: %.1f", delay * 1e3, s * 1e3))
             }
         }
         print(String(format: "%@: stopped %d of %d runs, at worst %.1f ms after Ctrl-C", label, stopped, delays.count, worst * 1e3))
+        if delays.count > 5 { print("  (Ctrl-C at: ms to stop) " + each.joined(separator: ", ")) }
     }
 }
 

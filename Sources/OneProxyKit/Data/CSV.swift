@@ -78,7 +78,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Parses `bytes` (UTF-8). Throws `OneProxyError` with file/line/column on malformed input, and
-    /// `CancellationError` when `context` says stop (checked every 16384 records in each piece).
+    /// `CancellationError` when `context` says stop (checked every 4096 records in each piece).
     public init(bytes raw: [UInt8], file: String, context: ComputeContext = .none) throws {
         self.file = file
         let origin = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF ? 3 : 0
@@ -90,6 +90,7 @@ public struct CSVTable: Sendable {
                 let loc = Self.location(buf, offset: nul)
                 throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: loc.line, column: loc.column)
             }
+            try context.check()
             return try Self.scan(buf, file: file, cancellation: context.cancellation)
         }
         guard !scanned.header.isEmpty else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
@@ -296,7 +297,7 @@ public struct CSVTable: Sendable {
         do {
             while skipToRecord(buf, &i, &line, end: to) {
                 records &+= 1
-                if records & 0x3FFF == 0, cancellation.isCancelled() { out.cancelled = true; return out }
+                if records & 0xFFF == 1, cancellation.isCancelled() { out.cancelled = true; return out }
                 let recordLine = line, recordStart = i
                 if quoteFree, let end = lineEndIfWidth(buf, from: i, width: width) {
                     // The common case: the line has the header's width (content does not matter).

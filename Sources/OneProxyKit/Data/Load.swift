@@ -61,7 +61,8 @@ func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> 
 }
 
 /// `loadUserCSV` on bytes already in memory; `file` is the name errors report. Throws
-/// `CancellationError` when `context` says stop (checked every 16384 records and per device pair).
+/// `CancellationError` when `context` says stop (checked every 4096 records or rows in each piece
+/// of the record check and the number pass, every 65536 rows of keys, per device and per device pair).
 public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String, context: ComputeContext = .none) throws -> (Dataset, LoadReport) {
     let table = try CSVTable(bytes: bytes, file: file, context: context)
     try context.check()
