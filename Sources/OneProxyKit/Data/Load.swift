@@ -62,7 +62,7 @@ func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> 
 
 /// `loadUserCSV` on bytes already in memory; `file` is the name errors report. Throws
 /// `CancellationError` when `context` says stop (checked every 4096 records or rows in each piece
-/// of the record check and the number pass, every 65536 rows of keys, per device and per device pair).
+/// of the record check and the number pass, every 16384 rows of keys, every 65536 rows of each device and per device pair).
 public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String, context: ComputeContext = .none) throws -> (Dataset, LoadReport) {
     let table = try CSVTable(bytes: bytes, file: file, context: context)
     try context.check()
@@ -192,6 +192,7 @@ func buildDataset(
         var examples: [String] = []
         var blank = 0
         for i in lat.indices {
+            if i & 0xFFFF == 0xFFFF { try context.check() }
             let x = lat[i]
             if x.isFinite, x > 0, x * scale <= maximumLatencyMilliseconds { if scale != 1 { lat[i] = x * scale } } else {
                 lat[i] = .nan; miss += 1
