@@ -263,37 +263,47 @@ func buildDataset(
 }
 
 /// The first row whose key equals an earlier row's (as Swift's `==` on strings), with that earlier
-/// row; nil when all keys differ. ASCII keys go through an open-addressing table of row numbers with
-/// FNV-1a over the bytes (byte equality is string equality for ASCII); a non-ASCII key sends all to
-/// a `Dictionary`, whose hashing respects canonical equivalence.
+/// row; nil when all keys differ. ASCII keys go through an open-addressing table whose slots hold a
+/// row number and 32 bits of the key's FNV-1a hash over its bytes (byte equality is string equality
+/// for ASCII; keys are compared only when those bits agree); a non-ASCII key sends all to a
+/// `Dictionary`, whose hashing respects canonical equivalence.
 func firstRepeat(_ keys: [String], cancellation: Cancellation = .never) throws -> (first: Int, again: Int)? {
     var capacity = 16
     while capacity < 2 * keys.count { capacity <<= 1 }
     let mask = capacity - 1
-    var table = [Int32](repeating: -1, count: capacity)
+    // Slot: (hash's high 32 bits) << 32 | (row + 1); 0 = empty.
+    var table = [UInt64](repeating: 0, count: capacity)
     var ascii = true
     let found: (Int, Int)? = try table.withUnsafeMutableBufferPointer { slots in
-        for (r, k) in keys.enumerated() {
-            if r & 0xFFFF == 0xFFFF { try cancellation.check() }
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            var high: UInt8 = 0
-            for b in k.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3; high |= b }
-            if high >= 0x80 { ascii = false; return nil }
-            h ^= h >> 32
-            var slot = Int(truncatingIfNeeded: h) & mask
-            while slots[slot] >= 0 {
-                let f = Int(slots[slot])
-                if keys[f] == k { return (f, r) }
-                slot = (slot + 1) & mask
+        try keys.withUnsafeBufferPointer { keys in
+            for r in 0..<keys.count {
+                if r & 0xFFFF == 0xFFFF { try cancellation.check() }
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                var high: UInt8 = 0
+                var k = keys[r]
+                k.withUTF8 { b in for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3; high |= x } }
+                if high >= 0x80 { ascii = false; return nil }
+                let tag = h & 0xFFFF_FFFF_0000_0000
+                h ^= h >> 29
+                var slot = Int(truncatingIfNeeded: h) & mask
+                while slots[slot] != 0 {
+                    let e = slots[slot]
+                    if e & 0xFFFF_FFFF_0000_0000 == tag {
+                        let f = Int(e & 0xFFFF_FFFF) - 1
+                        if keys[f] == k { return (f, r) }
+                    }
+                    slot = (slot + 1) & mask
+                }
+                slots[slot] = tag | UInt64(r + 1)
             }
-            slots[slot] = Int32(r)
+            return nil
         }
-        return nil
     }
     if ascii { return found }
     var first: [String: Int] = [:]
     first.reserveCapacity(keys.count)
     for (r, k) in keys.enumerated() {
+        if r & 0xFFFF == 0xFFFF { try cancellation.check() }
         if let f = first[k] { return (f, r) }
         first[k] = r
     }
