@@ -138,7 +138,7 @@ func benchSummary() throws {
 }
 
 /// One kernel on its own, for profiling (e.g. under valgrind --tool=callgrind):
-/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|kendall|sort, ONEPROXY_KERNEL_REPEATS (default 20).
+/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|kendall|sort|load-help, ONEPROXY_KERNEL_REPEATS (default 20).
 func benchKernel() throws {
     let env = ProcessInfo.processInfo.environment
     let kernel = env["ONEPROXY_KERNEL"] ?? "adapt-l2"
@@ -157,6 +157,11 @@ func benchKernel() throws {
         for _ in 0..<repeats { lam = adaptCV5Solve(x: x, w: w.weights, rows: notebookRows, target: target, scale: scale, norm: norm) }
         print(String(format: "%@ x%d: %.3f ms each, chosen λ %.17g", kernel as NSString, repeats,
                      Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / Double(repeats), lam))
+    } else if kernel == "load-help" {
+        _ = try BundledDatasets.load("help-nb201")
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<repeats { _ = try BundledDatasets.load("help-nb201") }
+        print(String(format: "load help-nb201 x%d: %.3f ms each", repeats, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / Double(repeats)))
     } else {
         let (names, columns) = try latencyColumns("nb201_help_latency.csv")
         let t0 = DispatchTime.now().uptimeNanoseconds

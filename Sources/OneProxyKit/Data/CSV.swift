@@ -14,7 +14,13 @@ import Foundation
 /// Guarantees: every row has exactly `columnCount` fields, or `init` throws a `OneProxyError`
 /// naming the file, the 1-based line and the 1-based column (in characters) of the first field
 /// too many, or of the end of the short record. An unterminated quote, text after a closing quote,
-/// and a file without a header are errors with their location too.
+/// and a file without a header are errors with their location too. The error is the first one in
+/// the file whichever way the work was split.
+///
+/// Storage: the bytes and one offset per row (no table of fields: 8 bytes per field would outweigh
+/// the numbers). A field is found by re-reading its row; `doubles(columns:)` reads every row once,
+/// spread over the cores. A file without any `"` after its header is also checked in parallel
+/// (each line is then one record, so the text splits at line ends).
 public struct CSVTable: Sendable {
     /// The name errors use for the file (a path, or `bundled:NAME`).
     public let file: String
@@ -24,15 +30,14 @@ public struct CSVTable: Sendable {
     public let rowCount: Int
     public var columnCount: Int { header.count }
 
-    // The text after any BOM; fields are byte ranges into it.
+    // The bytes as given; the text is `bytes[origin...]` (after any BOM), and offsets count from it.
     let bytes: [UInt8]
-    // Per field (row-major): start and end byte offsets of the content (inside quotes if quoted).
-    let starts: [Int32]
-    let ends: [Int32]
-    // Per field: bit 0 set if the content holds `""` escapes; bit 1 set if the field was quoted.
-    let escaped: [UInt8]
-    // Per row: the 1-based line on which it starts.
+    let origin: Int
+    // Per row: the offset where its record starts (before any leading blanks), and its 1-based line.
+    let rowStarts: [Int32]
     let rowLines: [Int32]
+    /// The cancellation given to `init`, for the loader's later passes over the rows (the keys).
+    let cancellation: Cancellation
 
     /// Reads a file: the Kit's own bundled resources only (internal: a user's files are read by the
     /// shell's file access, and the Kit is given their bytes). `displayName` (default: the path)
@@ -72,167 +77,301 @@ public struct CSVTable: Sendable {
         return failed ? nil : out
     }
 
-    /// Parses `bytes` (UTF-8). Throws `OneProxyError` with file/line/column on malformed input.
+    /// Parses `bytes` (UTF-8). Throws `OneProxyError` with file/line/column on malformed input, and
+    /// `CancellationError` when `context` says stop (checked every 4096 records in each piece).
     public init(bytes raw: [UInt8], file: String, context: ComputeContext = .none) throws {
         self.file = file
-        var text = raw
-        if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { text.removeFirst(3) }
-        guard text.count < Int(Int32.max) else { throw OneProxyError("file too large (2 GB limit)", file: file) }
-        // A NUL byte never occurs in CSV text: say "binary", not "ragged row" somewhere inside it.
-        if let nul = text.firstIndex(of: 0) {
-            let line = text[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let column = nul - (text[..<nul].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-            throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: line, column: column)
+        let origin = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF ? 3 : 0
+        guard raw.count - origin < Int(Int32.max) else { throw OneProxyError("file too large (2 GB limit)", file: file) }
+        let scanned = try raw.withUnsafeBufferPointer { whole -> Scanned in
+            let buf = UnsafeBufferPointer(rebasing: whole[origin...])
+            // A NUL byte never occurs in CSV text: say "binary", not "ragged row" somewhere inside it.
+            if let nul = Self.find(0, buf, from: 0) {
+                let loc = Self.location(buf, offset: nul)
+                throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: loc.line, column: loc.column)
+            }
+            try context.check()
+            return try Self.scan(buf, file: file, cancellation: context.cancellation)
         }
-        self.bytes = text
+        guard !scanned.header.isEmpty else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
+        self.bytes = raw
+        self.origin = origin
+        self.header = scanned.header
+        self.rowStarts = scanned.rowStarts
+        self.rowLines = scanned.rowLines
+        self.rowCount = scanned.rowLines.count
+        self.cancellation = context.cancellation
+    }
 
-        let scanned = try text.withUnsafeBufferPointer { try Self.scan($0, file: file, cancellation: context.cancellation) }
-        let header = scanned.header, width = header.count
-        let starts = scanned.starts, ends = scanned.ends, escaped = scanned.escaped, rowLines = scanned.rowLines
+    /// Calls `body` with the text (after any BOM); field offsets count from its start.
+    @inline(__always)
+    func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[origin...])) }
+    }
 
-        guard width > 0 else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
-        self.header = header
-        self.starts = starts
-        self.ends = ends
-        self.escaped = escaped
-        self.rowLines = rowLines
-        self.rowCount = rowLines.count
+    /// The first `byte` at or after `from` (memchr), or nil.
+    static func find(_ byte: UInt8, _ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard from < buf.count, let base = buf.baseAddress else { return nil }
+        guard let p = memchr(base + from, Int32(byte), buf.count - from) else { return nil }
+        return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
     }
 
     struct Scanned {
         var header: [String] = []
-        var starts: [Int32] = [], ends: [Int32] = [], escaped: [UInt8] = [], rowLines: [Int32] = []
+        var rowStarts: [Int32] = [], rowLines: [Int32] = []
     }
 
-    /// The tokenizer: all state in locals (no captured variables, so no exclusivity checks).
-    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never) throws -> Scanned {
-        // Unsafe growable buffers: `Array.append` costs a uniqueness check per field.
-        let estimate = buf.count / 8 + 16
-        var starts = GrowBuffer<Int32>(capacity: estimate), ends = GrowBuffer<Int32>(capacity: estimate)
-        var escaped = GrowBuffer<UInt8>(capacity: estimate), rowLines = GrowBuffer<Int32>(capacity: buf.count / 64 + 16)
-        defer { starts.free(); ends.free(); escaped.free(); rowLines.free() }
-        var header: [String] = []
-        var width = -1
-            let n = buf.count
-            var i = 0
-            var line: Int32 = 1
-            // Fields of the record being read.
+    @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
 
-            @inline(__always) func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
-
-            var records = 0
+    /// One field starting at `i` (leading blanks skipped): its content's start and end (inside the
+    /// quotes if quoted; blanks trimmed if not) and flags (bit 0: holds `""`; bit 1: quoted). Leaves
+    /// `i` at the separator, the line end or the end of the text; counts line ends inside quotes.
+    @inline(__always)
+    static func field(_ buf: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ line: inout Int32, file: String) throws -> (s: Int, e: Int, flags: UInt8) {
+        let n = buf.count
+        while i < n, isBlank(buf[i]) { i += 1 }
+        if i < n, buf[i] == 0x22 /* " */ {
+            let open = i
+            i += 1
+            let s = i
+            var esc: UInt8 = 0
+            var closed = false
             while i < n {
-                // Start of a record: skip blank lines and comments.
+                let c = buf[i]
+                if c == 0x22 {
+                    if i + 1 < n, buf[i + 1] == 0x22 { esc = 1; i += 2; continue }
+                    closed = true; break
+                }
+                if c == 0x0A { line += 1 } else if c == 0x0D, !(i + 1 < n && buf[i + 1] == 0x0A) { line += 1 }
+                i += 1
+            }
+            if !closed {
+                let loc = Self.location(buf, offset: open)
+                throw OneProxyError("unterminated quoted field (no closing \")", file: file, line: loc.line, column: loc.column)
+            }
+            let e = i
+            i += 1  // closing quote
+            while i < n, isBlank(buf[i]) { i += 1 }
+            if i < n, buf[i] != 0x2C, buf[i] != 0x0A, buf[i] != 0x0D {
+                let loc = Self.location(buf, offset: i)
+                throw OneProxyError("unexpected text after a closing quote (a quote inside a quoted field is written \"\")", file: file, line: loc.line, column: loc.column)
+            }
+            return (s, e, 2 | esc)
+        }
+        let s = i
+        i = separator(buf, from: i)
+        var e = i
+        while e > s, isBlank(buf[e - 1]) { e -= 1 }
+        return (s, e, 0)
+    }
+
+    /// The first `,`, LF or CR at or after `i` (or the end): eight bytes at a time while eight remain
+    /// (a byte equal to one of them zeroes its lane in one of three XORs; the lowest zero lane of a
+    /// word is found exactly by the borrow trick, whose false hits only lie above a true one).
+    @inline(__always)
+    static func separator(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let n = buf.count
+        var i = start
+        let raw = UnsafeRawPointer(buf.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let a = x ^ (ones &* 0x2C), b = x ^ (ones &* 0x0A), c = x ^ (ones &* 0x0D)
+            let hit = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+            if hit != 0 { return i + hit.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n {
+            let c = buf[i]
+            // One comparison for most bytes: `,` LF CR are all <= 0x2C.
+            if c <= 0x2C, c == 0x2C || c == 0x0A || c == 0x0D { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// Steps over the separator or line end after a field; true at the end of the record.
+    @inline(__always)
+    static func endOfField(_ buf: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ line: inout Int32) -> Bool {
+        let n = buf.count
+        if i >= n { return true }
+        if buf[i] == 0x2C { i += 1; return false }
+        if buf[i] == 0x0D, i + 1 < n, buf[i + 1] == 0x0A { i += 1 }
+        i += 1; line += 1
+        return true
+    }
+
+    /// Skips blank lines and comments from `i`; false at the end of the text.
+    @inline(__always)
+    static func skipToRecord(_ buf: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ line: inout Int32, end: Int) -> Bool {
+        while i < end {
+            var j = i
+            while j < end, isBlank(buf[j]) { j += 1 }
+            if j >= end { i = end; return false }
+            if buf[j] == 0x0A || buf[j] == 0x0D {
+                if buf[j] == 0x0D, j + 1 < buf.count, buf[j + 1] == 0x0A { j += 1 }
+                i = j + 1; line += 1; continue
+            }
+            if buf[j] == 0x23 /* # */ {
+                while j < buf.count, buf[j] != 0x0A, buf[j] != 0x0D { j += 1 }
+                if j < buf.count, buf[j] == 0x0D, j + 1 < buf.count, buf[j + 1] == 0x0A { j += 1 }
+                i = j + 1; line += 1; continue
+            }
+            return true
+        }
+        return false
+    }
+
+    /// The tokenizer: the header, then every record checked against its width.
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never) throws -> Scanned {
+        var i = 0
+        var line: Int32 = 1
+        guard skipToRecord(buf, &i, &line, end: buf.count) else { return Scanned() }
+        // Header: drop trailing empty names.
+        let headerLine = line
+        var names: [(Int, Int, UInt8)] = []
+        repeat {
+            let f = try field(buf, &i, &line, file: file)
+            names.append(f)
+        } while !endOfField(buf, &i, &line)
+        var count = names.count
+        while count > 1, names[count - 1].0 == names[count - 1].1 { count -= 1 }
+        let header = names[..<count].map { decode(buf, $0.0, $0.1, $0.2 & 1 != 0) }
+        // One column whose name holds ; or a tab: another delimiter, not a one-column file.
+        if count == 1, let other = [(";", "semicolons"), ("\t", "tabs")].first(where: { header[0].contains($0.0) }) {
+            throw OneProxyError(
+                "the header is one column holding \(other.1): this file seems separated by \(other.1), and oneproxy reads comma-separated values (save it as CSV with commas)",
+                file: file, line: Int(headerLine), column: 1)
+        }
+        let width = count
+        // Pieces split at line ends when no quote can hide one (then a record is a line).
+        let bodyBytes = buf.count - i
+        let quoteFree = find(0x22, buf, from: i) == nil
+        let pieces = quoteFree ? min(64, max(1, bodyBytes >> 18), ProcessInfo.processInfo.activeProcessorCount * 8) : 1
+        var bounds = [i]
+        for k in 1..<max(pieces, 1) {
+            var b = max(i + bodyBytes * k / pieces, bounds.last!)
+            if let lf = find(0x0A, buf, from: b) { b = lf + 1 } else { b = buf.count }
+            bounds.append(b)
+        }
+        bounds.append(buf.count)
+        let startLine = line
+        let text = SharedText(buf), cuts = bounds
+        let results = concurrentMap(cuts.count - 1) { k -> ScanPiece in
+            scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, quoteFree: quoteFree, file: file, cancellation: cancellation)
+        }
+        // The first error in file order is the file's first error.
+        var rows = 0
+        for r in results {
+            if r.cancelled { throw CancellationError() }
+            if let e = r.error { throw e }
+            rows += r.rowStarts.count
+        }
+        var rowStarts = [Int32](), rowLines = [Int32]()
+        rowStarts.reserveCapacity(rows); rowLines.reserveCapacity(rows)
+        var lineBase = startLine - 1
+        for r in results {
+            rowStarts += r.rowStarts
+            for l in r.rowLines { rowLines.append(l + lineBase) }
+            lineBase += r.lineEnds
+        }
+        return Scanned(header: header, rowStarts: rowStarts, rowLines: rowLines)
+    }
+
+    struct ScanPiece: @unchecked Sendable {
+        var rowStarts: [Int32] = [], rowLines: [Int32] = []
+        var lineEnds: Int32 = 0
+        var error: OneProxyError?
+        var cancelled = false
+    }
+
+    /// Checks the records in `buf[from..<to]` (which starts at a record); lines count from 1 at `from`.
+    /// `quoteFree`: the text holds no `"`, so a record is a line and has one field more than commas.
+    static func scanPiece(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, width: Int, quoteFree: Bool, file: String, cancellation: Cancellation) -> ScanPiece {
+        var out = ScanPiece()
+        var starts = GrowBuffer<Int32>(capacity: (to - from) / 64 + 16), lines = GrowBuffer<Int32>(capacity: (to - from) / 64 + 16)
+        defer { starts.free(); lines.free() }
+        var i = from
+        var line: Int32 = 1
+        var records = 0
+        do {
+            while skipToRecord(buf, &i, &line, end: to) {
                 records &+= 1
-                if records & 0x3FFF == 0 { try cancellation.check() } // Ctrl-C on a large file
-                let recordLine = line
-                var j = i
-                while j < n, isBlank(buf[j]) { j += 1 }
-                if j >= n { break }
-                if buf[j] == 0x0A || buf[j] == 0x0D {
-                    if buf[j] == 0x0D, j + 1 < n, buf[j + 1] == 0x0A { j += 1 }
-                    i = j + 1; line += 1; continue
-                }
-                if buf[j] == 0x23 /* # */ {
-                    while j < n, buf[j] != 0x0A, buf[j] != 0x0D { j += 1 }
-                    if j < n, buf[j] == 0x0D, j + 1 < n, buf[j + 1] == 0x0A { j += 1 }
-                    i = j + 1; line += 1; continue
-                }
-                let base = starts.count
-                // Read fields until the end of the record.
-                var endOfRecord = false
-                while !endOfRecord {
-                    while i < n, isBlank(buf[i]) { i += 1 }
-                    if i < n, buf[i] == 0x22 /* " */ {
-                        let open = i
-                        i += 1
-                        let s = i
-                        var esc: UInt8 = 0
-                        var closed = false
-                        while i < n {
-                            let c = buf[i]
-                            if c == 0x22 {
-                                if i + 1 < n, buf[i + 1] == 0x22 { esc = 1; i += 2; continue }
-                                closed = true; break
-                            }
-                            if c == 0x0A { line += 1 } else if c == 0x0D, !(i + 1 < n && buf[i + 1] == 0x0A) { line += 1 }
-                            i += 1
-                        }
-                        if !closed {
-                            let loc = Self.location(buf, offset: open)
-                            throw OneProxyError("unterminated quoted field (no closing \")", file: file, line: loc.line, column: loc.column)
-                        }
-                        starts.append(Int32(s)); ends.append(Int32(i)); escaped.append(2 | esc)
-                        i += 1  // closing quote
-                        while i < n, isBlank(buf[i]) { i += 1 }
-                        if i < n, buf[i] != 0x2C, buf[i] != 0x0A, buf[i] != 0x0D {
-                            let loc = Self.location(buf, offset: i)
-                            throw OneProxyError("unexpected text after a closing quote (a quote inside a quoted field is written \"\")", file: file, line: loc.line, column: loc.column)
-                        }
-                    } else {
-                        let s = i
-                        while i < n {
-                            let c = buf[i]
-                            // One comparison for most bytes: `,` LF CR are all <= 0x2C.
-                            if c <= 0x2C, c == 0x2C || c == 0x0A || c == 0x0D { break }
-                            i += 1
-                        }
-                        var e = i
-                        while e > s, isBlank(buf[e - 1]) { e -= 1 }
-                        starts.append(Int32(s)); ends.append(Int32(e)); escaped.append(0)
-                    }
-                    // Now at a separator, a line end, or the end of the input.
-                    if i >= n { endOfRecord = true }
-                    else if buf[i] == 0x2C { i += 1 }
-                    else {
-                        if buf[i] == 0x0D, i + 1 < n, buf[i + 1] == 0x0A { i += 1 }
-                        i += 1; line += 1
-                        endOfRecord = true
-                    }
-                }
-                if width < 0 {
-                    // Header: drop trailing empty names.
-                    var count = starts.count - base
-                    while count > 1, starts[base + count - 1] == ends[base + count - 1] { count -= 1 }
-                    for k in 0..<count {
-                        header.append(Self.decode(buf, Int(starts[base + k]), Int(ends[base + k]), escaped[base + k] & 1 != 0))
-                    }
-                    width = count
-                    // One column whose name holds ; or a tab: another delimiter, not a one-column file.
-                    if count == 1, let other = [(";", "semicolons"), ("\t", "tabs")].first(where: { header[0].contains($0.0) }) {
-                        throw OneProxyError(
-                            "the header is one column holding \(other.1): this file seems separated by \(other.1), and oneproxy reads comma-separated values (save it as CSV with commas)",
-                            file: file, line: Int(recordLine), column: 1)
-                    }
-                    let all = starts.count - base
-                    starts.removeLast(all); ends.removeLast(all); escaped.removeLast(all)
+                if records & 0xFFF == 1, cancellation.isCancelled() { out.cancelled = true; return out }
+                let recordLine = line, recordStart = i
+                if quoteFree, let end = lineEndIfWidth(buf, from: i, width: width) {
+                    // The common case: the line has the header's width (content does not matter).
+                    starts.append(Int32(recordStart)); lines.append(recordLine)
+                    i = end
+                    _ = endOfField(buf, &i, &line)
                     continue
                 }
-                var count = starts.count - base
+                var count = 0, lastNonEmpty = -1, extraStart = 0, lastEnd = 0
+                repeat {
+                    let f = try field(buf, &i, &line, file: file)
+                    if count == width { extraStart = f.s - Int(f.flags >> 1) }
+                    if f.s != f.e { lastNonEmpty = count }
+                    lastEnd = f.e + Int(f.flags >> 1)
+                    count += 1
+                } while !endOfField(buf, &i, &line)
                 if count > width {
-                    var k = count
-                    while k > width, starts[base + k - 1] == ends[base + k - 1] { k -= 1 }
+                    let k = max(width, lastNonEmpty + 1)
                     if k > width {
-                        let loc = Self.location(buf, offset: Int(starts[base + width]) - (escaped[base + width] & 2 != 0 ? 1 : 0))
+                        let loc = Self.location(buf, offset: extraStart)
                         throw OneProxyError(
                             "ragged row: \(k) fields, but the header has \(width) column\(width == 1 ? "" : "s")", file: file,
                             line: loc.line, column: loc.column)
                     }
-                    let extra = count - width
-                    starts.removeLast(extra); ends.removeLast(extra); escaped.removeLast(extra)
-                    count = width
                 } else if count < width {
-                    var endOffset = Int(ends[base + count - 1]) + (escaped[base + count - 1] & 2 != 0 ? 1 : 0)
-                    while endOffset < n, isBlank(buf[endOffset]) { endOffset += 1 }
+                    var endOffset = lastEnd
+                    while endOffset < buf.count, isBlank(buf[endOffset]) { endOffset += 1 }
                     let loc = Self.location(buf, offset: endOffset)
                     throw OneProxyError(
                         "ragged row: \(count) field\(count == 1 ? "" : "s"), but the header has \(width) column\(width == 1 ? "" : "s")",
                         file: file, line: loc.line, column: loc.column)
                 }
-                rowLines.append(recordLine)
+                starts.append(Int32(recordStart)); lines.append(recordLine)
             }
-        return Scanned(
-            header: header, starts: starts.array(), ends: ends.array(), escaped: escaped.array(), rowLines: rowLines.array())
+        } catch {
+            out.error = error as? OneProxyError
+            return out
+        }
+        out.rowStarts = starts.array(); out.rowLines = lines.array()
+        out.lineEnds = line - 1
+        return out
+    }
+
+    /// In quote-free text: the offset of the line end (LF, CR or the end) of the line starting at
+    /// `start` when the line holds exactly `width - 1` commas, else nil. Eight bytes at a time: a lane
+    /// equal to a byte b is found exactly by ~(((x ^ b) & 0x7F..) + 0x7F.. | (x ^ b) | 0x7F..).
+    @inline(__always)
+    static func lineEndIfWidth(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, width: Int) -> Int? {
+        let n = buf.count
+        let raw = UnsafeRawPointer(buf.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        @inline(__always) func lanes(_ x: UInt64, _ b: UInt64) -> UInt64 {
+            let v = x ^ (ones &* b)
+            return ~(((v & low7) &+ low7) | v | low7)
+        }
+        var i = start, commas = 0
+        let wanted = width - 1
+        while i + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let ends = lanes(x, 0x0A) | lanes(x, 0x0D), c = lanes(x, 0x2C)
+            if ends != 0 {
+                let below = (UInt64(1) << UInt64(ends.trailingZeroBitCount - 7)) &- 1
+                commas += (c & below).nonzeroBitCount
+                return commas == wanted ? i + (ends.trailingZeroBitCount >> 3) : nil
+            }
+            commas += c.nonzeroBitCount
+            if commas > wanted { return nil }
+            i += 8
+        }
+        while i < n, buf[i] != 0x0A, buf[i] != 0x0D {
+            if buf[i] == 0x2C { commas += 1 }
+            i += 1
+        }
+        return commas == wanted ? i : nil
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
@@ -265,101 +404,159 @@ public struct CSVTable: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The field's content range and flags, by re-reading its row (which `init` checked).
+    @inline(__always)
+    func fieldRange(_ buf: UnsafeBufferPointer<UInt8>, row: Int, column: Int) -> (s: Int, e: Int, flags: UInt8) {
+        var i = Int(rowStarts[row])
+        var line: Int32 = 0
+        var k = 0
+        while true {
+            // The row was checked, so it cannot throw.
+            let f = (try? Self.field(buf, &i, &line, file: file)) ?? (s: i, e: i, flags: 0)
+            if k == column { return f }
+            _ = Self.endOfField(buf, &i, &line)
+            k += 1
+        }
+    }
+
     /// The index of the column named `name` (exact match after trimming), or nil.
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
 
     /// The field's text, unquoted and unescaped.
     public func string(row: Int, column: Int) -> String {
-        let f = row * columnCount + column
-        return bytes.withUnsafeBufferPointer { Self.decode($0, Int(starts[f]), Int(ends[f]), escaped[f] & 1 != 0) }
+        withText { buf in
+            let f = fieldRange(buf, row: row, column: column)
+            return Self.decode(buf, f.s, f.e, f.flags & 1 != 0)
+        }
     }
 
     /// Whether the field is empty (after trimming).
     public func isEmpty(row: Int, column: Int) -> Bool {
-        let f = row * columnCount + column
-        return starts[f] == ends[f]
+        withText { buf in let f = fieldRange(buf, row: row, column: column); return f.s == f.e }
     }
 
     /// The field as a number, or nil when it is empty or not a decimal number. `nan`/`inf` spellings
-    /// are not numbers here. Parsing is correctly rounded (exact fast path, else the C library).
+    /// are not numbers here. Parsing is correctly rounded (`parseDouble`).
     public func double(row: Int, column: Int) -> Double? {
-        let f = row * columnCount + column
-        return bytes.withUnsafeBufferPointer { parseDouble($0, Int(starts[f]), Int(ends[f])) }
+        withText { buf in let f = fieldRange(buf, row: row, column: column); return parseDouble(buf, f.s, f.e) }
     }
 
     /// A whole column parsed as numbers: `Double.nan` where a field is empty or not a number, and
     /// the count of non-empty fields that were not numbers.
     public func doubles(column: Int) -> (values: [Double], nonNumeric: Int) {
-        var out = [Double](repeating: .nan, count: rowCount)
-        var bad = 0
-        let w = columnCount
-        bytes.withUnsafeBufferPointer { buf in
-            starts.withUnsafeBufferPointer { st in
-                ends.withUnsafeBufferPointer { en in
-                    out.withUnsafeMutableBufferPointer { o in
-                        for r in 0..<rowCount {
-                            let f = r * w + column
-                            let s = Int(st[f]), e = Int(en[f])
-                            if s == e { continue }
-                            if let v = parseDouble(buf, s, e) { o[r] = v } else { bad += 1 }
-                        }
-                    }
-                }
-            }
-        }
-        return (out, bad)
+        doubles(columns: [column])[0]
     }
 
-    /// Several columns parsed as numbers in one row-major pass over the fields (faster than one
-    /// `doubles(column:)` per column on wide tables); entry k is `doubles(column: columns[k])`.
+    /// Several columns parsed as numbers in one pass over the rows, spread over the cores; entry k is
+    /// `doubles(column: columns[k])`.
     public func doubles(columns: [Int]) -> [(values: [Double], nonNumeric: Int)] {
+        (try? doubles(columns: columns, cancellation: .never)) ?? []
+    }
+
+    /// The same; throws `CancellationError` when `cancellation` says stop (checked every 4096 rows).
+    public func doubles(columns: [Int], cancellation: Cancellation) throws -> [(values: [Double], nonNumeric: Int)] {
         let k = columns.count, rows = rowCount, w = columnCount
         if k == 0 { return [] }
         if rows == 0 { return Array(repeating: ([], 0), count: k) }
-        // Column-major scratch, filled row by row, then split into one array per column.
-        var flat = [Double](repeating: .nan, count: k * rows)
-        var bad = [Int](repeating: 0, count: k)
-        bytes.withUnsafeBufferPointer { buf in
-            starts.withUnsafeBufferPointer { st in
-                ends.withUnsafeBufferPointer { en in
-                    columns.withUnsafeBufferPointer { cols in
-                        flat.withUnsafeMutableBufferPointer { o in
-                            bad.withUnsafeMutableBufferPointer { b in
-                                for r in 0..<rows {
-                                    let base = r * w
-                                    for j in 0..<k {
-                                        let f = base + cols[j]
-                                        let s = Int(st[f]), e = Int(en[f])
-                                        if s == e { continue }
-                                        if let v = parseDouble(buf, s, e) { o[j * rows + r] = v } else { b[j] += 1 }
-                                    }
+        // Each distinct column is parsed once, straight into its array: in groups of at most 32
+        // columns, whose arrays are created around one parallel pass over the rows (each row written
+        // by exactly one piece). Wider tables take one pass per group.
+        var unique: [Int] = []
+        var slot = [Int](repeating: -1, count: w)
+        for c in columns where slot[c] < 0 { slot[c] = unique.count; unique.append(c) }
+        var arrays: [[Double]] = [], bad: [Int] = []
+        for g in stride(from: 0, to: unique.count, by: 32) {
+            let group = Array(unique[g..<min(unique.count, g + 32)])
+            var pointers: [UnsafeMutablePointer<Double>] = []
+            var failure: Error? = nil
+            var groupBad: [Int] = []
+            func nest(_ j: Int) -> [[Double]] {
+                if j == group.count {
+                    do { groupBad = try fill(group, DisjointColumns(pointers), cancellation: cancellation) } catch { failure = error }
+                    return []
+                }
+                var rest: [[Double]] = []
+                let column = [Double](unsafeUninitializedCapacity: rows) { b, n in
+                    pointers.append(b.baseAddress!)
+                    rest = nest(j + 1)
+                    n = rows  // every row written (Double needs no initialisation when cancelled)
+                }
+                return [column] + rest
+            }
+            let made = nest(0)
+            if let failure { throw failure }
+            arrays += made
+            bad += groupBad
+        }
+        return columns.map { c in (arrays[slot[c]], bad[slot[c]]) }
+    }
+
+    /// One parallel pass over the rows writing columns `group[j]` into `outputs.columns[j]` (every row);
+    /// returns each column's count of non-empty fields that are not numbers.
+    private func fill(_ group: [Int], _ outputs: DisjointColumns, cancellation: Cancellation) throws -> [Int] {
+        let rows = rowCount, u = group.count
+        var slot = [Int](repeating: -1, count: columnCount)
+        for (j, c) in group.enumerated() { slot[c] = j }
+        let last = group.max()!
+        let pieces = min(rows, max(1, min(256, rows / 2048)))
+        let bad: [[Int]?] = withText { whole in
+            let slots = slot, text = SharedText(whole)
+            return concurrentMap(pieces) { piece -> [Int]? in
+                let buf = text.buf, n = buf.count
+                if cancellation.isCancelled() { return nil }
+                var badHere = [Int](repeating: 0, count: u)
+                let r0 = rows * piece / pieces, r1 = rows * (piece + 1) / pieces
+                let cols = outputs.columns
+                var line: Int32 = 0
+                for r in r0..<r1 {
+                    if (r - r0) & 0xFFF == 0xFFF, cancellation.isCancelled() { return nil }
+                    var i = Int(rowStarts[r])
+                    var c = 0
+                    while true {
+                        let j = slots[c]
+                        // The common case read in place: a number straight after the field's start
+                        // and a separator (or the end) straight after the number.
+                        if j >= 0, i < n, let (v, end) = scanDouble(buf, i, n), end == n || buf[end] == 0x2C || buf[end] == 0x0A || buf[end] == 0x0D {
+                            cols[j][r] = v
+                            i = end
+                        } else if j < 0, i < n, buf[i] != 0x22, !Self.isBlank(buf[i]) {
+                            i = Self.separator(buf, from: i)
+                        } else {
+                            let f = (try? Self.field(buf, &i, &line, file: "")) ?? (s: i, e: i, flags: 0)
+                            if j >= 0 {
+                                if f.s == f.e { cols[j][r] = .nan } else if let v = parseDouble(buf, f.s, f.e) { cols[j][r] = v } else {
+                                    cols[j][r] = .nan; badHere[j] += 1
                                 }
                             }
                         }
+                        if c == last { break }
+                        _ = Self.endOfField(buf, &i, &line)
+                        c += 1
                     }
                 }
+                return badHere
             }
         }
-        return (0..<k).map { j in (Array(flat[(j * rows)..<((j + 1) * rows)]), bad[j]) }
+        if cancellation.isCancelled() || bad.contains(where: { $0 == nil }) { throw CancellationError() }
+        return (0..<u).map { j in bad.reduce(0) { $0 + $1![j] } }
     }
 
     /// The 1-based line and column where a field starts (at its opening quote if quoted).
     public func location(row: Int, column: Int) -> (line: Int, column: Int) {
-        let f = row * columnCount + column
-        let offset = Int(starts[f]) - (isQuoted(f) ? 1 : 0)
-        return bytes.withUnsafeBufferPointer { Self.location($0, offset: offset) }
+        withText { buf in
+            let f = fieldRange(buf, row: row, column: column)
+            return Self.location(buf, offset: f.s - (f.flags & 2 != 0 ? 1 : 0))
+        }
     }
 
     /// The 1-based line a row starts on.
     public func line(ofRow row: Int) -> Int { Int(rowLines[row]) }
 
-    func isQuoted(_ f: Int) -> Bool { escaped[f] & 2 != 0 }
-
     /// Calls `body` with the raw bytes of a field (not unescaped).
     func withFieldBytes<R>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let f = row * columnCount + column
-        return try bytes.withUnsafeBufferPointer { buf in
-            try body(UnsafeBufferPointer(rebasing: buf[Int(starts[f])..<Int(ends[f])]))
+        try withText { buf in
+            let f = fieldRange(buf, row: row, column: column)
+            return try body(UnsafeBufferPointer(rebasing: buf[f.s..<f.e]))
         }
     }
 
@@ -368,6 +565,18 @@ public struct CSVTable: Sendable {
         let loc = location(row: row, column: column)
         return OneProxyError(message, file: file, line: loc.line, column: loc.column + offsetInField)
     }
+}
+
+/// The text, read by concurrent pieces (never written).
+struct SharedText: @unchecked Sendable {
+    let buf: UnsafeBufferPointer<UInt8>
+    init(_ buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+}
+
+/// Column buffers that concurrent pieces write, each piece its own rows.
+private struct DisjointColumns: @unchecked Sendable {
+    let columns: [UnsafeMutablePointer<Double>]
+    init(_ columns: [UnsafeMutablePointer<Double>]) { self.columns = columns }
 }
 
 /// A minimal growable buffer of trivial values (the tokenizer's field tables); `free` must be called.
@@ -399,111 +608,4 @@ struct GrowBuffer<T: BitwiseCopyable> {
     mutating func removeLast(_ k: Int) { count -= k }
     func array() -> [T] { Array(UnsafeBufferPointer(start: base, count: count)) }
     func free() { base.deallocate() }
-}
-
-private let exactPowersOfTen: [Double] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-]
-
-/// Parses a decimal number in `buf[s..<e]` (`[+-]digits[.digits][(e|E)[+-]digits]`), correctly
-/// rounded: Clinger's exact fast path when the mantissa fits in 53 bits and the power of ten is
-/// exact, otherwise `strtod`. Returns nil for anything else (including `nan`, `inf`, hex).
-@inline(__always)
-func parseDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Double? {
-    // Fast path for plain `[-]digits[.digits]` with at most 19 digits (leading zeros included), the
-    // shape of nearly every field in the bundled files: one multiply-add per digit, then Clinger.
-    var i = s
-    let negative = i < e && buf[i] == 0x2D
-    if negative { i += 1 }
-    var mantissa: UInt64 = 0
-    let digitsStart = i
-    while i < e {
-        let d = buf[i] &- 0x30
-        if d > 9 { break }
-        mantissa = mantissa &* 10 &+ UInt64(d)
-        i += 1
-    }
-    let intDigits = i - digitsStart
-    var fracDigits = 0
-    if i < e, buf[i] == 0x2E {
-        i += 1
-        let f0 = i
-        while i < e {
-            let d = buf[i] &- 0x30
-            if d > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i += 1
-        }
-        fracDigits = i - f0
-    }
-    if i == e, intDigits + fracDigits > 0, intDigits + fracDigits <= 19, fracDigits <= 22, mantissa <= (1 << 53) {
-        var v = Double(mantissa)
-        if fracDigits > 0 { v /= exactPowersOfTen[fracDigits] }
-        return negative ? -v : v
-    }
-    return parseDoubleGeneral(buf, s, e)
-}
-
-/// `parseDouble` for every other spelling (exponents, `+`, long mantissas).
-func parseDoubleGeneral(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Double? {
-    var i = s
-    var negative = false
-    if i < e, buf[i] == 0x2D || buf[i] == 0x2B { negative = buf[i] == 0x2D; i += 1 }
-    var mantissa: UInt64 = 0
-    var digits = 0          // significant digits accumulated (leading zeros excluded)
-    var anyDigit = false
-    var exp10 = 0
-    var overflow = false
-    while i < e {
-        let d = buf[i] &- 0x30
-        if d > 9 { break }
-        anyDigit = true
-        if mantissa != 0 || d != 0 {
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(d); digits += 1 } else { overflow = true; exp10 += 1 }
-        }
-        i += 1
-    }
-    if i < e, buf[i] == 0x2E {
-        i += 1
-        while i < e {
-            let d = buf[i] &- 0x30
-            if d > 9 { break }
-            anyDigit = true
-            if mantissa != 0 || d != 0 {
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(d); digits += 1; exp10 -= 1 } else { overflow = true }
-            } else {
-                exp10 -= 1
-            }
-            i += 1
-        }
-    }
-    guard anyDigit else { return nil }
-    if i < e, buf[i] == 0x65 || buf[i] == 0x45 {
-        i += 1
-        var eneg = false
-        if i < e, buf[i] == 0x2D || buf[i] == 0x2B { eneg = buf[i] == 0x2D; i += 1 }
-        var ev = 0
-        var any = false
-        while i < e {
-            let d = buf[i] &- 0x30
-            if d > 9 { break }
-            any = true
-            if ev < 100_000 { ev = ev * 10 + Int(d) }
-            i += 1
-        }
-        guard any else { return nil }
-        exp10 += eneg ? -ev : ev
-    }
-    guard i == e else { return nil }
-    if mantissa == 0 { return negative ? -0.0 : 0.0 }
-    if !overflow, mantissa <= (1 << 53), exp10 >= -22, exp10 <= 22 {
-        var v = Double(mantissa)
-        if exp10 >= 0 { v *= exactPowersOfTen[exp10] } else { v /= exactPowersOfTen[-exp10] }
-        return negative ? -v : v
-    }
-    // Slow path: the C library's correctly rounded conversion.
-    var tmp = [CChar](repeating: 0, count: e - s + 1)
-    for k in s..<e { tmp[k - s] = CChar(bitPattern: buf[k]) }
-    return tmp.withUnsafeBufferPointer { p -> Double in strtod(p.baseAddress!, nil) }
 }

@@ -61,7 +61,8 @@ func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> 
 }
 
 /// `loadUserCSV` on bytes already in memory; `file` is the name errors report. Throws
-/// `CancellationError` when `context` says stop (checked every 16384 records and per device pair).
+/// `CancellationError` when `context` says stop (checked every 4096 records or rows in each piece
+/// of the record check and the number pass, every 16384 rows of keys, every 65536 rows of each device and per device pair).
 public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String, context: ComputeContext = .none) throws -> (Dataset, LoadReport) {
     let table = try CSVTable(bytes: bytes, file: file, context: context)
     try context.check()
@@ -111,7 +112,7 @@ func buildDataset(
     var parsed = [(values: [Double], nonNumeric: Int)?](repeating: nil, count: header.count)
     if fastPaths {
         let numeric = header.indices.filter { !used.contains($0) }
-        for (c, v) in zip(numeric, t.doubles(columns: numeric)) { parsed[c] = v }
+        for (c, v) in zip(numeric, try t.doubles(columns: numeric, cancellation: context.cancellation)) { parsed[c] = v }
     }
     // Takes a column's numbers out of the cache (so the caller's array is uniquely referenced).
     func numbers(_ c: Int) -> (values: [Double], nonNumeric: Int) {
@@ -140,18 +141,13 @@ func buildDataset(
     let (spaceDescriptor, keyColumns) = detected!
     let space = spaceDescriptor.id
     for case let c? in keyColumns { used.insert(c); parsed[c] = nil }
+    try context.check()
     let read = try spaceDescriptor.readKeys(t, columns: keyColumns, fastPaths: fastPaths)
+    try context.check()
     let keyName = read.keyName, keys = read.keys, nb201Index = read.nb201Index
     if space == .custom, let hint = knownSpaceHint(keyName: keyName, keys: keys) { warnings.append(hint) }
-    if !read.checkedUnique {
-        var first: [String: Int] = [:]
-        first.reserveCapacity(keys.count)
-        for (r, k) in keys.enumerated() {
-            if let f = first[k] {
-                throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: read.column)
-            }
-            first[k] = r
-        }
+    if !read.checkedUnique, let (f, r) = try firstRepeat(keys, cancellation: context.cancellation) {
+        throw t.error("duplicate architecture (first on line \(t.line(ofRow: f)))", row: r, column: read.column)
     }
 
     // Accuracies and devices.
@@ -162,6 +158,7 @@ func buildDataset(
     var badValues: [String] = []
     var deviceColumn: [String: Int] = [:]
     for (c, h) in header.enumerated() where !used.contains(c) {
+        try context.check()
         if let a = nb201AccuracyColumns[h] ?? (h.hasPrefix("acc_") && h.count > 4 ? String(h.dropFirst(4)) : nil) {
             var v = numbers(c).values
             for i in v.indices where !v[i].isFinite { v[i] = .nan }
@@ -178,8 +175,10 @@ func buildDataset(
         else if h.hasSuffix("_us") { device = String(h.dropLast(3)); u = .us }
         else if h.hasSuffix("_s") { device = String(h.dropLast(2)); u = .s }
         else { suffixed = false }
-        let (values, _) = numbers(c)
-        if !suffixed, !values.contains(where: { !$0.isNaN }) {
+        // The column's array itself, taken out of the cache and changed in place (a copy would cost
+        // 8 MB and its page faults per million rows).
+        var (lat, _) = numbers(c)
+        if !suffixed, !lat.contains(where: { !$0.isNaN }) {
             ignored.append(h)
             warnings.append("column '\(h)' ignored: no numeric values")
             continue
@@ -190,11 +189,11 @@ func buildDataset(
         }
         deviceColumn[device] = c
         let scale = u.millisecondsPerUnit
-        var lat = values
         var miss = 0
         var examples: [String] = []
         var blank = 0
         for i in lat.indices {
+            if i & 0xFFFF == 0xFFFF { try context.check() }
             let x = lat[i]
             if x.isFinite, x > 0, x * scale <= maximumLatencyMilliseconds { if scale != 1 { lat[i] = x * scale } } else {
                 lat[i] = .nan; miss += 1
@@ -252,7 +251,7 @@ func buildDataset(
     if findNearDuplicates, devices.count > nearDuplicateCheckLimit {
         warnings.append("\(devices.count) devices: the near-duplicate check (all \(devices.count * (devices.count - 1) / 2) pairs) is skipped above \(nearDuplicateCheckLimit) devices; srcc d on a few of them checks by hand")
     } else if findNearDuplicates {
-        near = try nearDuplicateDevices(dataset, context: context)
+        near = try nearDuplicateDevicesScreened(dataset, context: context)
         for p in near {
             warnings.append("\(p.first) and \(p.second) rank the models almost identically (SRCC \(String(format: "%.4f", p.srcc)) on \(p.n) rows): as proxies or targets they say the same")
         }
@@ -262,6 +261,54 @@ func buildDataset(
         missing: missing, accuracies: accuracies.map(\.name), ignoredColumns: ignored, nearDuplicates: near,
         warnings: warnings)
     return (dataset, report)
+}
+
+/// The first row whose key equals an earlier row's (as Swift's `==` on strings), with that earlier
+/// row; nil when all keys differ. ASCII keys go through an open-addressing table whose slots hold a
+/// row number and 32 bits of the key's FNV-1a hash over its bytes (byte equality is string equality
+/// for ASCII; keys are compared only when those bits agree); a non-ASCII key sends all to a
+/// `Dictionary`, whose hashing respects canonical equivalence.
+func firstRepeat(_ keys: [String], cancellation: Cancellation = .never) throws -> (first: Int, again: Int)? {
+    var capacity = 16
+    while capacity < 2 * keys.count { capacity <<= 1 }
+    let mask = capacity - 1
+    // Slot: (hash's high 32 bits) << 32 | (row + 1); 0 = empty.
+    var table = [UInt64](repeating: 0, count: capacity)
+    var ascii = true
+    let found: (Int, Int)? = try table.withUnsafeMutableBufferPointer { slots in
+        try keys.withUnsafeBufferPointer { keys in
+            for r in 0..<keys.count {
+                if r & 0xFFFF == 0xFFFF { try cancellation.check() }
+                var h: UInt64 = 0xCBF2_9CE4_8422_2325
+                var high: UInt8 = 0
+                var k = keys[r]
+                k.withUTF8 { b in for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3; high |= x } }
+                if high >= 0x80 { ascii = false; return nil }
+                let tag = h & 0xFFFF_FFFF_0000_0000
+                h ^= h >> 29
+                var slot = Int(truncatingIfNeeded: h) & mask
+                while slots[slot] != 0 {
+                    let e = slots[slot]
+                    if e & 0xFFFF_FFFF_0000_0000 == tag {
+                        let f = Int(e & 0xFFFF_FFFF) - 1
+                        if keys[f] == k { return (f, r) }
+                    }
+                    slot = (slot + 1) & mask
+                }
+                slots[slot] = tag | UInt64(r + 1)
+            }
+            return nil
+        }
+    }
+    if ascii { return found }
+    var first: [String: Int] = [:]
+    first.reserveCapacity(keys.count)
+    for (r, k) in keys.enumerated() {
+        if r & 0xFFFF == 0xFFFF { try cancellation.check() }
+        if let f = first[k] { return (f, r) }
+        first[k] = r
+    }
+    return nil
 }
 
 /// Whether `b` is exactly `count` single digits joined by `-`, each digit d with bit d set in `allowed`.
@@ -280,7 +327,7 @@ func isDigitList(_ b: UnsafeBufferPointer<UInt8>, count: Int, allowed: UInt16) -
 
 private func headerError(_ t: CSVTable, _ message: String, column c: Int) -> OneProxyError {
     // The header is the first non-comment line; locate the c-th header field by rescanning it.
-    let loc = t.bytes.withUnsafeBufferPointer { buf -> (line: Int, column: Int) in
+    let loc = t.withText { buf -> (line: Int, column: Int) in
         var i = 0
         var line = 1
         // Skip blank and comment lines.

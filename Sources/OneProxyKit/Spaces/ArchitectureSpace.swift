@@ -228,6 +228,7 @@ public struct CustomSpace: ArchitectureSpace {
         var keys: [String] = []
         keys.reserveCapacity(t.rowCount)
         for r in 0..<t.rowCount {
+            if r & 0x3FFF == 0x3FFF { try t.cancellation.check() }  // Ctrl-C on a large file
             let s = t.string(row: r, column: kc)
             if s.isEmpty { throw t.error("empty key in column '\(keyName)'", row: r, column: kc) }
             keys.append(s)

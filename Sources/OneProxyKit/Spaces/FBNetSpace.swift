@@ -29,6 +29,7 @@ public struct FBNetSpace: SearchSpace {
         var keys: [String] = []
         keys.reserveCapacity(t.rowCount)
         for r in 0..<t.rowCount {
+            if r & 0x3FFF == 0x3FFF { try t.cancellation.check() }  // Ctrl-C on a large file
             // Fast path: the canonical spelling is its own key.
             if fastPaths, let k = t.withFieldBytes(row: r, column: oc, { b in
                 isDigitList(b, count: FBNet.layerCount, allowed: 0x1FF) ? String(decoding: b, as: UTF8.self) : nil

@@ -48,6 +48,7 @@ public struct NB201Space: SearchSpace {
             // One parse per arch string: its id, and its key (the file's string when canonical, which
             // it is exactly when the fast parser accepts it; else the canonical spelling).
             for r in 0..<t.rowCount {
+                if r & 0x3FFF == 0x3FFF { try t.cancellation.check() }  // Ctrl-C on a large file
                 ids[r] = try t.withFieldBytes(row: r, column: ac) { b -> Int in
                     if fastPaths, let id = NB201.fastCodeID(b) {
                         keys.append(String(decoding: b, as: UTF8.self))
@@ -68,6 +69,7 @@ public struct NB201Space: SearchSpace {
             var idx = [Int](repeating: 0, count: t.rowCount)
             let v = t.doubles(column: ic).values
             for r in 0..<t.rowCount {
+                if r & 0x3FFF == 0x3FFF { try t.cancellation.check() }  // Ctrl-C on a large file
                 guard let i = Int(exactly: v[r]), (0..<NB201.architectureCount).contains(i) else {
                     throw t.error("nb201_index '\(t.string(row: r, column: ic))' is not an integer in 0...15624", row: r, column: ic)
                 }

@@ -79,6 +79,7 @@ public struct OFASpace: SearchSpace {
         keys.reserveCapacity(t.rowCount)
         var scratch: [UInt8] = []
         for r in 0..<t.rowCount {
+            if r & 0x3FFF == 0x3FFF { try t.cancellation.check() }  // Ctrl-C on a large file
             scratch.removeAll(keepingCapacity: true)
             let fast = fastPaths && t.withFieldBytes(row: r, column: kc) { b in
                 isDigitList(b, count: OFA.layerCount, allowed: 1 << 3 | 1 << 5 | 1 << 7) && { scratch += b; return true }()

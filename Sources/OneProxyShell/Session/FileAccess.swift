@@ -141,17 +141,31 @@ public final class FileAccess {
         }
         // Back to blocking reads (O_NONBLOCK was for the open).
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let r = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
-            if r < 0 {
-                if errno == EINTR { continue }
-                throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))")
+        // Straight into the array for the size fstat gave (no chunk copied twice); a file that grew
+        // meanwhile is read on in chunks.
+        let size = Int(st.st_size)
+        var readError: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { b, n in
+            n = 0
+            while n < size {
+                let r = Foundation.read(fd, b.baseAddress! + n, size - n)
+                if r < 0 { if errno == EINTR { continue }; readError = errno; return }
+                if r == 0 { return }
+                n += r
             }
-            if r == 0 { break }
-            bytes.append(contentsOf: chunk[0..<r])
+        }
+        if readError != 0 { throw FileAccessError("cannot read \(path): \(String(cString: strerror(readError)))") }
+        if bytes.count == size {
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let r = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))")
+                }
+                if r == 0 { break }
+                bytes.append(contentsOf: chunk[0..<r])
+            }
         }
         readPaths.insert(FileAccess.canonical(abs))
         return (bytes, abs)

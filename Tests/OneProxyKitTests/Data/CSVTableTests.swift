@@ -95,4 +95,65 @@ import Testing
             _ = try CSVTable(bytes: bytes, file: "x.bin")
         }
     }
+
+    /// 70 columns (three groups of the parallel pass), 5000 rows (several pieces), some fields empty,
+    /// quoted, padded or not numbers, one column asked twice: each column equals the numbers its
+    /// fields' text gives (Swift's Double(String) on the trimmed text, NaN when empty).
+    @Test func wideTablesParseEveryColumn() throws {
+        var g = SeededGenerator(seed: 3)
+        let w = 70, rows = 5000
+        var text = (0..<w).map { "c\($0)" }.joined(separator: ",") + "\n"
+        for r in 0..<rows {
+            let fields = (0..<w).map { c -> String in
+                let k = g.next() % 50
+                let v = String(Double(g.next() % 1_000_000) / 1000 + Double(r))
+                return k == 0 ? "" : k == 1 ? "x\(c)" : k == 2 ? " \(v) " : k == 3 ? "\"\(v)\"" : v
+            }
+            text += fields.joined(separator: ",") + (r % 2 == 0 ? "\n" : "\r\n")
+        }
+        let t = try table(text)
+        let asked = Array(0..<w) + [5]
+        let got = t.doubles(columns: asked)
+        for (k, c) in asked.enumerated() {
+            var bad = 0
+            for r in 0..<rows {
+                let s = t.string(row: r, column: c).trimmingCharacters(in: .whitespaces)
+                let v = got[k].values[r]
+                if s.isEmpty { #expect(v.isNaN) } else if let x = Double(s) { #expect(v == x, "\(s)") } else { #expect(v.isNaN); bad += 1 }
+            }
+            #expect(got[k].nonNumeric == bad)
+        }
+    }
+
+    /// A quote-free file of several MB is checked in pieces: the rows, their lines (with comments,
+    /// blank lines and CRLF between) and the first ragged row are those of the file, wherever the
+    /// pieces were cut.
+    @Test func largeFilesCheckedInPiecesKeepLinesAndErrors() throws {
+        var text = "k,a_ms,b_ms\n"
+        var lines: [Int] = []
+        var line = 2
+        for r in 0..<120_000 {
+            if r % 1000 == 7 { text += "# comment \(r)\n"; line += 1 }
+            if r % 1777 == 3 { text += "   \r\n"; line += 1 }
+            text += "k\(r), \(r).25,\(r % 97)" + (r % 3 == 0 ? "\r\n" : "\n")
+            lines.append(line); line += 1
+        }
+        let t = try table(text)
+        #expect(t.rowCount == 120_000)
+        for r in [0, 1, 999, 1000, 50_000, 119_999] { #expect(t.line(ofRow: r) == lines[r], "row \(r)") }
+        #expect(t.doubles(columns: [1])[0].values[50_000] == 50_000.25)
+        // Two ragged rows: the first one in the file is the error.
+        var rows = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }  // by bytes: a CR LF is one Character
+        let bad1 = lines[90_000] - 1, bad2 = lines[100_000] - 1
+        rows[bad2] = "x,1"
+        rows[bad1] = "y,1,2,3"
+        #expect(throws: OneProxyError("ragged row: 4 fields, but the header has 3 columns", file: "t.csv", line: bad1 + 1, column: 7)) {
+            _ = try table(rows.joined(separator: "\n"))
+        }
+        // Trailing empty fields beyond the width are dropped, also on the quick path.
+        rows[bad1] = "y,1,2,,"
+        rows[bad2] = "x,1,2"
+        let ok = try table(rows.joined(separator: "\n"))
+        #expect(ok.rowCount == 120_000 && ok.string(row: 90_000, column: 0) == "y")
+    }
 }

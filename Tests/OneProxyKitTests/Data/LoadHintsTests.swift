@@ -57,4 +57,32 @@ struct LoadHintsTests {
         let (_, report2) = try loadCSV(bytes: Array((header2 + "\n" + body2 + "\n").utf8), file: "w2.csv", name: "w2")
         #expect(report2.nearDuplicates.count == m * (m - 1) / 2)
     }
+
+    /// The load's screened check returns the full check's pairs, values and counts (help-nb201: 15625
+    /// rows, many near-duplicates; help-fbnet, help-ofa: 5000 rows; one with missing values).
+    @Test func theScreenedNearDuplicateCheckEqualsTheFullOne() throws {
+        for name in ["help-nb201", "help-fbnet", "help-ofa"] {
+            var d = try BundledDatasets.load(name)
+            #expect(try nearDuplicateDevicesScreened(d, context: .none) == nearDuplicateDevices(d), "\(name)")
+            // Every 7th value of the first three devices missing.
+            for k in 0..<3 { for r in stride(from: k, to: d.rowCount, by: 7) { d.devices[k].latencies[r] = .nan } }
+            #expect(try nearDuplicateDevicesScreened(d, context: .none) == nearDuplicateDevices(d), "\(name), missing")
+        }
+    }
+
+    /// The duplicate-key check finds the first repeated row and its first occurrence, as a brute-force
+    /// scan with `==` does; canonically equivalent non-ASCII keys count as equal.
+    @Test func firstRepeatMatchesBruteForce() throws {
+        var g = SeededGenerator(seed: 5)
+        for trial in 0..<200 {
+            let n = 1 + Int(g.next() % 300)
+            let keys = (0..<n).map { _ in "k\(g.next() % UInt64(trial < 100 ? 100_000 : 400))" }
+            var expected: (Int, Int)? = nil
+            search: for r in 0..<n { for f in 0..<r where keys[f] == keys[r] { expected = (f, r); break search } }
+            let got = try firstRepeat(keys)
+            #expect(got?.first == expected?.0 && got?.again == expected?.1)
+        }
+        #expect(try firstRepeat(["a", "caf\u{E9}", "b", "cafe\u{301}"])! == (1, 3))
+        #expect(try firstRepeat(["a", "b", "c"]) == nil)
+    }
 }

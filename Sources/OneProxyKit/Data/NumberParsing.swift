@@ -1,0 +1,142 @@
+import Foundation
+
+/// Parses a decimal number in `buf[s..<e]` (`[+-]digits[.digits][(e|E)[+-]digits]`, at least one
+/// digit before the exponent), correctly rounded to the nearest Double (ties to even), bit for bit
+/// what `strtod` gives on the same text. Returns nil for anything else (`nan`, `inf`, hex, spaces,
+/// a unit suffix).
+///
+/// Three routes, fastest first: Clinger's exact path (at most 19 digits whose value fits in 53 bits,
+/// times or divided by an exact power of ten ≤ 1e22: one correctly rounded IEEE operation); the
+/// Eisel–Lemire algorithm (as in fast_float, Lemire 2021, "Number parsing at a gigabyte per second";
+/// the one 128-bit product it takes is always sufficient for ≤ 19 digits: Mushtak & Lemire 2023,
+/// "Fast number parsing without fallback"); `strtod` for more than 19 significant digits.
+@inline(__always)
+func parseDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Double? {
+    guard let (v, end) = scanDouble(buf, s, e), end == e else { return nil }
+    return v
+}
+
+/// The longest number (as `parseDouble` reads it) starting at `s` and ending by `e`: its value and
+/// where it stops; nil when no number starts at `s` (no digit, or an `e` with no exponent digits).
+/// The loader reads a field's number in place this way and checks that a separator follows.
+@inline(__always)
+func scanDouble(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> (Double, Int)? {
+    var i = s
+    guard i < e else { return nil }
+    var negative = false
+    if buf[i] == 0x2D || buf[i] == 0x2B { negative = buf[i] == 0x2D; i += 1 }
+    var w: UInt64 = 0
+    let intStart = i
+    while i < e {
+        let d = buf[i] &- 0x30
+        if d > 9 { break }
+        w = w &* 10 &+ UInt64(d)
+        i += 1
+    }
+    var digits = i - intStart
+    var exp10 = 0
+    if i < e, buf[i] == 0x2E {
+        i += 1
+        let f0 = i
+        while i < e {
+            let d = buf[i] &- 0x30
+            if d > 9 { break }
+            w = w &* 10 &+ UInt64(d)
+            i += 1
+        }
+        exp10 = f0 - i
+        digits += i - f0
+    }
+    guard digits > 0 else { return nil }
+    let mantissaEnd = i
+    if i < e, buf[i] | 0x20 == 0x65 {  // e or E
+        i += 1
+        var eneg = false
+        if i < e, buf[i] == 0x2D || buf[i] == 0x2B { eneg = buf[i] == 0x2D; i += 1 }
+        let x0 = i
+        var ev = 0
+        while i < e {
+            let d = buf[i] &- 0x30
+            if d > 9 { break }
+            if ev < 100_000 { ev = ev * 10 + Int(d) }
+            i += 1
+        }
+        guard i > x0 else { return nil }
+        exp10 += eneg ? -ev : ev
+    }
+    if digits > 19 {
+        // Leading zeros do not count: recount the significant digits.
+        var k = intStart, significant = 0
+        while k < mantissaEnd, buf[k] == 0x30 || buf[k] == 0x2E { k += 1 }
+        while k < mantissaEnd { if buf[k] != 0x2E { significant += 1 }; k += 1 }
+        if significant > 19 { return (strtodField(buf, s, i), i) }
+    }
+    if w == 0 { return (negative ? -0.0 : 0.0, i) }
+    if w <= 1 << 53, exp10 >= -22, exp10 <= 22 {
+        var v = Double(w)
+        if exp10 < 0 { v /= exactPowersOfTen[-exp10] } else if exp10 > 0 { v *= exactPowersOfTen[exp10] }
+        return (negative ? -v : v, i)
+    }
+    let v = eiselLemire(w, exp10)
+    return (negative ? -v : v, i)
+}
+
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
+
+/// `w * 10^q` correctly rounded, for an exact decimal mantissa `w` (1 ≤ w < 2^64, at most 19 digits):
+/// fast_float's `compute_float<binary64>`.
+@inline(__always)
+func eiselLemire(_ w0: UInt64, _ q: Int) -> Double {
+    if q < -342 { return 0 }
+    if q > 308 { return .infinity }
+    let lz = w0.leadingZeroBitCount
+    let w = w0 << UInt64(lz)
+    // The product with the 128-bit truncated 5^q, keeping 55 bits of precision (52 + 3).
+    let index = 2 * (q + 342)
+    let (p1hi, p1lo) = powersOfFive128.withUnsafeBufferPointer { p in w.multipliedFullWidth(by: p[index]) }
+    var high = p1hi, low = p1lo
+    let mask: UInt64 = 0xFFFF_FFFF_FFFF_FFFF >> 55
+    if high & mask == mask {
+        let (p2hi, _) = powersOfFive128.withUnsafeBufferPointer { p in w.multipliedFullWidth(by: p[index + 1]) }
+        let (sum, carry) = low.addingReportingOverflow(p2hi)
+        low = sum
+        if carry { high &+= 1 }
+    }
+    let upperbit = Int(high >> 63)
+    let shift = UInt64(upperbit + 64 - 52 - 3)
+    var mantissa = high >> shift
+    // power(q) = floor(q * log2(10)) + 63, as fast_float computes it; minus the minimum exponent -1023.
+    var power2 = (((152_170 + 65_536) * q) >> 16) + 63 + upperbit - lz + 1023
+    if power2 <= 0 {
+        // Subnormal (or zero).
+        if -power2 + 1 >= 64 { return 0 }
+        mantissa >>= UInt64(-power2 + 1)
+        mantissa += mantissa & 1
+        mantissa >>= 1
+        power2 = mantissa < (1 << 52) ? 0 : 1
+        return Double(bitPattern: UInt64(power2) << 52 | mantissa)
+    }
+    // A product exactly halfway between two doubles: round to even (only possible for small |q|).
+    if low <= 1, q >= -4, q <= 23, mantissa & 3 == 1, (mantissa << shift) == high {
+        mantissa &= ~1
+    }
+    mantissa += mantissa & 1
+    mantissa >>= 1
+    if mantissa >= 2 << 52 {
+        mantissa = 1 << 52
+        power2 += 1
+    }
+    mantissa &= ~(1 << 52)
+    if power2 >= 0x7FF { return .infinity }
+    return Double(bitPattern: UInt64(power2) << 52 | mantissa)
+}
+
+/// The C library's correctly rounded conversion, for mantissas of more than 19 significant digits.
+func strtodField(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Double {
+    var tmp = [CChar](repeating: 0, count: e - s + 1)
+    for k in s..<e { tmp[k - s] = CChar(bitPattern: buf[k]) }
+    return tmp.withUnsafeBufferPointer { p -> Double in strtod(p.baseAddress!, nil) }
+}
