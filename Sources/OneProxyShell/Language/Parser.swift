@@ -1,30 +1,40 @@
 /// Parses source text into statements. Each statement parses on its own: an error in one is
 /// reported and the others still run (a script goes on after an error, like sqlite3).
 public enum Parser {
+    /// The longest statement, in characters: a longer one fails with a located error before it is
+    /// parsed or run (a 12 MB line is refused in one linear pass, not worked through).
+    public static let maximumStatementLength = 1_000_000
+
     /// Whether `source` ends inside an open list `[ …`: a newline there continues the statement,
     /// so the terminal and the pipe reader wait for more lines before running it.
     public static func leavesListOpen(_ source: String) -> Bool {
-        // The same rule as `parse`: brackets nest, and a ';' ends the statement whatever the depth.
-        let chars = Array(source)
-        var depth = 0
-        for t in Lexer.tokenize(source) {
-            if t.kind == .leftBracket { depth += 1 }
-            if t.kind == .rightBracket { depth = max(0, depth - 1) }
-            if t.kind == .separator, chars[t.start] == ";" { depth = 0 }
-        }
-        return depth > 0
+        var reader = StatementCollector()
+        return reader.listDepth(after: source) > 0
     }
 
     /// The statements of `source`, in order, each either parsed or failed.
     public static func parse(_ source: String) -> [Result<Statement, ParseFailureError>] {
+        parse(source, lexed: Lexer.tokenize(source))
+    }
+
+    static func parse(_ source: String, lexed tokens: [Token]) -> [Result<Statement, ParseFailureError>] {
         let chars = Array(source)
-        let tokens = Lexer.tokenize(source)
         var results: [Result<Statement, ParseFailureError>] = []
         var current: [Token] = []
         var depth = 0
         func flush() {
             defer { current.removeAll() }
             guard !current.isEmpty else { return }
+            let length = current.last!.end - current.first!.start
+            if length > maximumStatementLength {
+                // The echo and the hint show only its start: the line itself is not worth copying.
+                let head = String(chars[current.first!.start..<min(current.last!.end, current.first!.start + 60)])
+                let d = Diagnostic("this statement is \(length) characters long; a statement holds at most \(maximumStatementLength)",
+                                   at: current.first!.location, length: 1,
+                                   hint: "split it into several statements, or keep long data in a file and load it")
+                results.append(.failure(ParseFailureError(diagnostic: d, text: head + "…")))
+                return
+            }
             let text = String(chars[current.first!.start..<current.last!.end])
             do {
                 var p = StatementParser(tokens: current, text: text)
@@ -50,6 +60,55 @@ public enum Parser {
         flush()
         return results
     }
+}
+
+/// Gathers the lines of a terminal or a pipe into chunks to run: a line that leaves a list `[ …`
+/// open continues on the next. Each line is lexed once, whatever the chunk's length (a list over
+/// 100,000 lines costs 100,000 line lexes, not 100,000 lexes of a growing chunk), and a chunk past
+/// `Parser.maximumStatementLength` is handed over as it is (to fail with its located error).
+public struct StatementCollector {
+    /// The chunk gathered so far and the line number it starts on.
+    public private(set) var chunk = ""
+    public private(set) var firstLine = 1
+    private var depth = 0
+    private var chunkLength = 0
+    /// Characters lexed so far (what the linear bound is tested on).
+    public private(set) var charactersLexed = 0
+
+    public init() {}
+
+    /// The list depth after `text`, continuing from the depth so far (the same rule as `parse`:
+    /// brackets nest, and a ';' ends the statement whatever the depth). Strings and comments end
+    /// at a line break, so lexing line by line finds the tokens lexing the whole chunk would.
+    mutating func listDepth(after text: String) -> Int {
+        let chars = Array(text)
+        charactersLexed += chars.count
+        for t in Lexer.tokenize(text) {
+            if t.kind == .leftBracket { depth += 1 }
+            if t.kind == .rightBracket { depth = max(0, depth - 1) }
+            if t.kind == .separator, chars[t.start] == ";" { depth = 0 }
+        }
+        return depth
+    }
+
+    /// Adds one line (line number `number`); returns the chunk to run when the line completes it,
+    /// else nil (the line left a list open: more lines follow).
+    public mutating func add(line: String, number: Int) -> (source: String, firstLine: Int)? {
+        if chunk.isEmpty && chunkLength == 0 { firstLine = number; chunk = line } else { chunk += "\n" + line }
+        chunkLength += line.count + 1
+        if listDepth(after: line) > 0 && chunkLength <= Parser.maximumStatementLength { return nil }
+        return take()
+    }
+
+    /// What is left at the end of the input, if anything; the collector starts afresh.
+    public mutating func take() -> (source: String, firstLine: Int)? {
+        defer { chunk = ""; chunkLength = 0; depth = 0 }
+        return chunkLength == 0 ? nil : (chunk, firstLine)
+    }
+
+    /// Drops the chunk (Ctrl-C on the terminal).
+    public mutating func reset() { chunk = ""; chunkLength = 0; depth = 0 }
+    public var isEmpty: Bool { chunkLength == 0 }
 }
 
 /// A statement that could not be parsed, with the diagnostic that says why.

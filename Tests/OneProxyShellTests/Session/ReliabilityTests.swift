@@ -85,17 +85,19 @@ struct ReliabilityTests {
         #expect(sink.stderr.components(separatedBy: "error: unknown command").count - 1 == 2000)
     }
 
-    /// A 1 MB word: the error echoes a bounded window of it, and no edit distance runs on it.
+    /// A word of 900,000 characters (a statement just under the limit): the error echoes a
+    /// bounded window of it, and no edit distance runs on it.
     @Test func aHugeWordIsEchoedBounded() throws {
         let (s, sink) = try makeSession()
-        #expect(!s.run(source: "d = load oneproxy-nb201; srcc d " + String(repeating: "a", count: 1_000_000), origin: "t"))
+        #expect(!s.run(source: "d = load oneproxy-nb201; srcc d " + String(repeating: "a", count: 900_000), origin: "t"))
         #expect(sink.stderr.count < 1500, "\(sink.stderr.count) characters")
         #expect(sink.stderr.contains("characters left out"))
     }
 
     /// --safe under a symlink race: one thread swaps a folder inside the working folder for a link
-    /// to a folder outside it, 1000 times, while the session exports into it. Nothing is written
-    /// outside (neither files nor temporary files); each export either lands inside or is refused.
+    /// to a folder outside it while the session exports into it, until at least 1000 swaps (10,000
+    /// with ONEPROXY_HEAVY=1) happened during the exports. Nothing is written outside (neither files
+    /// nor temporary files); each export either lands inside or is refused.
     @Test func safeWritesHoldWhileAFolderIsSwappedForALink() throws {
         let base = try folder()
         let work = base.appendingPathComponent("work"), outside = base.appendingPathComponent("outside")
@@ -113,27 +115,90 @@ struct ReliabilityTests {
         #expect(s.run(source: "d = load oneproxy-nb201", origin: "t"))
         final class Flag: @unchecked Sendable { let lock = NSLock(); var done = false; var swaps = 0 }
         let flag = Flag()
+        let swapsWanted = heavyRuns ? 10_000 : 1000
         let swapper = Thread {
-            // Swap sub (a folder) and lnk (a link to outside) until the exports end, at least 1000 times.
+            // Swap sub (a folder) and lnk (a link to outside) until the exports end.
             var k = 0
             while true {
-                flag.lock.lock(); let stop = flag.done && k >= 1000; flag.swaps = k; flag.lock.unlock()
+                flag.lock.lock(); let stop = flag.done; flag.swaps = k; flag.lock.unlock()
                 if stop { break }
                 if exchange(AT_FDCWD, sub, AT_FDCWD, lnk, 2) == 0 { k += 1 }
             }
         }
         swapper.start()
-        var written = 0, refused = 0
-        for i in 0..<300 {
-            if s.run(source: "export d \"sub/d\(i).csv\" overwrite=true", origin: "t") { written += 1 } else { refused += 1 }
+        // Exports run until the swapper has swapped swapsWanted times (and at least 300 exports):
+        // every counted swap happened while the session was writing.
+        var written = 0, refused = 0, exports = 0
+        var swapsDuringExports = 0
+        while exports < 300 || swapsDuringExports < swapsWanted {
+            if s.run(source: "export d \"sub/d\(exports % 300).csv\" overwrite=true", origin: "t") { written += 1 } else { refused += 1 }
+            exports += 1
+            flag.lock.lock(); swapsDuringExports = flag.swaps; flag.lock.unlock()
         }
         flag.lock.lock(); flag.done = true; flag.lock.unlock()
         while !swapper.isFinished { usleep(1000) }
-        #expect(flag.swaps >= 1000)
+        #expect(swapsDuringExports >= swapsWanted)
         let leaked = try FileManager.default.contentsOfDirectory(atPath: outside.path)
         #expect(leaked.isEmpty, "written outside: \(leaked.prefix(5))")
-        #expect(written + refused == 300)
+        #expect(written + refused == exports)
         // Some exports landed and some were refused while the link was there (the race ran).
         #expect(written > 0)
+    }
+
+    /// A list continued over many lines: each line is lexed once (the terminal and the pipe lexed
+    /// the whole growing chunk again after every line, quadratic in its length).
+    @Test func aListOverManyLinesIsLexedOnce() {
+        var c = StatementCollector()
+        let lines = ["x = sample ["] + Array(repeating: "1,", count: 20_000) + ["1]", "vars"]
+        var runs: [(String, Int)] = []
+        for (k, l) in lines.enumerated() { if let r = c.add(line: l, number: k + 1) { runs.append(r) } }
+        #expect(runs.count == 2)
+        #expect(runs.first?.1 == 1 && runs.last?.1 == lines.count)
+        #expect(runs.first?.0 == lines.dropLast().joined(separator: "\n"))
+        #expect(c.charactersLexed == lines.reduce(0) { $0 + $1.count })
+        #expect(c.take() == nil)
+    }
+
+    /// A list left open forever is handed over once the chunk passes the statement limit, which
+    /// fails with its located error: the collector never holds more than the limit.
+    @Test func anEndlessListStopsAtTheStatementLimit() {
+        var c = StatementCollector()
+        var handed: (source: String, firstLine: Int)?
+        var n = 0
+        let line = "[" + String(repeating: "9", count: 9_999)
+        while handed == nil && n < 1000 {
+            n += 1
+            handed = c.add(line: line, number: n)
+        }
+        #expect(n == Parser.maximumStatementLength / 10_001 + 1, "each line and its break counted")
+        let results = Parser.parse(handed?.source ?? "")
+        guard case .failure(let f)? = results.first else { Issue.record("expected a failure"); return }
+        #expect(f.diagnostic.message.contains("a statement holds at most \(Parser.maximumStatementLength)"))
+        #expect(f.diagnostic.location == SourceLocation(line: 1, column: 1))
+    }
+
+    /// A 1.2 MB statement is refused with one located error (the echo short), and the statements
+    /// beside it still run.
+    @Test func aStatementOverTheLimitIsOneLocatedError() throws {
+        let (s, sink) = try makeSession()
+        let long = "x = sample [" + Array(repeating: "1", count: 600_000).joined(separator: ",") + "]"
+        #expect(!s.run(source: "a = sample [1, 2]; " + long + "; b = sample [3]", origin: "t"))
+        #expect(sink.stderr.hasPrefix("t:1:20: error: this statement is 1200012 characters long; a statement holds at most 1000000"), "\(sink.stderr.prefix(300))")
+        #expect(sink.stderr.count < 1000)
+        #expect(s.variables["a"] != nil && s.variables["b"] != nil && s.variables["x"] == nil)
+    }
+
+    /// where= holds at most 1000 conditions; the 1001st is the located error (1M conditions were
+    /// each checked on every row: 81 s).
+    @Test func whereHoldsAtMostAThousandConditions() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201", origin: "t"))
+        let clause = "true_vpu > 0"
+        let ok = Array(repeating: clause, count: 1000).joined(separator: " and ")
+        #expect(s.run(source: "top d by=true_vpu where=\"\(ok)\" n=1", origin: "t"))
+        let over = Array(repeating: clause, count: 20_000).joined(separator: " and ")
+        #expect(!s.run(source: "top d by=true_vpu where=\"\(over)\" n=1", origin: "t"))
+        let column = "top d by=true_vpu where=\"".count + 1 + 1000 * (clause.count + 5)
+        #expect(sink.stderr.contains("t:1:\(column): error: where= holds at most 1000 conditions"), "\(sink.stderr.prefix(300))")
     }
 }
