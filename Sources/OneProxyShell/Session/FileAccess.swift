@@ -36,6 +36,8 @@ public final class FileAccess {
     public var extraReadFolders: [String]
     /// Canonical paths of the files this session read.
     public private(set) var readPaths: Set<String> = []
+    /// Folders whose stale temporary files this session has already removed.
+    private var cleanedFolders: Set<String> = []
 
     public init(policy: FilePolicy = .unrestricted, workingFolder: String? = nil, extraReadFolders: [String] = []) {
         self.policy = policy
@@ -194,7 +196,8 @@ public final class FileAccess {
         } catch {
             throw FileAccessError("cannot write \(path): cannot create the folder \(dir) (\(errorText(error)))")
         }
-        let tmp = dir + "/." + (abs as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        removeStaleTemporariesOnce(folder: dir)
+        let tmp = dir + "/" + FileAccess.temporaryName(for: (abs as NSString).lastPathComponent)
         var mode: mode_t = 0o644
         var st = stat()
         if existed, stat(abs, &st) == 0 { mode = st.st_mode & 0o7777 }
@@ -260,7 +263,12 @@ public final class FileAccess {
             close(dirfd)
             dirfd = next
         }
-        let tmp = "." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let folder = (abs as NSString).deletingLastPathComponent
+        if !cleanedFolders.contains(folder) {
+            cleanedFolders.insert(folder)
+            FileAccess.removeStaleTemporaries(folderFD: dirfd)
+        }
+        let tmp = FileAccess.temporaryName(for: name)
         var mode: mode_t = 0o644
         var st = stat()
         if fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG { mode = st.st_mode & 0o7777 }
@@ -321,6 +329,67 @@ public final class FileAccess {
         }
         if fsync(fd) != 0, errno != EINVAL { throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))") }
         return abs
+    }
+}
+
+// MARK: temporary files
+
+extension FileAccess {
+    /// The marker in every temporary file a write makes: `.NAME.oneproxy-tmp-PID-RANDOM`, hidden,
+    /// beside its target, so one left by a kill -9 is recognisable (and removed later).
+    public static let temporaryMarker = ".oneproxy-tmp-"
+    /// A temporary file left this long is stale even when its process id is in use again.
+    public static let staleTemporaryAge: TimeInterval = 24 * 3600
+    /// A temporary file whose process is gone is stale after this long (a write in progress of a
+    /// process that reused the id is younger).
+    public static let orphanTemporaryAge: TimeInterval = 60
+
+    static func temporaryName(for name: String) -> String {
+        "." + name + temporaryMarker + "\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    /// The owner's process id when `name` is one of our temporary files, else nil.
+    static func temporaryOwner(_ name: String) -> Int32? {
+        guard name.hasPrefix("."), let r = name.range(of: temporaryMarker, options: .backwards), r.lowerBound > name.index(after: name.startIndex) else { return nil }
+        let tail = name[r.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard tail.count == 2, let pid = Int32(tail[0]), pid > 0, !tail[1].isEmpty, UInt32(tail[1], radix: 16) != nil else { return nil }
+        return pid
+    }
+
+    /// Removes, in the folder open as `folderFD`, the temporary files writes left behind: only
+    /// regular files named by `temporaryName`, and only those older than `staleTemporaryAge`, or
+    /// older than `orphanTemporaryAge` when their process is gone. Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(folderFD: Int32, now: Date = Date()) -> [String] {
+        let fd = dup(folderFD)
+        guard fd >= 0, let dir = fdopendir(fd) else { if fd >= 0 { close(fd) }; return [] }
+        defer { closedir(dir) }
+        var removed: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard let pid = temporaryOwner(name) else { continue }
+            var st = stat()
+            guard fstatat(folderFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+            let age = now.timeIntervalSince1970 - Double(st.st_mtim.tv_sec)
+            let ownerGone = pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+            if age > staleTemporaryAge || (ownerGone && age > orphanTemporaryAge) {
+                if unlinkat(folderFD, name, 0) == 0 { removed.append(name) }
+            }
+        }
+        return removed
+    }
+
+    /// `removeStaleTemporaries` in a folder named by path (once per folder per session).
+    @discardableResult
+    public func removeStaleTemporariesOnce(folder: String) -> [String] {
+        guard !cleanedFolders.contains(folder) else { return [] }
+        cleanedFolders.insert(folder)
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        return FileAccess.removeStaleTemporaries(folderFD: fd)
     }
 }
 
