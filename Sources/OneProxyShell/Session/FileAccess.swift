@@ -183,6 +183,12 @@ public final class FileAccess {
         var isDir: ObjCBool = false
         let existed = FileManager.default.fileExists(atPath: abs, isDirectory: &isDir)
         if existed && isDir.boolValue { throw FileAccessError("cannot write \(path): a folder is in its place") }
+        // A device, a FIFO or a socket is never replaced by a file (as root, export to /dev/null
+        // renamed a CSV over the device).
+        var target = stat()
+        if existed, stat(abs, &target) == 0, target.st_mode & S_IFMT != S_IFREG {
+            throw FileAccessError("cannot write \(path): it is \(FileAccess.kindName(target.st_mode)), not a regular file; nothing was written")
+        }
         if existed, !overwrite, readPaths.contains(FileAccess.canonical(abs)) {
             throw FileAccessError("refused to overwrite \(path): this session read it (a loaded file or a script being run); add overwrite=true to replace it")
         }
@@ -271,7 +277,13 @@ public final class FileAccess {
         let tmp = FileAccess.temporaryName(for: name)
         var mode: mode_t = 0o644
         var st = stat()
-        if fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG { mode = st.st_mode & 0o7777 }
+        if fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 {
+            let kind = st.st_mode & S_IFMT
+            guard kind == S_IFREG || kind == S_IFLNK else {
+                throw FileAccessError("cannot write \(shown): it is \(FileAccess.kindName(st.st_mode)), not a regular file; nothing was written")
+            }
+            if kind == S_IFREG { mode = st.st_mode & 0o7777 }
+        }
         let fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw FileAccessError("cannot write \(shown): \(String(cString: strerror(errno)))") }
         var done = 0
@@ -311,7 +323,8 @@ public final class FileAccess {
         } catch {
             throw FileAccessError("cannot write \(path): cannot create the folder \(dir) (\(errorText(error)))")
         }
-        let fd = open(abs, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        // O_NONBLOCK: a FIFO without a reader fails at once (ENXIO) instead of blocking.
+        let fd = open(abs, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0o644)
         guard fd >= 0 else { throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var st = stat()
@@ -343,6 +356,18 @@ extension FileAccess {
     /// A temporary file whose process is gone is stale after this long (a write in progress of a
     /// process that reused the id is younger).
     public static let orphanTemporaryAge: TimeInterval = 60
+
+    /// What a file that is not regular is, for messages.
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a pipe (FIFO)"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a link"
+        default: return "not a regular file"
+        }
+    }
 
     static func temporaryName(for name: String) -> String {
         "." + name + temporaryMarker + "\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)

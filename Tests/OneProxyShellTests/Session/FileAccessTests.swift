@@ -207,4 +207,23 @@ struct FileAccessTests {
         #expect(s.run(source: "o = load help-ofa; export o \"sub/a.csv\"", origin: "t"))
         #expect(!FileManager.default.fileExists(atPath: url.path))
     }
+
+    /// A write never replaces a FIFO, a device or a socket with a file (export to /dev/null as
+    /// root renamed a CSV over the device), under either policy; an append to a FIFO does not block.
+    @Test func aWriteNeverReplacesAFIFOOrADevice() throws {
+        let dir = try folder()
+        let fifo = dir.appendingPathComponent("p.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        for policy in [FilePolicy.unrestricted, .safe] {
+            let (s, sink) = session(in: dir, policy: policy)
+            #expect(s.run(source: "o = load help-ofa", origin: "t"))
+            #expect(!s.run(source: "export o \"p.csv\"", origin: "t"))
+            #expect(sink.stderr.contains("cannot write p.csv: it is a pipe (FIFO), not a regular file; nothing was written"), "\(sink.stderr)")
+            var st = stat()
+            #expect(lstat(fifo.path, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still there")
+        }
+        let files = FileAccess(workingFolder: dir.path)
+        #expect(throws: FileAccessError.self) { try files.append("x\n", to: "p.csv") }
+        #expect(throws: FileAccessError.self) { try files.write("x", to: "/dev/null") }
+    }
 }
