@@ -201,4 +201,15 @@ struct ReliabilityTests {
         let column = "top d by=true_vpu where=\"".count + 1 + 1000 * (clause.count + 5)
         #expect(sink.stderr.contains("t:1:\(column): error: where= holds at most 1000 conditions"), "\(sink.stderr.prefix(300))")
     }
+
+    /// --echo prints each statement as control pictures too (found by the fuzz campaign: a BEL
+    /// typed in a statement reached standard output raw).
+    @Test func theEchoOfAStatementShowsControlsAsPictures() throws {
+        let sink = BufferSink()
+        let s = Session(settings: Settings(echo: true), sink: sink)
+        _ = s.run(source: "x = sample [1]; nosuch \u{7}fpga \u{1B}]52,aGk=\u{7} \u{1B}[2J", origin: "t")
+        let raw = sink.stdout.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
+        #expect(raw.isEmpty, "raw control characters on standard output: \(raw.map { $0.value })")
+        #expect(sink.stdout.contains("oneproxy> nosuch \u{2407}fpga \u{241B}]52,aGk=\u{2407} \u{241B}[2J"))
+    }
 }
