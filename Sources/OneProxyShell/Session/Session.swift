@@ -149,8 +149,24 @@ public final class Session {
             }
             (failedBindings, skipped, rootOfLine) = outer
         }
-        for parsed in Parser.parse(source) {
-            if isCancelled() { break }
+        let statements = Parser.parse(source)
+        for (index, parsed) in statements.enumerated() {
+            if isCancelled() {
+                // Ctrl-C between statements: what did not run is said, and counts as a failure
+                // (it was skipped without a word, and the exit status was 0).
+                let rest = statements.count - index - 1
+                let at: (SourceLocation?, Int) = {
+                    switch parsed {
+                    case .success(let st): return (st.command.location, st.command.length)
+                    case .failure(let f): return (f.diagnostic.location, 1)
+                    }
+                }()
+                report(Diagnostic("interrupted: this statement" + (rest == 0 ? " did not run" : " and the \(rest) after it did not run"),
+                                  at: at.0 ?? SourceLocation(line: 1, column: 1), length: at.1),
+                       source: source, origin: origin, firstLine: firstLine, interrupted: true)
+                ok = false
+                break
+            }
             switch parsed {
             case .failure(let failure):
                 emit(.statement(text: failure.text, origin: origin, line: firstLine - 1 + (failure.diagnostic.location?.line ?? 1)))
@@ -251,6 +267,9 @@ public final class Session {
             for n in invocation.notes { remark(.note, n, origin: origin) }
             for w in invocation.warnings { remark(.warning, w, origin: origin) }
             return true
+        } catch let e as Interrupted {
+            report(Diagnostic("interrupted: \(statement.command.value) stopped \(e.when); nothing was changed", at: statement.command.location, length: statement.command.length),
+                   source: source, origin: origin, firstLine: firstLine, interrupted: true)
         } catch is CancellationError {
             report(Diagnostic("interrupted: \(statement.command.value) stopped; nothing was changed", at: statement.command.location, length: statement.command.length),
                    source: source, origin: origin, firstLine: firstLine, interrupted: true)
@@ -376,4 +395,11 @@ extension Diagnostic {
         d.length = fallback.length
         return d
     }
+}
+
+/// A Ctrl-C that a command explains: `when` says how far it got ("before the evolution evaluated
+/// any architecture"); the statement fails as for any interruption, and nothing is bound.
+public struct Interrupted: Error, Sendable {
+    public var when: String
+    public init(_ when: String) { self.when = when }
 }
