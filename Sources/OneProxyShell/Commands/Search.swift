@@ -371,7 +371,7 @@ extension Invocation {
                                 : "FBNet and OFA have no bundled accuracies: load a CSV with an acc_NAME column and merge it, then acc=NAME")
         }
         guard let e = option("acc") else {
-            if d.accuracies.count == 1 { return d.accuracies[0] }
+            if d.accuracies.count == 1 { return try checkedAccuracy(d.accuracies[0], at: nil) }
             throw Diagnostic("search needs acc=COLUMN", at: commandName.location, length: commandName.length,
                              hint: "accuracy columns of \(d.name): " + d.accuracies.map(\.name).joined(separator: ", "))
         }
@@ -381,7 +381,7 @@ extension Invocation {
                 ?? "accuracy columns of \(d.name): " + d.accuracies.map(\.name).joined(separator: ", ")
             throw Diagnostic("\(d.name) has no accuracy column '\(name.value)'", at: e.location, length: e.length, hint: hint)
         }
-        return a
+        return try checkedAccuracy(a, at: e)
     }
 
     /// `lat=`: a device of the dataset, or a variable holding a predictor of the same space.

@@ -212,4 +212,28 @@ struct ReliabilityTests {
         #expect(raw.isEmpty, "raw control characters on standard output: \(raw.map { $0.value })")
         #expect(sink.stdout.contains("oneproxy> nosuch \u{2407}fpga \u{241B}]52,aGk=\u{2407} \u{241B}[2J"))
     }
+
+    /// Accuracies are not bounded at load: 1e299 in an accuracy column made fitacc's RMSE inf
+    /// and reuse's tables 300-digit numbers. fitacc and search refuse values beyond ±1e6 at acc=.
+    @Test func accuraciesBeyondAnyPercentageAreRefusedAtAcc() throws {
+        let dir = try folder()
+        let d = try BundledDatasets.load("oneproxy-nb201")
+        let vpu = try #require(d.device(named: "true_vpu")).latencies
+        let rows = (0..<d.rowCount).filter { !vpu[$0].isNaN }.prefix(60)
+        func write(_ name: String, big: Double) throws {
+            let body = rows.enumerated().map { k, r in "\(d.keys[r]),\(k == 7 ? big : 90 + Double(k % 5)),\(vpu[r]),\(vpu[r] * 1.5)" }
+            try (["arch_str,acc_top1,a_ms,b_ms"] + body).joined(separator: "\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("big.csv", big: 1e299)
+        try write("fine.csv", big: 1e6)
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "u = load \"\(dir.path)/big.csv\"; v = load \"\(dir.path)/fine.csv\"", origin: "t"))
+        #expect(!s.run(source: "q = fitacc u acc=top1", origin: "t"))
+        #expect(sink.stderr.contains("t:1:18: error: top1 holds 1e+299 at row 7: an accuracy is a percentage, and values beyond ±1000000 are refused"), "\(sink.stderr)")
+        #expect(!s.run(source: "s = search u acc=top1 lat=a", origin: "t"))
+        #expect(sink.stderr.contains("t:1:18: error: top1 holds 1e+299 at row 7"))
+        #expect(!s.run(source: "s = search u lat=a", origin: "t"), "the only accuracy column is checked too")
+        #expect(s.value(of: "q") == nil && s.value(of: "s") == nil)
+        #expect(s.run(source: "q = fitacc v acc=top1; s = search v acc=top1 lat=a; r = reuse s target=b", origin: "t"), "\(sink.stderr)")
+    }
 }
