@@ -164,17 +164,52 @@ struct ReliabilityTests {
     @Test func anEndlessListStopsAtTheStatementLimit() {
         var c = StatementCollector()
         var handed: (source: String, firstLine: Int)?
-        var n = 0
-        let line = "[" + String(repeating: "9", count: 9_999)
+        var n = 1
+        #expect(c.add(line: "x = sample [", number: 1) == nil)
+        let line = String(repeating: "9", count: 9_999) + ","
         while handed == nil && n < 1000 {
             n += 1
             handed = c.add(line: line, number: n)
         }
-        #expect(n == Parser.maximumStatementLength / 10_001 + 1, "each line and its break counted")
+        #expect(n == 1 + (Parser.maximumStatementLength - 13) / 10_001 + 1, "each line and its break counted")
         let results = Parser.parse(handed?.source ?? "")
         guard case .failure(let f)? = results.first else { Issue.record("expected a failure"); return }
         #expect(f.diagnostic.message.contains("a statement holds at most \(Parser.maximumStatementLength)"))
         #expect(f.diagnostic.location == SourceLocation(line: 1, column: 1))
+        // The rest of the refused statement, up to the line closing its list, is part of it: no
+        // line of it fails on its own (2M lines of "1," each failed before), then input goes on.
+        for k in 0..<1000 { #expect(c.add(line: "9,", number: n + 1 + k) == nil) }
+        #expect(c.add(line: "9]", number: n + 1001) == nil)
+        #expect(c.add(line: "vars", number: n + 1002)?.source == "vars")
+    }
+
+    /// A source over the limit is cut into statements by one scan of its bytes; only those within
+    /// the limit are lexed, so a 3 MB statement between two short ones is one located error (its
+    /// echo 60 characters) and the others run. Locations are the whole source's.
+    @Test func aLongSourceIsCutBeforeItIsLexed() throws {
+        let long = "x = sample [" + Array(repeating: "1", count: 1_500_000).joined(separator: ",") + "]"
+        let source = "a = sample [1] # a comment; still one\nsave \"p;q\"; " + long + "\n  b = sample [\n 2,\n 3]; c = sample ['x;]', \"y\\\"]\"]"
+        let results = Parser.parse(source)
+        #expect(results.count == 5)
+        guard results.count == 5 else { return }
+        if case .success(let a) = results[0] { #expect(a.text == "a = sample [1]") } else { Issue.record("a") }
+        if case .success(let st) = results[1] { #expect(st.text == "save \"p;q\"") } else { Issue.record("save") }
+        guard case .failure(let f) = results[2] else { Issue.record("expected the long statement to fail"); return }
+        #expect(f.diagnostic.message == "this statement is \(long.count) characters long; a statement holds at most \(Parser.maximumStatementLength)")
+        #expect(f.diagnostic.location == SourceLocation(line: 2, column: 13))
+        #expect(f.text.count == 61)
+        if case .success(let b) = results[3] {
+            #expect(b.location == SourceLocation(line: 3, column: 3))
+            #expect(b.command.location == SourceLocation(line: 3, column: 7))
+        } else { Issue.record("b") }
+        if case .success(let c) = results[4] { #expect(c.arguments.count == 1) } else { Issue.record("c: \(results[4])") }
+        // The same statements under the limit parse the same (the cut follows the lexer's rules).
+        let short = source.replacingOccurrences(of: long, with: "x = sample [1]")
+        let exact = Parser.parse(short)
+        #expect(exact.count == 5)
+        for (k, (r1, r2)) in zip(results, exact).enumerated() where k != 2 {
+            if case .success(let s1) = r1, case .success(let s2) = r2 { #expect(s1.text == s2.text && s1.arguments.count == s2.arguments.count) }
+        }
     }
 
     /// A 1.2 MB statement is refused with one located error (the echo short), and the statements
