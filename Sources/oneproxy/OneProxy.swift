@@ -108,11 +108,13 @@ struct OneProxy: ParsableCommand {
             do {
                 read = try files.read(file, checked: false)
             } catch {
-                FileHandle.standardError.write(Data("oneproxy: cannot read \(file): \(error)\n".utf8))
+                // The file door's message already says "cannot read FILE: …" (it was said twice).
+                let why = visibleControls(String(describing: error))
+                FileHandle.standardError.write(Data("oneproxy: \(why.hasPrefix("cannot read") ? why : "cannot read \(visibleControls(file)): \(why)")\n".utf8))
                 throw ExitCode(66)
             }
             guard let source = String(validating: read.bytes, as: UTF8.self) else {
-                FileHandle.standardError.write(Data("oneproxy: cannot read \(file): not UTF-8 text\n".utf8))
+                FileHandle.standardError.write(Data("oneproxy: cannot read \(visibleControls(file)): not UTF-8 text\n".utf8))
                 throw ExitCode(66)
             }
             session.runScript(source: source, path: read.path, origin: file)
@@ -124,9 +126,9 @@ struct OneProxy: ParsableCommand {
         if let notebook {
             do {
                 let replaced = try session.writeNotebook(to: notebook)
-                FileHandle.standardError.write(Data("note: wrote the notebook to \(notebook)\(replaced ? " (replacing the existing file)" : "")\n".utf8))
+                FileHandle.standardError.write(Data("note: wrote the notebook to \(visibleControls(notebook))\(replaced ? " (replacing the existing file)" : "")\n".utf8))
             } catch let d as Diagnostic {
-                FileHandle.standardError.write(Data("oneproxy: \(d.message)\n".utf8))
+                FileHandle.standardError.write(Data("oneproxy: \(visibleControls(d.message))\n".utf8))
                 throw ExitCode(73)
             }
         }
