@@ -135,6 +135,9 @@ public final class Session {
     public func run(source: String, origin: String, firstLine: Int = 1) -> Bool {
         var ok = true
         let outer = (failedBindings, skipped, rootOfLine)
+        let outerInterruption = interruptionReported
+        interruptionReported = false
+        defer { interruptionReported = outerInterruption || interruptionReported }
         failedBindings = [:]
         skipped = []
         rootOfLine = [:]
@@ -152,6 +155,8 @@ public final class Session {
         let statements = Parser.parse(source)
         for (index, parsed) in statements.enumerated() {
             if isCancelled() {
+                // After a statement Ctrl-C stopped (which said so), the rest is skipped quietly.
+                if interruptionReported { break }
                 // Ctrl-C between statements: what did not run is said, and counts as a failure
                 // (it was skipped without a word, and the exit status was 0).
                 let rest = statements.count - index - 1
@@ -201,6 +206,8 @@ public final class Session {
     private var skipped: [(variable: String, line: Int)] = []
     /// The variable each failed line was to bind (the root of what the skipped statements miss).
     private var rootOfLine: [Int: String] = [:]
+    /// Whether this run (or a script it ran) reported a statement Ctrl-C stopped.
+    private var interruptionReported = false
 
     func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int, interrupted: Bool = false) {
         // In a script, a statement that fails only because an earlier statement did not bind a
@@ -221,6 +228,7 @@ public final class Session {
         }
         var event = DiagnosticEvent(severity: .error, message: d.message, diagnostic: located, source: text, origin: origin, lineOffset: offset)
         event.interrupted = interrupted
+        if interrupted { interruptionReported = true }
         emit(.diagnostic(event))
     }
 

@@ -34,6 +34,18 @@ struct EvolutionInterruptTests {
         #expect(s.value(of: "x") == nil)
     }
 
+    /// After a statement Ctrl-C stopped (its error says so), the rest is skipped without a second error.
+    @Test func afterAnInterruptedStatementTheRestIsSkippedQuietly() throws {
+        let (s, sink) = try makeSession()
+        #expect(s.run(source: "d = load oneproxy-nb201", origin: "t"))
+        let c = Countdown(at: 2)
+        s.isCancelled = { c.check() }
+        #expect(!s.run(source: "e = search d acc=cifar10 lat=eagle_gtx max=6ms method=evolution evaluations=off; x = sample [1]", origin: "t"))
+        #expect(sink.stderr.components(separatedBy: "error:").count == 2, "\(sink.stderr)")
+        #expect(!sink.stderr.contains("did not run"))
+        #expect(s.value(of: "x") == nil)
+    }
+
     /// Ctrl-C before the evolution evaluated any architecture: nothing is kept, and the error says
     /// why (the README promises the best so far only once there is one).
     @Test func beforeAnyEvaluationNothingIsKeptAndItSaysWhy() throws {
