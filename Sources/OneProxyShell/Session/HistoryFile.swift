@@ -41,7 +41,8 @@ public final class HistoryFile {
             return // a new history: created by the first append
         }
         guard st.st_mode & S_IFMT == S_IFREG else { throw FileAccessError("\(path) is not a regular file") }
-        let fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        // Read-only: a history the user made read-only is still read (flock works on it too).
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw FileAccessError("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         flock(fd, LOCK_EX)
