@@ -433,7 +433,9 @@ def main():
         stmts = g.prelude() + [g.statement().replace("/OUTSIDE/", outside + "/").replace("//OUTSIDE//", outside + "//")
                                for _ in range(args.per_script - len(g.prelude()))]
         # A statement per line: a newline inside one would split it (the lexer's separator).
-        stmts = [s.replace("\n", " ") for s in stmts]
+        # A list left open would take every line up to the next ';' into one statement: such a
+        # statement ends with ';' (the open list is still what is tested).
+        stmts = [s.replace("\n", " ") + (" ;" if s.count("[") > s.count("]") else "") for s in stmts]
         flags = ["--echo"] + (["--safe"] if safe else [])
         if mode == "script":
             with open(os.path.join(work, "fuzz.ops"), "w", encoding="utf-8", errors="surrogateescape") as f:
