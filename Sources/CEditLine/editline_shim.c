@@ -18,7 +18,7 @@ enum {
     OP_CC_REFRESH = 4, OP_CC_ERROR = 6, OP_CC_REDISPLAY = 8,
     OP_EL_PROMPT = 0, OP_EL_EDITOR = 2, OP_EL_SIGNAL = 3, OP_EL_BIND = 4, OP_EL_ADDFN = 9, OP_EL_HIST = 10,
     OP_EL_REFRESH = 20, OP_EL_PROMPT_ESC = 21,
-    OP_H_SETSIZE = 1, OP_H_ENTER = 10, OP_H_LOAD = 17, OP_H_SAVE = 18, OP_H_SETUNIQUE = 20,
+    OP_H_SETSIZE = 1, OP_H_ENTER = 10, OP_H_SETUNIQUE = 20,
 };
 struct oneproxy_lineinfo {
     const char *buffer;
@@ -46,7 +46,7 @@ struct oneproxy_histevent {
 ONEPROXY_SAME(CC_REFRESH); ONEPROXY_SAME(CC_ERROR); ONEPROXY_SAME(CC_REDISPLAY);
 ONEPROXY_SAME(EL_PROMPT); ONEPROXY_SAME(EL_EDITOR); ONEPROXY_SAME(EL_SIGNAL); ONEPROXY_SAME(EL_BIND);
 ONEPROXY_SAME(EL_ADDFN); ONEPROXY_SAME(EL_HIST); ONEPROXY_SAME(EL_REFRESH); ONEPROXY_SAME(EL_PROMPT_ESC);
-ONEPROXY_SAME(H_SETSIZE); ONEPROXY_SAME(H_ENTER); ONEPROXY_SAME(H_LOAD); ONEPROXY_SAME(H_SAVE); ONEPROXY_SAME(H_SETUNIQUE);
+ONEPROXY_SAME(H_SETSIZE); ONEPROXY_SAME(H_ENTER); ONEPROXY_SAME(H_SETUNIQUE);
 _Static_assert(sizeof(LineInfo) == sizeof(struct oneproxy_lineinfo), "LineInfo's size differs");
 _Static_assert(offsetof(LineInfo, cursor) == offsetof(struct oneproxy_lineinfo, cursor), "LineInfo.cursor moved");
 _Static_assert(offsetof(LineInfo, lastchar) == offsetof(struct oneproxy_lineinfo, lastchar), "LineInfo.lastchar moved");
@@ -70,8 +70,6 @@ typedef struct oneproxy_histevent HistEvent;
 #define EL_REFRESH OP_EL_REFRESH
 #define H_SETSIZE OP_H_SETSIZE
 #define H_ENTER OP_H_ENTER
-#define H_LOAD OP_H_LOAD
-#define H_SAVE OP_H_SAVE
 #define H_SETUNIQUE OP_H_SETUNIQUE
 #endif
 
@@ -94,7 +92,6 @@ int history(History *, HistEvent *, int, ...);
 static EditLine *el;
 static History *hist;
 static HistEvent ev;
-static char *history_path;
 static const char *current_prompt = "";
 static oneproxy_complete_fn completer;
 static void *completer_context;
@@ -192,7 +189,7 @@ static unsigned char complete_fn(EditLine *e, int ch) {
     return rc;
 }
 
-int oneproxy_el_start(const char *prog, const char *history_file, int history_size) {
+int oneproxy_el_start(const char *prog, int history_size) {
     el = el_init(prog, stdin, stdout, stderr);
     if (!el) return -1;
     hist = history_init();
@@ -200,10 +197,6 @@ int oneproxy_el_start(const char *prog, const char *history_file, int history_si
         history(hist, &ev, H_SETSIZE, history_size > 0 ? history_size : 1000);
         history(hist, &ev, H_SETUNIQUE, 1);
         el_set(el, EL_HIST, history, hist);
-        if (history_file) {
-            history_path = strdup(history_file);
-            history(hist, &ev, H_LOAD, history_path);
-        }
     }
     el_set(el, EL_EDITOR, "emacs");
     el_set(el, EL_SIGNAL, 1);
@@ -250,7 +243,6 @@ char *oneproxy_el_readline(const char *prompt, int *status) {
 void oneproxy_el_add_history(const char *line) {
     if (!hist || !line || !*line) return;
     history(hist, &ev, H_ENTER, line);
-    if (history_path) history(hist, &ev, H_SAVE, history_path);
 }
 
 void oneproxy_el_end(void) {
@@ -258,6 +250,4 @@ void oneproxy_el_end(void) {
     if (hist) history_end(hist);
     el = NULL;
     hist = NULL;
-    free(history_path);
-    history_path = NULL;
 }

@@ -76,7 +76,8 @@ struct OneProxy: ParsableCommand {
         if serve {
             // No colour, a fixed width: the kernel shows text in a notebook cell.
             let files = FileAccess(policy: safe ? .safe : .unrestricted, extraReadFolders: BundledFiles.folder.map { [$0.path] } ?? [])
-            let session = Session(settings: Settings(format: format, color: false, echo: false, bail: bail, width: 100), sink: DiscardingSink(), files: files)
+            files.removeStaleTemporariesOnce(folder: files.workingFolder)
+        let session = Session(settings: Settings(format: format, color: false, echo: false, bail: bail, width: 100), sink: DiscardingSink(), files: files)
             runServe(session)
             return
         }
@@ -88,6 +89,8 @@ struct OneProxy: ParsableCommand {
             width: isatty(STDOUT_FILENO) == 1 ? terminalWidth() : 160)
         let sink = StandardSink()
         let files = FileAccess(policy: safe ? .safe : .unrestricted, extraReadFolders: BundledFiles.folder.map { [$0.path] } ?? [])
+        // Temporary files a killed write left in the working folder (only ours, only stale ones).
+        files.removeStaleTemporariesOnce(folder: files.workingFolder)
         let session = Session(settings: settings, sink: sink, files: files)
         if isatty(STDOUT_FILENO) == 1 { session.terminalWidth = { terminalWidth() } }
         session.showsProgress = isatty(STDERR_FILENO) == 1
@@ -105,11 +108,13 @@ struct OneProxy: ParsableCommand {
             do {
                 read = try files.read(file, checked: false)
             } catch {
-                FileHandle.standardError.write(Data("oneproxy: cannot read \(file): \(error)\n".utf8))
+                // The file door's message already says "cannot read FILE: …" (it was said twice).
+                let why = visibleControls(String(describing: error))
+                FileHandle.standardError.write(Data("oneproxy: \(why.hasPrefix("cannot read") ? why : "cannot read \(visibleControls(file)): \(why)")\n".utf8))
                 throw ExitCode(66)
             }
             guard let source = String(validating: read.bytes, as: UTF8.self) else {
-                FileHandle.standardError.write(Data("oneproxy: cannot read \(file): not UTF-8 text\n".utf8))
+                FileHandle.standardError.write(Data("oneproxy: cannot read \(visibleControls(file)): not UTF-8 text\n".utf8))
                 throw ExitCode(66)
             }
             session.runScript(source: source, path: read.path, origin: file)
@@ -121,9 +126,9 @@ struct OneProxy: ParsableCommand {
         if let notebook {
             do {
                 let replaced = try session.writeNotebook(to: notebook)
-                FileHandle.standardError.write(Data("note: wrote the notebook to \(notebook)\(replaced ? " (replacing the existing file)" : "")\n".utf8))
+                FileHandle.standardError.write(Data("note: wrote the notebook to \(visibleControls(notebook))\(replaced ? " (replacing the existing file)" : "")\n".utf8))
             } catch let d as Diagnostic {
-                FileHandle.standardError.write(Data("oneproxy: \(d.message)\n".utf8))
+                FileHandle.standardError.write(Data("oneproxy: \(visibleControls(d.message))\n".utf8))
                 throw ExitCode(73)
             }
         }
@@ -165,27 +170,34 @@ func terminalWidth() -> Int {
 
 /// Commands from a pipe or redirected file: no prompt, no editor; line numbers count from 1.
 func runPipe(_ session: Session) {
-    var chunk = ""
-    var chunkLine = 1
+    var collector = StatementCollector()
     var lineNumber = 0
     while let line = readLine(strippingNewline: true) {
         lineNumber += 1
-        if chunk.isEmpty { chunkLine = lineNumber }
-        chunk += (chunk.isEmpty ? "" : "\n") + line
-        if Parser.leavesListOpen(chunk) { continue }
+        guard let (chunk, chunkLine) = collector.add(line: line, number: lineNumber) else { continue }
         let ok = session.run(source: chunk, origin: "stdin", firstLine: chunkLine)
-        chunk = ""
         if !ok && session.settings.bail { return }
         if oneproxy_sigint_peek() != 0 { return }
     }
-    if !chunk.isEmpty { session.run(source: chunk, origin: "stdin", firstLine: chunkLine) }
+    if let (chunk, chunkLine) = collector.take() { session.run(source: chunk, origin: "stdin", firstLine: chunkLine) }
 }
 
 func runTerminal(_ session: Session) {
     let env = ProcessInfo.processInfo.environment
     let historyPath = historyFile(env)
     oneproxy_sigint_install()
-    _ = oneproxy_el_start("oneproxy", historyPath, 2000)
+    _ = oneproxy_el_start("oneproxy", 2000)
+    // The file is kept here, not by libedit (which rewrote it whole on every entry): entries are
+    // appended under a lock, a file that is not a history is refused, a trim is atomic.
+    var history: HistoryFile?
+    do {
+        let h = try HistoryFile(path: historyPath)
+        for entry in h.entries { oneproxy_el_add_history(entry) }
+        if let note = h.note { session.sink.err("note: \(visibleControls(note))\n") }
+        history = h
+    } catch {
+        session.sink.err("warning: no history this session: \(visibleControls(String(describing: error)))\n")
+    }
     // The completion callback reaches the session through the context pointer libedit's shim
     // hands back (unretained: the session outlives the loop, which clears it at the end).
     oneproxy_el_set_completer({ context, linePointer, wordStart in
@@ -210,27 +222,32 @@ func runTerminal(_ session: Session) {
     // libedit needs the colour codes bracketed by \u{1} (EL_PROMPT_ESC) to measure the prompt.
     let prompt = palette.lineEditorPrompt("oneproxy>") + " "
     var lineNumber = 0
-    var chunk = ""
+    var collector = StatementCollector()
     while true {
         var status: Int32 = 0
-        let p = chunk.isEmpty ? prompt : "     ...> "
+        let p = collector.isEmpty ? prompt : "     ...> "
         guard let cLine = oneproxy_el_readline(p, &status) else {
-            if status == 2 { chunk = ""; continue } // Ctrl-C: drop the line, keep the session
+            if status == 2 { collector.reset(); continue } // Ctrl-C: drop the line, keep the session
             break // Ctrl-D or end of input
         }
         let line = String(cString: cLine)
         free(cLine)
         lineNumber += 1
-        if line.trimmingCharacters(in: .whitespaces).isEmpty && chunk.isEmpty { continue }
-        oneproxy_el_add_history(line.trimmingCharacters(in: .whitespaces))
-        chunk += (chunk.isEmpty ? "" : "\n") + line
-        if Parser.leavesListOpen(chunk) { continue }
+        if line.trimmingCharacters(in: .whitespaces).isEmpty && collector.isEmpty { continue }
+        let entry = line.trimmingCharacters(in: .whitespaces)
+        oneproxy_el_add_history(entry)
+        if let h = history {
+            do { try h.append(entry) } catch {
+                session.sink.err("warning: history is off for the rest of this session: \(visibleControls(String(describing: error)))\n")
+                history = nil
+            }
+        }
+        guard let (chunk, _) = collector.add(line: line, number: lineNumber) else { continue }
         if ["exit", "quit"].contains(chunk.trimmingCharacters(in: .whitespaces)) { break }
         _ = oneproxy_sigint_take()
         session.run(source: chunk, origin: "input")
         // A Ctrl-C during the run stopped the computation (or the statements after it).
         _ = oneproxy_sigint_take()
-        chunk = ""
     }
     session.sink.out("\n")
     oneproxy_el_set_completer(nil, nil)

@@ -41,6 +41,26 @@ struct ShellCLITests {
         #expect(r.stderr.contains("cannot read no/such/file.ops"))
     }
 
+    /// A script that is a FIFO, a device or a folder is refused at once (exit 66), the message said
+    /// once, and a file name's control characters shown as pictures (found by the fuzz campaign:
+    /// "cannot read f: cannot read f: …", and the name printed raw).
+    @Test func aScriptThatIsNotAFileIsRefusedOnceAndVisibly() throws {
+        let dir = try temporaryDirectory()
+        #expect(mkfifo(dir.appendingPathComponent("p.ops").path, 0o600) == 0)
+        for (path, why) in [("p.ops", "not a regular file"), ("/dev/zero", "not a regular file"), (".", "it is a folder")] {
+            let r = try runOneProxy([path], directory: dir)
+            #expect(r.status == 66)
+            #expect(r.stderr == "oneproxy: cannot read \(path): " + r.stderr.dropFirst("oneproxy: cannot read \(path): ".count), "\(r.stderr)")
+            #expect(r.stderr.components(separatedBy: "cannot read").count == 2, "\(r.stderr)")
+            #expect(r.stderr.contains(why))
+        }
+        let evil = "no\u{1B}[2Jsuch\u{7}.ops"
+        let r = try runOneProxy([evil], directory: dir)
+        #expect(r.status == 66)
+        #expect(!r.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("no\u{241B}[2Jsuch\u{2407}.ops"))
+    }
+
     @Test func pipedInputHasNoPromptAndCountsLines() throws {
         let r = try runOneProxy([], stdin: "vars\n\nset formt=csv\nvars\n")
         #expect(r.status == 1)

@@ -206,4 +206,25 @@ struct TerminalTests {
         for _ in 0..<50 where !FileManager.default.fileExists(atPath: history.path) { Thread.sleep(forTimeInterval: 0.1) }
         #expect(((try? String(contentsOf: history, encoding: .utf8)) ?? "").contains("vars"))
     }
+
+    /// ONEPROXY_HISTORY naming a file that is not a history: refused with a warning, the session
+    /// runs on without history, and the file is left byte for byte (libedit replaced it).
+    @Test func aNotesFileIsNotTakenAsHistory() throws {
+        let dir = try temporaryDirectory()
+        defer { _ = try? tmux("kill-server") }
+        let notes = dir.appendingPathComponent("notes.txt")
+        let text = "shopping: milk\nphone Ann\n"
+        try text.write(to: notes, atomically: true, encoding: .utf8)
+        try start(history: notes, directory: dir)
+        var screenText = try screen { $0.contains("oneproxy>") }
+        // (The warning names the whole path, so the terminal wraps it: read the screen unwrapped.)
+        let unwrapped = screenText.replacingOccurrences(of: "\n", with: "")
+        #expect(unwrapped.contains("warning: no history this session:"))
+        #expect(unwrapped.contains("is not a oneproxy history file"))
+        try tmux("send-keys", "-t", session, "vars", "Enter")
+        screenText = try screen { $0.components(separatedBy: "oneproxy>").count >= 3 }
+        try tmux("send-keys", "-t", session, "C-d")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try Data(contentsOf: notes) == Data(text.utf8))
+    }
 }

@@ -10,12 +10,14 @@
  * *word_start to the byte offset where that word starts. Return NULL for no candidates. */
 typedef char *_Nullable (*oneproxy_complete_fn)(void *_Nullable context, const char *_Nonnull line_to_cursor, int *_Nonnull word_start);
 
-/* Start the editor on stdin/stdout/stderr with a program name, history file (may be NULL) and size. */
-int oneproxy_el_start(const char *_Nonnull prog, const char *_Nullable history_file, int history_size);
+/* Start the editor on stdin/stdout/stderr with a program name and the number of history entries it
+ * keeps in memory. The history file is the caller's (OneProxyShell's HistoryFile): libedit never
+ * reads or writes it. */
+int oneproxy_el_start(const char *_Nonnull prog, int history_size);
 /* Read one line with the prompt. Returns a malloc'd string without its newline (caller frees), or NULL.
  * On NULL, *status is 1 for end of input (Ctrl-D on an empty line), 2 when Ctrl-C cancelled the line. */
 char *_Nullable oneproxy_el_readline(const char *_Nonnull prompt, int *_Nonnull status);
-/* Add a line to history and save it to the history file (if any). */
+/* Add a line to the editor's history in memory (the caller appends it to the file). */
 void oneproxy_el_add_history(const char *_Nonnull line);
 /* The completer and the context pointer it is called with (kept as given, not retained). */
 void oneproxy_el_set_completer(oneproxy_complete_fn _Nullable fn, void *_Nullable context);

@@ -108,7 +108,7 @@ extension Invocation {
                              hint: "load a CSV with an acc_NAME column and merge it, then acc=NAME")
         }
         guard let e = option("acc") else {
-            if names.count == 1 { return d.accuracies[0] }
+            if names.count == 1 { return try checkedAccuracy(d.accuracies[0], at: nil) }
             throw Diagnostic("fitacc needs acc=COLUMN", at: commandName.location, length: commandName.length,
                              hint: "accuracy columns of \(d.name): " + names.joined(separator: ", "))
         }
@@ -117,7 +117,17 @@ extension Invocation {
             throw Diagnostic("\(d.name) has no accuracy column '\(name.value)'", at: e.location, length: e.length,
                              hint: nearestName(to: name.value, in: names).map { "did you mean \($0)?" } ?? "accuracy columns of \(d.name): " + names.joined(separator: ", "))
         }
-        return a
+        return try checkedAccuracy(a, at: e)
+    }
+
+    /// `a` when every accuracy lies within ±`maximumAccuracy`; else an error at `e` naming the
+    /// first value beyond it. (Load bounds latencies at 1e9 ms but not accuracies: 1e299 in an
+    /// accuracy column made fitacc's RMSE inf and filled reuse's tables with 300-digit numbers.)
+    func checkedAccuracy(_ a: AccuracyColumn, at e: Located<Expr>?) throws -> AccuracyColumn {
+        guard let row = a.values.firstIndex(where: { !$0.isNaN && !(abs($0) <= maximumAccuracy) }) else { return a }
+        let at = e.map { ($0.location, $0.length) } ?? (commandName.location, commandName.length)
+        throw Diagnostic("\(a.name) holds \(a.values[row]) at row \(row): an accuracy is a percentage, and values beyond ±\(formatNumberLiteral(maximumAccuracy)) are refused",
+                         at: at.0, length: at.1, hint: "fix or drop the value in the CSV (an empty cell is a missing accuracy)")
     }
 
     /// search's `acc=q` with q a variable holding an accuracy predictor (and no accuracy column of
@@ -143,3 +153,7 @@ extension Invocation {
         try predictedAccuracyColumn(in: candidates) ?? candidates.accuracy(named: column)
     }
 }
+
+/// The largest accuracy magnitude fitacc and search take (accuracies are percentages; the bound
+/// keeps squares and products of accuracies and latencies finite).
+let maximumAccuracy = 1e6

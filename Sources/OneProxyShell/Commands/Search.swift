@@ -173,6 +173,9 @@ let searchCommand = CommandSpec(
             (result, value.randomBaseline) = try runEvolution(space, candidates: candidates, accuracies: accuracies, latencies: latencies,
                                                               budget: budget, settings: settings, context: inv.session.computeContext,
                                                               latency: wholeLatency, accuracy: wholeAccuracy, keepDegenerate: keepDegenerate)
+        } catch is CancellationError {
+            // Ctrl-C before the evolution had one architecture: there is no best so far to keep.
+            throw Interrupted("before the evolution evaluated any architecture (it was preparing the candidates)")
         } catch let e as NoValidArchitecture {
             // Evolution draws from the whole space; a table covering a sliver of it rarely answers.
             let size = space.architectureCount.map { "all \($0)" } ?? "the more than 10^18"
@@ -189,7 +192,7 @@ let searchCommand = CommandSpec(
                 ?? "the whole \(space.id.rawValue) space (\(spaceSizeText(space.choiceCounts)) architectures)"
         }
         if result.stopped {
-            inv.warn("stopped after \(result.generations) of \(settings.generations) generations: the result is the best found so far")
+            inv.warn("stopped after \(result.generations) of \(settings.generations) generations: the result is the best found so far, of \(result.evaluations) architectures evaluated (\(String(format: "%.2f", result.accuracy)) at \(formatMs(result.latency))); no random search was run beside it")
         }
         value.evolution = result
         value.settings = settings
@@ -368,7 +371,7 @@ extension Invocation {
                                 : "FBNet and OFA have no bundled accuracies: load a CSV with an acc_NAME column and merge it, then acc=NAME")
         }
         guard let e = option("acc") else {
-            if d.accuracies.count == 1 { return d.accuracies[0] }
+            if d.accuracies.count == 1 { return try checkedAccuracy(d.accuracies[0], at: nil) }
             throw Diagnostic("search needs acc=COLUMN", at: commandName.location, length: commandName.length,
                              hint: "accuracy columns of \(d.name): " + d.accuracies.map(\.name).joined(separator: ", "))
         }
@@ -378,7 +381,7 @@ extension Invocation {
                 ?? "accuracy columns of \(d.name): " + d.accuracies.map(\.name).joined(separator: ", ")
             throw Diagnostic("\(d.name) has no accuracy column '\(name.value)'", at: e.location, length: e.length, hint: hint)
         }
-        return a
+        return try checkedAccuracy(a, at: e)
     }
 
     /// `lat=`: a device of the dataset, or a variable holding a predictor of the same space.

@@ -36,6 +36,14 @@ public struct Lexer {
 
     public init(_ source: String) { chars = Array(source) }
 
+    /// A lexer of a piece of a longer source that starts at `line`, `column` of it (locations are
+    /// the longer source's; offsets are the piece's).
+    init(_ source: String, line: Int, column: Int) {
+        chars = Array(source)
+        self.line = line
+        self.column = column
+    }
+
     public static func tokenize(_ source: String) -> [Token] {
         var lexer = Lexer(source)
         return lexer.all()

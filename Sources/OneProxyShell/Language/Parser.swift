@@ -1,30 +1,60 @@
 /// Parses source text into statements. Each statement parses on its own: an error in one is
 /// reported and the others still run (a script goes on after an error, like sqlite3).
 public enum Parser {
+    /// The longest statement, in characters: a longer one fails with a located error before it is
+    /// parsed or run (a 12 MB line is refused in one linear pass, not worked through).
+    public static let maximumStatementLength = 1_000_000
+
     /// Whether `source` ends inside an open list `[ …`: a newline there continues the statement,
     /// so the terminal and the pipe reader wait for more lines before running it.
     public static func leavesListOpen(_ source: String) -> Bool {
-        // The same rule as `parse`: brackets nest, and a ';' ends the statement whatever the depth.
-        let chars = Array(source)
-        var depth = 0
-        for t in Lexer.tokenize(source) {
-            if t.kind == .leftBracket { depth += 1 }
-            if t.kind == .rightBracket { depth = max(0, depth - 1) }
-            if t.kind == .separator, chars[t.start] == ";" { depth = 0 }
-        }
-        return depth > 0
+        var reader = StatementCollector()
+        return reader.listDepth(after: source) > 0
     }
 
     /// The statements of `source`, in order, each either parsed or failed.
+    ///
+    /// A source longer than `maximumStatementLength` is first cut into statements by
+    /// `StatementScanner` (one pass over its UTF-8 bytes), and only the statements within the
+    /// limit are lexed: a 12 MB statement costs one scan and one located error, not a lex of 12
+    /// million characters (18 s and 440 MB; 52 s and 2 GB as a list of numbers).
     public static func parse(_ source: String) -> [Result<Statement, ParseFailureError>] {
+        if source.utf8.count <= maximumStatementLength { return parse(source, lexed: Lexer.tokenize(source)) }
+        var results: [Result<Statement, ParseFailureError>] = []
+        for piece in StatementScanner.pieces(of: source) {
+            if piece.characters > maximumStatementLength {
+                let head = String(source[piece.range].prefix(60))
+                let d = Diagnostic("this statement is \(piece.characters) characters long; a statement holds at most \(maximumStatementLength)",
+                                   at: piece.location, length: 1,
+                                   hint: "split it into several statements, or keep long data in a file and load it")
+                results.append(.failure(ParseFailureError(diagnostic: d, text: head + "…")))
+                continue
+            }
+            let text = String(source[piece.range])
+            var lexer = Lexer(text, line: piece.location.line, column: piece.location.column)
+            results += parse(text, lexed: lexer.all())
+        }
+        return results
+    }
+
+    static func parse(_ source: String, lexed tokens: [Token]) -> [Result<Statement, ParseFailureError>] {
         let chars = Array(source)
-        let tokens = Lexer.tokenize(source)
         var results: [Result<Statement, ParseFailureError>] = []
         var current: [Token] = []
         var depth = 0
         func flush() {
             defer { current.removeAll() }
             guard !current.isEmpty else { return }
+            let length = current.last!.end - current.first!.start
+            if length > maximumStatementLength {
+                // The echo and the hint show only its start: the line itself is not worth copying.
+                let head = String(chars[current.first!.start..<min(current.last!.end, current.first!.start + 60)])
+                let d = Diagnostic("this statement is \(length) characters long; a statement holds at most \(maximumStatementLength)",
+                                   at: current.first!.location, length: 1,
+                                   hint: "split it into several statements, or keep long data in a file and load it")
+                results.append(.failure(ParseFailureError(diagnostic: d, text: head + "…")))
+                return
+            }
             let text = String(chars[current.first!.start..<current.last!.end])
             do {
                 var p = StatementParser(tokens: current, text: text)
@@ -49,6 +79,172 @@ public enum Parser {
         }
         flush()
         return results
+    }
+}
+
+/// Gathers the lines of a terminal or a pipe into chunks to run: a line that leaves a list `[ …`
+/// open continues on the next. Each line is lexed once, whatever the chunk's length (a list over
+/// 100,000 lines costs 100,000 line lexes, not 100,000 lexes of a growing chunk), and a chunk past
+/// `Parser.maximumStatementLength` is handed over as it is (to fail with its located error).
+public struct StatementCollector {
+    /// The chunk gathered so far and the line number it starts on.
+    public private(set) var chunk = ""
+    public private(set) var firstLine = 1
+    private var depth = 0
+    private var chunkLength = 0
+    /// True while the lines of a statement refused as too long go by.
+    private var skipping = false
+    /// Characters lexed so far (what the linear bound is tested on).
+    public private(set) var charactersLexed = 0
+
+    public init() {}
+
+    /// The list depth after `text`, continuing from the depth so far (the same rule as `parse`:
+    /// brackets nest, and a ';' ends the statement whatever the depth). Strings and comments end
+    /// at a line break, so lexing line by line finds the tokens lexing the whole chunk would.
+    mutating func listDepth(after text: String) -> Int {
+        if text.utf8.count > Parser.maximumStatementLength {
+            depth = StatementScanner.listDepth(after: text, from: depth)
+            return depth
+        }
+        let chars = Array(text)
+        charactersLexed += chars.count
+        for t in Lexer.tokenize(text) {
+            if t.kind == .leftBracket { depth += 1 }
+            if t.kind == .rightBracket { depth = max(0, depth - 1) }
+            if t.kind == .separator, chars[t.start] == ";" { depth = 0 }
+        }
+        return depth
+    }
+
+    /// Adds one line (line number `number`); returns the chunk to run when the line completes it,
+    /// else nil (the line left a list open: more lines follow).
+    public mutating func add(line: String, number: Int) -> (source: String, firstLine: Int)? {
+        if skipping {
+            // The rest of a statement already refused as too long: its lines up to the one that
+            // closes its list are part of it (each would otherwise fail on its own).
+            if listDepth(after: line) == 0 { skipping = false }
+            return nil
+        }
+        if chunk.isEmpty && chunkLength == 0 { firstLine = number; chunk = line } else { chunk += "\n" + line }
+        chunkLength += line.utf8.count + 1
+        let open = listDepth(after: line) > 0
+        if open && chunkLength <= Parser.maximumStatementLength { return nil }
+        let overflowing = open
+        let d = depth
+        let taken = take()
+        if overflowing { skipping = true; depth = d }
+        return taken
+    }
+
+    /// What is left at the end of the input, if anything; the collector starts afresh.
+    public mutating func take() -> (source: String, firstLine: Int)? {
+        defer { chunk = ""; chunkLength = 0; depth = 0 }
+        return chunkLength == 0 ? nil : (chunk, firstLine)
+    }
+
+    /// Drops the chunk (Ctrl-C on the terminal).
+    public mutating func reset() { chunk = ""; chunkLength = 0; depth = 0; skipping = false }
+    public var isEmpty: Bool { chunkLength == 0 }
+}
+
+/// Cuts a long source into statements in one pass over its UTF-8 bytes, by the lexer's rules for
+/// what ends a statement: a `;`, or a line break outside a list; quotes (with backslash escapes)
+/// and `#` comments end at a line break. (The lexer reads characters: a combining mark right after
+/// a quote, a bracket or a `;` makes one character of them there, so for such text the cut can
+/// differ from the lexer's; both then fail. Sources within the limit are never cut this way.)
+enum StatementScanner {
+    struct Piece {
+        var range: Range<String.Index>
+        var location: SourceLocation
+        /// Unicode scalars in the piece (its length as the error states it).
+        var characters: Int
+    }
+
+    static func pieces(of source: String) -> [Piece] {
+        var out: [Piece] = []
+        let utf8 = source.utf8
+        var line = 1, column = 1
+        var depth = 0
+        var start: String.Index?
+        var startLocation = SourceLocation(line: 1, column: 1)
+        var characters = 0
+        var i = utf8.startIndex
+        var quote: UInt8 = 0
+        var comment = false
+        var escaped = false
+        func close(at end: String.Index) {
+            if let s = start { out.append(Piece(range: s..<end, location: startLocation, characters: characters)) }
+            start = nil
+            characters = 0
+        }
+        while i < utf8.endIndex {
+            let b = utf8[i]
+            let isContinuation = b & 0xC0 == 0x80
+            if b == 0x0A && quote != 0 && escaped {
+                // A backslash escapes a line break inside a string: the string goes on.
+                escaped = false
+                line += 1; column = 1; characters += 1
+                i = utf8.index(after: i)
+                continue
+            }
+            if b == 0x0A {
+                if quote != 0 || comment { quote = 0; comment = false }
+                if depth == 0 { close(at: i) }
+                line += 1; column = 1
+                if start != nil { characters += 1 }
+                escaped = false
+                i = utf8.index(after: i)
+                continue
+            }
+            if !isContinuation { column += 1 }
+            if quote != 0 {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == quote { quote = 0 }
+                if !isContinuation { characters += 1 }
+                i = utf8.index(after: i)
+                continue
+            }
+            if comment { i = utf8.index(after: i); continue }
+            switch b {
+            case 0x3B: // ;
+                depth = 0
+                close(at: i)
+            case 0x23: // #
+                comment = true
+            case 0x20, 0x09, 0x0D:
+                if start != nil { characters += 1 }
+            default:
+                if start == nil { start = i; startLocation = SourceLocation(line: line, column: column - 1) }
+                if !isContinuation { characters += 1 }
+                if b == 0x22 || b == 0x27 { quote = b }
+                if b == 0x5B { depth += 1 }
+                if b == 0x5D { depth = max(0, depth - 1) }
+            }
+            i = utf8.index(after: i)
+        }
+        close(at: utf8.endIndex)
+        return out
+    }
+
+    /// The list depth after `text` from `depth`, by the same rules (for lines too long to lex).
+    static func listDepth(after text: String, from depth: Int) -> Int {
+        var depth = depth
+        var quote: UInt8 = 0, escaped = false
+        for b in text.utf8 {
+            if quote != 0 {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == quote || b == 0x0A { quote = 0 }
+                continue
+            }
+            switch b {
+            case 0x23: return depth // a comment runs to the end of the line
+            case 0x22, 0x27: quote = b
+            case 0x3B: depth = 0
+            case 0x5B: depth += 1
+            case 0x5D: depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return depth
     }
 }
 

@@ -92,7 +92,7 @@ public final class Printer: SessionObserver {
         switch event {
         case .statement(let text, _, _):
             guard s.echo else { return }
-            if s.format == .json { line(["statement": .string(text)]) } else { sink.out(palette.dim("oneproxy>") + " " + text + "\n") }
+            if s.format == .json { line(["statement": .string(text)]) } else { sink.out(palette.dim("oneproxy>") + " " + visibleControls(text) + "\n") }
         case .bound(let name, let value, let shown):
             if s.format == .json {
                 var o: [String: JSONValue] = ["name": .string(name), "type": .string(value.typeName), "summary": .string(value.summary)]

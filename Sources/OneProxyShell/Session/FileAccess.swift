@@ -36,6 +36,8 @@ public final class FileAccess {
     public var extraReadFolders: [String]
     /// Canonical paths of the files this session read.
     public private(set) var readPaths: Set<String> = []
+    /// Folders whose stale temporary files this session has already removed.
+    private var cleanedFolders: Set<String> = []
 
     public init(policy: FilePolicy = .unrestricted, workingFolder: String? = nil, extraReadFolders: [String] = []) {
         self.policy = policy
@@ -195,6 +197,12 @@ public final class FileAccess {
         var isDir: ObjCBool = false
         let existed = FileManager.default.fileExists(atPath: abs, isDirectory: &isDir)
         if existed && isDir.boolValue { throw FileAccessError("cannot write \(path): a folder is in its place") }
+        // A device, a FIFO or a socket is never replaced by a file (as root, export to /dev/null
+        // renamed a CSV over the device).
+        var target = stat()
+        if existed, stat(abs, &target) == 0, target.st_mode & S_IFMT != S_IFREG {
+            throw FileAccessError("cannot write \(path): it is \(FileAccess.kindName(target.st_mode)), not a regular file; nothing was written")
+        }
         if existed, !overwrite, readPaths.contains(FileAccess.canonical(abs)) {
             throw FileAccessError("refused to overwrite \(path): this session read it (a loaded file or a script being run); add overwrite=true to replace it")
         }
@@ -208,7 +216,8 @@ public final class FileAccess {
         } catch {
             throw FileAccessError("cannot write \(path): cannot create the folder \(dir) (\(errorText(error)))")
         }
-        let tmp = dir + "/." + (abs as NSString).lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        removeStaleTemporariesOnce(folder: dir)
+        let tmp = dir + "/" + FileAccess.temporaryName(for: (abs as NSString).lastPathComponent)
         var mode: mode_t = 0o644
         var st = stat()
         if existed, stat(abs, &st) == 0 { mode = st.st_mode & 0o7777 }
@@ -274,10 +283,21 @@ public final class FileAccess {
             close(dirfd)
             dirfd = next
         }
-        let tmp = "." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let folder = (abs as NSString).deletingLastPathComponent
+        if !cleanedFolders.contains(folder) {
+            cleanedFolders.insert(folder)
+            FileAccess.removeStaleTemporaries(folderFD: dirfd)
+        }
+        let tmp = FileAccess.temporaryName(for: name)
         var mode: mode_t = 0o644
         var st = stat()
-        if fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG { mode = st.st_mode & 0o7777 }
+        if fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 {
+            let kind = st.st_mode & S_IFMT
+            guard kind == S_IFREG || kind == S_IFLNK else {
+                throw FileAccessError("cannot write \(shown): it is \(FileAccess.kindName(st.st_mode)), not a regular file; nothing was written")
+            }
+            if kind == S_IFREG { mode = st.st_mode & 0o7777 }
+        }
         let fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw FileAccessError("cannot write \(shown): \(String(cString: strerror(errno)))") }
         var done = 0
@@ -317,7 +337,8 @@ public final class FileAccess {
         } catch {
             throw FileAccessError("cannot write \(path): cannot create the folder \(dir) (\(errorText(error)))")
         }
-        let fd = open(abs, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        // O_NONBLOCK: a FIFO without a reader fails at once (ENXIO) instead of blocking.
+        let fd = open(abs, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0o644)
         guard fd >= 0 else { throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var st = stat()
@@ -335,6 +356,79 @@ public final class FileAccess {
         }
         if fsync(fd) != 0, errno != EINVAL { throw FileAccessError("cannot write \(path): \(String(cString: strerror(errno)))") }
         return abs
+    }
+}
+
+// MARK: temporary files
+
+extension FileAccess {
+    /// The marker in every temporary file a write makes: `.NAME.oneproxy-tmp-PID-RANDOM`, hidden,
+    /// beside its target, so one left by a kill -9 is recognisable (and removed later).
+    public static let temporaryMarker = ".oneproxy-tmp-"
+    /// A temporary file left this long is stale even when its process id is in use again.
+    public static let staleTemporaryAge: TimeInterval = 24 * 3600
+    /// A temporary file whose process is gone is stale after this long (a write in progress of a
+    /// process that reused the id is younger).
+    public static let orphanTemporaryAge: TimeInterval = 60
+
+    /// What a file that is not regular is, for messages.
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a pipe (FIFO)"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a link"
+        default: return "not a regular file"
+        }
+    }
+
+    static func temporaryName(for name: String) -> String {
+        "." + name + temporaryMarker + "\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
+    /// The owner's process id when `name` is one of our temporary files, else nil.
+    static func temporaryOwner(_ name: String) -> Int32? {
+        guard name.hasPrefix("."), let r = name.range(of: temporaryMarker, options: .backwards), r.lowerBound > name.index(after: name.startIndex) else { return nil }
+        let tail = name[r.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard tail.count == 2, let pid = Int32(tail[0]), pid > 0, !tail[1].isEmpty, UInt32(tail[1], radix: 16) != nil else { return nil }
+        return pid
+    }
+
+    /// Removes, in the folder open as `folderFD`, the temporary files writes left behind: only
+    /// regular files named by `temporaryName`, and only those older than `staleTemporaryAge`, or
+    /// older than `orphanTemporaryAge` when their process is gone. Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(folderFD: Int32, now: Date = Date()) -> [String] {
+        let fd = dup(folderFD)
+        guard fd >= 0, let dir = fdopendir(fd) else { if fd >= 0 { close(fd) }; return [] }
+        defer { closedir(dir) }
+        var removed: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard let pid = temporaryOwner(name) else { continue }
+            var st = stat()
+            guard fstatat(folderFD, name, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+            let age = now.timeIntervalSince1970 - Double(st.st_mtim.tv_sec)
+            let ownerGone = pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+            if age > staleTemporaryAge || (ownerGone && age > orphanTemporaryAge) {
+                if unlinkat(folderFD, name, 0) == 0 { removed.append(name) }
+            }
+        }
+        return removed
+    }
+
+    /// `removeStaleTemporaries` in a folder named by path (once per folder per session).
+    @discardableResult
+    public func removeStaleTemporariesOnce(folder: String) -> [String] {
+        guard !cleanedFolders.contains(folder) else { return [] }
+        cleanedFolders.insert(folder)
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        return FileAccess.removeStaleTemporaries(folderFD: fd)
     }
 }
 

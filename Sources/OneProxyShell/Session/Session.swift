@@ -135,6 +135,9 @@ public final class Session {
     public func run(source: String, origin: String, firstLine: Int = 1) -> Bool {
         var ok = true
         let outer = (failedBindings, skipped, rootOfLine)
+        let outerInterruption = interruptionReported
+        interruptionReported = false
+        defer { interruptionReported = outerInterruption || interruptionReported }
         failedBindings = [:]
         skipped = []
         rootOfLine = [:]
@@ -149,8 +152,26 @@ public final class Session {
             }
             (failedBindings, skipped, rootOfLine) = outer
         }
-        for parsed in Parser.parse(source) {
-            if isCancelled() { break }
+        let statements = Parser.parse(source)
+        for (index, parsed) in statements.enumerated() {
+            if isCancelled() {
+                // After a statement Ctrl-C stopped (which said so), the rest is skipped quietly.
+                if interruptionReported { break }
+                // Ctrl-C between statements: what did not run is said, and counts as a failure
+                // (it was skipped without a word, and the exit status was 0).
+                let rest = statements.count - index - 1
+                let at: (SourceLocation?, Int) = {
+                    switch parsed {
+                    case .success(let st): return (st.command.location, st.command.length)
+                    case .failure(let f): return (f.diagnostic.location, 1)
+                    }
+                }()
+                report(Diagnostic("interrupted: this statement" + (rest == 0 ? " did not run" : " and the \(rest) after it did not run"),
+                                  at: at.0 ?? SourceLocation(line: 1, column: 1), length: at.1),
+                       source: source, origin: origin, firstLine: firstLine, interrupted: true)
+                ok = false
+                break
+            }
             switch parsed {
             case .failure(let failure):
                 emit(.statement(text: failure.text, origin: origin, line: firstLine - 1 + (failure.diagnostic.location?.line ?? 1)))
@@ -185,6 +206,8 @@ public final class Session {
     private var skipped: [(variable: String, line: Int)] = []
     /// The variable each failed line was to bind (the root of what the skipped statements miss).
     private var rootOfLine: [Int: String] = [:]
+    /// Whether this run (or a script it ran) reported a statement Ctrl-C stopped.
+    private var interruptionReported = false
 
     func report(_ d: Diagnostic, source: String, origin: String, firstLine: Int, interrupted: Bool = false) {
         // In a script, a statement that fails only because an earlier statement did not bind a
@@ -205,6 +228,7 @@ public final class Session {
         }
         var event = DiagnosticEvent(severity: .error, message: d.message, diagnostic: located, source: text, origin: origin, lineOffset: offset)
         event.interrupted = interrupted
+        if interrupted { interruptionReported = true }
         emit(.diagnostic(event))
     }
 
@@ -251,6 +275,9 @@ public final class Session {
             for n in invocation.notes { remark(.note, n, origin: origin) }
             for w in invocation.warnings { remark(.warning, w, origin: origin) }
             return true
+        } catch let e as Interrupted {
+            report(Diagnostic("interrupted: \(statement.command.value) stopped \(e.when); nothing was changed", at: statement.command.location, length: statement.command.length),
+                   source: source, origin: origin, firstLine: firstLine, interrupted: true)
         } catch is CancellationError {
             report(Diagnostic("interrupted: \(statement.command.value) stopped; nothing was changed", at: statement.command.location, length: statement.command.length),
                    source: source, origin: origin, firstLine: firstLine, interrupted: true)
@@ -376,4 +403,11 @@ extension Diagnostic {
         d.length = fallback.length
         return d
     }
+}
+
+/// A Ctrl-C that a command explains: `when` says how far it got ("before the evolution evaluated
+/// any architecture"); the statement fails as for any interruption, and nothing is bound.
+public struct Interrupted: Error, Sendable {
+    public var when: String
+    public init(_ when: String) { self.when = when }
 }

@@ -158,4 +158,72 @@ struct FileAccessTests {
         #expect(msink.stderr.contains("error: no such file: ../data/mine.csv (looked in \(dir.path)/data)"), "\(msink.stderr)")
         #expect(msink.stderr.contains("kept.ops:4:10"), "the error points into the script")
     }
+
+    /// A write's temporary file is named recognisably, and the ones a kill -9 left are removed the
+    /// next time a session writes in that folder: only files by that pattern, only stale ones
+    /// (their process gone and over a minute old, or over a day old), nothing else.
+    @Test func staleTemporaryFilesAreRecognisedAndRemoved() throws {
+        let dir = try folder()
+        func make(_ name: String, age: TimeInterval) throws {
+            let url = dir.appendingPathComponent(name)
+            try Data("partial".utf8).write(to: url)
+            let t = Date().addingTimeInterval(-age)
+            try FileManager.default.setAttributes([.modificationDate: t], ofItemAtPath: url.path)
+        }
+        let gone = Int32.max - 1 // above any pid_max: no such process
+        let stale = ".x.csv\(FileAccess.temporaryMarker)\(gone)-1f2e3d"
+        let fresh = ".y.csv\(FileAccess.temporaryMarker)\(gone)-abc"
+        let live = ".z.csv\(FileAccess.temporaryMarker)\(getppid())-abc"
+        let ancient = ".w.csv\(FileAccess.temporaryMarker)\(getppid())-abc"
+        let others = [".notes.tmp", ".x.csv.oneproxy-tmp-", ".x.csv.oneproxy-tmp-12-zz", "x.csv.oneproxy-tmp-1-2"]
+        try make(stale, age: 3600)
+        try make(fresh, age: 5)
+        try make(live, age: 3600)
+        try make(ancient, age: 3 * 24 * 3600)
+        for o in others { try make(o, age: 3 * 24 * 3600) }
+        #expect(FileAccess.temporaryOwner(stale) == gone)
+        #expect(FileAccess.temporaryOwner(FileAccess.temporaryName(for: "a.csv")) == getpid())
+        for o in others { #expect(FileAccess.temporaryOwner(o) == nil, "\(o)") }
+        for policy in [FilePolicy.unrestricted, .safe] {
+            let (s, _) = session(in: dir, policy: policy)
+            #expect(s.run(source: "o = load help-ofa; export o \"out.csv\" overwrite=true", origin: "t"))
+        }
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+        #expect(!left.contains(stale))
+        #expect(!left.contains(ancient))
+        #expect(left.isSuperset(of: [fresh, live, "out.csv"] + others))
+        #expect(left.filter { FileAccess.temporaryOwner($0) == getpid() }.isEmpty, "the write left no temporary file")
+    }
+
+    /// Under --safe the stale ones are found through the folder's descriptor too.
+    @Test func staleTemporaryFilesAreRemovedUnderSafe() throws {
+        let dir = try folder()
+        let name = ".a.csv\(FileAccess.temporaryMarker)\(Int32.max - 1)-ff"
+        let url = dir.appendingPathComponent("sub").appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data().write(to: url)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: url.path)
+        let (s, _) = session(in: dir, policy: .safe)
+        #expect(s.run(source: "o = load help-ofa; export o \"sub/a.csv\"", origin: "t"))
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
+    /// A write never replaces a FIFO, a device or a socket with a file (export to /dev/null as
+    /// root renamed a CSV over the device), under either policy; an append to a FIFO does not block.
+    @Test func aWriteNeverReplacesAFIFOOrADevice() throws {
+        let dir = try folder()
+        let fifo = dir.appendingPathComponent("p.csv")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        for policy in [FilePolicy.unrestricted, .safe] {
+            let (s, sink) = session(in: dir, policy: policy)
+            #expect(s.run(source: "o = load help-ofa", origin: "t"))
+            #expect(!s.run(source: "export o \"p.csv\"", origin: "t"))
+            #expect(sink.stderr.contains("cannot write p.csv: it is a pipe (FIFO), not a regular file; nothing was written"), "\(sink.stderr)")
+            var st = stat()
+            #expect(lstat(fifo.path, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO, "the FIFO is still there")
+        }
+        let files = FileAccess(workingFolder: dir.path)
+        #expect(throws: FileAccessError.self) { try files.append("x\n", to: "p.csv") }
+        #expect(throws: FileAccessError.self) { try files.write("x", to: "/dev/null") }
+    }
 }
