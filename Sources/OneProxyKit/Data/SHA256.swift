@@ -20,23 +20,64 @@ public func sha256Hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.E
     return out
 }
 
-func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-    if let system = systemSHA256 {
-        var md = [UInt8](repeating: 0, count: 32)
-        _ = md.withUnsafeMutableBufferPointer { system(bytes.baseAddress, bytes.count, $0.baseAddress) }
-        return md
-    }
-    return sha256Swift(bytes)
+/// The same digest, stopping with `CancellationError` when `cancellation` says so (checked every
+/// 8 MiB: a few milliseconds), for a large file the user may interrupt.
+public func sha256Hex(_ bytes: [UInt8], cancellation: Cancellation) throws -> String {
+    let digest = try bytes.withUnsafeBufferPointer { try sha256Digest($0, cancellation: cancellation) }
+    let digits = Array("0123456789abcdef")
+    var out = ""
+    for byte in digest { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xf)]) }
+    return out
 }
 
-private typealias SHA256Function = @convention(c) (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
+/// The bytes hashed between two cancellation checks.
+let sha256CheckBytes = 8 << 20
 
-/// OpenSSL's one-shot `SHA256(data, length, digest)` from the system's libcrypto, if it opens.
-private let systemSHA256: SHA256Function? = {
+func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellation = .never) throws -> [UInt8] {
+    if let system = systemSHA256 {
+        // The streaming calls, a piece at a time; the context is OpenSSL's 112-byte SHA256_CTX
+        // (given 256 bytes, aligned).
+        let context = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
+        defer { context.deallocate() }
+        var md = [UInt8](repeating: 0, count: 32)
+        guard system.initialise(context) == 1 else { return sha256Swift(bytes) }
+        var offset = 0
+        while offset < bytes.count {
+            try cancellation.check()
+            let n = min(sha256CheckBytes, bytes.count - offset)
+            _ = system.update(context, bytes.baseAddress! + offset, n)
+            offset += n
+        }
+        _ = md.withUnsafeMutableBufferPointer { system.final($0.baseAddress, context) }
+        return md
+    }
+    return try sha256Swift(bytes, cancellation: cancellation)
+}
+
+func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    // Cannot throw: `.never` never cancels.
+    (try? sha256Digest(bytes, cancellation: .never)) ?? sha256Swift(bytes)
+}
+
+/// OpenSSL's SHA256_Init, SHA256_Update and SHA256_Final from the system's libcrypto.
+private struct SystemSHA256 {
+    typealias Initialise = @convention(c) (UnsafeMutableRawPointer?) -> Int32
+    typealias Update = @convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer?, Int) -> Int32
+    typealias Final = @convention(c) (UnsafeMutablePointer<UInt8>?, UnsafeMutableRawPointer?) -> Int32
+    let initialise: Initialise
+    let update: Update
+    let final: Final
+}
+
+/// libcrypto's functions, if it opens at run time.
+private let systemSHA256: SystemSHA256? = {
     #if os(Linux)
     for name in ["libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.so"] {
-        if let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL), let f = dlsym(handle, "SHA256") {
-            return unsafeBitCast(f, to: SHA256Function.self)
+        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else { continue }
+        if let i = dlsym(handle, "SHA256_Init"), let u = dlsym(handle, "SHA256_Update"), let f = dlsym(handle, "SHA256_Final") {
+            return SystemSHA256(initialise: unsafeBitCast(i, to: SystemSHA256.Initialise.self),
+                                update: unsafeBitCast(u, to: SystemSHA256.Update.self),
+                                final: unsafeBitCast(f, to: SystemSHA256.Final.self))
         }
     }
     #endif
@@ -48,6 +89,11 @@ var sha256UsesSystemLibrary: Bool { systemSHA256 != nil }
 
 /// The Swift route: whole blocks read in place (no copy of the input), the padded tail last.
 func sha256Swift(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    // Cannot throw: `.never` never cancels.
+    (try? sha256Swift(bytes, cancellation: .never)) ?? []
+}
+
+func sha256Swift(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellation) throws -> [UInt8] {
     var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     var w = [UInt32](repeating: 0, count: 64)
     func block(_ p: UnsafePointer<UInt8>) {
@@ -73,7 +119,10 @@ func sha256Swift(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
     }
     let whole = bytes.count / 64 * 64
     if let base = bytes.baseAddress {
-        for offset in stride(from: 0, to: whole, by: 64) { block(base + offset) }
+        for offset in stride(from: 0, to: whole, by: 64) {
+            if offset % sha256CheckBytes == 0 { try cancellation.check() }
+            block(base + offset)
+        }
     }
     var tail = Array(bytes[whole...])
     let bitLength = UInt64(bytes.count) &* 8

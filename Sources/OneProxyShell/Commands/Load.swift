@@ -61,7 +61,7 @@ let loadCommand = CommandSpec(
         }
         let (d, report) = loaded
         for w in report.warnings { inv.warn(w) }
-        let hash = sha256Hex(bytes)
+        let hash = try sha256Hex(bytes, cancellation: inv.session.computeContext.cancellation)
         if let expected, expected.value.lowercased() != hash {
             inv.warn("\(path) changed since the script was saved (\(absolute)): its SHA-256 is \(hash.prefix(12))…, the script recorded \(expected.value.prefix(12))…; results may differ")
         }

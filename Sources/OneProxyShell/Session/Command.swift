@@ -287,7 +287,7 @@ public struct Invocation {
     /// script's folder, or the working folder), as a located error on failure.
     public func readFile(_ p: Located<String>) throws -> (bytes: [UInt8], path: String) {
         do {
-            return try session.files.read(p.value, base: session.baseFolder)
+            return try session.files.read(p.value, base: session.baseFolder, cancellation: session.computeContext.cancellation)
         } catch let e as FileAccessError {
             throw Diagnostic(e.message, at: p.location, length: p.length)
         }
