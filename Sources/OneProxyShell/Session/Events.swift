@@ -99,7 +99,8 @@ public final class Printer: SessionObserver {
                 if shown { o["value"] = value.json }
                 line(.object(o))
             } else if shown {
-                block(renderValue(value, format: s.format, palette: palette, width: width), format: s.format)
+                let text = renderValue(value, format: s.format, palette: palette, width: width)
+                block(s.format == .csv ? visibleControls(text) : text, format: s.format)
             } else if s.format == .csv {
                 // Standard output holds CSV only, so a CSV reader can take it as it is: the
                 // summary of an assignment goes to standard error.
@@ -114,11 +115,15 @@ public final class Printer: SessionObserver {
             if s.format == .json && format == nil {
                 line(["type": .string(value.typeName), "summary": .string(value.summary), "value": value.json])
             } else {
-                block(renderValue(value, format: format ?? s.format, palette: palette, width: width), format: s.format)
+                let shown = format ?? s.format
+                let text = renderValue(value, format: shown, palette: palette, width: width)
+                // CSV has no escape for control characters: on standard output they show as
+                // pictures (␛), as everywhere else; an exported file keeps the data's bytes.
+                block(shown == .csv ? visibleControls(text) : text, format: s.format)
             }
         case .display(let doc):
             let text = documentRenderer(for: s.format, palette: palette, width: width).render(doc)
-            if s.format == .json { sink.out(text) } else { block(text, format: s.format) }
+            if s.format == .json { sink.out(text) } else { block(s.format == .csv ? visibleControls(text) : text, format: s.format) }
         case .diagnostic(let d):
             // Ctrl-C left `^C` on the screen: start the message on a clean line, not glued to it.
             if d.interrupted && showsProgress { clearProgress(width: width) }

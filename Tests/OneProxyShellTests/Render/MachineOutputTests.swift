@@ -7,6 +7,26 @@ import Testing
 /// it is), and a value shown in CSV keeps every table of its document.
 @Suite("clean machine output")
 struct MachineOutputTests {
+    /// A device name holding ESC [2J (clear screen) reaches CSV on standard output as pictures
+    /// (␛), never as the raw byte; the exported file keeps the data's bytes.
+    @Test func csvStdoutShowsControlCharactersAsPictures() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oneproxy-csv-esc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("esc.csv")
+        try "arch,dev\u{1B}[2J_ms,other_ms\nA,1,2\nB,2,3\nC,3,1\n".write(to: csv, atomically: true, encoding: .utf8)
+        for source in ["u = load \"\(csv.path)\"; devices u; show u", "u = load \"\(csv.path)\"; show u format=csv"] {
+            let (s, sink) = try makeSession(format: source.hasSuffix("format=csv") ? .table : .csv)
+            #expect(s.run(source: source, origin: "t"), "\(sink.stderr)")
+            #expect(!sink.stdout.unicodeScalars.contains("\u{1B}") && !sink.stderr.unicodeScalars.contains("\u{1B}"))
+            #expect(sink.stdout.contains("dev\u{241B}[2J"))
+        }
+        let (s, sink) = try makeSession()
+        let out = folder.appendingPathComponent("out.csv")
+        #expect(s.run(source: "u = load \"\(csv.path)\"; export u \"\(out.path)\"", origin: "t"), "\(sink.stderr)")
+        #expect(try String(contentsOf: out, encoding: .utf8).contains("dev\u{1B}[2J"))
+    }
+
     @Test func csvStdoutHoldsOnlyCSV() throws {
         let (s, sink) = try makeSession(format: .csv)
         #expect(s.run(source: "d = load oneproxy-nb201; a = adapt d proxy=true_vpu target=eagle_gtx; show a", origin: "t"), "\(sink.stderr)")
