@@ -131,6 +131,9 @@ private func pairValue(
             let swap = b.distinct > a.distinct
             let (first, second) = swap ? (b, a) : (a, b)
             guard let order = first.kendallOrder else { return kendallTauB(x: a.dense, kx: a.distinct, y: b.dense, ky: b.distinct) }
+            if n <= blockedCountLimit, let yOrder = second.kendallOrder {
+                return kendallTauB(sortedBy: order, yOrder: yOrder, swapped: swap)
+            }
             return kendallTauB(sortedBy: order, y: second.dense, ky: second.distinct, yTies: second.tiedPairs, swapped: swap)
         }
     }
