@@ -64,6 +64,20 @@ def run_cell(kc, code, timeout=TIMEOUT):
     return reply["content"], outputs
 
 
+def wait_idle(kc, msg_id, timeout=TIMEOUT):
+    """Reads iopub until the kernel reports idle after request `msg_id`, as a notebook waits for a
+    cell to finish before the next one is run. ipykernel (7.x) sends an error's execute_reply
+    first and only then starts aborting the queued requests (stop_on_error) until a "stop
+    aborting" message it posts to itself is handled: a request sent the moment the error reply
+    arrives can land in that window and come back "aborted". Idle is published after that
+    message is posted."""
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"):
+            return
+
+
 def text_of(outputs):
     parts = []
     for kind, content in outputs:
@@ -204,6 +218,7 @@ class KernelManagerTests(unittest.TestCase):
         self.assertIn("interrupted: kendall stopped", reply["content"]["evalue"])
         self.assertLess(stopped, 10)
         # Nothing was bound, the rest of the cell did not run, and the kernel goes on.
+        wait_idle(self.kc, msg_id)
         reply, outputs = run_cell(self.kc, "vars")
         self.assertEqual(reply["status"], "ok")
         listing = text_of(outputs)
@@ -232,6 +247,7 @@ class InterruptMessageTests(unittest.TestCase):
             while reply["parent_header"].get("msg_id") != msg_id:
                 reply = kc.get_shell_msg(timeout=TIMEOUT)
             self.assertEqual(reply["content"]["ename"], "Interrupted")
+            wait_idle(kc, msg_id)
             reply, _ = run_cell(kc, "srcc d true_vpu eagle_gtx")
             self.assertEqual(reply["status"], "ok")
         finally:

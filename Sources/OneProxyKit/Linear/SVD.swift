@@ -75,26 +75,64 @@ extension Matrix {
     }
 
     /// AᵀA (the Gram matrix of the columns).
+    ///
+    /// Each entry (p, q), q ≥ p, is the sum of a_ip·a_iq over the rows i in ascending order, one
+    /// product at a time, rows with a_ip = 0 skipped (so the same operations in the same order as
+    /// the row-by-row outer-product loop this replaced: the same values bit for bit). Computed 8
+    /// entries of a row of G at a time (a SIMD8 accumulator over a copy of A whose rows are padded
+    /// to a multiple of 8), over chunks of 128 rows so that the chunk stays in cache.
     public func gram() -> Matrix {
         var g = Matrix(rows: cols, cols: cols)
         let c = cols
-        guard c > 0 else { return g }
+        guard c > 0, rows > 0 else { return g }
+        let cp = (c + 7) / 8 * 8
+        // A with rows padded to cp (zeros), and G as c rows of cp (the padding lanes discarded)
+        var padded = [Double](repeating: 0, count: rows * cp)
+        var gp = [Double](repeating: 0, count: c * cp)
         storage.withUnsafeBufferPointer { a in
-            g.storage.withUnsafeMutableBufferPointer { g in
-                // Row pointers and wrapping index arithmetic: no overflow checks in the inner loop,
-                // which then vectorises.
-                let g0 = g.baseAddress!
+            padded.withUnsafeMutableBufferPointer { pa in
                 for i in 0..<rows {
-                    let ar = a.baseAddress! + i &* c
-                    for p in 0..<c {
-                        let ap = ar[p]
-                        if ap == 0 { continue }
-                        let gp = g0 + p &* c
-                        var q = p
-                        while q < c { gp[q] += ap * ar[q]; q &+= 1 }
-                    }
+                    let src = a.baseAddress! + i &* c, dst = pa.baseAddress! + i &* cp
+                    for j in 0..<c { dst[j] = src[j] }
                 }
-                for p in 0..<c { for q in 0..<p { g0[p &* c &+ q] = g0[q &* c &+ p] } }
+            }
+        }
+        padded.withUnsafeBufferPointer { pa in
+            gp.withUnsafeMutableBufferPointer { gbuf in
+                let a0 = UnsafeRawPointer(pa.baseAddress!), g0 = UnsafeMutableRawPointer(gbuf.baseAddress!)
+                let rowBytes = cp &* 8
+                var start = 0
+                while start < rows {
+                    let end = min(rows, start &+ 128)
+                    for p in 0..<c {
+                        var q0 = p & ~7  // blocks of 8 aligned to the padded row; lanes < p unused
+                        while q0 < c {
+                            let gOffset = p &* rowBytes &+ q0 &* 8
+                            var acc = g0.loadUnaligned(fromByteOffset: gOffset, as: SIMD8<Double>.self)
+                            var i = start
+                            while i < end {
+                                let row = i &* rowBytes
+                                let ap = a0.load(fromByteOffset: row &+ p &* 8, as: Double.self)
+                                if ap != 0 {
+                                    acc += ap * a0.loadUnaligned(fromByteOffset: row &+ q0 &* 8, as: SIMD8<Double>.self)
+                                }
+                                i &+= 1
+                            }
+                            g0.storeBytes(of: acc, toByteOffset: gOffset, as: SIMD8<Double>.self)
+                            q0 &+= 8
+                        }
+                    }
+                    start = end
+                }
+            }
+        }
+        gp.withUnsafeBufferPointer { src in
+            g.storage.withUnsafeMutableBufferPointer { g in
+                let g0 = g.baseAddress!
+                for p in 0..<c {
+                    for q in p..<c { g0[p &* c &+ q] = src[p &* cp &+ q] }
+                    for q in 0..<p { g0[p &* c &+ q] = src[q &* cp &+ p] }
+                }
             }
         }
         return g

@@ -126,11 +126,16 @@ private func pairValue(
             }
             return PairCorrelation(value: max(-1, min(1, dot(ua, ub))), n: n)
         case .kendall:
-            // τ_b is symmetric: the column with fewer distinct values goes through the Fenwick tree
-            // (its depth is log₂ of that count), the other one's shared order is walked.
+            // τ_b is symmetric: the column with more distinct values is walked in its shared order
+            // (fewer runs of ties), the other one's positions counted (n ≤ 32768: the blocked count,
+            // whose cost does not depend on the column; beyond: a Fenwick tree over its keys, whose
+            // depth is log₂ of its distinct values).
             let swap = b.distinct > a.distinct
             let (first, second) = swap ? (b, a) : (a, b)
             guard let order = first.kendallOrder else { return kendallTauB(x: a.dense, kx: a.distinct, y: b.dense, ky: b.distinct) }
+            if n <= blockedCountLimit, let yOrder = second.kendallOrder {
+                return kendallTauB(sortedBy: order, yOrder: yOrder, swapped: swap)
+            }
             return kendallTauB(sortedBy: order, y: second.dense, ky: second.distinct, yTies: second.tiedPairs, swapped: swap)
         }
     }
@@ -161,8 +166,9 @@ private func pairValue(
 /// pairwise-complete definition as scipy's spearmanr / kendalltau / pearsonr on the rows both
 /// columns measured — up to floating-point rounding (~1e-15). When neither column has missing
 /// values, the ranks of each column are computed once and a pair costs one dot product
-/// (spearman, pearson) or, for kendall, one O(n log n) Fenwick pass of the second column's keys in
-/// the first column's order (sorted once per column); with missing values the ranks are
+/// (spearman, pearson) or, for kendall, one pass over the rows in the first column's order
+/// counting the second column's positions (both sorted once per column; a branch-free blocked
+/// count for n ≤ 32768, a Fenwick tree above); with missing values the ranks are
 /// recomputed on the shared rows. Pairs run concurrently; the result does not depend on that.
 public func correlationMatrix(names: [String], columns: [[Double]], method: CorrelationMethod) -> CorrelationMatrix {
     // (never cancelled, so it never throws)
@@ -170,7 +176,7 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
 }
 
 /// The same, checking `context` before each pair (a pair of Kendall's tau over 15625 rows takes
-/// about a millisecond) and reporting progress in pairs. Throws `CancellationError` when it says
+/// well under a millisecond) and reporting progress in pairs. Throws `CancellationError` when it says
 /// stop; the pairs still running finish first, so it stops within one pair's time per core.
 public func correlationMatrix(names: [String], columns: [[Double]], method: CorrelationMethod, context: ComputeContext) throws -> CorrelationMatrix {
     precondition(names.count == columns.count, "one name per column")

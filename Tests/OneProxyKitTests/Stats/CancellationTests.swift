@@ -18,6 +18,10 @@ final class StopFlag: @unchecked Sendable {
         }
         thread.start()
     }
+    /// Raises the flag now, from the calling thread (e.g. a progress callback).
+    func raiseNow() {
+        lock.lock(); if raisedAt == nil { raisedAt = DispatchTime.now().uptimeNanoseconds }; lock.unlock()
+    }
     /// Seconds from raising the flag to now.
     var sinceRaised: Double? {
         lock.lock(); defer { lock.unlock() }
@@ -52,10 +56,15 @@ struct CancellationTests {
     @Test func kendallMatrixStops() throws {
         let h = try BundledDatasets.load("help-nb201")
         let flag = StopFlag()
-        flag.raise(after: 0.05)
+        // raised at the first progress report (a few of the 351 pairs done), so the request falls
+        // inside the computation however fast it is (a timer of 50 ms no longer did: the whole
+        // matrix takes about 30 ms in this build)
+        let context = ComputeContext(cancellation: flag.cancellation, progress: { p in
+            if p.done > 0 && p.done < p.total { flag.raiseNow() }
+        })
         #expect(throws: CancellationError.self) {
             _ = try correlationMatrix(names: h.deviceNames, columns: h.devices.map(\.latencies), method: .kendall,
-                                      context: ComputeContext(cancellation: flag.cancellation))
+                                      context: context)
         }
         let s = try #require(flag.sinceRaised)
         let limit = try Self.loadAwareBound()

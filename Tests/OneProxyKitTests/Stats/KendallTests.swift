@@ -41,6 +41,34 @@ private func bruteTauB(_ x: [Double], _ y: [Double]) -> Double? {
         }
     }
 
+    /// The matrix path (each column's order shared, C − D counted over the other column's
+    /// positions) against the O(n²) definition: columns with few levels, many ties, none, and one
+    /// column with a missing row; n = 5000 reaches every level of the blocked count (positions
+    /// ≥ 4096), the smaller n the partial words and groups.
+    @Test(arguments: [(11, 40), (12, 700), (13, 5000)])
+    func matrixMatchesBruteForce(seed: UInt64, n: Int) {
+        var g = SeededGenerator(seed: seed)
+        let levels = [3, 50, n / 3, n * 4, n * 1000]
+        var columns = levels.map { k in (0..<n).map { _ in Double(g.index(below: k)) } }
+        columns.append(columns[3].map { $0 * 0.01 + Double(g.index(below: 7)) })  // correlated, tied
+        var missing = columns[4]
+        missing[g.index(below: n)] = .nan
+        columns.append(missing)
+        let names = columns.indices.map { "c\($0)" }
+        let m = correlationMatrix(names: names, columns: columns, method: .kendall)
+        for i in columns.indices {
+            // (n = 5000: the adjacent pairs only, to keep the unoptimised brute force short)
+            for j in columns.indices where j > i && (n < 1000 || j == i + 1) {
+                let (a, b) = pairwiseComplete(columns[i], columns[j])
+                let expected = bruteTauB(a, b)
+                let v = m.values[i][j]
+                #expect(m.counts[i][j] == a.count)
+                #expect(v != nil && expected != nil && abs(v! - expected!) <= 1e-12,
+                        "n=\(n) (\(i), \(j)): \(String(describing: v)) vs \(String(describing: expected))")
+            }
+        }
+    }
+
     @Test func perfectAgreementAndReversal() {
         let x = (0..<1000).map { Double($0 % 97) }
         #expect(kendall(x, x).value == 1)
