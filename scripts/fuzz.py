@@ -395,7 +395,7 @@ def main():
         counts["statements"] += len(statements)
         # Statements the shell started (each is echoed; a list left open swallows the lines after
         # it) and the errors it reported.
-        counts["echoed"] += out.count(b"oneproxy> ")
+        counts["echoed"] += out.count(b"oneproxy> ") + out.count(b'{"statement":')
         counts["failed"] += err.count(b": error: ")
         bad = []
         if verdict in ("crash", "hang", "slow"):
@@ -429,6 +429,8 @@ def main():
         files = make_files(rng, work, outside)
         mode = modes[b % 3]
         safe = (b // 3) % 2 == 1
+        # Every output format in turn (table, CSV, JSON Lines, Markdown), each with every mode.
+        fmt = ["table", "csv", "json", "markdown"][(b // 6) % 4]
         g = Generator(rng, decl, files, safe)
         stmts = g.prelude() + [g.statement().replace("/OUTSIDE/", outside + "/").replace("//OUTSIDE//", outside + "//")
                                for _ in range(args.per_script - len(g.prelude()))]
@@ -436,7 +438,7 @@ def main():
         # A list left open would take every line up to the next ';' into one statement: such a
         # statement ends with ';' (the open list is still what is tested).
         stmts = [s.replace("\n", " ") + (" ;" if s.count("[") > s.count("]") else "") for s in stmts]
-        flags = ["--echo"] + (["--safe"] if safe else [])
+        flags = ["--echo"] + (["--safe"] if safe else []) + (["--format", fmt] if fmt != "table" else [])
         if mode == "script":
             with open(os.path.join(work, "fuzz.ops"), "w", encoding="utf-8", errors="surrogateescape") as f:
                 f.write("\n".join(stmts) + "\n")
@@ -462,7 +464,7 @@ def main():
                 label=f"batch {b} pipe{' --safe' if safe else ''}")
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(outside, ignore_errors=True)
-        print(f"batch {b + 1}/{args.scripts} ({mode}{' --safe' if safe else ''}): {counts['statements']} statements "
+        print(f"batch {b + 1}/{args.scripts} ({mode}{' --safe' if safe else ''}, {fmt}): {counts['statements']} statements "
               f"({counts['echoed']} run, {counts['failed']} errors), "
               f"{time.monotonic() - started:.0f} s, crashes {counts['crash']}, hangs {counts['hang']}, slow {counts['slow']}, "
               f"control {counts['control']}, outside {counts['outside']}", flush=True)
@@ -477,7 +479,8 @@ def main():
         g = Generator(rng, decl, files, safe)
         s = g.statement().replace("/OUTSIDE/", outside + "/").replace("//OUTSIDE//", outside + "//").replace("\x00", "")
         pre = rng.choice(["", "d = load oneproxy-nb201; ", "d = load help-nb201; u = load \"m1.csv\"; "])
-        flags = ["--echo"] + (["--safe"] if safe else [])
+        fmt = rng.choice(["table", "csv", "json", "markdown"])
+        flags = ["--echo"] + (["--safe"] if safe else []) + (["--format", fmt] if fmt != "table" else [])
         if len((pre + s).encode("utf-8", "surrogateescape")) < 120_000:
             one([args.binary] + flags + ["-c", pre + s], [pre + s], work, outside, label=f"single {k} -c{' --safe' if safe else ''}")
         else:  # too long for an argument: through a pipe
