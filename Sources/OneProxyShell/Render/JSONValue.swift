@@ -55,7 +55,23 @@ public indirect enum JSONValue: Sendable, Equatable, Codable {
         e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a JSONValue cannot fail: every case maps to a JSON value.
         let data = (try? e.encode(self)) ?? Data("null".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return escapingDeleteAndC1(String(decoding: data, as: UTF8.self))
+    }
+
+    /// JSONEncoder escapes U+0000–U+001F only; DEL (U+007F) and the C1 controls (U+0080–U+009F,
+    /// CSI among them) would reach a terminal reading JSON Lines raw. They can only stand inside
+    /// strings, where `\u007f` is the same character to every JSON reader.
+    private func escapingDeleteAndC1(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { (0x7F...0x9F).contains($0.value) }) else { return json }
+        var out = String.UnicodeScalarView()
+        for u in json.unicodeScalars {
+            if (0x7F...0x9F).contains(u.value) {
+                out.append(contentsOf: ("\\u00" + String(u.value, radix: 16)).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
     }
 }
 

@@ -27,6 +27,20 @@ struct MachineOutputTests {
         #expect(try String(contentsOf: out, encoding: .utf8).contains("dev\u{1B}[2J"))
     }
 
+    /// JSON Lines escape DEL and the C1 controls too (JSONEncoder escapes only U+0000–U+001F; the
+    /// fuzz campaign found DEL from an echoed statement raw on stdout), and read back the same.
+    @Test func jsonLinesEscapeDeleteAndC1() throws {
+        let (s, sink) = try makeSession(format: .json)
+        s.settings.echo = true
+        _ = s.run(source: "x = merge how=\u{7F}a\u{9B}2J", origin: "t")
+        let raw = sink.stdout + sink.stderr
+        #expect(!raw.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) })
+        let first = try #require(sink.stdout.split(separator: "\n").first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+        #expect(object["statement"] as? String == "x = merge how=\u{7F}a\u{9B}2J")
+        #expect(JSONValue.string("\u{7F}").encoded() == "\"\\u007f\"")
+    }
+
     @Test func csvStdoutHoldsOnlyCSV() throws {
         let (s, sink) = try makeSession(format: .csv)
         #expect(s.run(source: "d = load oneproxy-nb201; a = adapt d proxy=true_vpu target=eagle_gtx; show a", origin: "t"), "\(sink.stderr)")
