@@ -8,22 +8,24 @@ import Darwin
 /// names a user's data file in notebooks and saved sessions, so a changed file is noticed.
 ///
 /// Guarantees: the standard digest (tested against the FIPS examples, `hashlib`, and the two
-/// routes against each other). It uses the system's OpenSSL `SHA256` when libcrypto can be opened
-/// at run time (no link-time dependency: with SHA instructions about 1.5 GB/s, where this file's
+/// routes against each other). It uses the system's OpenSSL (SHA256_Init/Update/Final) when
+/// libcrypto can be opened at run time (no link-time dependency: with SHA instructions about 1.5 GB/s, where this file's
 /// Swift does about 200 MB/s, so hashing a 250 MB file no longer costs more than loading it), and
 /// the Swift implementation below otherwise. The digest is the same either way.
 public func sha256Hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let digest = bytes.withContiguousStorageIfAvailable { sha256Digest($0) } ?? Array(bytes).withUnsafeBufferPointer { sha256Digest($0) }
-    let digits = Array("0123456789abcdef")
-    var out = ""
-    for byte in digest { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xf)]) }
-    return out
+    // `.never` never cancels, so the digest cannot throw.
+    let digest = bytes.withContiguousStorageIfAvailable { try! sha256Digest($0) } ?? Array(bytes).withUnsafeBufferPointer { try! sha256Digest($0) }
+    return hexString(digest)
 }
 
 /// The same digest, stopping with `CancellationError` when `cancellation` says so (checked every
 /// 8 MiB: a few milliseconds), for a large file the user may interrupt.
 public func sha256Hex(_ bytes: [UInt8], cancellation: Cancellation) throws -> String {
-    let digest = try bytes.withUnsafeBufferPointer { try sha256Digest($0, cancellation: cancellation) }
+    hexString(try bytes.withUnsafeBufferPointer { try sha256Digest($0, cancellation: cancellation) })
+}
+
+/// Lowercase hex, two digits per byte.
+private func hexString(_ digest: [UInt8]) -> String {
     let digits = Array("0123456789abcdef")
     var out = ""
     for byte in digest { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xf)]) }
@@ -40,7 +42,7 @@ func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellatio
         let context = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
         defer { context.deallocate() }
         var md = [UInt8](repeating: 0, count: 32)
-        guard system.initialise(context) == 1 else { return sha256Swift(bytes) }
+        guard system.initialise(context) == 1 else { return try sha256Swift(bytes, cancellation: cancellation) }
         var offset = 0
         while offset < bytes.count {
             try cancellation.check()
@@ -52,11 +54,6 @@ func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellatio
         return md
     }
     return try sha256Swift(bytes, cancellation: cancellation)
-}
-
-func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-    // Cannot throw: `.never` never cancels.
-    (try? sha256Digest(bytes, cancellation: .never)) ?? sha256Swift(bytes)
 }
 
 /// OpenSSL's SHA256_Init, SHA256_Update and SHA256_Final from the system's libcrypto.
@@ -88,12 +85,7 @@ private let systemSHA256: SystemSHA256? = {
 var sha256UsesSystemLibrary: Bool { systemSHA256 != nil }
 
 /// The Swift route: whole blocks read in place (no copy of the input), the padded tail last.
-func sha256Swift(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-    // Cannot throw: `.never` never cancels.
-    (try? sha256Swift(bytes, cancellation: .never)) ?? []
-}
-
-func sha256Swift(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellation) throws -> [UInt8] {
+func sha256Swift(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellation = .never) throws -> [UInt8] {
     var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     var w = [UInt32](repeating: 0, count: 64)
     func block(_ p: UnsafePointer<UInt8>) {

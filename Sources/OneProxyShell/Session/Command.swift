@@ -240,7 +240,7 @@ public struct Invocation {
 
     public mutating func bool(_ key: String, default value: Bool) throws -> Bool {
         guard option(key) != nil else { return value }
-        return try choice(key, ["on", "off", "true", "false", "yes", "no"], default: "on").isTruthy
+        return try choice(key, String.truthWords, default: "on").isTruthy
     }
 
     /// A list of names `[a, b]`.
@@ -326,4 +326,6 @@ public struct Invocation {
 
 extension String {
     var isTruthy: Bool { ["on", "true", "yes"].contains(self) }
+    /// The words an on/off option takes.
+    static let truthWords = ["on", "off", "true", "false", "yes", "no"]
 }

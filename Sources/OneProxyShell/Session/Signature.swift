@@ -122,7 +122,7 @@ extension CommandOption where Value == Bool {
     /// on or off (also true/false, yes/no).
     public static func flag(_ name: String, default value: Bool, _ summary: String) -> CommandOption {
         CommandOption(name, default: value, defaultText: value ? "on" : "off", completion: .choices(["on", "off"]), summary: summary) { inv, e in
-            try inv.choice(e, key: name, ["on", "off", "true", "false", "yes", "no"]).isTruthy
+            try inv.choice(e, key: name, String.truthWords).isTruthy
         }
     }
 }
