@@ -99,8 +99,7 @@ public final class Printer: SessionObserver {
                 if shown { o["value"] = value.json }
                 line(.object(o))
             } else if shown {
-                let text = renderValue(value, format: s.format, palette: palette, width: width)
-                block(s.format == .csv ? visibleControls(text) : text, format: s.format)
+                block(renderValue(value, format: s.format, palette: palette, width: width), format: s.format)
             } else if s.format == .csv {
                 // Standard output holds CSV only, so a CSV reader can take it as it is: the
                 // summary of an assignment goes to standard error.
@@ -116,14 +115,11 @@ public final class Printer: SessionObserver {
                 line(["type": .string(value.typeName), "summary": .string(value.summary), "value": value.json])
             } else {
                 let shown = format ?? s.format
-                let text = renderValue(value, format: shown, palette: palette, width: width)
-                // CSV has no escape for control characters: on standard output they show as
-                // pictures (␛), as everywhere else; an exported file keeps the data's bytes.
-                block(shown == .csv ? visibleControls(text) : text, format: s.format)
+                block(renderValue(value, format: shown, palette: palette, width: width), format: s.format, rendered: shown)
             }
         case .display(let doc):
             let text = documentRenderer(for: s.format, palette: palette, width: width).render(doc)
-            if s.format == .json { sink.out(text) } else { block(s.format == .csv ? visibleControls(text) : text, format: s.format) }
+            if s.format == .json { sink.out(text) } else { block(text, format: s.format) }
         case .diagnostic(let d):
             // Ctrl-C left `^C` on the screen: start the message on a clean line, not glued to it.
             if d.interrupted && showsProgress { clearProgress(width: width) }
@@ -150,9 +146,14 @@ public final class Printer: SessionObserver {
     func line(_ v: JSONValue) { sink.out(v.encoded() + "\n") }
 
     /// A multi-line result ends with a blank line on a terminal, so results stand apart.
-    func block(_ text: String, format: OutputFormat) {
+    /// A rendered result on standard output; `rendered` is its format when `show … format=` chose
+    /// another than the session's. CSV has no escape for control characters, so on standard
+    /// output they show as pictures (␛), as in every other format; an exported file keeps the
+    /// data's bytes.
+    func block(_ text: String, format: OutputFormat, rendered: OutputFormat? = nil) {
         guard !text.isEmpty else { return }
-        let t = text.hasSuffix("\n") ? text : text + "\n"
+        let safe = (rendered ?? format) == .csv ? visibleControls(text) : text
+        let t = safe.hasSuffix("\n") ? safe : safe + "\n"
         sink.out(t)
         if format == .table, t.dropLast().contains("\n") { sink.out("\n") }
     }
