@@ -130,7 +130,11 @@ public final class Printer: SessionObserver {
             let barWidth = max(10, min(40, width - 40))
             let filled = min(barWidth, barWidth * p.done / p.total)
             let text = "\(p.label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled) + "] \(p.done)/\(p.total)  (Ctrl-C stops)"
-            sink.err("\r" + text.padding(toLength: max(text.count, min(width - 1, 100)), withPad: " ", startingAt: 0))
+            // Spaces wipe a longer line drawn before; the text again leaves the cursor right after
+            // it, so a Ctrl-C's echoed `^C` lands on this line (which the message then clears), not
+            // at the right margin, where it wrapped and stayed on screen.
+            let wipe = String(repeating: " ", count: max(0, min(width - 1, 100) - text.count))
+            sink.err("\r" + text + wipe + "\r" + text)
             progressShown = true
         }
     }
