@@ -49,8 +49,11 @@ public enum BundledDatasets {
                 "unknown dataset '\(name)'; did you mean '\(nearest)'? (bundled: \(names.joined(separator: ", ")))")
         }
         let url = try BundledFiles.url(info.file)
-        let table = try CSVTable(contentsOfFile: url.path, displayName: "bundled:\(info.file)")
-        var (d, _) = try buildDataset(table, name: name, source: "bundled:\(name)", unit: .ms, findNearDuplicates: false)
+        guard let bytes = CSVTable.readFile(url.path) else {
+            throw OneProxyError("cannot read the file (missing or unreadable)", file: "bundled:\(info.file)")
+        }
+        let (table, numbers) = try readTable(bytes: bytes, file: "bundled:\(info.file)")
+        var (d, _) = try buildDataset(table, name: name, source: "bundled:\(name)", unit: .ms, findNearDuplicates: false, numbers: numbers)
         d = try d.space.descriptor.addingKnownAccuracies(d)
         return d
     }

@@ -80,6 +80,19 @@ public struct CSVTable: Sendable {
     /// Parses `bytes` (UTF-8). Throws `OneProxyError` with file/line/column on malformed input, and
     /// `CancellationError` when `context` says stop (checked every 4096 records in each piece).
     public init(bytes raw: [UInt8], file: String, context: ComputeContext = .none) throws {
+        var unused: [Int: ColumnNumbers] = [:]
+        try self.init(bytes: raw, file: file, context: context, numbersFor: nil, numbers: &unused)
+    }
+
+    /// A column read as numbers: `Double.nan` where a field is empty or not a number, and the count
+    /// of non-empty fields that were not numbers.
+    public typealias ColumnNumbers = (values: [Double], nonNumeric: Int)
+
+    /// Parses `bytes` and reads the columns `numbersFor(header)` names as numbers, as
+    /// `doubles(columns:)` would, into `numbers` (by column). In text without quotes whose lines
+    /// end at LF or CRLF the numbers are read in the same pass that checks the records (one walk
+    /// over the bytes, spread over the cores); otherwise by `doubles(columns:)` after the check.
+    init(bytes raw: [UInt8], file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?, numbers: inout [Int: ColumnNumbers]) throws {
         self.file = file
         let origin = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF ? 3 : 0
         guard raw.count - origin < Int(Int32.max) else { throw OneProxyError("file too large (2 GB limit)", file: file) }
@@ -91,7 +104,7 @@ public struct CSVTable: Sendable {
                 throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: loc.line, column: loc.column)
             }
             try context.check()
-            return try Self.scan(buf, file: file, cancellation: context.cancellation)
+            return try Self.scan(buf, file: file, cancellation: context.cancellation, numbersFor: numbersFor)
         }
         guard !scanned.header.isEmpty else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
         self.bytes = raw
@@ -101,6 +114,13 @@ public struct CSVTable: Sendable {
         self.rowLines = scanned.rowLines
         self.rowCount = scanned.rowLines.count
         self.cancellation = context.cancellation
+        numbers = scanned.numbers
+        if let numbersFor {
+            let rest = numbersFor(header).filter { numbers[$0] == nil }
+            if !rest.isEmpty {
+                for (c, v) in zip(rest, try doubles(columns: rest, cancellation: context.cancellation)) { numbers[c] = v }
+            }
+        }
     }
 
     /// Calls `body` with the text (after any BOM); field offsets count from its start.
@@ -119,6 +139,8 @@ public struct CSVTable: Sendable {
     struct Scanned {
         var header: [String] = []
         var rowStarts: [Int32] = [], rowLines: [Int32] = []
+        /// Columns read as numbers in the same pass (the fused route), by column.
+        var numbers: [Int: ColumnNumbers] = [:]
     }
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
@@ -223,7 +245,7 @@ public struct CSVTable: Sendable {
     }
 
     /// The tokenizer: the header, then every record checked against its width.
-    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never) throws -> Scanned {
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never, numbersFor: (([String]) -> [Int])? = nil) throws -> Scanned {
         var i = 0
         var line: Int32 = 1
         guard skipToRecord(buf, &i, &line, end: buf.count) else { return Scanned() }
@@ -256,6 +278,13 @@ public struct CSVTable: Sendable {
         }
         bounds.append(buf.count)
         let startLine = line
+        // Quote-free text whose lines end at LF or CRLF, with columns to read as numbers: one pass.
+        if quoteFree, let numbersFor {
+            let wanted = numbersFor(header)
+            if !wanted.isEmpty, let fused = try fusedScan(buf, cuts: bounds, startLine: startLine, width: width, wanted: wanted, file: file, cancellation: cancellation) {
+                return Scanned(header: header, rowStarts: fused.rowStarts, rowLines: fused.rowLines, numbers: fused.numbers)
+            }
+        }
         let text = SharedText(buf), cuts = bounds
         let results = concurrentMap(cuts.count - 1) { k -> ScanPiece in
             scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, quoteFree: quoteFree, file: file, cancellation: cancellation)
@@ -306,30 +335,7 @@ public struct CSVTable: Sendable {
                     _ = endOfField(buf, &i, &line)
                     continue
                 }
-                var count = 0, lastNonEmpty = -1, extraStart = 0, lastEnd = 0
-                repeat {
-                    let f = try field(buf, &i, &line, file: file)
-                    if count == width { extraStart = f.s - Int(f.flags >> 1) }
-                    if f.s != f.e { lastNonEmpty = count }
-                    lastEnd = f.e + Int(f.flags >> 1)
-                    count += 1
-                } while !endOfField(buf, &i, &line)
-                if count > width {
-                    let k = max(width, lastNonEmpty + 1)
-                    if k > width {
-                        let loc = Self.location(buf, offset: extraStart)
-                        throw OneProxyError(
-                            "ragged row: \(k) fields, but the header has \(width) column\(width == 1 ? "" : "s")", file: file,
-                            line: loc.line, column: loc.column)
-                    }
-                } else if count < width {
-                    var endOffset = lastEnd
-                    while endOffset < buf.count, isBlank(buf[endOffset]) { endOffset += 1 }
-                    let loc = Self.location(buf, offset: endOffset)
-                    throw OneProxyError(
-                        "ragged row: \(count) field\(count == 1 ? "" : "s"), but the header has \(width) column\(width == 1 ? "" : "s")",
-                        file: file, line: loc.line, column: loc.column)
-                }
+                try checkRecord(buf, &i, &line, width: width, file: file)
                 starts.append(Int32(recordStart)); lines.append(recordLine)
             }
         } catch {
@@ -339,6 +345,209 @@ public struct CSVTable: Sendable {
         out.rowStarts = starts.array(); out.rowLines = lines.array()
         out.lineEnds = line - 1
         return out
+    }
+
+    /// Checks the record starting at `i` field by field: `width` fields, or more when the extra ones
+    /// are empty; else the ragged-row error at the first field too many or at the end of the short
+    /// record. Leaves `i` after the record's line end.
+    static func checkRecord(_ buf: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ line: inout Int32, width: Int, file: String) throws {
+        var count = 0, lastNonEmpty = -1, extraStart = 0, lastEnd = 0
+        repeat {
+            let f = try field(buf, &i, &line, file: file)
+            if count == width { extraStart = f.s - Int(f.flags >> 1) }
+            if f.s != f.e { lastNonEmpty = count }
+            lastEnd = f.e + Int(f.flags >> 1)
+            count += 1
+        } while !endOfField(buf, &i, &line)
+        if count > width {
+            let k = max(width, lastNonEmpty + 1)
+            if k > width {
+                let loc = Self.location(buf, offset: extraStart)
+                throw OneProxyError(
+                    "ragged row: \(k) fields, but the header has \(width) column\(width == 1 ? "" : "s")", file: file,
+                    line: loc.line, column: loc.column)
+            }
+        } else if count < width {
+            var endOffset = lastEnd
+            while endOffset < buf.count, isBlank(buf[endOffset]) { endOffset += 1 }
+            let loc = Self.location(buf, offset: endOffset)
+            throw OneProxyError(
+                "ragged row: \(count) field\(count == 1 ? "" : "s"), but the header has \(width) column\(width == 1 ? "" : "s")",
+                file: file, line: loc.line, column: loc.column)
+        }
+    }
+
+    struct Fused {
+        var rowStarts: [Int32], rowLines: [Int32]
+        var numbers: [Int: ColumnNumbers]
+    }
+
+    /// The one-pass route, for text without quotes whose lines end at LF or CRLF (a record is then a
+    /// line): each piece's records are counted first (line starts found by memchr), so
+    /// every row's place is known; then each piece checks its records and reads the `wanted`
+    /// columns' numbers (at most 64; the rest are left to `doubles(columns:)`) straight into arrays
+    /// made for the exact row count. Errors and cancellation as `scanPiece` gives them, the first
+    /// in file order winning. Nil if a piece's count and check disagree (they cannot; the caller
+    /// then takes the two-pass route).
+    static func fusedScan(_ buf: UnsafeBufferPointer<UInt8>, cuts: [Int], startLine: Int32, width: Int, wanted: [Int], file: String, cancellation: Cancellation) throws -> Fused? {
+        var group: [Int] = []
+        var slot = [Int](repeating: -1, count: width)
+        for c in wanted where c >= 0 && c < width && slot[c] < 0 && group.count < 64 { slot[c] = group.count; group.append(c) }
+        if group.isEmpty { return nil }
+        let text = SharedText(buf)
+        let pieces = cuts.count - 1
+        let counts = concurrentMap(pieces) { k in countRecords(text.buf, from: cuts[k], to: cuts[k + 1]) }
+        if counts.contains(where: { $0.loneCR }) { return nil }
+        var rowBase = [0], lineBase = [startLine - 1]
+        for c in counts {
+            rowBase.append(rowBase.last! + c.records)
+            lineBase.append(lineBase.last! + c.lineEnds)
+        }
+        let rows = rowBase.last!
+        var results: [FusedPiece] = []
+        var columns: [[Double]] = []
+        var fusedLines: [Int32] = []
+        let slots = slot, u = group.count, firstRows = rowBase, firstLines = lineBase
+        let rowStarts = [Int32](unsafeUninitializedCapacity: rows) { startsBuffer, startsCount in
+            let rowLines = [Int32](unsafeUninitializedCapacity: rows) { linesBuffer, linesCount in
+                let out = RowSlots(starts: startsBuffer.baseAddress, lines: linesBuffer.baseAddress)
+                columns = makeColumns(u, rows: rows) { pointers in
+                    let cols = DisjointColumns(pointers)
+                    results = concurrentMap(pieces) { k in
+                        fusedPiece(text.buf, from: cuts[k], to: cuts[k + 1], rows: firstRows[k]..<firstRows[k + 1], lineBase: firstLines[k],
+                                   width: width, slots: slots, columns: cols, out: out, file: file, cancellation: cancellation)
+                    }
+                }
+                linesCount = rows
+            }
+            fusedLines = rowLines
+            startsCount = rows
+        }
+        for r in results {
+            if r.cancelled { throw CancellationError() }
+            if let e = r.error { throw e }
+            if r.mismatch { return nil }
+        }
+        var numbers: [Int: ColumnNumbers] = [:]
+        for j in 0..<u { numbers[group[j]] = (columns[j], results.reduce(0) { $0 + $1.bad[j] }) }
+        return Fused(rowStarts: rowStarts, rowLines: fusedLines, numbers: numbers)
+    }
+
+    /// Records and line ends in `buf[from..<to]` (which starts at a line start), as `skipToRecord`
+    /// and `scanPiece` count them in text whose lines end at LF or CRLF: a line is a record unless
+    /// it is blank or its first non-blank character is `#`. `loneCR`: a CR not followed by LF (a
+    /// line end of its own, which this count does not follow).
+    static func countRecords(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> (records: Int, lineEnds: Int32, loneCR: Bool) {
+        let base = buf.baseAddress!
+        var k = from
+        while k < to, let q = memchr(base + k, 0x0D, to - k) {
+            let cr = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+            if cr + 1 >= buf.count || buf[cr + 1] != 0x0A { return (0, 0, true) }
+            k = cr + 2
+        }
+        var i = from, records = 0
+        var lineEnds: Int32 = 0
+        while i < to {
+            var j = i
+            while j < to, isBlank(buf[j]) { j += 1 }
+            if j >= to { break }
+            if buf[j] != 0x0A && buf[j] != 0x0D && buf[j] != 0x23 { records += 1 }
+            guard let q = memchr(base + j, 0x0A, to - j) else { break }
+            i = base.distance(to: q.assumingMemoryBound(to: UInt8.self)) + 1
+            lineEnds += 1
+        }
+        return (records, lineEnds, false)
+    }
+
+    struct FusedPiece: @unchecked Sendable {
+        var bad: [Int] = []
+        var error: OneProxyError?
+        var cancelled = false
+        var mismatch = false
+    }
+
+    /// One piece of the one-pass route: rows `rows` (counted by `countRecords`) checked and read.
+    /// A row with exactly `width` fields is read field by field, a number read in place where a
+    /// separator follows it; any other row is checked by `checkRecord` from its start (a row with
+    /// empty extra fields passes, after its `width` fields were read).
+    static func fusedPiece(
+        _ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, rows: Range<Int>, lineBase: Int32, width: Int, slots: [Int],
+        columns: DisjointColumns, out: RowSlots, file: String, cancellation: Cancellation
+    ) -> FusedPiece {
+        var result = FusedPiece()
+        let n = buf.count, cols = columns.columns, base = buf.baseAddress!
+        var bad = [Int](repeating: 0, count: cols.count)
+        var i = from, line: Int32 = 1, r = rows.lowerBound
+        do {
+            try slots.withUnsafeBufferPointer { slots in
+                while skipToRecord(buf, &i, &line, end: to) {
+                    if (r - rows.lowerBound) & 0xFFF == 0, cancellation.isCancelled() { result.cancelled = true; return }
+                    if r >= rows.upperBound { result.mismatch = true; return }
+                    let recordStart = i, recordLine = line
+                    out.starts![r] = Int32(truncatingIfNeeded: recordStart)
+                    out.lines![r] = recordLine + lineBase
+                    var c = 0
+                    var simple = true
+                    while true {
+                        let j = slots[c]
+                        if j >= 0, i + 16 <= n, let (v, end) = shortDecimal(base, i) {
+                            cols[j][r] = v
+                            i = end
+                        } else if j >= 0, i < n, let (v, end) = scanDouble(buf, i, n), end == n || buf[end] == 0x2C || buf[end] == 0x0A || buf[end] == 0x0D {
+                            cols[j][r] = v
+                            i = end
+                        } else if j < 0, i < n, !isBlank(buf[i]) {
+                            i = separator(buf, from: i)
+                        } else {
+                            // No quotes in this text, so `field` cannot throw.
+                            let f = try field(buf, &i, &line, file: file)
+                            if j >= 0 {
+                                if f.s == f.e { cols[j][r] = .nan } else if let v = parseDouble(buf, f.s, f.e) { cols[j][r] = v } else {
+                                    cols[j][r] = .nan; bad[j] += 1
+                                }
+                            }
+                        }
+                        if c == width - 1 {
+                            if i >= n { break }
+                            if buf[i] == 0x0A { i += 1; line += 1; break }
+                            if buf[i] == 0x0D, i + 1 < n, buf[i + 1] == 0x0A { i += 2; line += 1; break }
+                            simple = false; break
+                        }
+                        if i < n, buf[i] == 0x2C { i += 1; c += 1; continue }
+                        simple = false; break
+                    }
+                    if !simple {
+                        i = recordStart; line = recordLine
+                        try checkRecord(buf, &i, &line, width: width, file: file)
+                    }
+                    r += 1
+                }
+            }
+        } catch {
+            result.error = error as? OneProxyError
+            return result
+        }
+        if !result.cancelled, r != rows.upperBound { result.mismatch = true }
+        result.bad = bad
+        return result
+    }
+
+    /// `k` arrays of `rows` doubles, made around `body`, which is given their buffers and must
+    /// write every element (Double needs no initialisation, so unwritten rows after an error or a
+    /// cancellation are harmless garbage the caller drops).
+    static func makeColumns(_ k: Int, rows: Int, _ body: ([UnsafeMutablePointer<Double>]) -> Void) -> [[Double]] {
+        var pointers: [UnsafeMutablePointer<Double>] = []
+        func nest(_ j: Int) -> [[Double]] {
+            if j == k { body(pointers); return [] }
+            var rest: [[Double]] = []
+            let column = [Double](unsafeUninitializedCapacity: max(rows, 1)) { b, n in
+                pointers.append(b.baseAddress!)
+                rest = nest(j + 1)
+                n = rows
+            }
+            return [column] + rest
+        }
+        return nest(0)
     }
 
     /// In quote-free text: the offset of the line end (LF, CR or the end) of the line starting at
@@ -516,7 +725,10 @@ public struct CSVTable: Sendable {
                         let j = slots[c]
                         // The common case read in place: a number straight after the field's start
                         // and a separator (or the end) straight after the number.
-                        if j >= 0, i < n, let (v, end) = scanDouble(buf, i, n), end == n || buf[end] == 0x2C || buf[end] == 0x0A || buf[end] == 0x0D {
+                        if j >= 0, i + 16 <= n, let (v, end) = shortDecimal(buf.baseAddress!, i) {
+                            cols[j][r] = v
+                            i = end
+                        } else if j >= 0, i < n, let (v, end) = scanDouble(buf, i, n), end == n || buf[end] == 0x2C || buf[end] == 0x0A || buf[end] == 0x0D {
                             cols[j][r] = v
                             i = end
                         } else if j < 0, i < n, buf[i] != 0x22, !Self.isBlank(buf[i]) {
@@ -573,8 +785,13 @@ struct SharedText: @unchecked Sendable {
     init(_ buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
 }
 
+/// The row tables concurrent pieces write, each piece its own rows.
+struct RowSlots: @unchecked Sendable {
+    let starts: UnsafeMutablePointer<Int32>?, lines: UnsafeMutablePointer<Int32>?
+}
+
 /// Column buffers that concurrent pieces write, each piece its own rows.
-private struct DisjointColumns: @unchecked Sendable {
+struct DisjointColumns: @unchecked Sendable {
     let columns: [UnsafeMutablePointer<Double>]
     init(_ columns: [UnsafeMutablePointer<Double>]) { self.columns = columns }
 }

@@ -56,17 +56,49 @@ public struct LoadReport: Sendable, Equatable {
 /// `nb201_index` that disagrees with `arch_str`, a duplicate architecture (naming the first line), a
 /// duplicate column or device name, and a file with neither device nor accuracy columns.
 func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> (Dataset, LoadReport) {
-    let table = try CSVTable(contentsOfFile: path)
-    return try buildDataset(table, name: name, source: path, unit: unit, findNearDuplicates: true)
+    guard let bytes = CSVTable.readFile(path) else { throw OneProxyError("cannot read the file (missing or unreadable)", file: path) }
+    let (table, numbers) = try readTable(bytes: bytes, file: path)
+    return try buildDataset(table, name: name, source: path, unit: unit, findNearDuplicates: true, numbers: numbers)
+}
+
+/// The table and the numbers of every column that may hold them (`plannedNumberColumns`), read
+/// in one pass where the text allows (`CSVTable.init(bytes:file:context:numbersFor:numbers:)`).
+func readTable(bytes: [UInt8], file: String, context: ComputeContext = .none) throws -> (CSVTable, [Int: CSVTable.ColumnNumbers]) {
+    var numbers: [Int: CSVTable.ColumnNumbers] = [:]
+    let table = try CSVTable(bytes: bytes, file: file, context: context, numbersFor: plannedNumberColumns, numbers: &numbers)
+    return (table, numbers)
+}
+
+/// The columns `buildDataset` reads as numbers, known from the header alone: every column but
+/// `row`, unnamed ones and a registered space's key columns (a custom key column is parsed too:
+/// its first field fails at once, and whether it is the key is only known from its values).
+func plannedNumberColumns(_ header: [String]) -> [Int] {
+    var skip = Set<Int>()
+    if let r = headerColumn(header, ["row"]) { skip.insert(r) }
+    for (c, h) in header.enumerated() where h.isEmpty || h.hasPrefix("Unnamed:") { skip.insert(c) }
+    for s in SpaceRegistry.all {
+        if let keys = s.keyColumns({ headerColumn(header, $0) }) {
+            for case let k? in keys { skip.insert(k) }
+            break
+        }
+    }
+    return header.indices.filter { !skip.contains($0) }
+}
+
+/// The first of `names` in the header: exact match first, then ignoring case.
+func headerColumn(_ header: [String], _ names: [String]) -> Int? {
+    for n in names { if let i = header.firstIndex(of: n) { return i } }
+    for n in names { if let i = header.firstIndex(where: { $0.lowercased() == n.lowercased() }) { return i } }
+    return nil
 }
 
 /// `loadUserCSV` on bytes already in memory; `file` is the name errors report. Throws
 /// `CancellationError` when `context` says stop (checked every 4096 records or rows in each piece
 /// of the record check and the number pass, every 16384 rows of keys, every 65536 rows of each device and per device pair).
 public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String, context: ComputeContext = .none) throws -> (Dataset, LoadReport) {
-    let table = try CSVTable(bytes: bytes, file: file, context: context)
+    let (table, numbers) = try readTable(bytes: bytes, file: file, context: context)
     try context.check()
-    return try buildDataset(table, name: name, source: file, unit: unit, findNearDuplicates: true, context: context)
+    return try buildDataset(table, name: name, source: file, unit: unit, findNearDuplicates: true, context: context, numbers: numbers)
 }
 
 private let nb201AccuracyColumns = [
@@ -77,9 +109,10 @@ private let nb201AccuracyColumns = [
 
 /// `fastPaths: false` takes the general route everywhere (per-column number parsing, `NB201.parse`
 /// for every arch string); tests check both routes give the same result on every bundled file.
+/// `numbers`: columns already read as numbers (`readTable`); the others are read here.
 func buildDataset(
     _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool, fastPaths: Bool = true,
-    context: ComputeContext = .none
+    context: ComputeContext = .none, numbers prefetched: [Int: CSVTable.ColumnNumbers] = [:]
 ) throws -> (Dataset, LoadReport) {
     let header = t.header
     // Duplicate column names.
@@ -93,11 +126,7 @@ func buildDataset(
     guard t.rowCount > 0 else {
         throw OneProxyError("the file has a header but no data rows", file: t.file, line: 2, column: 1)
     }
-    func col(_ names: [String]) -> Int? {
-        for n in names { if let i = header.firstIndex(of: n) { return i } }
-        for n in names { if let i = header.firstIndex(where: { $0.lowercased() == n.lowercased() }) { return i } }
-        return nil
-    }
+    func col(_ names: [String]) -> Int? { headerColumn(header, names) }
 
     var used = Set<Int>()
     var ignored: [String] = []
@@ -111,8 +140,11 @@ func buildDataset(
     // fields fail at the first byte, which costs less than working out which columns are keys).
     var parsed = [(values: [Double], nonNumeric: Int)?](repeating: nil, count: header.count)
     if fastPaths {
-        let numeric = header.indices.filter { !used.contains($0) }
-        for (c, v) in zip(numeric, try t.doubles(columns: numeric, cancellation: context.cancellation)) { parsed[c] = v }
+        for (c, v) in prefetched where c < header.count && !used.contains(c) { parsed[c] = v }
+        if prefetched.isEmpty {
+            let numeric = header.indices.filter { !used.contains($0) }
+            for (c, v) in zip(numeric, try t.doubles(columns: numeric, cancellation: context.cancellation)) { parsed[c] = v }
+        }
     }
     // Takes a column's numbers out of the cache (so the caller's array is uniquely referenced).
     func numbers(_ c: Int) -> (values: [Double], nonNumeric: Int) {

@@ -140,3 +140,82 @@ func strtodField(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Doubl
     for k in s..<e { tmp[k - s] = CChar(bitPattern: buf[k]) }
     return tmp.withUnsafeBufferPointer { p -> Double in strtod(p.baseAddress!, nil) }
 }
+
+/// The common shape of a measured value, read without loops: `digits[.digits]` (at most 7 digits
+/// on each side of the point, at least one in all) directly followed by `,`, LF or CR, from
+/// `p[i...]` where 16 bytes can be read. Each run of digits is found and valued eight bytes at a
+/// time (SWAR), and the value is exact in one IEEE division (Clinger's path: at most 14 digits, so
+/// below 2^53, over an exact power of ten), so it equals `scanDouble`'s bit for bit. Nil for any
+/// other shape (a sign, an exponent, a longer run, text): the caller then takes `scanDouble`.
+@inline(__always)
+func shortDecimal(_ p: UnsafePointer<UInt8>, _ i: Int) -> (Double, Int)? {
+    let raw = UnsafeRawPointer(p)
+    let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+    let k = digitRunLength(x)
+    if k == 8 { return nil }
+    var w: UInt64 = k > 0 ? eightDigitValue(x, k) : 0
+    var j = i + k
+    var f = 0
+    if p[j] == 0x2E {
+        let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j + 1, as: UInt64.self))
+        f = digitRunLength(y)
+        if f == 8 { return nil }
+        if f > 0 { w = w &* powerOfTen(f) &+ eightDigitValue(y, f) }
+        j += 1 + f
+    }
+    let c = p[j]
+    guard k + f > 0, c == 0x2C || c == 0x0A || c == 0x0D else { return nil }
+    var v = Double(w)
+    if f > 0 { v /= negativePowerDivisor(f) }
+    return (v, j)
+}
+
+/// How many of the eight bytes of `x` (first byte in the low lane) are ASCII digits before the
+/// first that is not, 0...8. A lane is flagged when b + 0x46 or b - 0x30 sets its high bit, which
+/// is exactly when b is not in 0x30...0x39; carries and borrows only run upward from a flagged
+/// lane, so the lowest flag is exact.
+@inline(__always)
+func digitRunLength(_ x: UInt64) -> Int {
+    let flags = ((x &+ 0x4646_4646_4646_4646) | (x &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+    return flags.trailingZeroBitCount &>> 3
+}
+
+/// The value of the first `k` (1...8) ASCII digits of `x` (first digit in the low lane): the digits
+/// shifted into the high lanes (zeros before them), then summed in pairs, fours and eights, as
+/// fast_float's `parse_eight_digits_unrolled`.
+@inline(__always)
+func eightDigitValue(_ x: UInt64, _ k: Int) -> UInt64 {
+    var v = (x &- 0x3030_3030_3030_3030) &<< UInt64(64 - 8 * k)
+    v = v &* 10 &+ (v &>> 8)
+    v = ((v & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 &<< 32)) &+ ((v &>> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 &<< 32))) &>> 32
+    return v & 0xFFFF_FFFF
+}
+
+/// 10^k for k in 1...8.
+@inline(__always)
+func powerOfTen(_ k: Int) -> UInt64 {
+    switch k {
+    case 1: 10
+    case 2: 100
+    case 3: 1000
+    case 4: 10_000
+    case 5: 100_000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    default: 100_000_000
+    }
+}
+
+/// 10^k as a Double (exact) for k in 1...7.
+@inline(__always)
+func negativePowerDivisor(_ k: Int) -> Double {
+    switch k {
+    case 1: 1e1
+    case 2: 1e2
+    case 3: 1e3
+    case 4: 1e4
+    case 5: 1e5
+    case 6: 1e6
+    default: 1e7
+    }
+}
