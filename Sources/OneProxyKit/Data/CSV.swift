@@ -628,6 +628,51 @@ public struct CSVTable: Sendable {
         }
     }
 
+    /// `body(row, field)` for one column's field of every row (`field`: its content, inside the
+    /// quotes, not unescaped; `escaped`: it holds `""`), spread over the cores in pieces of rows.
+    /// Throws the error of the first row (in file order) whose `body` throws, and
+    /// `CancellationError` when the table's cancellation says stop (checked every 4096 rows).
+    func mapColumn<T: Sendable>(_ column: Int, _ body: @Sendable (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> T) throws -> [T] {
+        let rows = rowCount
+        if rows == 0 { return [] }
+        let pieces = min(rows, max(1, min(64, rows / 4096)))
+        let parts: [Result<[T], Error>] = withText { whole in
+            let text = SharedText(whole)
+            return concurrentMap(pieces) { piece -> Result<[T], Error> in
+                let buf = text.buf
+                let r0 = rows * piece / pieces, r1 = rows * (piece + 1) / pieces
+                var out: [T] = []
+                out.reserveCapacity(r1 - r0)
+                do {
+                    for r in r0..<r1 {
+                        if (r - r0) & 0xFFF == 0xFFF { try cancellation.check() }
+                        let f = fieldRange(buf, row: r, column: column)
+                        out.append(try body(r, UnsafeBufferPointer(rebasing: buf[f.s..<f.e]), f.flags & 1 != 0))
+                    }
+                } catch {
+                    return .failure(error)
+                }
+                return .success(out)
+            }
+        }
+        var all: [T] = []
+        all.reserveCapacity(rows)
+        for part in parts {
+            switch part {
+            case .success(let values): all += values
+            case .failure(let error): throw error
+            }
+        }
+        return all
+    }
+
+    /// One column's fields as strings (unquoted and unescaped), read in parallel.
+    func strings(column: Int) throws -> [String] {
+        try mapColumn(column) { _, b, escaped in
+            escaped ? Self.decode(b, 0, b.count, true) : String(decoding: b, as: UTF8.self)
+        }
+    }
+
     /// The index of the column named `name` (exact match after trimming), or nil.
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
 

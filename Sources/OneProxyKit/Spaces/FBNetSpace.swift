@@ -26,16 +26,12 @@ public struct FBNetSpace: SearchSpace {
 
     public func readKeys(_ t: CSVTable, columns: [Int?], fastPaths: Bool) throws -> CSVKeys {
         let oc = columns[0]!
-        var keys: [String] = []
-        keys.reserveCapacity(t.rowCount)
-        for r in 0..<t.rowCount {
-            if r & 0x3FFF == 0x3FFF { try t.cancellation.check() }  // Ctrl-C on a large file
+        // In parallel; Ctrl-C is checked every 4096 rows of each piece.
+        let keys = try t.mapColumn(oc) { r, b, escaped -> String in
             // Fast path: the canonical spelling is its own key.
-            if fastPaths, let k = t.withFieldBytes(row: r, column: oc, { b in
-                isDigitList(b, count: FBNet.layerCount, allowed: 0x1FF) ? String(decoding: b, as: UTF8.self) : nil
-            }) { keys.append(k); continue }
-            let s = t.string(row: r, column: oc)
-            do { keys.append(FBNet.key(try FBNet.parse(s))) } catch let e as OneProxyError {
+            if fastPaths, isDigitList(b, count: FBNet.layerCount, allowed: 0x1FF) { return String(decoding: b, as: UTF8.self) }
+            let s = escaped ? CSVTable.decode(b, 0, b.count, true) : String(decoding: b, as: UTF8.self)
+            do { return FBNet.key(try FBNet.parse(s)) } catch let e as OneProxyError {
                 throw t.error(e.message, row: r, column: oc, offsetInField: (e.column ?? 1) - 1)
             }
         }

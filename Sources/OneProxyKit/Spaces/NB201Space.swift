@@ -42,27 +42,22 @@ public struct NB201Space: SearchSpace {
         let keyName = archCol.map { t.header[$0] } ?? "nb201_index"
         let table = try NB201Table.shared()
         var keys: [String] = []
-        keys.reserveCapacity(t.rowCount)
         var ids = [Int](repeating: 0, count: t.rowCount)
         if let ac = archCol {
             // One parse per arch string: its id, and its key (the file's string when canonical, which
-            // it is exactly when the fast parser accepts it; else the canonical spelling).
-            for r in 0..<t.rowCount {
-                if r & 0x3FFF == 0x3FFF { try t.cancellation.check() }  // Ctrl-C on a large file
-                ids[r] = try t.withFieldBytes(row: r, column: ac) { b -> Int in
-                    if fastPaths, let id = NB201.fastCodeID(b) {
-                        keys.append(String(decoding: b, as: UTF8.self))
-                        return id
-                    }
-                    do {
-                        let codes = try NB201.parse(String(decoding: b, as: UTF8.self))
-                        keys.append(NB201.archString(codes))
-                        return NB201.codeID(codes)
-                    } catch let e as OneProxyError {
-                        throw t.error("unknown NB201 architecture: \(e.message)", row: r, column: ac, offsetInField: (e.column ?? 1) - 1)
-                    }
+            // it is exactly when the fast parser accepts it; else the canonical spelling). In
+            // parallel; Ctrl-C is checked every 4096 rows of each piece.
+            let read = try t.mapColumn(ac) { r, b, _ -> (Int, String) in
+                if fastPaths, let id = NB201.fastCodeID(b) { return (id, String(decoding: b, as: UTF8.self)) }
+                do {
+                    let codes = try NB201.parse(String(decoding: b, as: UTF8.self))
+                    return (NB201.codeID(codes), NB201.archString(codes))
+                } catch let e as OneProxyError {
+                    throw t.error("unknown NB201 architecture: \(e.message)", row: r, column: ac, offsetInField: (e.column ?? 1) - 1)
                 }
             }
+            ids = read.map(\.0)
+            keys = read.map(\.1)
         }
         let nb201Index: [Int]
         if let ic = idxCol {
