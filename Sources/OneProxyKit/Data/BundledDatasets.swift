@@ -52,8 +52,8 @@ public enum BundledDatasets {
         guard let bytes = CSVTable.readFile(url.path) else {
             throw OneProxyError("cannot read the file (missing or unreadable)", file: "bundled:\(info.file)")
         }
-        let (table, numbers) = try readTable(bytes: bytes, file: "bundled:\(info.file)")
-        var (d, _) = try buildDataset(table, name: name, source: "bundled:\(name)", unit: .ms, findNearDuplicates: false, numbers: numbers)
+        var (table, numbers) = try readTable(bytes: bytes, file: "bundled:\(info.file)")
+        var (d, _) = try buildDataset(table, name: name, source: "bundled:\(name)", unit: .ms, findNearDuplicates: false, numbers: &numbers)
         d = try d.space.descriptor.addingKnownAccuracies(d)
         return d
     }

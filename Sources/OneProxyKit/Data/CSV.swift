@@ -31,7 +31,7 @@ public struct CSVTable: Sendable {
     public var columnCount: Int { header.count }
 
     // The bytes as given; the text is `bytes[origin...]` (after any BOM), and offsets count from it.
-    let bytes: [UInt8]
+    let bytes: CSVText
     let origin: Int
     // Per row: the offset where its record starts (before any leading blanks), and its 1-based line.
     let rowStarts: [Int32]
@@ -93,18 +93,24 @@ public struct CSVTable: Sendable {
     /// end at LF or CRLF the numbers are read in the same pass that checks the records (one walk
     /// over the bytes, spread over the cores); otherwise by `doubles(columns:)` after the check.
     init(bytes raw: [UInt8], file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?, numbers: inout [Int: ColumnNumbers]) throws {
+        try self.init(text: CSVText(raw), file: file, context: context, numbersFor: numbersFor, numbers: &numbers)
+    }
+
+    /// The same on a `CSVText`; a mapped text's pages are given back after each pass over them.
+    init(text raw: CSVText, file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?, numbers: inout [Int: ColumnNumbers]) throws {
         self.file = file
-        let origin = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF ? 3 : 0
+        let origin = raw.withUnsafeBufferPointer { b in b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0 }
         guard raw.count - origin < Int(Int32.max) else { throw OneProxyError("file too large (2 GB limit)", file: file) }
+        let pages = PageRelease(text: raw, origin: origin)
         let scanned = try raw.withUnsafeBufferPointer { whole -> Scanned in
             let buf = UnsafeBufferPointer(rebasing: whole[origin...])
             // A NUL byte never occurs in CSV text: say "binary", not "ragged row" somewhere inside it.
-            if let nul = Self.find(0, buf, from: 0) {
-                let loc = Self.location(buf, offset: nul)
+            if let nul = raw.firstIndex(of: 0, in: origin..<raw.count) {
+                let loc = Self.location(buf, offset: nul - origin)
                 throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: loc.line, column: loc.column)
             }
             try context.check()
-            return try Self.scan(buf, file: file, cancellation: context.cancellation, numbersFor: numbersFor)
+            return try Self.scan(buf, file: file, cancellation: context.cancellation, numbersFor: numbersFor, pages: pages)
         }
         guard !scanned.header.isEmpty else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
         self.bytes = raw
@@ -245,7 +251,10 @@ public struct CSVTable: Sendable {
     }
 
     /// The tokenizer: the header, then every record checked against its width.
-    static func scan(_ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never, numbersFor: (([String]) -> [Int])? = nil) throws -> Scanned {
+    static func scan(
+        _ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never, numbersFor: (([String]) -> [Int])? = nil,
+        pages: PageRelease = PageRelease(text: nil, origin: 0)
+    ) throws -> Scanned {
         var i = 0
         var line: Int32 = 1
         guard skipToRecord(buf, &i, &line, end: buf.count) else { return Scanned() }
@@ -268,7 +277,12 @@ public struct CSVTable: Sendable {
         let width = count
         // Pieces split at line ends when no quote can hide one (then a record is a line).
         let bodyBytes = buf.count - i
-        let quoteFree = find(0x22, buf, from: i) == nil
+        let quoteFree: Bool
+        if let text = pages.text {
+            quoteFree = text.firstIndex(of: 0x22, in: pages.origin + i..<pages.origin + buf.count) == nil
+        } else {
+            quoteFree = find(0x22, buf, from: i) == nil
+        }
         let pieces = quoteFree ? min(64, max(1, bodyBytes >> 18), ProcessInfo.processInfo.activeProcessorCount * 8) : 1
         var bounds = [i]
         for k in 1..<max(pieces, 1) {
@@ -281,13 +295,14 @@ public struct CSVTable: Sendable {
         // Quote-free text whose lines end at LF or CRLF, with columns to read as numbers: one pass.
         if quoteFree, let numbersFor {
             let wanted = numbersFor(header)
-            if !wanted.isEmpty, let fused = try fusedScan(buf, cuts: bounds, startLine: startLine, width: width, wanted: wanted, file: file, cancellation: cancellation) {
+            if !wanted.isEmpty, let fused = try fusedScan(buf, cuts: bounds, startLine: startLine, width: width, wanted: wanted, file: file, cancellation: cancellation, pages: pages) {
                 return Scanned(header: header, rowStarts: fused.rowStarts, rowLines: fused.rowLines, numbers: fused.numbers)
             }
         }
         let text = SharedText(buf), cuts = bounds
         let results = concurrentMap(cuts.count - 1) { k -> ScanPiece in
-            scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, quoteFree: quoteFree, file: file, cancellation: cancellation)
+            defer { pages.release(cuts[k]..<cuts[k + 1]) }
+            return scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, quoteFree: quoteFree, file: file, cancellation: cancellation)
         }
         // The first error in file order is the file's first error.
         var rows = 0
@@ -389,14 +404,20 @@ public struct CSVTable: Sendable {
     /// made for the exact row count. Errors and cancellation as `scanPiece` gives them, the first
     /// in file order winning. Nil if a piece's count and check disagree (they cannot; the caller
     /// then takes the two-pass route).
-    static func fusedScan(_ buf: UnsafeBufferPointer<UInt8>, cuts: [Int], startLine: Int32, width: Int, wanted: [Int], file: String, cancellation: Cancellation) throws -> Fused? {
+    static func fusedScan(
+        _ buf: UnsafeBufferPointer<UInt8>, cuts: [Int], startLine: Int32, width: Int, wanted: [Int], file: String, cancellation: Cancellation,
+        pages: PageRelease
+    ) throws -> Fused? {
         var group: [Int] = []
         var slot = [Int](repeating: -1, count: width)
         for c in wanted where c >= 0 && c < width && slot[c] < 0 && group.count < 64 { slot[c] = group.count; group.append(c) }
         if group.isEmpty { return nil }
         let text = SharedText(buf)
         let pieces = cuts.count - 1
-        let counts = concurrentMap(pieces) { k in countRecords(text.buf, from: cuts[k], to: cuts[k + 1]) }
+        let counts = concurrentMap(pieces) { k in
+            defer { pages.release(cuts[k]..<cuts[k + 1]) }
+            return countRecords(text.buf, from: cuts[k], to: cuts[k + 1])
+        }
         if counts.contains(where: { $0.loneCR }) { return nil }
         var rowBase = [0], lineBase = [startLine - 1]
         for c in counts {
@@ -414,7 +435,8 @@ public struct CSVTable: Sendable {
                 columns = makeColumns(u, rows: rows) { pointers in
                     let cols = DisjointColumns(pointers)
                     results = concurrentMap(pieces) { k in
-                        fusedPiece(text.buf, from: cuts[k], to: cuts[k + 1], rows: firstRows[k]..<firstRows[k + 1], lineBase: firstLines[k],
+                        defer { pages.release(cuts[k]..<cuts[k + 1]) }
+                        return fusedPiece(text.buf, from: cuts[k], to: cuts[k + 1], rows: firstRows[k]..<firstRows[k + 1], lineBase: firstLines[k],
                                    width: width, slots: slots, columns: cols, out: out, file: file, cancellation: cancellation)
                     }
                 }
@@ -636,6 +658,7 @@ public struct CSVTable: Sendable {
         let rows = rowCount
         if rows == 0 { return [] }
         let pieces = min(rows, max(1, min(64, rows / 4096)))
+        let pages = PageRelease(text: bytes, origin: origin)
         let parts: [Result<[T], Error>] = withText { whole in
             let text = SharedText(whole)
             return concurrentMap(pieces) { piece -> Result<[T], Error> in
@@ -643,6 +666,7 @@ public struct CSVTable: Sendable {
                 let r0 = rows * piece / pieces, r1 = rows * (piece + 1) / pieces
                 var out: [T] = []
                 out.reserveCapacity(r1 - r0)
+                defer { pages.release(Int(rowStarts[r0])..<(r1 < rows ? Int(rowStarts[r1]) : buf.count)) }
                 do {
                     for r in r0..<r1 {
                         if (r - r0) & 0xFFF == 0xFFF { try cancellation.check() }
@@ -753,6 +777,7 @@ public struct CSVTable: Sendable {
         for (j, c) in group.enumerated() { slot[c] = j }
         let last = group.max()!
         let pieces = min(rows, max(1, min(256, rows / 2048)))
+        let pages = PageRelease(text: bytes, origin: origin)
         let bad: [[Int]?] = withText { whole in
             let slots = slot, text = SharedText(whole)
             return concurrentMap(pieces) { piece -> [Int]? in
@@ -760,6 +785,7 @@ public struct CSVTable: Sendable {
                 if cancellation.isCancelled() { return nil }
                 var badHere = [Int](repeating: 0, count: u)
                 let r0 = rows * piece / pieces, r1 = rows * (piece + 1) / pieces
+                defer { pages.release(Int(rowStarts[r0])..<(r1 < rows ? Int(rowStarts[r1]) : n)) }
                 let cols = outputs.columns
                 var line: Int32 = 0
                 for r in r0..<r1 {
@@ -828,6 +854,14 @@ public struct CSVTable: Sendable {
 struct SharedText: @unchecked Sendable {
     let buf: UnsafeBufferPointer<UInt8>
     init(_ buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+}
+
+/// Gives back a mapped text's pages once a pass is done with them (offsets count from the text's
+/// start after any BOM, `origin` bytes into the file); nothing for text in memory.
+struct PageRelease: Sendable {
+    let text: CSVText?
+    let origin: Int
+    func release(_ range: Range<Int>) { text?.release(range.lowerBound + origin..<range.upperBound + origin) }
 }
 
 /// The row tables concurrent pieces write, each piece its own rows.

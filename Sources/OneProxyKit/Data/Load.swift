@@ -57,15 +57,19 @@ public struct LoadReport: Sendable, Equatable {
 /// duplicate column or device name, and a file with neither device nor accuracy columns.
 func loadUserCSV(path: String, unit: LatencyUnit = .ms, name: String) throws -> (Dataset, LoadReport) {
     guard let bytes = CSVTable.readFile(path) else { throw OneProxyError("cannot read the file (missing or unreadable)", file: path) }
-    let (table, numbers) = try readTable(bytes: bytes, file: path)
-    return try buildDataset(table, name: name, source: path, unit: unit, findNearDuplicates: true, numbers: numbers)
+    var (table, numbers) = try readTable(bytes: bytes, file: path)
+    return try buildDataset(table, name: name, source: path, unit: unit, findNearDuplicates: true, numbers: &numbers)
 }
 
 /// The table and the numbers of every column that may hold them (`plannedNumberColumns`), read
 /// in one pass where the text allows (`CSVTable.init(bytes:file:context:numbersFor:numbers:)`).
 func readTable(bytes: [UInt8], file: String, context: ComputeContext = .none) throws -> (CSVTable, [Int: CSVTable.ColumnNumbers]) {
+    try readTable(text: CSVText(bytes), file: file, context: context)
+}
+
+func readTable(text: CSVText, file: String, context: ComputeContext = .none) throws -> (CSVTable, [Int: CSVTable.ColumnNumbers]) {
     var numbers: [Int: CSVTable.ColumnNumbers] = [:]
-    let table = try CSVTable(bytes: bytes, file: file, context: context, numbersFor: plannedNumberColumns, numbers: &numbers)
+    let table = try CSVTable(text: text, file: file, context: context, numbersFor: plannedNumberColumns, numbers: &numbers)
     return (table, numbers)
 }
 
@@ -96,9 +100,15 @@ func headerColumn(_ header: [String], _ names: [String]) -> Int? {
 /// `CancellationError` when `context` says stop (checked every 4096 records or rows in each piece
 /// of the record check and the number pass, every 16384 rows of keys, every 65536 rows of each device and per device pair).
 public func loadCSV(bytes: [UInt8], file: String, unit: LatencyUnit = .ms, name: String, context: ComputeContext = .none) throws -> (Dataset, LoadReport) {
-    let (table, numbers) = try readTable(bytes: bytes, file: file, context: context)
+    try loadCSV(text: CSVText(bytes), file: file, unit: unit, name: name, context: context)
+}
+
+/// The same on a `CSVText` (bytes in memory, or a memory map of the file whose pages each pass
+/// gives back: the file is then never resident whole beside its numbers).
+public func loadCSV(text: CSVText, file: String, unit: LatencyUnit = .ms, name: String, context: ComputeContext = .none) throws -> (Dataset, LoadReport) {
+    var (table, numbers) = try readTable(text: text, file: file, context: context)
     try context.check()
-    return try buildDataset(table, name: name, source: file, unit: unit, findNearDuplicates: true, context: context, numbers: numbers)
+    return try buildDataset(table, name: name, source: file, unit: unit, findNearDuplicates: true, context: context, numbers: &numbers)
 }
 
 private let nb201AccuracyColumns = [
@@ -109,10 +119,20 @@ private let nb201AccuracyColumns = [
 
 /// `fastPaths: false` takes the general route everywhere (per-column number parsing, `NB201.parse`
 /// for every arch string); tests check both routes give the same result on every bundled file.
-/// `numbers`: columns already read as numbers (`readTable`); the others are read here.
 func buildDataset(
     _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool, fastPaths: Bool = true,
-    context: ComputeContext = .none, numbers prefetched: [Int: CSVTable.ColumnNumbers] = [:]
+    context: ComputeContext = .none
+) throws -> (Dataset, LoadReport) {
+    var none: [Int: CSVTable.ColumnNumbers] = [:]
+    return try buildDataset(t, name: name, source: source, unit: unit, findNearDuplicates: findNearDuplicates, fastPaths: fastPaths,
+                            context: context, numbers: &none)
+}
+
+/// The same, with columns already read as numbers (`readTable`), which it takes out of `numbers`
+/// (so each array it keeps is referenced once, and is converted in place, not copied).
+func buildDataset(
+    _ t: CSVTable, name: String, source: String, unit: LatencyUnit, findNearDuplicates: Bool, fastPaths: Bool = true,
+    context: ComputeContext = .none, numbers prefetched: inout [Int: CSVTable.ColumnNumbers]
 ) throws -> (Dataset, LoadReport) {
     let header = t.header
     // Duplicate column names.
@@ -140,8 +160,10 @@ func buildDataset(
     // fields fail at the first byte, which costs less than working out which columns are keys).
     var parsed = [(values: [Double], nonNumeric: Int)?](repeating: nil, count: header.count)
     if fastPaths {
-        for (c, v) in prefetched where c < header.count && !used.contains(c) { parsed[c] = v }
-        if prefetched.isEmpty {
+        let given = !prefetched.isEmpty
+        for c in Array(prefetched.keys) where c < header.count && !used.contains(c) { parsed[c] = prefetched.removeValue(forKey: c) }
+        prefetched.removeAll()
+        if !given {
             let numeric = header.indices.filter { !used.contains($0) }
             for (c, v) in zip(numeric, try t.doubles(columns: numeric, cancellation: context.cancellation)) { parsed[c] = v }
         }

@@ -24,6 +24,12 @@ public func sha256Hex(_ bytes: [UInt8], cancellation: Cancellation) throws -> St
     hexString(try bytes.withUnsafeBufferPointer { try sha256Digest($0, cancellation: cancellation) })
 }
 
+/// The digest of a file's text; a memory-mapped text's pages are given back after each 8 MiB piece
+/// is hashed, so hashing adds no resident memory.
+public func sha256Hex(_ text: CSVText, cancellation: Cancellation) throws -> String {
+    hexString(try text.withUnsafeBufferPointer { try sha256Digest($0, cancellation: cancellation, hashed: text.release) })
+}
+
 /// Lowercase hex, two digits per byte.
 private func hexString(_ digest: [UInt8]) -> String {
     let digits = Array("0123456789abcdef")
@@ -35,7 +41,8 @@ private func hexString(_ digest: [UInt8]) -> String {
 /// The bytes hashed between two cancellation checks.
 let sha256CheckBytes = 8 << 20
 
-func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellation = .never) throws -> [UInt8] {
+/// `hashed` is told each range once it is hashed (the system route only).
+func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellation = .never, hashed: (Range<Int>) -> Void = { _ in }) throws -> [UInt8] {
     if let system = systemSHA256 {
         // The streaming calls, a piece at a time; the context is OpenSSL's 112-byte SHA256_CTX
         // (given 256 bytes, aligned).
@@ -48,6 +55,7 @@ func sha256Digest(_ bytes: UnsafeBufferPointer<UInt8>, cancellation: Cancellatio
             try cancellation.check()
             let n = min(sha256CheckBytes, bytes.count - offset)
             _ = system.update(context, bytes.baseAddress! + offset, n)
+            hashed(offset..<offset + n)
             offset += n
         }
         _ = md.withUnsafeMutableBufferPointer { system.final($0.baseAddress, context) }

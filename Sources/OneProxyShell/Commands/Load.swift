@@ -43,9 +43,9 @@ let loadCommand = CommandSpec(
     case .word(let path), .string(let path):
         let p = Located(path, at: arg.location, length: arg.length)
         let expected = try inv.option("sha256").map { try inv.word($0, "a SHA-256 in hex") }
-        let bytes: [UInt8], absolute: String
+        let text: CSVText, absolute: String
         do {
-            (bytes, absolute) = try inv.readFile(p)
+            (text, absolute) = try inv.readText(p)
         } catch var d as Diagnostic {
             if BundledDatasets.names.contains(path) { d.hint = "\(path) is bundled: write it without quotes" }
             throw d
@@ -53,7 +53,7 @@ let loadCommand = CommandSpec(
         let name = nameOption?.value ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let loaded: (Dataset, LoadReport)
         do {
-            loaded = try loadCSV(bytes: bytes, file: path, unit: unit, name: name,
+            loaded = try loadCSV(text: text, file: path, unit: unit, name: name,
                                  context: inv.session.computeContext)
         } catch let e as OneProxyError {
             // Point at the path: the message itself names the file's line and column.
@@ -61,7 +61,7 @@ let loadCommand = CommandSpec(
         }
         let (d, report) = loaded
         for w in report.warnings { inv.warn(w) }
-        let hash = try sha256Hex(bytes, cancellation: inv.session.computeContext.cancellation)
+        let hash = try sha256Hex(text, cancellation: inv.session.computeContext.cancellation)
         if let expected, expected.value.lowercased() != hash {
             inv.warn("\(path) changed since the script was saved (\(absolute)): its SHA-256 is \(hash.prefix(12))…, the script recorded \(expected.value.prefix(12))…; results may differ")
         }

@@ -293,6 +293,16 @@ public struct Invocation {
         }
     }
 
+    /// The loader's text of the user file `p` (a large file memory-mapped under a read lease:
+    /// `FileAccess.text`), with its absolute path; errors point at `p`.
+    public func readText(_ p: Located<String>) throws -> (text: CSVText, path: String) {
+        do {
+            return try session.files.text(p.value, base: session.baseFolder, cancellation: session.computeContext.cancellation)
+        } catch let e as FileAccessError {
+            throw Diagnostic(e.message, at: p.location, length: p.length)
+        }
+    }
+
     /// Records that the argument `p` named the user file `path` with this hash (for `save`).
     mutating func logFile(_ p: Located<String>, path: String, sha256: String) {
         guard let range = textRange(of: p.location, length: p.length) else { return }

@@ -118,6 +118,50 @@ public final class FileAccess {
     ///
     /// Errors say which folder a missing file was looked for in.
     public func read(_ path: String, base: String? = nil, checked: Bool = true, cancellation: Cancellation = .never) throws -> (bytes: [UInt8], path: String) {
+        let (fd, abs) = try openForReading(path, base: base, checked: checked)
+        defer { close(fd) }
+        return (try readAll(fd, path: path, abs: abs, cancellation: cancellation), abs)
+    }
+
+    /// The text of the file at `path` for the loader, checked and opened as `read` does. A file of
+    /// at least `mapBytes` is memory-mapped under a read lease (`F_SETLEASE`): a process that
+    /// opens it for writing or truncates it waits until the text is gone (at most the kernel's
+    /// lease-break time, 45 s by default), so the map never loses a page under the loader. Where
+    /// no lease can be had (another writer has it open, a file system without leases, a file of
+    /// another owner) and for smaller files, the bytes are read into memory.
+    public func text(_ path: String, base: String? = nil, checked: Bool = true, cancellation: Cancellation = .never) throws -> (text: CSVText, path: String) {
+        let (fd, abs) = try openForReading(path, base: base, checked: checked)
+        var st = stat()
+        if fstat(fd, &st) == 0, Int(st.st_size) >= FileAccess.mapBytes, FileAccess.takeReadLease(fd), fstat(fd, &st) == 0 {
+            let text = try CSVText(mapping: fd, size: Int(st.st_size))  // owns fd (and the lease) from here
+            readPaths.insert(FileAccess.canonical(abs))
+            return (text, abs)
+        }
+        defer { close(fd) }
+        return (CSVText(try readAll(fd, path: path, abs: abs, cancellation: cancellation)), abs)
+    }
+
+    /// Files from this size on are mapped by `text` (16 MiB: below it, reading costs a few
+    /// milliseconds and the memory saved is small).
+    public static let mapBytes = 16 << 20
+
+    /// A read lease on `fd`, with SIGIO (the lease-break signal) ignored: the shell answers a
+    /// break by finishing the load and closing the file.
+    static func takeReadLease(_ fd: Int32) -> Bool {
+        #if os(Linux)
+        _ = ignoreLeaseBreakSignal
+        // F_SETLEASE is F_LINUX_SPECIFIC_BASE (1024) + 0, which Glibc exports only under _GNU_SOURCE.
+        return fcntl(fd, 1024, Int32(F_RDLCK)) == 0
+        #else
+        return false
+        #endif
+    }
+
+    private static let ignoreLeaseBreakSignal: Void = { _ = signal(SIGIO, SIG_IGN) }()
+
+    /// Opens a regular file for reading after the policy check: the descriptor (the caller closes
+    /// it) and the absolute path.
+    private func openForReading(_ path: String, base: String?, checked: Bool) throws -> (Int32, String) {
         let abs = absolute(path, base: base)
         if checked { try check(abs, shown: path, writing: false) }
         guard !path.contains("\0") else { throw FileAccessError("a path cannot hold a NUL character") }
@@ -131,19 +175,30 @@ public final class FileAccess {
             }
             throw FileAccessError("cannot read \(path): \(String(cString: strerror(code)))")
         }
-        defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        if st.st_mode & S_IFMT == S_IFDIR { throw FileAccessError("cannot read \(path): it is a folder") }
-        // Only regular files: a FIFO blocks, /dev/zero and /dev/urandom never end.
-        guard st.st_mode & S_IFMT == S_IFREG else {
-            throw FileAccessError("cannot read \(path): not a regular file (a pipe, a device or a socket); copy it to a file first")
-        }
-        guard Int64(st.st_size) <= FileAccess.maximumReadBytes else {
-            throw FileAccessError("cannot read \(path): \(st.st_size / (1 << 20)) MiB is over the \(FileAccess.maximumReadBytes >> 30) GiB a file may have here")
+        do {
+            guard fstat(fd, &st) == 0 else { throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            if st.st_mode & S_IFMT == S_IFDIR { throw FileAccessError("cannot read \(path): it is a folder") }
+            // Only regular files: a FIFO blocks, /dev/zero and /dev/urandom never end.
+            guard st.st_mode & S_IFMT == S_IFREG else {
+                throw FileAccessError("cannot read \(path): not a regular file (a pipe, a device or a socket); copy it to a file first")
+            }
+            guard Int64(st.st_size) <= FileAccess.maximumReadBytes else {
+                throw FileAccessError("cannot read \(path): \(st.st_size / (1 << 20)) MiB is over the \(FileAccess.maximumReadBytes >> 30) GiB a file may have here")
+            }
+        } catch {
+            close(fd)
+            throw error
         }
         // Back to blocking reads (O_NONBLOCK was for the open).
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return (fd, abs)
+    }
+
+    /// The bytes of an open regular file, read as `read` describes.
+    private func readAll(_ fd: Int32, path: String, abs: String, cancellation: Cancellation) throws -> [UInt8] {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileAccessError("cannot read \(path): \(String(cString: strerror(errno)))") }
         // Straight into the array for the size fstat gave (no chunk copied twice), 8 MiB per read so
         // Ctrl-C stops a large file within a few milliseconds; a file that grew meanwhile is read
         // on in chunks.
@@ -174,7 +229,7 @@ public final class FileAccess {
             }
         }
         readPaths.insert(FileAccess.canonical(abs))
-        return (bytes, abs)
+        return bytes
     }
 
     /// The largest file `read` takes (4 GiB): its numbers alone would need several times that in

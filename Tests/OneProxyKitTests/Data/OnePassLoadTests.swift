@@ -130,6 +130,24 @@ import Testing
         }
     }
 
+    /// A memory-mapped text loads to the same dataset and report as the bytes in memory, its pages
+    /// given back after each pass read the same afterwards, and its digest is the bytes'.
+    @Test func mappedTextLoadsAsTheBytes() throws {
+        let path = try BundledFiles.url("nb201_help_latency.csv").path
+        let bytes = try #require(CSVTable.readFile(path))
+        let fd = open(path, O_RDONLY)
+        try #require(fd >= 0)
+        let text = try CSVText(mapping: fd, size: bytes.count)
+        #expect(text.isMapped && text.count == bytes.count)
+        #expect(Self.outcome { try loadCSV(text: text, file: "f.csv", name: "f") } == Self.onePass(bytes))
+        // Every page was given back by the passes; reading them again reads the file.
+        text.release(0..<text.count)
+        #expect(text.withUnsafeBufferPointer { Array($0) } == bytes)
+        #expect(text.firstIndex(of: 0x0A, in: 0..<text.count) == bytes.firstIndex(of: 0x0A))
+        #expect(text.firstIndex(of: 0, in: 0..<text.count) == nil)
+        #expect(try sha256Hex(text, cancellation: .never) == sha256Hex(bytes))
+    }
+
     /// The numbers the one pass reads equal `doubles(columns:)` on the same table, column by column.
     @Test func onePassNumbersEqualTheColumnReader() throws {
         let bytes = try #require(CSVTable.readFile(try BundledFiles.url("nb201_help_latency.csv").path))
