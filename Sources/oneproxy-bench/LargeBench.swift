@@ -3,7 +3,8 @@ import OneProxyKit
 import OneProxyShell
 
 /// Large user files, generated here (never kept in the repository) and loaded as `load "file.csv"`
-/// does: the shell's file access reads the bytes, then `loadCSV` (with its near-duplicate check).
+/// does: the shell's file access maps the file under a read lease (`FileAccess.text`), then
+/// `loadCSV(text:)` (with its near-duplicate check).
 /// Two shapes: 100,000 architectures x 50 devices (about 40 MB) and 1,000,000 x 30 (about 280 MB).
 /// For each: the whole load (best and median of 3; the peak resident memory of the first, VmHWM
 /// reset before it) and its parts; for the 1M x 30 file, the physical limit (reading the file into
@@ -31,8 +32,8 @@ private func largeCase(rows: Int, devices: Int, python: Bool) throws {
     for k in 0..<3 {
         if k == 0 { resetPeakMemory(); beforeMB = Double(peakResidentBytes() ?? 0) / 1e6 }
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let (bytes, _) = try access.read(url.path)
-        let (d, report) = try loadCSV(bytes: bytes, file: url.lastPathComponent, name: "large")
+        let (text, _) = try access.text(url.path)
+        let (d, report) = try loadCSV(text: text, file: url.lastPathComponent, name: "large")
         times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         if k == 0 {
             peakMB = Double(peakResidentBytes() ?? 0) / 1e6
@@ -40,7 +41,9 @@ private func largeCase(rows: Int, devices: Int, python: Bool) throws {
         }
     }
     let best = times.min()!, median = times.sorted()[1]
-    print(String(format: "load %@ (read + parse + checks): best %.3f s, median %.3f s of 3 (%.0f MB/s at best)", label, best, median, Double(size) / best / 1e6))
+    let mapped = try access.text(url.path).text.isMapped
+    print(String(format: "load %@ (%@ + parse + checks): best %.3f s, median %.3f s of 3 (%.0f MB/s at best)", label,
+                 mapped ? "map under a read lease" : "read", best, median, Double(size) / best / 1e6))
     print("  \(summary)")
     print(String(format: "  peak resident memory: %.1f MB (%.1f MB before the load): %.2fx the numbers (the load's own: %.2fx)",
                  peakMB, beforeMB, peakMB / (numberBytes / 1e6), (peakMB - beforeMB) / (numberBytes / 1e6)))
@@ -54,7 +57,7 @@ private func largeCase(rows: Int, devices: Int, python: Bool) throws {
     let (d, _) = try loadCSV(bytes: bytes, file: "large.csv", name: "large")
     let near = try bestSeconds { _ = try nearDuplicateDevicesScreened(d, context: .none) }
     let load = try bestSeconds { _ = try loadCSV(bytes: bytes, file: "large.csv", name: "large") }
-    let hash = try bestSeconds(repeats: 1) { _ = sha256Hex(bytes) }
+    let hash = try bestSeconds(repeats: 1) { _ = try sha256Hex(try access.text(url.path).text, cancellation: .never) }
     print(String(format: "  after the load, the shell's SHA-256 of the file   %8.1f ms (one run; not in the load above)", hash * 1e3))
     print(String(format: "  of which reading the file (shell's file access)  %8.1f ms (best of 3)", read * 1e3))
     print(String(format: "  loadCSV on the bytes in memory                 %8.1f ms", load * 1e3))
