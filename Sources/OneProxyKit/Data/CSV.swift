@@ -53,7 +53,7 @@ public struct CSVTable: Sendable {
     /// A regular file's bytes read straight into an array (no `Data` copy); anything else (a pipe,
     /// a device) through `FileManager`. Nil when unreadable or a directory.
     static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -301,8 +301,7 @@ public struct CSVTable: Sendable {
         }
         let text = SharedText(buf), cuts = bounds
         let results = concurrentMap(cuts.count - 1) { k -> ScanPiece in
-            defer { pages.release(cuts[k]..<cuts[k + 1]) }
-            return scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, quoteFree: quoteFree, file: file, cancellation: cancellation)
+            scanPiece(text.buf, from: cuts[k], to: cuts[k + 1], width: width, quoteFree: quoteFree, file: file, cancellation: cancellation)
         }
         // The first error in file order is the file's first error.
         var rows = 0
@@ -414,10 +413,9 @@ public struct CSVTable: Sendable {
         if group.isEmpty { return nil }
         let text = SharedText(buf)
         let pieces = cuts.count - 1
-        let counts = concurrentMap(pieces) { k in
-            defer { pages.release(cuts[k]..<cuts[k + 1]) }
-            return countRecords(text.buf, from: cuts[k], to: cuts[k + 1])
-        }
+        // The count keeps the pages it reads (no number is stored yet, so they cost no peak); the
+        // pass that stores the numbers gives each piece's pages back.
+        let counts = concurrentMap(pieces) { k in countRecords(text.buf, from: cuts[k], to: cuts[k + 1]) }
         if counts.contains(where: { $0.loneCR }) { return nil }
         var rowBase = [0], lineBase = [startLine - 1]
         for c in counts {

@@ -68,21 +68,14 @@ public final class CSVText: @unchecked Sendable {
         if end > start { _ = madvise(UnsafeMutableRawPointer(mutating: mapping + start), end - start, MADV_DONTNEED) }
     }
 
-    /// The first `byte` in `range`, or nil: memchr in pieces of 8 MiB, each given back after it
-    /// is searched.
+    /// The first `byte` in `range`, or nil (memchr). The pages it reads stay: the loader's first
+    /// passes read the whole file before any number is stored, so keeping them costs no peak, and
+    /// the pass that stores the numbers gives them back.
     func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
         withUnsafeBufferPointer { b -> Int? in
-            guard let base = b.baseAddress else { return nil }
-            var s = range.lowerBound
-            while s < range.upperBound {
-                let e = min(range.upperBound, s + (8 << 20))
-                if let p = memchr(base + s, Int32(byte), e - s) {
-                    return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                }
-                release(s..<e)
-                s = e
-            }
-            return nil
+            guard let base = b.baseAddress, range.lowerBound < range.upperBound,
+                  let p = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+            return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
         }
     }
 }

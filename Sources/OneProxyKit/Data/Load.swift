@@ -355,41 +355,66 @@ private struct LatencyColumn: @unchecked Sendable {
 }
 
 /// The first row whose key equals an earlier row's (as Swift's `==` on strings), with that earlier
-/// row; nil when all keys differ. ASCII keys go through an open-addressing table whose slots hold a
-/// row number and 32 bits of the key's FNV-1a hash over its bytes (byte equality is string equality
-/// for ASCII; keys are compared only when those bits agree); a non-ASCII key sends all to a
-/// `Dictionary`, whose hashing respects canonical equivalence.
-func firstRepeat(_ keys: [String], cancellation: Cancellation = .never) throws -> (first: Int, again: Int)? {
-    var capacity = 16
-    while capacity < 2 * keys.count { capacity <<= 1 }
-    let mask = capacity - 1
-    // Slot: (hash's high 32 bits) << 32 | (row + 1); 0 = empty.
-    var table = [UInt64](repeating: 0, count: capacity)
-    var ascii = true
-    let found: (Int, Int)? = try table.withUnsafeMutableBufferPointer { slots in
-        try keys.withUnsafeBufferPointer { keys in
-            for r in 0..<keys.count {
-                if r & 0xFFFF == 0xFFFF { try cancellation.check() }
-                var h: UInt64 = 0xCBF2_9CE4_8422_2325
-                var high: UInt8 = 0
-                var k = keys[r]
-                k.withUTF8 { b in for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3; high |= x } }
-                if high >= 0x80 { ascii = false; return nil }
-                let tag = h & 0xFFFF_FFFF_0000_0000
-                h ^= h >> 29
-                var slot = Int(truncatingIfNeeded: h) & mask
-                while slots[slot] != 0 {
-                    let e = slots[slot]
-                    if e & 0xFFFF_FFFF_0000_0000 == tag {
-                        let f = Int(e & 0xFFFF_FFFF) - 1
-                        if keys[f] == k { return (f, r) }
-                    }
-                    slot = (slot + 1) & mask
-                }
-                slots[slot] = tag | UInt64(r + 1)
-            }
-            return nil
+/// row; nil when all keys differ. ASCII keys: each key's 64-bit FNV-1a hash over its bytes is
+/// computed in parallel pieces; then the keys are split by their hash into `partitions` (default:
+/// one per core from 65,536 keys on, else one), each searched on its own core through an
+/// open-addressing table whose slots hold a row number and 32 bits of the hash (keys are compared
+/// only when those bits agree). Equal keys share a partition, so the earliest repeat over all
+/// partitions is the file's. A non-ASCII key sends all to a `Dictionary`, whose hashing respects
+/// canonical equivalence.
+func firstRepeat(_ keys: [String], partitions: Int? = nil, cancellation: Cancellation = .never) throws -> (first: Int, again: Int)? {
+    let n = keys.count
+    let parts = max(1, partitions ?? (n >= 65_536 ? ProcessInfo.processInfo.activeProcessorCount : 1))
+    // Hashes, or nil for a piece holding a non-ASCII key.
+    let pieces = max(1, min(64, n >> 14))
+    let hashed: [[UInt64]?] = concurrentMap(pieces) { piece -> [UInt64]? in
+        let r0 = n * piece / pieces, r1 = n * (piece + 1) / pieces
+        var out = [UInt64](repeating: 0, count: r1 - r0)
+        for r in r0..<r1 {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            var high: UInt8 = 0
+            var k = keys[r]
+            k.withUTF8 { b in for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01B3; high |= x } }
+            if high >= 0x80 { return nil }
+            out[r - r0] = h
         }
+        return out
+    }
+    try cancellation.check()
+    let ascii = !hashed.contains { $0 == nil }
+    var found: (Int, Int)? = nil
+    if ascii {
+        let hashes = hashed.flatMap { $0! }
+        let repeats: [(Int, Int)?] = concurrentMap(parts) { part -> (Int, Int)? in
+            var capacity = 16
+            while capacity < 2 * (n / parts + 1) { capacity <<= 1 }
+            let mask = capacity - 1
+            // Slot: (hash's high 32 bits) << 32 | (row + 1); 0 = empty.
+            var table = [UInt64](repeating: 0, count: capacity)
+            return table.withUnsafeMutableBufferPointer { slots -> (Int, Int)? in
+                for r in 0..<n {
+                    var h = hashes[r]
+                    // The partition from the hash's middle bits (the table uses the low and high ones).
+                    if parts > 1, Int((h >> 24) & 0xFF) % parts != part { continue }
+                    if r & 0xFFFF == 0xFFFF, cancellation.isCancelled() { return nil }
+                    let tag = h & 0xFFFF_FFFF_0000_0000
+                    h ^= h >> 29
+                    var slot = Int(truncatingIfNeeded: h) & mask
+                    while slots[slot] != 0 {
+                        let e = slots[slot]
+                        if e & 0xFFFF_FFFF_0000_0000 == tag {
+                            let f = Int(e & 0xFFFF_FFFF) - 1
+                            if keys[f] == keys[r] { return (f, r) }
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                    slots[slot] = tag | UInt64(r + 1)
+                }
+                return nil
+            }
+        }
+        try cancellation.check()
+        found = repeats.compactMap { $0 }.min { $0.1 < $1.1 }
     }
     if ascii { return found }
     var first: [String: Int] = [:]

@@ -166,7 +166,9 @@ public final class FileAccess {
         if checked { try check(abs, shown: path, writing: false) }
         guard !path.contains("\0") else { throw FileAccessError("a path cannot hold a NUL character") }
         // O_NONBLOCK: opening a FIFO with no writer would block forever; it is refused below.
-        let fd = open(abs, O_RDONLY | O_NONBLOCK)
+        // O_CLOEXEC: a process started meanwhile (measure's harness) must not keep the file open,
+        // nor a lease on it.
+        let fd = open(abs, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT {

@@ -28,7 +28,7 @@ struct MappedLoadTests {
         let bytes = Self.largeCSV()
         try Data(bytes).write(to: file)
         // Whether this file system grants leases at all (else `text` reads, as it must).
-        let probe = open(file.path, O_RDONLY)
+        let probe = open(file.path, O_RDONLY | O_CLOEXEC)
         let leases = FileAccess.takeReadLease(probe)
         close(probe)
 
@@ -42,15 +42,21 @@ struct MappedLoadTests {
         #expect(try sha256Hex(text, cancellation: .never) == sha256Hex(bytes))
         if leases {
             // A writer's open fails at once (non-blocking) while the lease is held ...
-            let blocked = open(file.path, O_WRONLY | O_NONBLOCK)
+            let blocked = open(file.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
             let code = errno
             #expect(blocked < 0 && code == EWOULDBLOCK, "open for writing: \(blocked), errno \(code)")
             if blocked >= 0 { close(blocked) }
         }
         // ... and succeeds once the text is gone (which closes the file and ends the lease).
         text = CSVText([])
-        let writer = open(file.path, O_WRONLY | O_NONBLOCK)
-        #expect(writer >= 0)
+        // (A process another test starts meanwhile holds a copy of every descriptor from its fork
+        // to its exec, which closes ours: a few milliseconds at most.)
+        var writer = open(file.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        for _ in 0..<100 where writer < 0 && errno == EWOULDBLOCK {
+            usleep(10_000)
+            writer = open(file.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        }
+        #expect(writer >= 0, "open for writing after: errno \(errno)")
         if writer >= 0 { close(writer) }
         // A small file is read into memory.
         let small = folder.appendingPathComponent("small.csv")
