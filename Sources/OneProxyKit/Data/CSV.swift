@@ -105,12 +105,13 @@ public struct CSVTable: Sendable {
         let scanned = try raw.withUnsafeBufferPointer { whole -> Scanned in
             let buf = UnsafeBufferPointer(rebasing: whole[origin...])
             // A NUL byte never occurs in CSV text: say "binary", not "ragged row" somewhere inside it.
-            if let nul = raw.firstIndex(of: 0, in: origin..<raw.count) {
-                let loc = Self.location(buf, offset: nul - origin)
+            let facts = TextFacts(buf)
+            if let nul = facts.firstNUL {
+                let loc = Self.location(buf, offset: nul)
                 throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: loc.line, column: loc.column)
             }
             try context.check()
-            return try Self.scan(buf, file: file, cancellation: context.cancellation, numbersFor: numbersFor, pages: pages)
+            return try Self.scan(buf, file: file, cancellation: context.cancellation, numbersFor: numbersFor, pages: pages, facts: facts)
         }
         guard !scanned.header.isEmpty else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
         self.bytes = raw
@@ -135,10 +136,11 @@ public struct CSVTable: Sendable {
         try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[origin...])) }
     }
 
-    /// The first `byte` at or after `from` (memchr), or nil.
-    static func find(_ byte: UInt8, _ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        guard from < buf.count, let base = buf.baseAddress else { return nil }
-        guard let p = memchr(base + from, Int32(byte), buf.count - from) else { return nil }
+    /// The first `byte` at or after `from` and before `to` (default: the end) (memchr), or nil.
+    static func find(_ byte: UInt8, _ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int? = nil) -> Int? {
+        let end = min(to ?? buf.count, buf.count)
+        guard from < end, let base = buf.baseAddress else { return nil }
+        guard let p = memchr(base + from, Int32(byte), end - from) else { return nil }
         return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
     }
 
@@ -253,7 +255,7 @@ public struct CSVTable: Sendable {
     /// The tokenizer: the header, then every record checked against its width.
     static func scan(
         _ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never, numbersFor: (([String]) -> [Int])? = nil,
-        pages: PageRelease = PageRelease(text: nil, origin: 0)
+        pages: PageRelease = PageRelease(text: nil, origin: 0), facts: TextFacts? = nil
     ) throws -> Scanned {
         var i = 0
         var line: Int32 = 1
@@ -277,12 +279,7 @@ public struct CSVTable: Sendable {
         let width = count
         // Pieces split at line ends when no quote can hide one (then a record is a line).
         let bodyBytes = buf.count - i
-        let quoteFree: Bool
-        if let text = pages.text {
-            quoteFree = text.firstIndex(of: 0x22, in: pages.origin + i..<pages.origin + buf.count) == nil
-        } else {
-            quoteFree = find(0x22, buf, from: i) == nil
-        }
+        let quoteFree = !(facts ?? TextFacts(buf)).hasQuote(buf, from: i)
         let pieces = quoteFree ? min(64, max(1, bodyBytes >> 18), ProcessInfo.processInfo.activeProcessorCount * 8) : 1
         var bounds = [i]
         for k in 1..<max(pieces, 1) {
@@ -852,6 +849,37 @@ public struct CSVTable: Sendable {
 struct SharedText: @unchecked Sendable {
     let buf: UnsafeBufferPointer<UInt8>
     init(_ buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+}
+
+/// The first NUL byte and the first quote of each 4 MiB chunk of a text, found by memchr over the
+/// chunks in parallel: the loader's first look at a file (a NUL means binary data; no quote after
+/// the header means the one-pass route).
+struct TextFacts {
+    static let chunk = 4 << 20
+    let firstNUL: Int?
+    private let firstQuotes: [Int?]
+
+    init(_ buf: UnsafeBufferPointer<UInt8>) {
+        let text = SharedText(buf), n = buf.count
+        let chunks = max(1, (n + Self.chunk - 1) / Self.chunk)
+        let found = concurrentMap(chunks) { c -> (Int?, Int?) in
+            let s = c * Self.chunk, e = min(n, s + Self.chunk)
+            return (CSVTable.find(0, text.buf, from: s, to: e), CSVTable.find(0x22, text.buf, from: s, to: e))
+        }
+        firstNUL = found.lazy.compactMap { $0.0 }.first
+        firstQuotes = found.map { $0.1 }
+    }
+
+    /// Whether a quote lies at or after `from`.
+    func hasQuote(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
+        for (c, q) in firstQuotes.enumerated() where (c + 1) * Self.chunk > from {
+            guard let q else { continue }
+            if q >= from { return true }
+            // The chunk holding `from` has a quote before it: look on from `from` in that chunk.
+            if CSVTable.find(0x22, buf, from: from, to: (c + 1) * Self.chunk) != nil { return true }
+        }
+        return false
+    }
 }
 
 /// Gives back a mapped text's pages once a pass is done with them (offsets count from the text's

@@ -67,15 +67,4 @@ public final class CSVText: @unchecked Sendable {
         let end = min(range.upperBound, count) / page * page
         if end > start { _ = madvise(UnsafeMutableRawPointer(mutating: mapping + start), end - start, MADV_DONTNEED) }
     }
-
-    /// The first `byte` in `range`, or nil (memchr). The pages it reads stay: the loader's first
-    /// passes read the whole file before any number is stored, so keeping them costs no peak, and
-    /// the pass that stores the numbers gives them back.
-    func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
-        withUnsafeBufferPointer { b -> Int? in
-            guard let base = b.baseAddress, range.lowerBound < range.upperBound,
-                  let p = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
-            return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-        }
-    }
 }

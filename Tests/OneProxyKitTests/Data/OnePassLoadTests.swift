@@ -143,9 +143,26 @@ import Testing
         // Every page was given back by the passes; reading them again reads the file.
         text.release(0..<text.count)
         #expect(text.withUnsafeBufferPointer { Array($0) } == bytes)
-        #expect(text.firstIndex(of: 0x0A, in: 0..<text.count) == bytes.firstIndex(of: 0x0A))
-        #expect(text.firstIndex(of: 0, in: 0..<text.count) == nil)
         #expect(try sha256Hex(text, cancellation: .never) == sha256Hex(bytes))
+    }
+
+    /// The first look at a text (first NUL; any quote from a point on), found by chunks in
+    /// parallel, against a scan of every byte: quotes and NULs on both sides of chunk boundaries.
+    @Test func textFactsMatchAScanOfEveryByte() {
+        let chunk = TextFacts.chunk
+        var g = SeededGenerator(seed: 9)
+        for _ in 0..<12 {
+            var bytes = [UInt8](repeating: 0x61, count: 2 * chunk + g.index(below: chunk))
+            for _ in 0..<g.index(below: 4) { bytes[g.index(below: bytes.count)] = 0x22 }
+            if g.index(below: 2) == 0 { bytes[g.index(below: bytes.count)] = 0 }
+            bytes.withUnsafeBufferPointer { b in
+                let facts = TextFacts(b)
+                #expect(facts.firstNUL == bytes.firstIndex(of: 0))
+                for from in [0, chunk - 1, chunk, chunk + 1, g.index(below: bytes.count), bytes.count - 1] {
+                    #expect(facts.hasQuote(b, from: from) == bytes[from...].contains(0x22), "from \(from)")
+                }
+            }
+        }
     }
 
     /// The numbers the one pass reads equal `doubles(columns:)` on the same table, column by column.
