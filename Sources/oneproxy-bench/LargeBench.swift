@@ -5,12 +5,15 @@ import OneProxyShell
 /// Large user files, generated here (never kept in the repository) and loaded as `load "file.csv"`
 /// does: the shell's file access maps the file under a read lease (`FileAccess.text`), then
 /// `loadCSV(text:)` (with its near-duplicate check).
-/// Two shapes: 100,000 architectures x 50 devices (about 40 MB) and 1,000,000 x 30 (about 280 MB).
+/// Three shapes: 5,000 architectures x 500 devices (the widest file whose near-duplicate check runs),
+/// 100,000 x 50 (about 40 MB) and 1,000,000 x 30 (about 280 MB).
 /// For each: the whole load (best and median of 3; the peak resident memory of the first, VmHWM
 /// reset before it) and its parts; for the 1M x 30 file, the physical limit (reading the file into
 /// memory, one memchr pass over the bytes in memory) and polars' and pyarrow's CSV readers on the
 /// same file, timed in the same run by `python3 bench/load_large.py FILE`.
 func benchLarge() throws {
+    // The widest file the near-duplicate check still runs on (500 devices: 124,750 pairs).
+    try largeCase(rows: 5_000, devices: 500, python: false)
     try largeCase(rows: 100_000, devices: 50, python: false)
     try largeCase(rows: 1_000_000, devices: 30, python: true)
 }

@@ -192,15 +192,27 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
     let pairs = pairList
     let cancellation = context.cancellation
     let counter = PairCounter(context.reporter("\(method.rawValue) matrix", total: pairs.count))
-    let results = concurrentMap(pairs.count) { k -> PairCorrelation? in
-        if cancellation.isCancelled() { return nil }
-        let (i, j) = pairs[k]
-        let r = pairValue(cols[i], cols[j], columns[i], columns[j], method: method)
-        counter.finished()
-        return r
+    // Pairs in runs, 32 runs per core (a pair of complete columns is one dot product: handing the
+    // workers one pair at a time cost more than the pair), Ctrl-C checked before each pair.
+    let runs = min(pairs.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 32))
+    let computed = concurrentMap(runs) { run -> [PairCorrelation]? in
+        let k0 = pairs.count * run / runs, k1 = pairs.count * (run + 1) / runs
+        var out: [PairCorrelation] = []
+        out.reserveCapacity(k1 - k0)
+        var unreported = 0
+        for k in k0..<k1 {
+            if cancellation.isCancelled() { return nil }
+            let (i, j) = pairs[k]
+            out.append(pairValue(cols[i], cols[j], columns[i], columns[j], method: method))
+            unreported += 1
+            if unreported == 64 { counter.finished(unreported); unreported = 0 }
+        }
+        counter.finished(unreported)
+        return out
     }
     try context.check()
-    guard results.allSatisfy({ $0 != nil }) else { throw CancellationError() }
+    guard computed.allSatisfy({ $0 != nil }) else { throw CancellationError() }
+    let results = computed.flatMap { $0! }
     var values = [[Double?]](repeating: [Double?](repeating: nil, count: d), count: d)
     var counts = [[Int]](repeating: [Int](repeating: 0, count: d), count: d)
     for c in 0..<d {
@@ -208,7 +220,7 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
         values[c][c] = cols[c].present >= 2 && !cols[c].constant ? 1 : nil
     }
     for (k, (i, j)) in pairs.enumerated() {
-        let r = results[k]!
+        let r = results[k]
         values[i][j] = r.value; values[j][i] = r.value
         counts[i][j] = r.n; counts[j][i] = r.n
     }
@@ -222,9 +234,9 @@ private final class PairCounter: @unchecked Sendable {
     private var done = 0
     private let lock = NSLock()
     init(_ reporter: ProgressReporter) { self.reporter = reporter }
-    func finished() {
+    func finished(_ pairs: Int = 1) {
         lock.lock()
-        done += 1
+        done += pairs
         reporter.advance(to: done)
         lock.unlock()
     }
