@@ -87,14 +87,7 @@ func adaptCV5Solve(x: Matrix, w: [Double], rows: [Int], target: [Double], scale:
         fitFold: { fold in
             let inRows = fold.training.map { rows[$0] }
             let p = AdaProxyProblem(x: x.selectingRows(inRows), weights: w, targets: inRows.map { target[$0] }, scale: scale)
-            return p.solvePath(norm: norm, lambdas: grid).map { s in
-                let coef = (0..<w.count).map { w[$0] * (s.a + s.b[$0]) }
-                return fold.heldOut.map { pos in
-                    var acc = s.c
-                    for j in 0..<coef.count { acc += x[rows[pos], j] * coef[j] }
-                    return acc
-                }
-            }
+            return predictAdapted(X: x, weights: w, solutions: p.solvePath(norm: norm, lambdas: grid), rows: fold.heldOut.map { rows[$0] })
         },
         refit: { full.solve(norm: norm, lambda: grid[$0]) })
     return cv.model.lambda

@@ -83,39 +83,90 @@ public struct AdaProxyProblem: Sendable {
         n = x.rows
         d = x.cols
         self.scale = scale
-        wScaled = weights.map { $0 / scale.proxy }
+        let n = self.n, d = self.d
+        let ws = weights.map { $0 / scale.proxy }
+        wScaled = ws
         let y = targets.map { $0 / scale.target }
-        var z = x
-        for i in 0..<n { for j in 0..<d { z[i, j] *= wScaled[j] } }
+        // The same operations in the same order as the indexed loops they replace (so the same
+        // values bit for bit), on raw buffers, with z centred in place and then reduced in place.
+        var a = [Double](repeating: 0, count: n * d)  // z, then zc, then A
         var zm = [Double](repeating: 0, count: d)
         var t = [Double](repeating: 0, count: n)
-        for i in 0..<n { for j in 0..<d { zm[j] += z[i, j]; t[i] += z[i, j] } }
         let nn = Double(max(n, 1))
-        for j in 0..<d { zm[j] /= nn }
-        let tm = t.reduce(0, +) / nn
-        let ym = y.reduce(0, +) / nn
-        var zc = z
-        for i in 0..<n { for j in 0..<d { zc[i, j] -= zm[j] } }
-        let tc = t.map { $0 - tm }
-        let yc = y.map { $0 - ym }
-        let tt = tc.reduce(0) { $0 + $1 * $1 }
-        let ztcv = zc.multiplyTransposed(tc)
-        let ty = zip(tc, yc).reduce(0) { $0 + $1.0 * $1.1 }
-        // Project out tc (a is unpenalised). If the proxy fit is constant on these rows, a drops out.
-        let useA = tt > 1e-300
-        var a = zc
-        var rv = yc
-        if useA {
-            for i in 0..<n {
-                let f = tc[i] / tt
-                for j in 0..<d { a[i, j] -= f * ztcv[j] }
-                rv[i] -= f * ty
+        if n > 0 && d > 0 {
+            x.storage.withUnsafeBufferPointer { xp in
+                ws.withUnsafeBufferPointer { wp in
+                    a.withUnsafeMutableBufferPointer { ap in
+                        zm.withUnsafeMutableBufferPointer { mp in
+                            let X = xp.baseAddress!, W = wp.baseAddress!, Z = ap.baseAddress!, M = mp.baseAddress!
+                            for i in 0..<n {
+                                let xi = X + i &* d, zi = Z + i &* d
+                                var ti = 0.0
+                                for j in 0..<d {
+                                    let v = xi[j] * W[j]
+                                    zi[j] = v
+                                    M[j] += v
+                                    ti += v
+                                }
+                                t[i] = ti
+                            }
+                            for j in 0..<d { M[j] /= nn }
+                            for i in 0..<n {
+                                let zi = Z + i &* d
+                                for j in 0..<d { zi[j] -= M[j] }
+                            }
+                        }
+                    }
+                }
             }
         }
-        A = a
+        var tm = 0.0
+        for v in t { tm += v }
+        tm /= nn
+        var ym = 0.0
+        for v in y { ym += v }
+        ym /= nn
+        var tc = t, rv = y  // tc, and yc then r
+        var tt = 0.0, ty = 0.0
+        for i in 0..<n { tc[i] -= tm; tt += tc[i] * tc[i] }
+        for i in 0..<n { rv[i] -= ym; ty += tc[i] * rv[i] }
+        var ztcv = [Double](repeating: 0, count: d)
+        var qv = [Double](repeating: 0, count: d)
+        var rrv = 0.0
+        // Project out tc (a is unpenalised). If the proxy fit is constant on these rows, a drops out.
+        let useA = tt > 1e-300
+        if n > 0 && d > 0 {
+            a.withUnsafeMutableBufferPointer { ap in
+                ztcv.withUnsafeMutableBufferPointer { up in
+                    qv.withUnsafeMutableBufferPointer { qp in
+                        let Z = ap.baseAddress!, U = up.baseAddress!, Q = qp.baseAddress!
+                        // Zcᵀ tc (rows with tc = 0 skipped, as `multiplyTransposed`)
+                        for i in 0..<n where tc[i] != 0 {
+                            let zi = Z + i &* d, ti = tc[i]
+                            for j in 0..<d { U[j] += zi[j] * ti }
+                        }
+                        if useA {
+                            for i in 0..<n {
+                                let f = tc[i] / tt
+                                let zi = Z + i &* d
+                                for j in 0..<d { zi[j] -= f * U[j] }
+                                rv[i] -= f * ty
+                            }
+                        }
+                        // q = Aᵀ r (rows with r = 0 skipped, as `multiplyTransposed`)
+                        for i in 0..<n where rv[i] != 0 {
+                            let zi = Z + i &* d, ri = rv[i]
+                            for j in 0..<d { Q[j] += zi[j] * ri }
+                        }
+                    }
+                }
+            }
+        }
+        for v in rv { rrv += v * v }
+        A = Matrix(rows: n, cols: d, storage: a)
         r = rv
-        q = a.multiplyTransposed(rv)
-        rr = rv.reduce(0) { $0 + $1 * $1 }
+        q = qv
+        rr = rrv
         zMean = zm
         tMean = tm
         yMean = ym
@@ -284,13 +335,30 @@ public struct AdaProxyProblem: Sendable {
         if lambda > 0 {
             let target = log(lambda * Double(n) / 2)
             // F(t) = log ‖h(e^t)‖ − target and F'(t).
+            // The terms four at a time (each lane the scalar expression's operations), summed one
+            // at a time in order: the same values as the scalar loop, bit for bit.
             func eval(_ t: Double) -> (Double, Double) {
                 let v = exp(t)
                 var acc = 0.0, slope = 0.0
-                for i in 0..<k {
+                var i = 0
+                let vv = SIMD4<Double>(repeating: v)
+                while i &+ 4 <= k {
+                    let pi = SIMD4<Double>(p[i], p[i &+ 1], p[i &+ 2], p[i &+ 3])
+                    let ei = SIMD4<Double>(e[i], e[i &+ 1], e[i &+ 2], e[i &+ 3])
+                    let h = vv * pi / (ei + vv)
+                    let hh = h * h
+                    let ss = hh * (ei / (ei + vv))
+                    acc += hh[0]; slope += ss[0]
+                    acc += hh[1]; slope += ss[1]
+                    acc += hh[2]; slope += ss[2]
+                    acc += hh[3]; slope += ss[3]
+                    i &+= 4
+                }
+                while i < k {
                     let h = v * p[i] / (e[i] + v)
                     acc += h * h
                     slope += h * h * (e[i] / (e[i] + v))
+                    i &+= 1
                 }
                 if acc == 0 { return (-.infinity, 1) }
                 return (0.5 * log(acc) - target, slope / acc)
@@ -324,11 +392,22 @@ public struct AdaProxyProblem: Sendable {
         let dd = d
         sp.v.withUnsafeBufferPointer { v in
             b.withUnsafeMutableBufferPointer { b in
+                guard k > 0 && dd > 0 else { return }  // (an empty buffer has no base address)
+                let B = b.baseAddress!, V = v.baseAddress!
                 for i in 0..<k {
                     let coef = p[i] / (e[i] + nu)
                     if coef == 0 { continue }
-                    let row = i * dd
-                    for j in 0..<dd { b[j] += v[row + j] * coef }
+                    let vi = V + i &* dd
+                    // b[j] += v[i, j]·coef, four lanes at a time (the same operations per entry)
+                    let cv = SIMD4<Double>(repeating: coef)
+                    var j = 0
+                    while j &+ 4 <= dd {
+                        let bj = UnsafeRawPointer(B + j).loadUnaligned(as: SIMD4<Double>.self)
+                        let vj = UnsafeRawPointer(vi + j).loadUnaligned(as: SIMD4<Double>.self)
+                        UnsafeMutableRawPointer(B + j).storeBytes(of: bj + vj * cv, as: SIMD4<Double>.self)
+                        j &+= 4
+                    }
+                    while j < dd { B[j] += vi[j] * coef; j &+= 1 }
                 }
             }
         }

@@ -328,7 +328,7 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
 /// The adapted predictions `c + Σⱼ x_ij·w_j(a + b_j)` of each solution on each of `rows` (one array
 /// per solution), in one pass over X: the same sums in the same order as predicting each solution
 /// separately, so the same values. Zero features are skipped when every weight is finite.
-func predictAdapted(X: Matrix, weights w: [Double], solutions sols: [AdaProxySolution], rows: [Int]) -> [[Double]] {
+public func predictAdapted(X: Matrix, weights w: [Double], solutions sols: [AdaProxySolution], rows: [Int]) -> [[Double]] {
     let L = sols.count, d = w.count
     precondition(X.cols == d)
     var wt = [Double](repeating: 0, count: d * L)  // d × L, one row per feature, λ contiguous
