@@ -243,8 +243,8 @@ public func adaptProxy(
             onFold: { progress.advance(to: $0) },
             fitFold: { fold in
                 let outRows = fold.heldOut.map { fitRows[$0] }
-                return problem(fold.training.map { fitRows[$0] }).solvePath(norm: norm, lambdas: candidates, cancellation: context.cancellation)
-                    .map { predictRows($0, outRows) }
+                return full.droppingSamples(fold.heldOut)
+                    .pathPredictions(norm: norm, lambdas: candidates, x: X, weights: w, rows: outRows, cancellation: context.cancellation)
             },
             refit: { fits[$0] })
         for ci in candidates.indices { path[ci].cvSRCC = cv.scores[ci] }
