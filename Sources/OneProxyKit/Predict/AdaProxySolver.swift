@@ -245,36 +245,35 @@ public struct AdaProxyProblem: Sendable {
         let k = sp.e.count
         var g = [Double](repeating: 0, count: k * k)
         if k > 0 {
-            var mean = [Double](repeating: 0, count: k), v = [Double](repeating: 0, count: k)
-            at.withUnsafeBufferPointer { ap in
-                g.withUnsafeMutableBufferPointer { gp in
-                    let At = ap.baseAddress!, G = gp.baseAddress!
-                    for a in 0..<k { G[a &* k &+ a] = sp.e[a] }
-                    for i in heldOut {
-                        let row = At + i &* k
+            let h = heldOut.count, mD = Double(m), tm = plain.tMean, tt = plain.tctc
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: k * (h + 2)) { buf in
+                let mean = buf.baseAddress!, v = mean + k, colsH = v + k  // colsH: Ã_Hᵀ, k × h
+                mean.initialize(repeating: 0, count: 2 * k)
+                at.withUnsafeBufferPointer { ap in
+                    g.withUnsafeMutableBufferPointer { gp in
+                        let At = ap.baseAddress!, G = gp.baseAddress!
+                        // ā and v = Ã_Fᵀ tc over the fold's rows, in order
+                        for i in keep {
+                            let row = At + i &* k
+                            let tc = t[i] - tm
+                            for a in 0..<k { mean[a] += row[a]; v[a] += row[a] * tc }
+                        }
+                        for a in 0..<k { mean[a] /= mD }
+                        // row a of Ã_HᵀÃ_H = Σ over the held-out rows of Ã[r, a]·(row r of Ã)
+                        let rowsH = At + heldOut.lowerBound &* k
+                        for r in 0..<h { for a in 0..<k { colsH[a &* h &+ r] = rowsH[r &* k &+ a] } }
                         for a in 0..<k {
-                            let ra = row[a]
                             let ga = G + a &* k
-                            for b in 0...a { ga[b] -= ra * row[b] }
+                            combineRows(rowsH, rows: h, cols: k, coefficients: colsH + a &* h, into: ga)
+                            let ma = mD * mean[a], va = v[a] / tt
+                            for b in 0..<k { ga[b] = -ga[b] - (ma * mean[b] + va * v[b]) }
+                            ga[a] += sp.e[a]
                         }
                     }
-                    for i in keep {
-                        let row = At + i &* k
-                        let tc = t[i] - plain.tMean
-                        for a in 0..<k { mean[a] += row[a]; v[a] += row[a] * tc }
-                    }
-                    let mD = Double(m)
-                    for a in 0..<k { mean[a] /= mD }
-                    for a in 0..<k {
-                        let ga = G + a &* k
-                        let ma = mD * mean[a], va = v[a] / plain.tctc
-                        for b in 0...a { ga[b] -= ma * mean[b] + va * v[b] }
-                    }
-                    for a in 0..<k { for b in 0..<a { G[b &* k &+ a] = G[a &* k &+ b] } }
                 }
             }
         }
-        plain.reducedGram = ReducedGram(k: k, basis: Array(sp.v[0..<(k * d)]), gram: g)
+        plain.reducedGram = ReducedGram(k: k, basis: sp.m > 0 ? sp.vectors(d: d) : sp.v, gram: g)
         return plain
     }
 
@@ -320,6 +319,7 @@ public struct AdaProxyProblem: Sendable {
         let lmax = lambdaMax(norm)
         var warm = [Double](repeating: 0, count: d)
         var spectrum: RidgeSpectrum?
+        var vectors: [Double] = []  // the spectrum's eigenvectors as rows
         var ridgeGuess: RidgeGuess?  // from the previous λ (`ridgeForLambda`)
         var lipschitz: Double?
         for idx in order {
@@ -332,8 +332,11 @@ public struct AdaProxyProblem: Sendable {
             if lam >= lmax {
                 b = [Double](repeating: 0, count: d)
             } else if lam == 0 || norm == .l2 {
-                if spectrum == nil { spectrum = spectrumCache.spectrum(self) }
-                (b, ridgeGuess) = ridgeForLambda(spectrum!, lambda: lam, guess: ridgeGuess)
+                if spectrum == nil {
+                    spectrum = spectrumCache.spectrum(self)
+                    vectors = spectrum!.vectors(d: d)
+                }
+                (b, ridgeGuess) = ridgeForLambda(spectrum!, vectors: vectors, lambda: lam, guess: ridgeGuess)
             } else if activeSetRefinement, let pattern = activePattern(warm, isLinf: norm == .linf) ?? patternBelowLambdaMax(isLinf: norm == .linf),
                       let (rb, rg) = continued(pattern: pattern, isLinf: norm == .linf, lambda: lam, from: warm) {
                 // Path continuation: the previous λ's active pattern, corrected by the optimality
@@ -375,11 +378,9 @@ public struct AdaProxyProblem: Sendable {
         // α = target·yMean + (tcyc/tctc)·F, γ = k₁(x∘w) − target·zMean − F·ztc/tctc, F = k₁s − target·tMean
         let k1 = scale.target / scale.proxy, tg = scale.target
         var alpha = [Double](repeating: 0, count: m)
-        var gammaT = [Double](repeating: 0, count: k * m)  // Γ, k × m
-        var vt = [Double](repeating: 0, count: d * k)  // Vᵀ, d × k
-        if let sp { for a in 0..<k { for j in 0..<d { vt[j &* k &+ a] = sp.v[a &* d &+ j] } } }
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: d + k) { buf in
-            let gamma = buf.baseAddress!, col = gamma + d
+        var gammaT = [Double](repeating: 0, count: k * m)  // Γ, k × m: Γ[i, h] = γₕ·vᵢ
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: d * m) { buf in
+            let gt = buf.baseAddress!  // γᵀ, d × m
             x.storage.withUnsafeBufferPointer { xp in
                 for (h, i) in rows.enumerated() {
                     let xi = xp.baseAddress! + i &* d
@@ -387,16 +388,31 @@ public struct AdaProxyProblem: Sendable {
                     for j in 0..<d {
                         let xw = xi[j] * weights[j]
                         sum += xw
-                        gamma[j] = k1 * xw - tg * zMean[j]
+                        gt[j &* m &+ h] = k1 * xw - tg * zMean[j]
                     }
                     let f = k1 * sum - tg * tMean
                     alpha[h] = tg * yMean + (tcyc / tctc) * f
                     let fz = f / tctc
-                    for j in 0..<d { gamma[j] -= fz * ztc[j] }
-                    if k > 0 {
-                        // Γ[·, h] = Σⱼ γⱼ·(column j of V)
-                        vt.withUnsafeBufferPointer { combineRows($0.baseAddress!, rows: d, cols: k, coefficients: gamma, into: col) }
-                        for a in 0..<k { gammaT[a &* m &+ h] = col[a] }
+                    for j in 0..<d { gt[j &* m &+ h] -= fz * ztc[j] }
+                }
+            }
+            guard let sp, k > 0, m > 0 else { return }
+            gammaT.withUnsafeMutableBufferPointer { gp in
+                let G = gp.baseAddress!
+                if sp.m > 0 {
+                    // Γ = w·(basis·γᵀ): the fold's eigenvectors as factors
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: sp.m * m) { pb in
+                        let P = pb.baseAddress!
+                        sp.basis.withUnsafeBufferPointer { bp in
+                            for a in 0..<sp.m { combineRows(gt, rows: d, cols: m, coefficients: bp.baseAddress! + a &* d, into: P + a &* m) }
+                        }
+                        sp.w.withUnsafeBufferPointer { wp in
+                            for i in 0..<k { combineRows(P, rows: sp.m, cols: m, coefficients: wp.baseAddress! + i &* sp.m, into: G + i &* m) }
+                        }
+                    }
+                } else {
+                    sp.v.withUnsafeBufferPointer { vp in
+                        for i in 0..<k { combineRows(gt, rows: d, cols: m, coefficients: vp.baseAddress! + i &* d, into: G + i &* m) }
                     }
                 }
             }
@@ -472,19 +488,46 @@ public struct AdaProxyProblem: Sendable {
     struct RidgeSpectrum {
         let e: [Double]
         let p: [Double]
-        /// k × d, row i the eigenvector of e[i].
+        /// k × d, row i the eigenvector of e[i]; empty when they are kept as `w`·`basis`.
         let v: [Double]
+        /// A fold's eigenvectors in the full problem's eigenbasis (`droppingSamples`): w is k × m,
+        /// basis m × d (rows orthonormal), so the eigenvectors are the rows of w·basis. m = 0: `v`.
+        let w: [Double]
+        let basis: [Double]
+        let m: Int
         /// e and p padded with zeros to a multiple of 4 entries (the root finder's lanes; a padded
         /// term is 0).
         let ePadded: [Double]
         let pPadded: [Double]
-        init(e: [Double], p: [Double], v: [Double]) {
+        init(e: [Double], p: [Double], v: [Double], w: [Double] = [], basis: [Double] = [], m: Int = 0) {
             self.e = e
             self.p = p
             self.v = v
+            self.w = w
+            self.basis = basis
+            self.m = m
             let padding = [Double](repeating: 0, count: (4 - e.count % 4) % 4)
             ePadded = e + padding
             pPadded = p + padding
+        }
+        /// The eigenvectors as rows (k × d), formed from w·basis when kept as factors.
+        func vectors(d: Int) -> [Double] {
+            guard m > 0 else { return v }
+            let k = e.count
+            var out = [Double](repeating: 0, count: k * d)
+            if k > 0 && d > 0 {
+                w.withUnsafeBufferPointer { wp in
+                    basis.withUnsafeBufferPointer { bp in
+                        out.withUnsafeMutableBufferPointer { op in
+                            for i in 0..<k {
+                                combineRows(bp.baseAddress!, rows: m, cols: d, coefficients: wp.baseAddress! + i &* m,
+                                            into: op.baseAddress! + i &* d)
+                            }
+                        }
+                    }
+                }
+            }
+            return out
         }
     }
 
@@ -520,9 +563,9 @@ public struct AdaProxyProblem: Sendable {
             }
             let tol = Double(max(n, d)) * Double.ulpOfOne * trace
             let kf = eig.values.reduce(0) { $0 + ($1 > tol ? 1 : 0) }
+            // p = W·(basis·q); the eigenvectors (rows of W·basis) are kept as the two factors
             var qt = [Double](repeating: 0, count: k)
             var p = [Double](repeating: 0, count: kf)
-            var v = [Double](repeating: 0, count: kf * d)
             rg.basis.withUnsafeBufferPointer { bp in
                 let B = bp.baseAddress!
                 for a in 0..<k {
@@ -530,20 +573,16 @@ public struct AdaProxyProblem: Sendable {
                     for j in 0..<d { acc += B[a &* d &+ j] * q[j] }
                     qt[a] = acc
                 }
-                eig.vectors.withUnsafeBufferPointer { wp in
-                    v.withUnsafeMutableBufferPointer { vp in
-                        for i in 0..<kf {
-                            let wi = wp.baseAddress! + i &* k
-                            var acc = 0.0
-                            for a in 0..<k { acc += wi[a] * qt[a] }
-                            p[i] = acc
-                            // eigenvector i of G: Σₐ W[i, a]·(row a of the basis)
-                            combineRows(B, rows: k, cols: d, coefficients: wi, into: vp.baseAddress! + i &* d)
-                        }
-                    }
+            }
+            eig.vectors.withUnsafeBufferPointer { wp in
+                for i in 0..<kf {
+                    let wi = wp.baseAddress! + i &* k
+                    var acc = 0.0
+                    for a in 0..<k { acc += wi[a] * qt[a] }
+                    p[i] = acc
                 }
             }
-            return RidgeSpectrum(e: Array(eig.values[0..<kf]), p: p, v: v)
+            return RidgeSpectrum(e: Array(eig.values[0..<kf]), p: p, v: [], w: Array(eig.vectors[0..<(kf * k)]), basis: rg.basis, m: k)
         }
         if n >= d && d > 0 {
             let G = self.G  // formed once
@@ -646,8 +685,9 @@ public struct AdaProxyProblem: Sendable {
         return guessOut
     }
 
-    /// b at λ (see `ridgeCoefficients`): b = Σᵢ coefᵢ·vᵢ, and the guess for the next, smaller λ.
-    func ridgeForLambda(_ sp: RidgeSpectrum, lambda: Double, guess: RidgeGuess? = nil) -> ([Double], RidgeGuess?) {
+    /// b at λ (see `ridgeCoefficients`): b = Σᵢ coefᵢ·vᵢ (`vectors`: the spectrum's, as rows), and
+    /// the guess for the next, smaller λ.
+    func ridgeForLambda(_ sp: RidgeSpectrum, vectors: [Double], lambda: Double, guess: RidgeGuess? = nil) -> ([Double], RidgeGuess?) {
         let k = sp.e.count
         var b = [Double](repeating: 0, count: d)
         let d = self.d
@@ -655,7 +695,7 @@ public struct AdaProxyProblem: Sendable {
             let C = coef.baseAddress!
             let g = ridgeCoefficients(sp, lambda: lambda, guess: guess, into: C)
             if k > 0 && d > 0 {
-                sp.v.withUnsafeBufferPointer { v in
+                vectors.withUnsafeBufferPointer { v in
                     b.withUnsafeMutableBufferPointer { b in
                         combineRows(v.baseAddress!, rows: k, cols: d, coefficients: C, into: b.baseAddress!)
                     }
@@ -986,7 +1026,8 @@ private final class LazySpectrum: @unchecked Sendable {
         if k > 0 && n > 0 {
             // row i of Ã = Σⱼ aᵢⱼ·(column j of V), from Vᵀ (d × k)
             var vt = [Double](repeating: 0, count: d * k)
-            for a in 0..<k { for j in 0..<d { vt[j &* k &+ a] = s.v[a &* d &+ j] } }
+            let v = s.vectors(d: d)
+            for a in 0..<k { for j in 0..<d { vt[j &* k &+ a] = v[a &* d &+ j] } }
             p.A.storage.withUnsafeBufferPointer { ap in
                 vt.withUnsafeBufferPointer { vp in
                     at.withUnsafeMutableBufferPointer { op in
