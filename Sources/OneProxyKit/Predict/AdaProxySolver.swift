@@ -370,53 +370,91 @@ public struct AdaProxyProblem: Sendable {
         precondition(x.cols == d && weights.count == d)
         let m = rows.count
         let lmax = lambdaMax(.l2)
-        let sp = lambdas.contains(where: { $0 < lmax }) ? spectrumCache.spectrum(self) : nil
-        let k = sp?.e.count ?? 0
+        let needSpectrum = lambdas.contains(where: { $0 < lmax })
         let d = self.d
         // prediction = target·cS + k₁(aS·s + (x∘w)·b), s = Σⱼ xⱼwⱼ, k₁ = target/proxy, with
         // aS = (tcyc − ztc·b)/tctc and cS = yMean − aS·tMean − zMean·b:
         // α = target·yMean + (tcyc/tctc)·F, γ = k₁(x∘w) − target·zMean − F·ztc/tctc, F = k₁s − target·tMean
         let k1 = scale.target / scale.proxy, tg = scale.target
         var alpha = [Double](repeating: 0, count: m)
-        var gammaT = [Double](repeating: 0, count: k * m)  // Γ, k × m: Γ[i, h] = γₕ·vᵢ
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: d * m) { buf in
-            let gt = buf.baseAddress!  // γᵀ, d × m
-            x.storage.withUnsafeBufferPointer { xp in
-                for (h, i) in rows.enumerated() {
-                    let xi = xp.baseAddress! + i &* d
-                    var sum = 0.0
-                    for j in 0..<d {
-                        let xw = xi[j] * weights[j]
-                        sum += xw
-                        gt[j &* m &+ h] = k1 * xw - tg * zMean[j]
+        var gt = [Double](repeating: 0, count: d * m)  // γᵀ, d × m
+        x.storage.withUnsafeBufferPointer { xp in
+            for (h, i) in rows.enumerated() {
+                let xi = xp.baseAddress! + i &* d
+                var sum = 0.0
+                for j in 0..<d {
+                    let xw = xi[j] * weights[j]
+                    sum += xw
+                    gt[j &* m &+ h] = k1 * xw - tg * zMean[j]
+                }
+                let f = k1 * sum - tg * tMean
+                alpha[h] = tg * yMean + (tcyc / tctc) * f
+                let fz = f / tctc
+                for j in 0..<d { gt[j &* m &+ h] -= fz * ztc[j] }
+            }
+        }
+        // The spectrum (e, p) and Γ (k × m), Γ[i, h] = γₕ·vᵢ.
+        var sp: RidgeSpectrum?
+        var gammaT: [Double] = []
+        if needSpectrum && m > 0, let rg = reducedGram, n >= d {
+            // A fold: the eigenvalues of its reduced Gram matrix M = V G Vᵀ and its eigenvectors'
+            // products with y = [V q | V γᵀ] (k × (1 + m)), without forming them (`ridgeSpectrum`'s
+            // route otherwise: the same values, p and Γ to rounding).
+            let kk = rg.k, c = 1 + m
+            var y = [Double](repeating: 0, count: kk * c)
+            rg.basis.withUnsafeBufferPointer { bp in
+                gt.withUnsafeBufferPointer { gp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        for a in 0..<kk {
+                            let ba = bp.baseAddress! + a &* d
+                            var acc = 0.0
+                            for j in 0..<d { acc += ba[j] * q[j] }
+                            yp[a &* c] = acc
+                            combineRows(gp.baseAddress!, rows: d, cols: m, coefficients: ba, into: yp.baseAddress! + (a &* c &+ 1))
+                        }
                     }
-                    let f = k1 * sum - tg * tMean
-                    alpha[h] = tg * yMean + (tcyc / tctc) * f
-                    let fz = f / tctc
-                    for j in 0..<d { gt[j &* m &+ h] -= fz * ztc[j] }
                 }
             }
-            guard let sp, k > 0, m > 0 else { return }
-            gammaT.withUnsafeMutableBufferPointer { gp in
-                let G = gp.baseAddress!
-                if sp.m > 0 {
-                    // Γ = w·(basis·γᵀ): the fold's eigenvectors as factors
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: sp.m * m) { pb in
-                        let P = pb.baseAddress!
-                        sp.basis.withUnsafeBufferPointer { bp in
-                            for a in 0..<sp.m { combineRows(gt, rows: d, cols: m, coefficients: bp.baseAddress! + a &* d, into: P + a &* m) }
+            let (values, projected) = Matrix(rows: kk, cols: kk, storage: rg.gram).symmetricEigen(projecting: y, columns: c)
+            let tol = rankTolerance()
+            let kf = values.reduce(0) { $0 + ($1 > tol ? 1 : 0) }
+            gammaT = [Double](repeating: 0, count: kf * m)
+            var p = [Double](repeating: 0, count: kf)
+            for i in 0..<kf {
+                p[i] = projected[i &* c]
+                for h in 0..<m { gammaT[i &* m &+ h] = projected[i &* c &+ 1 &+ h] }
+            }
+            sp = RidgeSpectrum(e: Array(values[0..<kf]), p: p, v: [])
+        } else if needSpectrum {
+            let spectrum = spectrumCache.spectrum(self)
+            sp = spectrum
+            let k = spectrum.e.count
+            gammaT = [Double](repeating: 0, count: k * m)
+            if k > 0 && m > 0 {
+                gt.withUnsafeBufferPointer { gtp in
+                    gammaT.withUnsafeMutableBufferPointer { gp in
+                        let G = gp.baseAddress!, Gt = gtp.baseAddress!
+                        if spectrum.m > 0 {
+                            // Γ = w·(basis·γᵀ): a fold's eigenvectors as factors
+                            withUnsafeTemporaryAllocation(of: Double.self, capacity: spectrum.m * m) { pb in
+                                let P = pb.baseAddress!
+                                spectrum.basis.withUnsafeBufferPointer { bp in
+                                    for a in 0..<spectrum.m { combineRows(Gt, rows: d, cols: m, coefficients: bp.baseAddress! + a &* d, into: P + a &* m) }
+                                }
+                                spectrum.w.withUnsafeBufferPointer { wp in
+                                    for i in 0..<k { combineRows(P, rows: spectrum.m, cols: m, coefficients: wp.baseAddress! + i &* spectrum.m, into: G + i &* m) }
+                                }
+                            }
+                        } else {
+                            spectrum.v.withUnsafeBufferPointer { vp in
+                                for i in 0..<k { combineRows(Gt, rows: d, cols: m, coefficients: vp.baseAddress! + i &* d, into: G + i &* m) }
+                            }
                         }
-                        sp.w.withUnsafeBufferPointer { wp in
-                            for i in 0..<k { combineRows(P, rows: sp.m, cols: m, coefficients: wp.baseAddress! + i &* sp.m, into: G + i &* m) }
-                        }
-                    }
-                } else {
-                    sp.v.withUnsafeBufferPointer { vp in
-                        for i in 0..<k { combineRows(gt, rows: d, cols: m, coefficients: vp.baseAddress! + i &* d, into: G + i &* m) }
                     }
                 }
             }
         }
+        let k = sp?.e.count ?? 0
         var out = [[Double]](repeating: [], count: lambdas.count)
         let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
         var guess: RidgeGuess?
@@ -547,21 +585,26 @@ public struct AdaProxyProblem: Sendable {
         var gram: [Double]
     }
 
+    /// The eigenvalue route's rank rule, max(n, d)·ε·trace(G), with trace(G) = Σⱼ Σᵢ aᵢⱼ² summed
+    /// as `gram()` sums its diagonal (so without forming G, the same value).
+    func rankTolerance() -> Double {
+        var trace = 0.0
+        A.storage.withUnsafeBufferPointer { ap in
+            for j in 0..<d {
+                var s = 0.0
+                for i in 0..<n { let v = ap[i &* d &+ j]; s += v * v }
+                trace += s
+            }
+        }
+        return Double(max(n, d)) * Double.ulpOfOne * trace
+    }
+
     func ridgeSpectrum() -> RidgeSpectrum {
         if let rg = reducedGram, n >= d && d > 0 {
             // Eigenvalues W diag(e) Wᵀ of V G Vᵀ: G's nonzero eigenpairs are e and the rows of W V.
             let k = rg.k
             let eig = Matrix(rows: k, cols: k, storage: rg.gram).symmetricEigen()
-            // trace(G) = Σⱼ Σᵢ aᵢⱼ², the sums of `gram()`'s diagonal in its order (the same rank rule)
-            var trace = 0.0
-            A.storage.withUnsafeBufferPointer { ap in
-                for j in 0..<d {
-                    var s = 0.0
-                    for i in 0..<n { let v = ap[i &* d &+ j]; s += v * v }
-                    trace += s
-                }
-            }
-            let tol = Double(max(n, d)) * Double.ulpOfOne * trace
+            let tol = rankTolerance()
             let kf = eig.values.reduce(0) { $0 + ($1 > tol ? 1 : 0) }
             // p = W·(basis·q); the eigenvectors (rows of W·basis) are kept as the two factors
             var qt = [Double](repeating: 0, count: k)
