@@ -78,7 +78,7 @@ public struct Matrix: Sendable, Equatable {
 /// out[j] = Σᵢ c[i]·v[i·d + j] for j < d (i ascending from 0, one product at a time, so the value
 /// of the plain loop `for i { for j { out[j] += v[i·d + j]·c[i] } }` from out = 0, bit for bit): the
 /// k rows of v (k × d, row-major) combined with the coefficients c. The sums run in registers over
-/// 8, 4 and then single columns at a time, so consecutive rows do not wait on a store of out.
+/// 8, 4, 2 and then 1 column at a time, so consecutive rows do not wait on a store of out.
 func combineRows(_ v: UnsafePointer<Double>, rows k: Int, cols d: Int, coefficients c: UnsafePointer<Double>,
                  into out: UnsafeMutablePointer<Double>) {
     let V = UnsafeRawPointer(v), O = UnsafeMutableRawPointer(out)
@@ -107,19 +107,23 @@ func combineRows(_ v: UnsafePointer<Double>, rows k: Int, cols d: Int, coefficie
         O.storeBytes(of: a0, toByteOffset: j &* 8, as: SIMD4<Double>.self)
         j &+= 4
     }
-    let left = d &- j
-    if left > 0 {
-        var t0 = 0.0, t1 = 0.0, t2 = 0.0
+    if j &+ 2 <= d {
+        var a0 = SIMD2<Double>()
+        var off = j &* 8
+        for i in 0..<k {
+            a0 += V.loadUnaligned(fromByteOffset: off, as: SIMD2<Double>.self) * SIMD2<Double>(repeating: c[i])
+            off &+= rowBytes
+        }
+        O.storeBytes(of: a0, toByteOffset: j &* 8, as: SIMD2<Double>.self)
+        j &+= 2
+    }
+    if j < d {
+        var t0 = 0.0
         var row = v + j
         for i in 0..<k {
-            let ci = c[i]
-            t0 += row[0] * ci
-            if left > 1 { t1 += row[1] * ci }
-            if left > 2 { t2 += row[2] * ci }
+            t0 += row[0] * c[i]
             row += d
         }
         out[j] = t0
-        if left > 1 { out[j &+ 1] = t1 }
-        if left > 2 { out[j &+ 2] = t2 }
     }
 }

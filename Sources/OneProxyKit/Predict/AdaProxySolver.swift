@@ -378,19 +378,28 @@ public struct AdaProxyProblem: Sendable {
         let k1 = scale.target / scale.proxy, tg = scale.target
         var alpha = [Double](repeating: 0, count: m)
         var gt = [Double](repeating: 0, count: d * m)  // γᵀ, d × m
-        x.storage.withUnsafeBufferPointer { xp in
-            for (h, i) in rows.enumerated() {
-                let xi = xp.baseAddress! + i &* d
-                var sum = 0.0
-                for j in 0..<d {
-                    let xw = xi[j] * weights[j]
-                    sum += xw
-                    gt[j &* m &+ h] = k1 * xw - tg * zMean[j]
+        if m > 0 {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * d) { buf in
+                let W = buf.baseAddress!, Zm = W + d, U = Zm + d  // w, target·zMean, ztc/tctc
+                for j in 0..<d { W[j] = weights[j]; Zm[j] = tg * zMean[j]; U[j] = ztc[j] }
+                x.storage.withUnsafeBufferPointer { xp in
+                    gt.withUnsafeMutableBufferPointer { gp in
+                        let G = gp.baseAddress!
+                        for (h, i) in rows.enumerated() {
+                            let xi = xp.baseAddress! + i &* d
+                            var sum = 0.0
+                            for j in 0..<d {
+                                let xw = xi[j] * W[j]
+                                sum += xw
+                                G[j &* m &+ h] = k1 * xw - Zm[j]
+                            }
+                            let f = k1 * sum - tg * tMean
+                            alpha[h] = tg * yMean + (tcyc / tctc) * f
+                            let fz = f / tctc
+                            for j in 0..<d { G[j &* m &+ h] -= fz * U[j] }
+                        }
+                    }
                 }
-                let f = k1 * sum - tg * tMean
-                alpha[h] = tg * yMean + (tcyc / tctc) * f
-                let fz = f / tctc
-                for j in 0..<d { gt[j &* m &+ h] -= fz * ztc[j] }
             }
         }
         // The spectrum (e, p) and Γ (k × m), Γ[i, h] = γₕ·vᵢ.

@@ -90,7 +90,7 @@ import Testing
         }
     }
 
-    /// `combineRows` (sums in registers, 8 and 4 columns at a time, then up to 3 single ones)
+    /// `combineRows` (sums in registers, 8, 4, 2 and then 1 column at a time)
     /// equals the plain row-by-row accumulation from 0, bit for bit: every width from 0 to 19 and
     /// 31, 0 to 25 rows, zero coefficients included.
     @Test func combineRowsMatchesThePlainLoop() {
