@@ -45,8 +45,11 @@ public struct AdaProxySolution: Sendable, Equatable {
 /// a and c are unpenalised, so they are eliminated exactly (centring, then projecting out Z̃·1),
 /// leaving `min_b (1/n)‖A b − r‖² + λ‖b‖_p`, solved by:
 /// - p = 2: the ridge path (AᵀA + nμ I) b = Aᵀr with μ chosen so that λ = 2μ‖b(μ)‖ (the
-///   stationarity condition of the non-squared norm), found by safeguarded Newton on log μ over one
-///   symmetric eigendecomposition of AᵀA (the SVD of A when n < d);
+///   stationarity condition of the non-squared norm), found by safeguarded Newton in τ = 1/(nμ)
+///   (`ridgeCoefficients`) over one symmetric eigendecomposition of AᵀA (the SVD of A when n < d),
+///   computed once per problem; a cross-validation fold formed by `droppingSamples` decomposes
+///   its Gram matrix in this problem's eigenbasis (k × k, k the rank), and `pathPredictions`
+///   gives a fold's held-out predictions along the path without forming the solutions;
 /// - p = 1: cyclic coordinate descent, stopped by a duality gap;
 /// - p = ∞: FISTA with adaptive restart; the prox of t·λ‖·‖∞ is v − Π_{‖·‖₁ ≤ tλ}(v), i.e. clipping
 ///   at the threshold of the ℓ1-ball projection; stopped by a duality gap.
@@ -531,7 +534,9 @@ public struct AdaProxyProblem: Sendable {
     /// For n >= d: one symmetric eigendecomposition of the Gram matrix G = AᵀA (`symmetricEigen`),
     /// eigenvalues at or below max(n, d)·ε·trace(G) dropped as zero: rounding in G and
     /// in the eigensolver moves a zero eigenvalue by O(n ε ‖A‖²_F), i.e. σ below about 1e-7 to 1e-6 of σ_max cannot
-    /// be told from 0 on this route. For n < d: the SVD of A, with its own rank rule.
+    /// be told from 0 on this route. A fold from `droppingSamples`: the same rule on the
+    /// eigenvalues of its k × k reduced Gram matrix, the eigenvectors kept as two factors (w, basis).
+    /// For n < d: the SVD of A, with its own rank rule.
     struct RidgeSpectrum {
         let e: [Double]
         let p: [Double]
