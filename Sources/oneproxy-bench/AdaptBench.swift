@@ -85,16 +85,7 @@ func adaptCV5Solve(x: Matrix, w: [Double], rows: [Int], target: [Double], scale:
     let cv = try! crossValidatedPath(
         y: rows.map { target[$0] }, lambdas: grid, folds: crossValidationFolds(count: rows.count, folds: 5),
         fitFold: { fold in
-            let inRows = fold.training.map { rows[$0] }
-            let p = AdaProxyProblem(x: x.selectingRows(inRows), weights: w, targets: inRows.map { target[$0] }, scale: scale)
-            return p.solvePath(norm: norm, lambdas: grid).map { s in
-                let coef = (0..<w.count).map { w[$0] * (s.a + s.b[$0]) }
-                return fold.heldOut.map { pos in
-                    var acc = s.c
-                    for j in 0..<coef.count { acc += x[rows[pos], j] * coef[j] }
-                    return acc
-                }
-            }
+            full.droppingSamples(fold.heldOut).pathPredictions(norm: norm, lambdas: grid, x: x, weights: w, rows: fold.heldOut.map { rows[$0] })
         },
         refit: { full.solve(norm: norm, lambda: grid[$0]) })
     return cv.model.lambda

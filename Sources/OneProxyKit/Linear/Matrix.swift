@@ -74,3 +74,56 @@ public struct Matrix: Sendable, Equatable {
         return t
     }
 }
+
+/// out[j] = Σᵢ c[i]·v[i·d + j] for j < d (i ascending from 0, one product at a time, so the value
+/// of the plain loop `for i { for j { out[j] += v[i·d + j]·c[i] } }` from out = 0, bit for bit): the
+/// k rows of v (k × d, row-major) combined with the coefficients c. The sums run in registers over
+/// 8, 4, 2 and then 1 column at a time, so consecutive rows do not wait on a store of out.
+func combineRows(_ v: UnsafePointer<Double>, rows k: Int, cols d: Int, coefficients c: UnsafePointer<Double>,
+                 into out: UnsafeMutablePointer<Double>) {
+    let V = UnsafeRawPointer(v), O = UnsafeMutableRawPointer(out)
+    let rowBytes = d &* 8
+    var j = 0
+    while j &+ 8 <= d {
+        var a0 = SIMD4<Double>(), a1 = SIMD4<Double>()
+        var off = j &* 8
+        for i in 0..<k {
+            let ci = SIMD4<Double>(repeating: c[i])
+            a0 += V.loadUnaligned(fromByteOffset: off, as: SIMD4<Double>.self) * ci
+            a1 += V.loadUnaligned(fromByteOffset: off &+ 32, as: SIMD4<Double>.self) * ci
+            off &+= rowBytes
+        }
+        O.storeBytes(of: a0, toByteOffset: j &* 8, as: SIMD4<Double>.self)
+        O.storeBytes(of: a1, toByteOffset: j &* 8 &+ 32, as: SIMD4<Double>.self)
+        j &+= 8
+    }
+    if j &+ 4 <= d {
+        var a0 = SIMD4<Double>()
+        var off = j &* 8
+        for i in 0..<k {
+            a0 += V.loadUnaligned(fromByteOffset: off, as: SIMD4<Double>.self) * SIMD4<Double>(repeating: c[i])
+            off &+= rowBytes
+        }
+        O.storeBytes(of: a0, toByteOffset: j &* 8, as: SIMD4<Double>.self)
+        j &+= 4
+    }
+    if j &+ 2 <= d {
+        var a0 = SIMD2<Double>()
+        var off = j &* 8
+        for i in 0..<k {
+            a0 += V.loadUnaligned(fromByteOffset: off, as: SIMD2<Double>.self) * SIMD2<Double>(repeating: c[i])
+            off &+= rowBytes
+        }
+        O.storeBytes(of: a0, toByteOffset: j &* 8, as: SIMD2<Double>.self)
+        j &+= 2
+    }
+    if j < d {
+        var t0 = 0.0
+        var row = v + j
+        for i in 0..<k {
+            t0 += row[0] * c[i]
+            row += d
+        }
+        out[j] = t0
+    }
+}

@@ -48,10 +48,76 @@ extension Matrix {
     }
 }
 
+extension Matrix {
+    /// The eigenvalues of this symmetric matrix (only the lower triangle is read) and, for y
+    /// (n × c, row-major), the products of its unit eigenvectors with y's columns: row i of
+    /// `projected` is vᵢᵀ·y (c values), for vᵢ the eigenvector of values[i] (descending). V is not
+    /// formed: the Householder reflections of the tridiagonal reduction are applied to y instead
+    /// of being accumulated (Qᵀy), and the QL rotations rotate y's rows (c long) instead of V's
+    /// (n long). The reduction and the QL recurrence are `symmetricEigen`'s, so the values are its
+    /// values bit for bit; the products agree with Vᵀy from its vectors to rounding.
+    func symmetricEigen(projecting y: [Double], columns c: Int) -> (values: [Double], projected: [Double]) {
+        precondition(rows == cols && y.count == rows * c, "symmetricEigen(projecting:) needs a square matrix and n × c rows")
+        let n = rows
+        if n == 0 { return ([], []) }
+        var w = storage
+        for i in 0..<n { for j in 0..<i { w[j * n + i] = w[i * n + j] } }  // symmetric from the lower triangle
+        var d = [Double](repeating: 0, count: n)
+        var e = [Double](repeating: 0, count: n)
+        var py = y
+        w.withUnsafeMutableBufferPointer { W in
+            d.withUnsafeMutableBufferPointer { d in
+                e.withUnsafeMutableBufferPointer { e in
+                    py.withUnsafeMutableBufferPointer { Y in
+                        tridiagonalize(W.baseAddress!, n, d.baseAddress!, e.baseAddress!, accumulate: false)
+                        // d[i] (i >= 1) holds h of the reflection Hᵢ = I − uᵢuᵢᵀ/h (uᵢ: the first i
+                        // entries of row i of W); Q = H_{n−1}···H₁, so Qᵀy = H₁(H₂(···(H_{n−1}y)))
+                        if c > 0 {
+                            withUnsafeTemporaryAllocation(of: Double.self, capacity: c) { gb in
+                                let g = gb.baseAddress!, Yp = Y.baseAddress!
+                                var i = n - 1
+                                while i > 0 {
+                                    let h = d[i]
+                                    if h != 0 {
+                                        let u = W.baseAddress! + i &* n
+                                        combineRows(Yp, rows: i, cols: c, coefficients: u, into: g)
+                                        for k in 0..<i {
+                                            let f = u[k] / h
+                                            let yk = Yp + k &* c
+                                            for j in 0..<c { yk[j] -= g[j] * f }
+                                        }
+                                    }
+                                    i -= 1
+                                }
+                            }
+                        }
+                        // T's diagonal is W's
+                        for j in 0..<n { d[j] = W[j &* n &+ j] }
+                        e[0] = 0
+                        tridiagonalQL(Y.baseAddress!, n, d.baseAddress!, e.baseAddress!, rowLength: c)
+                    }
+                }
+            }
+        }
+        let order = (0..<n).sorted { d[$0] > d[$1] || (d[$0] == d[$1] && $0 < $1) }
+        var values = [Double](repeating: 0, count: n)
+        var projected = [Double](repeating: 0, count: n * c)
+        for (k, i) in order.enumerated() {
+            values[k] = d[i]
+            for j in 0..<c { projected[k * c + j] = py[i * c + j] }
+        }
+        return (values, projected)
+    }
+}
+
 /// tred2 on W = Vᵀ (row-major n × n; W starts as the symmetric S): W ← Qᵀ for S = Q T Qᵀ; d, e ←
 /// T's diagonal and subdiagonal (e[0] = 0, e[i] couples i−1 and i). JAMA's loops with V[k][j]
 /// read as W[j][k], so that the loops over k run along rows of W.
-private func tridiagonalize(_ W: UnsafeMutablePointer<Double>, _ n: Int, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>) {
+/// With `accumulate` false the transformations are not accumulated: W keeps T's diagonal on its
+/// diagonal, row i of W holds the reflection's vector uᵢ in its first i entries and d[i] its h
+/// (i >= 1); e as above.
+private func tridiagonalize(_ W: UnsafeMutablePointer<Double>, _ n: Int, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
+                            accumulate: Bool = true) {
     @inline(__always) func col(_ j: Int) -> UnsafeMutablePointer<Double> { W + j &* n }  // column j of V
     for j in 0..<n { d[j] = col(j)[n - 1] }
     var i = n - 1
@@ -102,6 +168,7 @@ private func tridiagonalize(_ W: UnsafeMutablePointer<Double>, _ n: Int, _ d: Un
         d[i] = h
         i -= 1
     }
+    if !accumulate { return }
     // accumulate the transformations
     for i in 0..<(n - 1) {
         let ci = col(i), ci1 = col(i + 1)
@@ -131,8 +198,11 @@ private func norm2(_ a: Double, _ b: Double) -> Double {
     return s.isNormal && s.isFinite ? s.squareRoot() : hypot(a, b)
 }
 
-/// tql2 on W = Vᵀ (row k = column k of V) ← the eigenvectors as rows; d ← eigenvalues.
-private func tridiagonalQL(_ W: UnsafeMutablePointer<Double>, _ n: Int, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>) {
+/// tql2 on W = Vᵀ (row k = column k of V) ← the eigenvectors as rows; d ← eigenvalues. The
+/// rotations act on W's n rows of `rowLength` entries (n for the eigenvectors themselves).
+private func tridiagonalQL(_ W: UnsafeMutablePointer<Double>, _ n: Int, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
+                           rowLength: Int? = nil) {
+    let len = rowLength ?? n
     for i in 1..<max(n, 1) { e[i - 1] = e[i] }
     e[n - 1] = 0
     var f = 0.0, tst1 = 0.0
@@ -174,9 +244,9 @@ private func tridiagonalQL(_ W: UnsafeMutablePointer<Double>, _ n: Int, _ d: Uns
                     p = c * d[i] - s * g
                     d[i + 1] = h + s * (c * g + s * d[i])
                     // rotate columns i and i+1 of V = rows i and i+1 of W
-                    let wi = W + i &* n, wi1 = wi + n
+                    let wi = W + i &* len, wi1 = wi + len
                     var k = 0
-                    while k < n {
+                    while k < len {
                         let hk = wi1[k]
                         wi1[k] = s * wi[k] + c * hk
                         wi[k] = c * wi[k] - s * hk

@@ -243,8 +243,8 @@ public func adaptProxy(
             onFold: { progress.advance(to: $0) },
             fitFold: { fold in
                 let outRows = fold.heldOut.map { fitRows[$0] }
-                return problem(fold.training.map { fitRows[$0] }).solvePath(norm: norm, lambdas: candidates, cancellation: context.cancellation)
-                    .map { predictRows($0, outRows) }
+                return full.droppingSamples(fold.heldOut)
+                    .pathPredictions(norm: norm, lambdas: candidates, x: X, weights: w, rows: outRows, cancellation: context.cancellation)
             },
             refit: { fits[$0] })
         for ci in candidates.indices { path[ci].cvSRCC = cv.scores[ci] }
@@ -328,7 +328,7 @@ func targetOnlyRidge(X: Matrix, y: [Double], fitRows: [Int], val: [Int], folds: 
 /// The adapted predictions `c + Σⱼ x_ij·w_j(a + b_j)` of each solution on each of `rows` (one array
 /// per solution), in one pass over X: the same sums in the same order as predicting each solution
 /// separately, so the same values. Zero features are skipped when every weight is finite.
-func predictAdapted(X: Matrix, weights w: [Double], solutions sols: [AdaProxySolution], rows: [Int]) -> [[Double]] {
+public func predictAdapted(X: Matrix, weights w: [Double], solutions sols: [AdaProxySolution], rows: [Int]) -> [[Double]] {
     let L = sols.count, d = w.count
     precondition(X.cols == d)
     var wt = [Double](repeating: 0, count: d * L)  // d × L, one row per feature, λ contiguous

@@ -155,8 +155,11 @@ public func crossValidatedPath<Model>(
     let scores: [Double?]
     if criterion == .pooledSRCC && !y.contains(where: \.isNaN) {
         // y's ranks once for every λ: what `spearman` computes when neither side has a NaN.
+        // Each λ's predictions are ranked starting from the previous λ's order (neighbouring λ
+        // order the samples nearly alike): the same ranks, fewer moves.
         let yRanks = averageRanks(y)
-        scores = oof.map { p in p.contains(where: \.isNaN) ? criterion.score(p, y) : pearsonComplete(averageRanks(p), yRanks) }
+        var order: [Int32] = []
+        scores = oof.map { p in p.contains(where: \.isNaN) ? criterion.score(p, y) : pearsonComplete(averageRanks(p, from: &order), yRanks) }
     } else {
         scores = oof.map { criterion.score($0, y) }
     }

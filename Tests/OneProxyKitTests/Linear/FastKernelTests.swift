@@ -89,4 +89,31 @@ import Testing
             #expect(batch[l] == sep)
         }
     }
+
+    /// `combineRows` (sums in registers, 8, 4, 2 and then 1 column at a time)
+    /// equals the plain row-by-row accumulation from 0, bit for bit: every width from 0 to 19 and
+    /// 31, 0 to 25 rows, zero coefficients included.
+    @Test func combineRowsMatchesThePlainLoop() {
+        var g = SeededGenerator(seed: 17)
+        for d in Array(0...19) + [31] {
+            for k in [0, 1, 2, 5, 24, 25] {
+                let v = (0..<(k * d)).map { _ in Double.random(in: -3...3, using: &g) }
+                let c = (0..<k).map { i in i % 4 == 3 ? 0 : Double.random(in: -2...2, using: &g) }
+                var plain = [Double](repeating: 0, count: d)
+                for i in 0..<k { for j in 0..<d { plain[j] += v[i * d + j] * c[i] } }
+                var out = [Double](repeating: .nan, count: d + 1)  // one guard entry past the end
+                v.withUnsafeBufferPointer { vp in
+                    c.withUnsafeBufferPointer { cp in
+                        out.withUnsafeMutableBufferPointer { op in
+                            let vb = vp.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                            let cb = cp.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                            combineRows(vb, rows: k, cols: d, coefficients: cb, into: op.baseAddress!)
+                        }
+                    }
+                }
+                #expect(Array(out[0..<d]) == plain, "d=\(d) k=\(k)")
+                #expect(out[d].isNaN, "d=\(d) k=\(k): wrote past the end")
+            }
+        }
+    }
 }
