@@ -138,7 +138,7 @@ func benchSummary() throws {
 }
 
 /// One kernel on its own, for profiling (e.g. under valgrind --tool=callgrind):
-/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|kendall|sort|load-help, ONEPROXY_KERNEL_REPEATS (default 20).
+/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|kendall|sort|load-help|neardup-wide, ONEPROXY_KERNEL_REPEATS (default 20).
 func benchKernel() throws {
     let env = ProcessInfo.processInfo.environment
     let kernel = env["ONEPROXY_KERNEL"] ?? "adapt-l2"
@@ -157,6 +157,14 @@ func benchKernel() throws {
         for _ in 0..<repeats { lam = adaptCV5Solve(x: x, w: w.weights, rows: notebookRows, target: target, scale: scale, norm: norm) }
         print(String(format: "%@ x%d: %.3f ms each, chosen λ %.17g", kernel as NSString, repeats,
                      Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / Double(repeats), lam))
+    } else if kernel == "neardup-wide" {
+        // The load's near-duplicate check on 5000 rows x 500 devices (the widest it runs on).
+        var g = SeededGenerator(seed: 3)
+        let devices = (0..<500).map { k in Device(name: "d\(k)", latencies: (0..<5000).map { _ in 1 + Double(g.next() % 1_000_000) / 1e4 }) }
+        let d = Dataset(name: "wide", source: "bench", space: .custom, keyName: "key", keys: (0..<5000).map { "m\($0)" }, devices: devices)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<repeats { _ = try nearDuplicateDevicesScreened(d, context: .none) }
+        print(String(format: "neardup-wide x%d: %.3f ms each", repeats, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / Double(repeats)))
     } else if kernel == "load-help" {
         _ = try BundledDatasets.load("help-nb201")
         let t0 = DispatchTime.now().uptimeNanoseconds

@@ -388,6 +388,10 @@ public struct CSVTable: Sendable {
         }
     }
 
+    /// The most columns the one-pass route reads (their arrays are made by nested calls, one stack
+    /// frame each: 512 frames are a few hundred KB of the caller's stack).
+    static let fusedColumnLimit = 512
+
     struct Fused {
         var rowStarts: [Int32], rowLines: [Int32]
         var numbers: [Int: ColumnNumbers]
@@ -396,7 +400,7 @@ public struct CSVTable: Sendable {
     /// The one-pass route, for text without quotes whose lines end at LF or CRLF (a record is then a
     /// line): each piece's records are counted first (line starts found by memchr), so
     /// every row's place is known; then each piece checks its records and reads the `wanted`
-    /// columns' numbers (at most 64; the rest are left to `doubles(columns:)`) straight into arrays
+    /// columns' numbers (at most `fusedColumnLimit`; the rest are left to `doubles(columns:)`) straight into arrays
     /// made for the exact row count. Errors and cancellation as `scanPiece` gives them, the first
     /// in file order winning. Nil if a piece's count and check disagree (they cannot; the caller
     /// then takes the two-pass route).
@@ -406,7 +410,7 @@ public struct CSVTable: Sendable {
     ) throws -> Fused? {
         var group: [Int] = []
         var slot = [Int](repeating: -1, count: width)
-        for c in wanted where c >= 0 && c < width && slot[c] < 0 && group.count < 64 { slot[c] = group.count; group.append(c) }
+        for c in wanted where c >= 0 && c < width && slot[c] < 0 && group.count < fusedColumnLimit { slot[c] = group.count; group.append(c) }
         if group.isEmpty { return nil }
         let text = SharedText(buf)
         let pieces = cuts.count - 1

@@ -69,8 +69,8 @@ private func pairsAtLeast(_ threshold: Double, _ m: CorrelationMatrix) -> [NearD
 /// On at most `nearDuplicateScreenRows` rows it is `nearDuplicateDevices` itself. On more, every pair's
 /// SRCC is first computed on that many evenly spaced rows (fewer when there are many devices: about
 /// 2 x rows x devices products over all pairs, at least 256 rows); only pairs reaching
-/// `threshold - nearDuplicateScreenMargin` (0.975) on them are computed exactly, on all shared rows,
-/// with ranks computed once per device involved. The pairs returned and their SRCC and n are therefore
+/// `threshold - nearDuplicateScreenMargin` (0.975) on them are computed exactly, on all shared rows
+/// (those pairs only, ranks computed once per device involved). The pairs returned and their SRCC and n are therefore
 /// exact; what the screen could miss is a pair whose SRCC is >= 0.995 on all rows and below 0.975 on
 /// the sample (at 2000 rows the standard error of an SRCC near 0.99 is about 0.0005).
 public func nearDuplicateDevicesScreened(_ d: Dataset, threshold: Double = 0.995, context: ComputeContext) throws -> [NearDuplicate] {
@@ -81,14 +81,19 @@ public func nearDuplicateDevicesScreened(_ d: Dataset, threshold: Double = 0.995
     let sample = (0..<sampleCount).map { $0 * rows / sampleCount }
     let columns = d.devices.map { dev in sample.map { dev.latencies[$0] } }
     let screen = try correlationMatrix(names: d.deviceNames, columns: columns, method: .spearman, context: context)
-    let candidates = pairsAtLeast(threshold - nearDuplicateScreenMargin, screen)
+    // The candidates (by device index, in `pairsAtLeast`'s order), then their exact SRCC on all rows.
+    var candidates: [(Int, Int)] = []
+    for i in 0..<k {
+        for j in (i + 1)..<max(i + 1, k) {
+            if let v = screen.values[i][j], screen.counts[i][j] >= 3, v >= threshold - nearDuplicateScreenMargin { candidates.append((i, j)) }
+        }
+    }
     if candidates.isEmpty { return [] }
-    // The devices involved, in device order, and their exact matrix.
-    let involved = Set(candidates.flatMap { [$0.first, $0.second] })
-    let keep = d.devices.filter { involved.contains($0.name) }
-    let exact = try correlationMatrix(names: keep.map(\.name), columns: keep.map(\.latencies), method: .spearman, context: context)
-    let wanted = Set(candidates.map { [$0.first, $0.second] })
-    return pairsAtLeast(threshold, exact).filter { wanted.contains([$0.first, $0.second]) }
+    let exact = try pairCorrelations(columns: d.devices.map(\.latencies), pairs: candidates, method: .spearman, context: context)
+    return zip(candidates, exact).compactMap { pair, r in
+        guard let v = r.value, r.n >= 3, v >= threshold else { return nil }
+        return NearDuplicate(first: d.devices[pair.0].name, second: d.devices[pair.1].name, srcc: v, n: r.n)
+    }
 }
 
 /// Rows above which the load screens the near-duplicate check on a sample (`nearDuplicateDevicesScreened`).

@@ -186,6 +186,9 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
 
     let cols = concurrentMap(d) { c in prepare(columns[c], method: method) }
     try context.check()
+    if method != .kendall, cols.allSatisfy(\.complete) {
+        return try completeMatrix(names: names, cols: cols, rows: rows, method: method, context: context)
+    }
     var pairList: [(Int, Int)] = []
     pairList.reserveCapacity(d * (d - 1) / 2)
     for i in 0..<d { for j in (i + 1)..<max(i + 1, d) { pairList.append((i, j)) } }
@@ -223,6 +226,63 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
         let r = results[k]
         values[i][j] = r.value; values[j][i] = r.value
         counts[i][j] = r.n; counts[j][i] = r.n
+    }
+    return CorrelationMatrix(names: names, values: values, counts: counts, method: method)
+}
+
+/// The correlation of the listed pairs of columns only (indices into `columns`), each value and
+/// shared-row count as `correlationMatrix` gives them; each column used is prepared once. In runs
+/// over the cores, Ctrl-C checked before each pair (`CancellationError`).
+func pairCorrelations(columns: [[Double]], pairs: [(Int, Int)], method: CorrelationMethod, context: ComputeContext) throws -> [(value: Double?, n: Int)] {
+    var used = [Int](repeating: -1, count: columns.count)
+    var list: [Int] = []
+    for (i, j) in pairs { for c in [i, j] where used[c] < 0 { used[c] = list.count; list.append(c) } }
+    let order = list
+    let prepared = concurrentMap(order.count) { k in prepare(columns[order[k]], method: method) }
+    try context.check()
+    let slot = used, cancellation = context.cancellation
+    let runs = min(pairs.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 32))
+    let computed = concurrentMap(runs) { run -> [(value: Double?, n: Int)]? in
+        var out: [(value: Double?, n: Int)] = []
+        for k in pairs.count * run / runs..<pairs.count * (run + 1) / runs {
+            if cancellation.isCancelled() { return nil }
+            let (i, j) = pairs[k]
+            let r = pairValue(prepared[slot[i]], prepared[slot[j]], columns[i], columns[j], method: method)
+            out.append((r.value, r.n))
+        }
+        return out
+    }
+    try context.check()
+    guard computed.allSatisfy({ $0 != nil }) else { throw CancellationError() }
+    return computed.flatMap { $0! }
+}
+
+/// Spearman or Pearson over complete columns: every pair is one dot product of two prepared unit
+/// vectors (what `pairValue` gives such a pair), so the matrix is computed a row at a time over the
+/// cores, Ctrl-C checked before each row.
+private func completeMatrix(names: [String], cols: [PreparedColumn], rows: Int, method: CorrelationMethod, context: ComputeContext) throws -> CorrelationMatrix {
+    let d = cols.count
+    let cancellation = context.cancellation
+    let counter = PairCounter(context.reporter("\(method.rawValue) matrix", total: d * (d - 1) / 2))
+    let upper = concurrentMap(d) { i -> [Double?]? in
+        if cancellation.isCancelled() { return nil }
+        var out = [Double?](repeating: nil, count: d)
+        if rows >= 2, let ua = cols[i].unit {
+            for j in (i + 1)..<max(i + 1, d) {
+                if let ub = cols[j].unit { out[j] = max(-1, min(1, dot(ua, ub))) }
+            }
+        }
+        counter.finished(d - i - 1)
+        return out
+    }
+    try context.check()
+    guard upper.allSatisfy({ $0 != nil }) else { throw CancellationError() }
+    var values = upper.map { $0! }
+    var counts = [[Int]](repeating: [Int](repeating: rows, count: d), count: d)
+    for c in 0..<d {
+        counts[c][c] = cols[c].present
+        values[c][c] = cols[c].present >= 2 && !cols[c].constant ? 1 : nil
+        for r in 0..<c { values[c][r] = values[r][c] }
     }
     return CorrelationMatrix(names: names, values: values, counts: counts, method: method)
 }
