@@ -64,8 +64,8 @@ private func largeCase(rows: Int, devices: Int, python: Bool) throws {
     print(String(format: "  after the load, the shell's SHA-256 of the file   %8.1f ms (one run; not in the load above)", hash * 1e3))
     print(String(format: "  of which reading the file (shell's file access)  %8.1f ms (best of 3)", read * 1e3))
     print(String(format: "  loadCSV on the bytes in memory                 %8.1f ms", load * 1e3))
-    print(String(format: "    CSVTable (records checked)                   %8.1f ms", table * 1e3))
-    print(String(format: "    %d x %d numbers                        %8.1f ms", rows, devices, numbers * 1e3))
+    print(String(format: "    two-pass route (files with quotes): CSVTable %8.1f ms", table * 1e3))
+    print(String(format: "    two-pass route: %d x %d numbers          %8.1f ms", rows, devices, numbers * 1e3))
     print(String(format: "    near-duplicate check (%d pairs, screened)    %8.1f ms = %.1f%% of the load", devices * (devices - 1) / 2, near * 1e3, 100 * near / load))
 
     guard python else { return }
