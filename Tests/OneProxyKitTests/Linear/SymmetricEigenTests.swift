@@ -26,6 +26,19 @@ import Testing
         }
     }
 
+    /// A random symmetric n × n matrix (entries in -1...1), or the rank-deficient Gram matrix AᵀA
+    /// of a random 10 × n matrix.
+    static func randomSymmetric(_ n: Int, gram: Bool, _ rng: inout SeededGenerator) -> Matrix {
+        var s = Matrix(rows: n, cols: n)
+        if gram {
+            var a = Matrix(rows: 10, cols: n)
+            for i in 0..<a.storage.count { a.storage[i] = Double.random(in: -1...1, using: &rng) }
+            return a.gram()
+        }
+        for i in 0..<n { for j in 0...i { let x = Double.random(in: -1...1, using: &rng); s[i, j] = x; s[j, i] = x } }
+        return s
+    }
+
     /// Seeded random symmetric matrices (n = 1…35, including rank-deficient Gram matrices AᵀA of
     /// 10 × n): ‖S v − λ v‖∞ <= 1e-13·‖S‖_F per pair, |VᵀV − I| <= 1e-13 entrywise, eigenvalues
     /// descending, their sum = trace(S) to 1e-13·‖S‖_F; a Gram matrix's eigenvalues beyond its rank
@@ -34,14 +47,7 @@ import Testing
         var rng = SeededGenerator(seed: 23)
         for n in 1...35 {
             for gramCase in [false, true] {
-                var s = Matrix(rows: n, cols: n)
-                if gramCase {
-                    var a = Matrix(rows: 10, cols: n)
-                    for i in 0..<a.storage.count { a.storage[i] = Double.random(in: -1...1, using: &rng) }
-                    s = a.gram()
-                } else {
-                    for i in 0..<n { for j in 0...i { let x = Double.random(in: -1...1, using: &rng); s[i, j] = x; s[j, i] = x } }
-                }
+                let s = Self.randomSymmetric(n, gram: gramCase, &rng)
                 let fro = s.storage.reduce(0) { $0 + $1 * $1 }.squareRoot()
                 let eig = s.symmetricEigen()
                 for i in 0..<n {
@@ -71,14 +77,7 @@ import Testing
         var rng = SeededGenerator(seed: 29)
         for n in 1...35 {
             for gramCase in [false, true] {
-                var s = Matrix(rows: n, cols: n)
-                if gramCase {
-                    var a = Matrix(rows: 10, cols: n)
-                    for i in 0..<a.storage.count { a.storage[i] = Double.random(in: -1...1, using: &rng) }
-                    s = a.gram()
-                } else {
-                    for i in 0..<n { for j in 0...i { let x = Double.random(in: -1...1, using: &rng); s[i, j] = x; s[j, i] = x } }
-                }
+                let s = Self.randomSymmetric(n, gram: gramCase, &rng)
                 let c = n % 5
                 let y = (0..<(n * c)).map { _ in Double.random(in: -2...2, using: &rng) }
                 let full = s.symmetricEigen()
