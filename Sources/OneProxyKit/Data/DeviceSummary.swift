@@ -89,7 +89,7 @@ public func nearDuplicateDevicesScreened(_ d: Dataset, threshold: Double = 0.995
         }
     }
     if candidates.isEmpty { return [] }
-    let exact = try pairCorrelations(columns: d.devices.map(\.latencies), pairs: candidates, method: .spearman, context: context)
+    let exact = try pairCorrelations(columns: d.devices.map(\.latencies), pairs: candidates, method: .spearman, atLeast: threshold, context: context)
     return zip(candidates, exact).compactMap { pair, r in
         guard let v = r.value, r.n >= 3, v >= threshold else { return nil }
         return NearDuplicate(first: d.devices[pair.0].name, second: d.devices[pair.1].name, srcc: v, n: r.n)

@@ -233,7 +233,15 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
 /// The correlation of the listed pairs of columns only (indices into `columns`), each value and
 /// shared-row count as `correlationMatrix` gives them; each column used is prepared once. In runs
 /// over the cores, Ctrl-C checked before each pair (`CancellationError`).
-func pairCorrelations(columns: [[Double]], pairs: [(Int, Int)], method: CorrelationMethod, context: ComputeContext) throws -> [(value: Double?, n: Int)] {
+///
+/// `atLeast`: only values at least this matter; a pair of complete columns whose value is certainly
+/// below it is given as nil as soon as that is certain. For unit vectors ‖a − b‖² = 2 − 2 a·b, so
+/// once the squared distance summed over a prefix of the rows exceeds 2(1 − atLeast) + 1e-9 the
+/// value is below atLeast by more than any rounding (the sums are of squares, so they only grow);
+/// the pairs that get through are computed as without it, bit for bit.
+func pairCorrelations(
+    columns: [[Double]], pairs: [(Int, Int)], method: CorrelationMethod, atLeast: Double? = nil, context: ComputeContext
+) throws -> [(value: Double?, n: Int)] {
     var used = [Int](repeating: -1, count: columns.count)
     var list: [Int] = []
     for (i, j) in pairs { for c in [i, j] where used[c] < 0 { used[c] = list.count; list.append(c) } }
@@ -247,7 +255,13 @@ func pairCorrelations(columns: [[Double]], pairs: [(Int, Int)], method: Correlat
         for k in pairs.count * run / runs..<pairs.count * (run + 1) / runs {
             if cancellation.isCancelled() { return nil }
             let (i, j) = pairs[k]
-            let r = pairValue(prepared[slot[i]], prepared[slot[j]], columns[i], columns[j], method: method)
+            let a = prepared[slot[i]], b = prepared[slot[j]]
+            if let atLeast, method != .kendall, let ua = a.unit, let ub = b.unit, a.complete, b.complete,
+               certainlyBelow(ua, ub, limit: 2 * (1 - atLeast) + 1e-9) {
+                out.append((nil, ua.count))
+                continue
+            }
+            let r = pairValue(a, b, columns[i], columns[j], method: method)
             out.append((r.value, r.n))
         }
         return out
@@ -255,6 +269,33 @@ func pairCorrelations(columns: [[Double]], pairs: [(Int, Int)], method: Correlat
     try context.check()
     guard computed.allSatisfy({ $0 != nil }) else { throw CancellationError() }
     return computed.flatMap { $0! }
+}
+
+/// Whether ‖a − b‖² exceeds `limit`, summed in blocks of 256 rows and stopping at the first block
+/// after which it does.
+private func certainlyBelow(_ a: [Double], _ b: [Double], limit: Double) -> Bool {
+    a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            var sum = 0.0
+            var s = 0
+            let n = pa.count
+            while s < n {
+                let e = min(n, s + 256)
+                var s0 = 0.0, s1 = 0.0
+                var i = s
+                while i + 2 <= e {
+                    let d0 = pa[i] - pb[i], d1 = pa[i + 1] - pb[i + 1]
+                    s0 += d0 * d0; s1 += d1 * d1
+                    i += 2
+                }
+                if i < e { let d = pa[i] - pb[i]; s0 += d * d }
+                sum += s0 + s1
+                if sum > limit { return true }
+                s = e
+            }
+            return false
+        }
+    }
 }
 
 /// Spearman or Pearson over complete columns: every pair is one dot product of two prepared unit
