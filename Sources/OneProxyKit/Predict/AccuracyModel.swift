@@ -70,7 +70,7 @@ public func fitAccuracyModel(space: SpaceKind, encoded: Matrix, accuracies y: [D
     guard encoded.rows == y.count else { throw OneProxyError("\(encoded.rows) architectures but \(y.count) accuracies") }
     guard y.count >= 3 else { throw OneProxyError("an accuracy predictor needs at least 3 rows with a known accuracy (got \(y.count))") }
     guard y.allSatisfy(\.isFinite) else { throw OneProxyError("every trained row needs a known accuracy") }
-    let families = try family.map { [$0] } ?? space.descriptor.featureFamilies
+    let families = family.map { [$0] } ?? space.descriptor.featureFamilies
     guard !families.isEmpty else { throw OneProxyError("\(space.rawValue) keys have no feature families") }
     var best: (fit: AccuracyFit, srcc: Double?)?
     var scores: [AccuracyFamilyScore] = []
