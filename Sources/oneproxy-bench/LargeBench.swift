@@ -56,7 +56,7 @@ private func largeCase(rows: Int, devices: Int, python: Bool) throws {
     let (bytes, _) = try access.read(url.path)
     let table = try bestSeconds { _ = try CSVTable(bytes: bytes, file: "large.csv") }
     let t = try CSVTable(bytes: bytes, file: "large.csv")
-    let numbers = try bestSeconds { _ = t.doubles(columns: Array(1..<t.columnCount)) }
+    let numbers = bestSeconds { _ = t.doubles(columns: Array(1..<t.columnCount)) }
     let (d, _) = try loadCSV(bytes: bytes, file: "large.csv", name: "large")
     let near = try bestSeconds { _ = try nearDuplicateDevicesScreened(d, context: .none) }
     let load = try bestSeconds { _ = try loadCSV(bytes: bytes, file: "large.csv", name: "large") }
