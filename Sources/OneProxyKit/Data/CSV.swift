@@ -689,13 +689,6 @@ public struct CSVTable: Sendable {
         return all
     }
 
-    /// One column's fields as strings (unquoted and unescaped), read in parallel.
-    func strings(column: Int) throws -> [String] {
-        try mapColumn(column) { _, b, escaped in
-            escaped ? Self.decode(b, 0, b.count, true) : String(decoding: b, as: UTF8.self)
-        }
-    }
-
     /// The index of the column named `name` (exact match after trimming), or nil.
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
 
@@ -744,23 +737,11 @@ public struct CSVTable: Sendable {
         var arrays: [[Double]] = [], bad: [Int] = []
         for g in stride(from: 0, to: unique.count, by: 32) {
             let group = Array(unique[g..<min(unique.count, g + 32)])
-            var pointers: [UnsafeMutablePointer<Double>] = []
             var failure: Error? = nil
             var groupBad: [Int] = []
-            func nest(_ j: Int) -> [[Double]] {
-                if j == group.count {
-                    do { groupBad = try fill(group, DisjointColumns(pointers), cancellation: cancellation) } catch { failure = error }
-                    return []
-                }
-                var rest: [[Double]] = []
-                let column = [Double](unsafeUninitializedCapacity: rows) { b, n in
-                    pointers.append(b.baseAddress!)
-                    rest = nest(j + 1)
-                    n = rows  // every row written (Double needs no initialisation when cancelled)
-                }
-                return [column] + rest
+            let made = Self.makeColumns(group.count, rows: rows) { pointers in
+                do { groupBad = try fill(group, DisjointColumns(pointers), cancellation: cancellation) } catch { failure = error }
             }
-            let made = nest(0)
             if let failure { throw failure }
             arrays += made
             bad += groupBad

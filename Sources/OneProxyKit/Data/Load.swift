@@ -322,12 +322,13 @@ func buildDataset(
 /// `CancellationError` when `cancellation` says stop (checked before each piece).
 func keepLatencies(_ lat: inout [Double], scale: Double, cancellation: Cancellation) throws -> [Int] {
     let n = lat.count
+    if n == 0 { return [] }
     let pieces = max(1, min(64, n >> 16))
     let rejected: [[Int]?] = lat.withUnsafeMutableBufferPointer { b in
-        let column = LatencyColumn(base: b.baseAddress)
+        let column = DisjointColumns([b.baseAddress!])
         return concurrentMap(pieces) { piece -> [Int]? in
             if cancellation.isCancelled() { return nil }
-            guard let p = column.base else { return [] }
+            let p = column.columns[0]
             var out: [Int] = []
             for i in n * piece / pieces..<n * (piece + 1) / pieces {
                 let x = p[i]
@@ -347,11 +348,6 @@ func keepLatencies(_ lat: inout [Double], scale: Double, cancellation: Cancellat
         all += part
     }
     return all
-}
-
-/// A column's storage, written by concurrent pieces, each its own rows.
-private struct LatencyColumn: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>?
 }
 
 /// The first row whose key equals an earlier row's (as Swift's `==` on strings), with that earlier

@@ -193,29 +193,10 @@ public func correlationMatrix(names: [String], columns: [[Double]], method: Corr
     pairList.reserveCapacity(d * (d - 1) / 2)
     for i in 0..<d { for j in (i + 1)..<max(i + 1, d) { pairList.append((i, j)) } }
     let pairs = pairList
-    let cancellation = context.cancellation
     let counter = PairCounter(context.reporter("\(method.rawValue) matrix", total: pairs.count))
-    // Pairs in runs, 32 runs per core (a pair of complete columns is one dot product: handing the
-    // workers one pair at a time cost more than the pair), Ctrl-C checked before each pair.
-    let runs = min(pairs.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 32))
-    let computed = concurrentMap(runs) { run -> [PairCorrelation]? in
-        let k0 = pairs.count * run / runs, k1 = pairs.count * (run + 1) / runs
-        var out: [PairCorrelation] = []
-        out.reserveCapacity(k1 - k0)
-        var unreported = 0
-        for k in k0..<k1 {
-            if cancellation.isCancelled() { return nil }
-            let (i, j) = pairs[k]
-            out.append(pairValue(cols[i], cols[j], columns[i], columns[j], method: method))
-            unreported += 1
-            if unreported == 64 { counter.finished(unreported); unreported = 0 }
-        }
-        counter.finished(unreported)
-        return out
-    }
+    let results = try pairRuns(cols, slots: Array(0..<d), columns: columns, pairs: pairs, method: method, atLeast: nil,
+                               counter: counter, cancellation: context.cancellation)
     try context.check()
-    guard computed.allSatisfy({ $0 != nil }) else { throw CancellationError() }
-    let results = computed.flatMap { $0! }
     var values = [[Double?]](repeating: [Double?](repeating: nil, count: d), count: d)
     var counts = [[Int]](repeating: [Int](repeating: 0, count: d), count: d)
     for c in 0..<d {
@@ -248,25 +229,43 @@ func pairCorrelations(
     let order = list
     let prepared = concurrentMap(order.count) { k in prepare(columns[order[k]], method: method) }
     try context.check()
-    let slot = used, cancellation = context.cancellation
+    let results = try pairRuns(prepared, slots: used, columns: columns, pairs: pairs, method: method, atLeast: atLeast,
+                               counter: nil, cancellation: context.cancellation)
+    try context.check()
+    return results
+}
+
+/// The pairs' values and shared-row counts (column i prepared as `prepared[slots[i]]`), handed to
+/// the workers in runs, 32 runs per core (a pair of complete columns is one dot product: handing
+/// them one pair at a time cost more than the pair), Ctrl-C checked before each pair
+/// (`CancellationError`), `counter` told every 64 pairs. `atLeast`: as `pairCorrelations` says.
+private func pairRuns(
+    _ prepared: [PreparedColumn], slots: [Int], columns: [[Double]], pairs: [(Int, Int)], method: CorrelationMethod,
+    atLeast: Double?, counter: PairCounter?, cancellation: Cancellation
+) throws -> [(value: Double?, n: Int)] {
     let runs = min(pairs.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 32))
     let computed = concurrentMap(runs) { run -> [(value: Double?, n: Int)]? in
+        let k0 = pairs.count * run / runs, k1 = pairs.count * (run + 1) / runs
         var out: [(value: Double?, n: Int)] = []
-        for k in pairs.count * run / runs..<pairs.count * (run + 1) / runs {
+        out.reserveCapacity(k1 - k0)
+        var unreported = 0
+        for k in k0..<k1 {
             if cancellation.isCancelled() { return nil }
             let (i, j) = pairs[k]
-            let a = prepared[slot[i]], b = prepared[slot[j]]
+            let a = prepared[slots[i]], b = prepared[slots[j]]
             if let atLeast, method != .kendall, let ua = a.unit, let ub = b.unit, a.complete, b.complete,
                certainlyBelow(ua, ub, limit: 2 * (1 - atLeast) + 1e-9) {
                 out.append((nil, ua.count))
-                continue
+            } else {
+                let r = pairValue(a, b, columns[i], columns[j], method: method)
+                out.append((r.value, r.n))
             }
-            let r = pairValue(a, b, columns[i], columns[j], method: method)
-            out.append((r.value, r.n))
+            unreported += 1
+            if unreported == 64 { counter?.finished(unreported); unreported = 0 }
         }
+        counter?.finished(unreported)
         return out
     }
-    try context.check()
     guard computed.allSatisfy({ $0 != nil }) else { throw CancellationError() }
     return computed.flatMap { $0! }
 }
