@@ -160,7 +160,18 @@ func benchKernel() throws {
     } else if kernel == "neardup-wide" {
         // The load's near-duplicate check on 5000 rows x 500 devices (the widest it runs on).
         var g = SeededGenerator(seed: 3)
-        let devices = (0..<500).map { k in Device(name: "d\(k)", latencies: (0..<5000).map { _ in 1 + Double(g.next() % 1_000_000) / 1e4 }) }
+        // ONEPROXY_NEARDUP_DATA=correlated: the large bench's 5k x 500 file's values (device d is
+        // the row's base times 1 + 0.01 d, plus noise: SRCC from about 0.8 to 0.99), else independent.
+        let correlated = ProcessInfo.processInfo.environment["ONEPROXY_NEARDUP_DATA"] == "correlated"
+        var cols = [[Double]](repeating: [Double](repeating: 0, count: 5000), count: 500)
+        for r in 0..<5000 {
+            let base = 1 + g.nextUnit() * 20
+            for k in 0..<500 {
+                cols[k][r] = correlated ? ((base * (1 + Double(k) * 0.01) + 10 * g.nextUnit()) * 10_000).rounded() / 10_000
+                    : 1 + Double(g.next() % 1_000_000) / 1e4
+            }
+        }
+        let devices = (0..<500).map { k in Device(name: "d\(k)", latencies: cols[k]) }
         let d = Dataset(name: "wide", source: "bench", space: .custom, keyName: "key", keys: (0..<5000).map { "m\($0)" }, devices: devices)
         let t0 = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<repeats { _ = try nearDuplicateDevicesScreened(d, context: .none) }
