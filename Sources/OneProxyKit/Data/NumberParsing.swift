@@ -165,9 +165,7 @@ func shortDecimal(_ p: UnsafePointer<UInt8>, _ i: Int) -> (Double, Int)? {
     }
     let c = p[j]
     guard k + f > 0, c == 0x2C || c == 0x0A || c == 0x0D else { return nil }
-    var v = Double(w)
-    if f > 0 { v /= negativePowerDivisor(f) }
-    return (v, j)
+    return (Double(w) / negativePowerDivisor(f), j)   // (f = 0: divided by 1, exact)
 }
 
 /// How many of the eight bytes of `x` (first byte in the low lane) are ASCII digits before the
@@ -191,31 +189,17 @@ func eightDigitValue(_ x: UInt64, _ k: Int) -> UInt64 {
     return v & 0xFFFF_FFFF
 }
 
-/// 10^k for k in 1...8.
+/// 10^k for k in 0...8: a table, not a switch, whose jumps mispredict when the numbers' decimals
+/// vary (help-nb201's do, 0 to 5 of them).
 @inline(__always)
 func powerOfTen(_ k: Int) -> UInt64 {
-    switch k {
-    case 1: 10
-    case 2: 100
-    case 3: 1000
-    case 4: 10_000
-    case 5: 100_000
-    case 6: 1_000_000
-    case 7: 10_000_000
-    default: 100_000_000
-    }
+    powersOfTen[k]
 }
 
-/// 10^k as a Double (exact) for k in 1...7.
+private let powersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+/// 10^k as a Double (exact) for k in 0...8.
 @inline(__always)
 func negativePowerDivisor(_ k: Int) -> Double {
-    switch k {
-    case 1: 1e1
-    case 2: 1e2
-    case 3: 1e3
-    case 4: 1e4
-    case 5: 1e5
-    case 6: 1e6
-    default: 1e7
-    }
+    Double(powerOfTen(k))
 }
