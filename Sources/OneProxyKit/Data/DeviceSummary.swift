@@ -74,10 +74,10 @@ private func pairsAtLeast(_ threshold: Double, _ m: CorrelationMatrix) -> [NearD
 ///
 /// On more rows, only pairs whose SRCC on `nearDuplicateScreenRows` evenly spaced rows reaches
 /// `threshold - nearDuplicateScreenMargin` (0.975) are computed, exactly, on all rows. What this
-/// screen could miss is a pair whose SRCC is >= 0.995 on all rows and below 0.975 on the sample:
-/// validated on 400 pairs each of 5000 rows differing in 5, 10, 15 or 20 rows (a duplicate with a
-/// few wrong measurements, the hardest case for a sample), a 2000-row sample missed none of them and
-/// a 256-row one (what wide files used to get) missed 13 of about 1100.
+/// screen could miss is a pair whose SRCC is >= 0.995 on all rows and below 0.975 on the sample.
+/// The hardest case for a sample is a duplicate with a few wrong measurements: on 1,993 such pairs
+/// (`scripts/neardup_screen_validation.py`: 5,000 and 100,000 rows, 5 to 300 rows replaced or
+/// flipped) a 2000-row sample missed none and a 256-row one (what wide files used to get) 16.
 ///
 /// With a missing value, pairs are computed over the rows both measured (`correlationMatrix`),
 /// screened on the sample from `nearDuplicateScreenRows` rows on.
