@@ -67,24 +67,25 @@ private func pairsAtLeast(_ threshold: Double, _ m: CorrelationMatrix) -> [NearD
 /// that stays a small part of reading the file however tall or wide it is.
 ///
 /// When every device is complete (no missing value) and there are at most `rankVectorLimit` rows,
-/// it is exact: each device's ranks are computed once, as 16-bit rank vectors (`rankVector`), and a
-/// pair is set aside as soon as its squared rank distance summed over a prefix of the rows proves
-/// its SRCC below `threshold` (most pairs in a few hundred rows); the pairs left are computed as
-/// `nearDuplicateDevices` computes them, bit for bit.
+/// it is exact: each device's ranks are put in a 16-bit vector once (`binnedRanks`: bins of value,
+/// no sort), and a pair is set aside as soon as its rank distance summed over a prefix of the rows
+/// proves its SRCC below `threshold` (most pairs in a few hundred rows); the pairs left are computed
+/// as `nearDuplicateDevices` computes them, bit for bit.
 ///
 /// On more rows, only pairs whose SRCC on `nearDuplicateScreenRows` evenly spaced rows reaches
-/// `threshold - nearDuplicateScreenMargin` (0.975) are computed, exactly, on all rows. What this
-/// screen could miss is a pair whose SRCC is >= 0.995 on all rows and below 0.975 on the sample.
-/// The hardest case for a sample is a duplicate with a few wrong measurements: on 1,993 such pairs
-/// (`scripts/neardup_screen_validation.py`: 5,000 and 100,000 rows, 5 to 300 rows replaced or
+/// `threshold - nearDuplicateScreenMargin` (0.975) are computed, exactly, on all rows they share.
+/// What this screen could miss is a pair whose SRCC is >= 0.995 on all rows and below 0.975 on the
+/// sample. The hardest case for a sample is a duplicate with a few wrong measurements: on 1,993 such
+/// pairs (`scripts/neardup_screen_validation.py`: 5,000 and 100,000 rows, 5 to 300 rows replaced or
 /// flipped) a 2000-row sample missed none and a 256-row one (what wide files used to get) 16.
 ///
-/// With a missing value, pairs are computed over the rows both measured (`correlationMatrix`),
-/// screened on the sample from `nearDuplicateScreenRows` rows on.
+/// When a device misses a value (on more rows: a value of the sample), the pairs are computed over
+/// the rows both measured (`correlationMatrix`), screened on a sample from
+/// `nearDuplicateScreenRows` rows on (`nearDuplicatesWithMissing`).
 public func nearDuplicateDevicesScreened(_ d: Dataset, threshold: Double = 0.995, context: ComputeContext) throws -> [NearDuplicate] {
     let rows = d.rowCount, k = d.devices.count
     guard k >= 2, rows >= 3 else { return [] }   // (a pair needs 3 shared rows)
-    // (nil: some device misses a value, found by the column passes over the cores)
+    // (nil: a device misses a value that the route reads, found by its passes over the columns)
     let candidates = rows > rankVectorLimit
         ? try screenedPairs(d, threshold: threshold, context: context)
         : try rankDistancePairs(d, threshold: threshold, context: context)
@@ -111,8 +112,8 @@ private func rankDistancePairs(_ d: Dataset, threshold: Double, context: Compute
     let vectors = RankColumns(rows: d.rowCount, count: k)
     let columns = concurrentMap(k) { c -> BinnedRanks? in
         let x = d.devices[c].latencies
-        if x.contains(where: \.isNaN) { return nil }
         if let b = binnedRanks(x, into: vectors.column(c)) { return b }
+        if x.contains(where: \.isNaN) { return nil }
         let ss = Double(rankVector(x, into: vectors.column(c)))
         return BinnedRanks(slack: 0, sumSquares: ss...ss)
     }
@@ -144,9 +145,9 @@ private func screenedPairs(_ d: Dataset, threshold: Double, context: ComputeCont
     let sample = (0..<m).map { $0 * rows / m }
     let vectors = RankColumns(rows: m, count: k)
     let columns = concurrentMap(k) { c -> Double? in
-        let dev = d.devices[c].latencies
-        if dev.contains(where: \.isNaN) { return nil }
-        return Double(rankVector(sample.map { dev[$0] }, into: vectors.column(c)))
+        let values = sample.map { d.devices[c].latencies[$0] }
+        if values.contains(where: \.isNaN) { return nil }
+        return Double(rankVector(values, into: vectors.column(c)))
     }
     try context.check()
     guard columns.allSatisfy({ $0 != nil }) else { return nil }

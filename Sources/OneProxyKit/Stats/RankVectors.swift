@@ -80,13 +80,14 @@ struct BinnedRanks: Sendable, Equatable {
     var sumSquares: ClosedRange<Double>
 }
 
-/// Writes `x`'s binned rank vector (at most `rankVectorLimit` values, no NaN) into `out`, in about
-/// n/4 bins (16 to 2048); nil (and `out` unspecified) when a value or the range is not finite.
+/// Writes `x`'s binned rank vector (at most `rankVectorLimit` values) into `out`, in about n/4 bins
+/// (16 to 2048); nil (and `out` unspecified) when a value is NaN or not finite, or the range is not
+/// finite.
 func binnedRanks(_ x: [Double], into out: UnsafeMutableBufferPointer<Int16>) -> BinnedRanks? {
     let n = x.count
     precondition(n <= rankVectorLimit && out.count == n, "at most \(rankVectorLimit) rows")
     if n == 0 { return BinnedRanks(slack: 0, sumSquares: 0...0) }
-    let (lo, hi) = x.withUnsafeBufferPointer(extremes)
+    guard let (lo, hi) = x.withUnsafeBufferPointer(extremes) else { return nil }
     let range = hi - lo
     guard lo.isFinite, hi.isFinite, range.isFinite else { return nil }
     let bins = min(2048, max(16, 1 << (Int.bitWidth - n.leadingZeroBitCount - 2)))
@@ -138,19 +139,21 @@ func binnedRanks(_ x: [Double], into out: UnsafeMutableBufferPointer<Int16>) -> 
     return BinnedRanks(slack: slack, sumSquares: Double(max(0, all - knownTies - mixedTies) / 3)...Double((all - knownTies) / 3))
 }
 
-/// The least and greatest of `xs` (not empty; no NaN), two of each kept so that the comparisons
-/// overlap.
-private func extremes(_ xs: UnsafeBufferPointer<Double>) -> (Double, Double) {
+/// The least and greatest of `xs` (not empty), two of each kept so that the comparisons overlap;
+/// nil when a value is NaN.
+private func extremes(_ xs: UnsafeBufferPointer<Double>) -> (Double, Double)? {
     var lo0 = xs[0], hi0 = xs[0], lo1 = xs[0], hi1 = xs[0]
+    var nan = xs[0].isNaN
     var i = 1
     while i + 2 <= xs.count {
         let u = xs[i], v = xs[i + 1]
         lo0 = u < lo0 ? u : lo0; hi0 = u > hi0 ? u : hi0
         lo1 = v < lo1 ? v : lo1; hi1 = v > hi1 ? v : hi1
+        nan = nan || u != u || v != v
         i += 2
     }
-    if i < xs.count { lo0 = min(lo0, xs[i]); hi0 = max(hi0, xs[i]) }
-    return (min(lo0, lo1), max(hi0, hi1))
+    if i < xs.count { lo0 = min(lo0, xs[i]); hi0 = max(hi0, xs[i]); nan = nan || xs[i].isNaN }
+    return nan ? nil : (min(lo0, lo1), max(hi0, hi1))
 }
 
 /// Σ a[i] b[i], exact. |a[i]|, |b[i]| ≤ `maxAbs` ≤ 32767.

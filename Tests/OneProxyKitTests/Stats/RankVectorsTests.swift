@@ -85,8 +85,8 @@ import Testing
 
     /// The load's check returns the full SRCC matrix's pairs, values (bit for bit) and counts, on
     /// columns whose pairwise SRCC spreads across 0.995 (a shared signal plus noise of many sizes),
-    /// with ties, constant columns, duplicates that differ in a few rows, and at 3 rows, 2,500, and
-    /// 16,384 (the most the exact route takes) and 16,385 (the sampled screen).
+    /// with ties, constant columns, duplicates that differ in a few rows, values missing, and at 3
+    /// rows, 2,500, and 16,384 (the most the exact route takes) and 16,385 (the sampled screen).
     @Test func theCheckEqualsTheFullMatrix() throws {
         var g = SeededGenerator(seed: 47)
         var found = 0
@@ -101,13 +101,19 @@ import Testing
             cols[5] = [Double](repeating: 7, count: rows)                  // constant
             cols[6] = cols[1]
             for r in stride(from: 1, to: rows, by: max(1, rows / 12)) { cols[6][r] = g.unit() * 100 }   // a few rows wrong
-            let d = Dataset(name: "t", source: "test", space: .custom, keyName: "key", keys: (0..<rows).map { "k\($0)" },
+            var d = Dataset(name: "t", source: "test", space: .custom, keyName: "key", keys: (0..<rows).map { "k\($0)" },
                             devices: cols.enumerated().map { Device(name: "d\($0.offset)", latencies: $0.element) })
-            let want = nearDuplicateDevices(d)
-            let got = try nearDuplicateDevicesScreened(d, context: .none)
-            #expect(got.map(\.first) == want.map(\.first) && got.map(\.second) == want.map(\.second), "rows \(rows)")
-            #expect(got.map(\.srcc.bitPattern) == want.map(\.srcc.bitPattern) && got.map(\.n) == want.map(\.n), "rows \(rows)")
-            found += want.count
+            // Complete; then a value missing in row 1 of device 1 (on 16,385 rows not one the sample
+            // reads); then one in row 0 (which every sample reads).
+            for missing in [nil, 1, 0] as [Int?] {
+                if let r = missing, rows > r { d.devices[1].latencies[r] = .nan }
+                let want = nearDuplicateDevices(d)
+                let got = try nearDuplicateDevicesScreened(d, context: .none)
+                let label = "rows \(rows), missing \(missing.map(String.init) ?? "none")"
+                #expect(got.map(\.first) == want.map(\.first) && got.map(\.second) == want.map(\.second), "\(label)")
+                #expect(got.map(\.srcc.bitPattern) == want.map(\.srcc.bitPattern) && got.map(\.n) == want.map(\.n), "\(label)")
+                found += want.count
+            }
         }
         #expect(found >= 20, "\(found) near-duplicate pairs in all: the test says something")
     }
