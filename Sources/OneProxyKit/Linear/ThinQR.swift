@@ -63,11 +63,14 @@ func dotProduct(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ len: I
     var acc0 = SIMD2<Double>(), acc1 = SIMD2<Double>()
     var i = 0
     let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+    // (Typed steps: as two expressions this took the type checker 0.4 s of every build.)
     while i + 4 <= len {
-        acc0 += rx.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
-            * ry.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
-        acc1 += rx.loadUnaligned(fromByteOffset: i * 8 + 16, as: SIMD2<Double>.self)
-            * ry.loadUnaligned(fromByteOffset: i * 8 + 16, as: SIMD2<Double>.self)
+        let x0: SIMD2<Double> = rx.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
+        let y0: SIMD2<Double> = ry.loadUnaligned(fromByteOffset: i * 8, as: SIMD2<Double>.self)
+        let x1: SIMD2<Double> = rx.loadUnaligned(fromByteOffset: i * 8 + 16, as: SIMD2<Double>.self)
+        let y1: SIMD2<Double> = ry.loadUnaligned(fromByteOffset: i * 8 + 16, as: SIMD2<Double>.self)
+        acc0 += x0 * y0
+        acc1 += x1 * y1
         i += 4
     }
     var s = (acc0 + acc1).sum()

@@ -19,9 +19,13 @@ public struct SampleValue: RowListValue {
     }
 
     public var document: Document {
-        Document([.text("\(rows.count) rows (\(origin)):"), .preformatted(stride(from: 0, to: rows.count, by: 15).map { start in
-            "  " + rows[start..<min(start + 15, rows.count)].map(String.init).joined(separator: ", ")
-        }.joined(separator: "\n"))])
+        // (Typed steps: as one expression this took the type checker 0.5 s of every build.)
+        let lines: [String] = stride(from: 0, to: rows.count, by: 15).map { (start: Int) -> String in
+            let slice: [String] = rows[start..<min(start + 15, rows.count)].map { String($0) }
+            return "  " + slice.joined(separator: ", ")
+        }
+        let head: String = "\(rows.count) rows (\(origin)):"
+        return Document([.text(head), .preformatted(lines.joined(separator: "\n"))])
     }
 
     public var jsonForm: any Encodable & Sendable { rows }
