@@ -82,7 +82,7 @@ struct BinnedRanks: Sendable, Equatable {
 
 /// Writes `x`'s binned rank vector (at most `rankVectorLimit` values) into `out`, in about n/4 bins
 /// (16 to 2048); nil (and `out` unspecified) when a value is NaN or not finite, or the range is not
-/// finite.
+/// finite or so small that the bins' scale is not.
 func binnedRanks(_ x: [Double], into out: UnsafeMutableBufferPointer<Int16>) -> BinnedRanks? {
     let n = x.count
     precondition(n <= rankVectorLimit && out.count == n, "at most \(rankVectorLimit) rows")
@@ -94,6 +94,9 @@ func binnedRanks(_ x: [Double], into out: UnsafeMutableBufferPointer<Int16>) -> 
     // Bin of v: (v − lo) × scale rounded to an integer by adding 1.5 × 2⁵² (its low bits are then the
     // integer), at most bins − 1; non-decreasing in v, as each rounding is.
     let scale = range > 0 ? Double(bins - 1) / range : 0
+    // (A subnormal range overflows the scale: every value would then fall in bin 0, a valid bound
+    // but a useless one; the caller ranks such a column exactly instead.)
+    guard scale.isFinite else { return nil }
     let top = UInt64(bins - 1)
     @inline(__always) func bin(_ v: Double) -> Int {
         Int(truncatingIfNeeded: min(top, ((v - lo) * scale + 6_755_399_441_055_744).bitPattern & 0xFFFF))
