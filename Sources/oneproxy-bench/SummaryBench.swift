@@ -138,7 +138,7 @@ func benchSummary() throws {
 }
 
 /// One kernel on its own, for profiling (e.g. under valgrind --tool=callgrind):
-/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|kendall|sort|load-help|neardup-wide, ONEPROXY_KERNEL_REPEATS (default 20).
+/// ONEPROXY_KERNEL=adapt-l2|adapt-l1|adapt-linf|srcc|kendall|sort|load-help|neardup-wide|evolution, ONEPROXY_KERNEL_REPEATS (default 20).
 func benchKernel() throws {
     let env = ProcessInfo.processInfo.environment
     let kernel = env["ONEPROXY_KERNEL"] ?? "adapt-l2"
@@ -176,6 +176,21 @@ func benchKernel() throws {
         let t0 = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<repeats { _ = try nearDuplicateDevicesScreened(d, context: .none) }
         print(String(format: "neardup-wide x%d: %.3f ms each", repeats, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / Double(repeats)))
+    } else if kernel == "evolution" {
+        // The search bench's evolution: help-nb201, pixel3's linear predictor, the median latency.
+        let d = try BundledDatasets.load("help-nb201")
+        let lat = d.device(named: "pixel3")!.latencies, acc = d.accuracy(named: "cifar10")!.values
+        let space = NB201Space()
+        let linear = try linearLatency(try fitLinearPredictor(X: try encodingMatrix(d), latencies: lat), space: space)
+        let accTable = try ArchitectureTable(space: space, keys: d.keys, values: acc)
+        let budget = lat.filter { !$0.isNaN }.sorted()[lat.count / 2]
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var best = 0.0
+        for _ in 0..<repeats {
+            best = try evolutionSearch(space: space, budget: budget, settings: EvolutionSettings(maxEvaluations: nil, seed: 1),
+                                       accuracy: { accTable.value(of: $0) }, latency: linear).accuracy
+        }
+        print(String(format: "evolution x%d: %.3f ms each, best %.4f%%", repeats, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / Double(repeats), best))
     } else if kernel == "load-help" {
         _ = try BundledDatasets.load("help-nb201")
         let t0 = DispatchTime.now().uptimeNanoseconds

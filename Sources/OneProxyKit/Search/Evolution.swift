@@ -126,6 +126,24 @@ public func evolutionSearch<Space: SearchSpace>(
     space: Space, budget: Double, settings: EvolutionSettings = EvolutionSettings(), context: ComputeContext = .none,
     accuracy: @escaping ([Int]) -> Double?, latency: @escaping ([Int]) -> Double?
 ) throws -> EvolutionResult {
+    // A call from another module (the shell) runs the generic code, which looked up type metadata
+    // at every step: the built-in spaces go to copies specialised for them.
+    if let nb = space as? NB201Space {
+        return try evolve(space: nb, budget: budget, settings: settings, context: context, accuracy: accuracy, latency: latency)
+    }
+    if let fb = space as? FBNetSpace {
+        return try evolve(space: fb, budget: budget, settings: settings, context: context, accuracy: accuracy, latency: latency)
+    }
+    if let ofa = space as? OFASpace {
+        return try evolve(space: ofa, budget: budget, settings: settings, context: context, accuracy: accuracy, latency: latency)
+    }
+    return try evolve(space: space, budget: budget, settings: settings, context: context, accuracy: accuracy, latency: latency)
+}
+
+private func evolve<Space: SearchSpace>(
+    space: Space, budget: Double, settings: EvolutionSettings, context: ComputeContext,
+    accuracy: @escaping ([Int]) -> Double?, latency: @escaping ([Int]) -> Double?
+) throws -> EvolutionResult {
     let s = settings
     guard s.population >= 1, s.generations >= 0, s.maxTries >= 1 else {
         throw OneProxyError("evolution needs population >= 1, generations >= 0 and maxTries >= 1")
@@ -168,8 +186,10 @@ public func evolutionSearch<Space: SearchSpace>(
             var parents: [Individual] = []
             parents.reserveCapacity(parentCount)
             if s.distinctParents {
-                var seen = Set<[Int]>()
-                for c in population where parents.count < parentCount && seen.insert(c.genes).inserted { parents.append(c) }
+                // Sorted by (accuracy, latency, genes), the copies of one architecture (memoised, so
+                // with one accuracy and latency) lie next to each other: a candidate is new unless it
+                // repeats the parent taken just before it. (A set of genes did the same, hashing.)
+                for c in population where parents.count < parentCount && parents.last?.genes != c.genes { parents.append(c) }
             } else {
                 parents = Array(population.prefix(parentCount))
             }
@@ -222,6 +242,27 @@ public func evolutionSearch<Space: SearchSpace>(
 /// two compare at equal evaluations. `population` holds the best 100 architectures found.
 public func randomSearch<Space: SearchSpace>(
     space: Space, budget: Double, maxEvaluations: Int, seed: UInt64, maxDraws: Int? = nil, context: ComputeContext = .none,
+    accuracy: @escaping ([Int]) -> Double?, latency: @escaping ([Int]) -> Double?
+) throws -> EvolutionResult {
+    // Specialised for the built-in spaces, as `evolutionSearch`.
+    if let nb = space as? NB201Space {
+        return try drawRandomly(space: nb, budget: budget, maxEvaluations: maxEvaluations, seed: seed, maxDraws: maxDraws, context: context,
+                                accuracy: accuracy, latency: latency)
+    }
+    if let fb = space as? FBNetSpace {
+        return try drawRandomly(space: fb, budget: budget, maxEvaluations: maxEvaluations, seed: seed, maxDraws: maxDraws, context: context,
+                                accuracy: accuracy, latency: latency)
+    }
+    if let ofa = space as? OFASpace {
+        return try drawRandomly(space: ofa, budget: budget, maxEvaluations: maxEvaluations, seed: seed, maxDraws: maxDraws, context: context,
+                                accuracy: accuracy, latency: latency)
+    }
+    return try drawRandomly(space: space, budget: budget, maxEvaluations: maxEvaluations, seed: seed, maxDraws: maxDraws, context: context,
+                            accuracy: accuracy, latency: latency)
+}
+
+private func drawRandomly<Space: SearchSpace>(
+    space: Space, budget: Double, maxEvaluations: Int, seed: UInt64, maxDraws: Int?, context: ComputeContext,
     accuracy: @escaping ([Int]) -> Double?, latency: @escaping ([Int]) -> Double?
 ) throws -> EvolutionResult {
     guard maxEvaluations >= 1 else { throw OneProxyError("random search needs at least 1 evaluation") }

@@ -14,7 +14,9 @@ public struct FBNetSpace: SearchSpace {
     public init() {}
     public var id: SpaceKind { .fbnet }
     public var keyNames: [String] { ["op_idx_list"] }
-    public var choiceCounts: [Int] { [Int](repeating: FBNet.blocks.count, count: FBNet.layerCount) }
+    /// (One shared array: search reads it at every draw and lookup.)
+    public var choiceCounts: [Int] { Self.counts }
+    private static let counts = [Int](repeating: FBNet.blocks.count, count: FBNet.layerCount)
     public var featureCount: Int { FBNet.encodingWidth }
     public func key(of genes: [Int]) -> String { FBNet.key(genes) }
     public func parse(_ key: String) throws -> [Int] { try FBNet.parse(key) }

@@ -14,7 +14,9 @@ public struct NB201Space: SearchSpace {
     public init() {}
     public var id: SpaceKind { .nb201 }
     public var keyNames: [String] { ["arch_str", "ArchitectureString", "nb201_index"] }
-    public var choiceCounts: [Int] { [Int](repeating: NB201.operations.count, count: NB201.edgeCount) }
+    /// (One shared array: search reads it at every draw and lookup.)
+    public var choiceCounts: [Int] { Self.counts }
+    private static let counts = [Int](repeating: NB201.operations.count, count: NB201.edgeCount)
     public var featureCount: Int { NB201.encodingWidth }
     public func key(of genes: [Int]) -> String { NB201.archString(genes) }
     public func parse(_ key: String) throws -> [Int] { try NB201.parse(key) }

@@ -39,10 +39,11 @@ public struct OFASpace: SearchSpace {
     public init() {}
     public var id: SpaceKind { .ofa }
     public var keyNames: [String] { ["ks|e|d|r"] }
-    public var choiceCounts: [Int] {
+    /// (One shared array: search reads it at every draw and lookup.)
+    public var choiceCounts: [Int] { Self.counts }
+    private static let counts: [Int] =
         [Int](repeating: OFA.kernels.count, count: OFA.layerCount) + [Int](repeating: OFA.expands.count, count: OFA.layerCount)
             + [Int](repeating: OFA.depths.count, count: OFA.stageCount) + [OFA.resolutions.count]
-    }
     public var featureCount: Int { OFA.encodingWidth }
 
     /// The architecture of valid genes.
