@@ -203,7 +203,8 @@ private func evolve<Space: SearchSpace>(
                 }
             }
             evaluationsBefore = run.evaluations
-            population = parents
+            population.removeAll(keepingCapacity: true)   // (its buffer, sized for parents and children)
+            population.append(contentsOf: parents)
             for child in 0..<s.population {
                 if context.isCancelled { stopped = true; break generations }
                 let byMutation = child < mutationCount
@@ -381,6 +382,8 @@ struct EvaluationMemo<Space: SearchSpace> {
     private var acc: [Double]
     private var sparse: [[Int]: (Double?, Double?)] = [:]
     private let dense: Bool
+    /// The space's choice counts, read once: a dense id is `denseID(of:)`'s mixed-radix number.
+    private let counts: [Int]
     /// Accuracy reads (architectures within the budget with a latency).
     private(set) var evaluations = 0
     /// Latency computations.
@@ -388,6 +391,7 @@ struct EvaluationMemo<Space: SearchSpace> {
 
     init(space: Space) {
         self.space = space
+        counts = space.choiceCounts
         if let n = space.architectureCount, n <= 1 << 22 {
             dense = true
             state = [UInt8](repeating: 0, count: n)
@@ -403,7 +407,9 @@ struct EvaluationMemo<Space: SearchSpace> {
     /// Throws `EvaluationLimitReached` instead of reading an accuracy beyond `limit` reads.
     mutating func lookup(_ genes: [Int], budget: Double, limit: Int?, accuracy: ([Int]) -> Double?, latency: ([Int]) -> Double?) throws -> (Double, Double)? {
         func clean(_ v: Double?) -> Double { v.flatMap { $0.isNaN ? nil : $0 } ?? .nan }
-        if dense, let id = space.denseID(of: genes) {
+        if dense {
+            var id = 0
+            for (v, c) in zip(genes, counts) { id = id * c + v }
             if state[id] == 0 {
                 lat[id] = clean(latency(genes))
                 state[id] = 1
