@@ -12,6 +12,9 @@ public struct NB201Table: Sendable {
     public let indexOfCodeID: [Int]
     /// `cifar10`, `cifar100`, `imagenet16` test accuracies (percent), indexed by official index.
     public let accuracies: [AccuracyColumn]
+    /// For each `NB201.codeID`, its canonical arch string: the keys of every NB201 dataset share
+    /// these (a load made one 95-byte String per row).
+    public let archStrings: [String]
 
     /// The shared table (built on first use; later calls are free).
     public static func shared() throws -> NB201Table { try sharedTable.get() }
@@ -40,16 +43,24 @@ public struct NB201Table: Sendable {
         guard t.rowCount == n else { throw OneProxyError("nb201_accuracy.csv has \(t.rowCount) rows, expected \(n)", file: t.file) }
         var codeOf = [Int](repeating: -1, count: n)
         var indexOf = [Int](repeating: -1, count: n)
+        var strings = [String](repeating: "", count: n)
         let idx = t.doubles(column: ic).values
         for r in 0..<n {
             let v = idx[r]
             guard let i = Int(exactly: v), (0..<n).contains(i), codeOf[i] < 0 else {
                 throw t.error("bad or repeated nb201_index", row: r, column: ic)
             }
-            let id = try t.withFieldBytes(row: r, column: ac) { try NB201.codeID(bytes: $0) }
+            // The file's string when it is canonical (the fast parser accepts exactly those), else
+            // the canonical spelling.
+            let (id, string) = try t.withFieldBytes(row: r, column: ac) { b -> (Int, String) in
+                if let id = NB201.fastCodeID(b) { return (id, String(decoding: b, as: UTF8.self)) }
+                let id = try NB201.codeID(bytes: b)
+                return (id, NB201.archString(NB201.codes(codeID: id)))
+            }
             guard indexOf[id] < 0 else { throw t.error("repeated architecture", row: r, column: ac) }
             codeOf[i] = id
             indexOf[id] = i
+            strings[id] = string
         }
         var accs: [AccuracyColumn] = []
         for (col, name) in [("CIFAR10TestAccuracy200Epochs", "cifar10"), ("CIFAR100TestAccuracy200Epochs", "cifar100"),
@@ -60,7 +71,7 @@ public struct NB201Table: Sendable {
             for r in 0..<n { byIndex[Int(idx[r])] = v[r] }
             accs.append(AccuracyColumn(name: name, values: byIndex))
         }
-        return NB201Table(codeIDOfIndex: codeOf, indexOfCodeID: indexOf, accuracies: accs)
+        return NB201Table(codeIDOfIndex: codeOf, indexOfCodeID: indexOf, accuracies: accs, archStrings: strings)
     }
 }
 
