@@ -30,7 +30,7 @@ public struct NB201Table: Sendable {
         guard (0..<NB201.architectureCount).contains(index) else {
             throw OneProxyError("NB201 index \(index) is out of range (0...\(NB201.architectureCount - 1))")
         }
-        return NB201.archString(NB201.codes(codeID: codeIDOfIndex[index]))
+        return archStrings[codeIDOfIndex[index]]
     }
 
     static func loadBundled() throws -> NB201Table {
@@ -88,9 +88,7 @@ private let sharedTable: Result<NB201Table, OneProxyError> = {
 /// the whole space; `encodingMatrix` of it is 15625 x 31.
 public func nb201AllArchitectures() throws -> Dataset {
     let t = try NB201Table.shared()
-    var keys: [String] = []
-    keys.reserveCapacity(NB201.architectureCount)
-    for i in 0..<NB201.architectureCount { keys.append(NB201.archString(NB201.codes(codeID: t.codeIDOfIndex[i]))) }
+    let keys = t.codeIDOfIndex.map { t.archStrings[$0] }
     return Dataset(
         name: "nb201-all", source: "bundled:nb201_accuracy.csv", space: .nb201, keyName: "arch_str", keys: keys,
         nb201Index: Array(0..<NB201.architectureCount), devices: [], accuracies: t.accuracies)

@@ -96,7 +96,7 @@ public struct NB201Space: SearchSpace {
             firstRow[id] = Int32(r)
         }
         if archCol == nil {
-            for r in 0..<t.rowCount { keys.append(NB201.archString(NB201.codes(codeID: ids[r]))) }
+            keys = ids.map { table.archStrings[$0] }
         }
         return CSVKeys(keyName: keyName, keys: keys, nb201Index: nb201Index, checkedUnique: true, column: archCol ?? idxCol!)
     }
