@@ -47,10 +47,12 @@ public struct NB201Space: SearchSpace {
         var ids = [Int](repeating: 0, count: t.rowCount)
         if let ac = archCol {
             // One parse per arch string: its id, and its key (the file's string when canonical, which
-            // it is exactly when the fast parser accepts it: then the table's copy of it; else the
-            // canonical spelling). In parallel; Ctrl-C is checked every 4096 rows of each piece.
-            let read = try t.mapColumn(ac) { r, b, _ -> (Int, String) in
-                if fastPaths, let id = NB201.fastCodeID(b) { return (id, table.archStrings[id]) }
+            // it is exactly when the fast parser accepts it: then the table's copy of it, taken after
+            // the parallel pass, where two cores retaining the table's array cost more than the
+            // parse; else the canonical spelling). In parallel; Ctrl-C is checked every 4096 rows of
+            // each piece.
+            let read = try t.mapColumn(ac) { r, b, _ -> (Int, String?) in
+                if fastPaths, let id = NB201.fastCodeID(b) { return (id, nil) }
                 do {
                     let codes = try NB201.parse(String(decoding: b, as: UTF8.self))
                     return (NB201.codeID(codes), NB201.archString(codes))
@@ -59,7 +61,8 @@ public struct NB201Space: SearchSpace {
                 }
             }
             ids = read.map(\.0)
-            keys = read.map(\.1)
+            let strings = table.archStrings
+            keys = read.map { $0.1 ?? strings[$0.0] }
         }
         let nb201Index: [Int]
         if let ic = idxCol {
