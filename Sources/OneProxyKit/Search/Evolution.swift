@@ -183,16 +183,7 @@ private func evolve<Space: SearchSpace>(
         generations: for generation in stride(from: 1, through: stopped ? 0 : s.generations, by: 1) {
             if context.isCancelled { stopped = true; break }
             population.sort { $0.ranksBefore($1) }
-            var parents: [Individual] = []
-            parents.reserveCapacity(parentCount)
-            if s.distinctParents {
-                // Sorted by (accuracy, latency, genes), the copies of one architecture (memoised, so
-                // with one accuracy and latency) lie next to each other: a candidate is new unless it
-                // repeats the parent taken just before it. (A set of genes did the same, hashing.)
-                for c in population where parents.count < parentCount && parents.last?.genes != c.genes { parents.append(c) }
-            } else {
-                parents = Array(population.prefix(parentCount))
-            }
+            var parents = s.distinctParents ? distinctLeaders(population, count: parentCount) : Array(population.prefix(parentCount))
             // A population that stopped finding new architectures has converged on a few: its
             // weaker parents make way for random immigrants, so the search keeps exploring.
             if s.immigrants, generation > 1, run.evaluations == evaluationsBefore {
@@ -286,6 +277,17 @@ private func drawRandomly<Space: SearchSpace>(
     found.sort { $0.ranksBefore($1) }
     return try run.result(generations: 0, history: [run.best!.accuracy], population: Array(found.prefix(100)), stopped: stopped,
                           limit: run.evaluations >= maxEvaluations)
+}
+
+/// The first `count` distinct architectures of a population sorted by `Individual.ranksBefore`.
+/// Sorted so, the copies of one architecture (memoised, so with one accuracy and latency) lie next to
+/// each other: a candidate is new unless it repeats the one taken just before it. (A set of genes
+/// did the same, hashing every gene list.)
+func distinctLeaders(_ sorted: [Individual], count: Int) -> [Individual] {
+    var out: [Individual] = []
+    out.reserveCapacity(count)
+    for c in sorted where out.count < count && out.last?.genes != c.genes { out.append(c) }
+    return out
 }
 
 /// Thrown inside a search when the next accuracy evaluation would exceed the limit.

@@ -81,3 +81,35 @@ struct EvolutionStudyTests {
         #expect(r.accuracy == within.map { acc[$0] }.max())
     }
 }
+
+/// Evolution's parent choice against its definition.
+@Suite struct DistinctLeadersTests {
+    /// `distinctLeaders` on a population sorted by rank equals the definition (walk the sorted
+    /// population, keep an architecture the first time it is seen, until `count`), on 500 random
+    /// populations of NB201 architectures drawn from a small pool (so with many copies), values
+    /// memoised per architecture as the search's are, ties in accuracy and latency included.
+    @Test func distinctLeadersMatchesTheSetDefinition() {
+        var g = SeededGenerator(seed: 61)
+        var copiesSeen = 0
+        for _ in 0..<500 {
+            let pool = (0..<(1 + g.nextBounded(12))).map { _ in NB201Space().random(using: &g) }
+            // One accuracy and latency per architecture (coarse, so that different ones tie).
+            var values: [[Int]: (Double, Double)] = [:]
+            for genes in pool where values[genes] == nil {
+                values[genes] = (Double(g.nextBounded(4)), Double(g.nextBounded(3)))
+            }
+            var population = (0..<(1 + g.nextBounded(40))).map { _ -> Individual in
+                let genes = pool[g.nextBounded(pool.count)]
+                return Individual(genes: genes, accuracy: values[genes]!.0, latency: values[genes]!.1)
+            }
+            population.sort { $0.ranksBefore($1) }
+            let count = 1 + g.nextBounded(10)
+            var seen = Set<[Int]>()
+            var want: [[Int]] = []
+            for c in population where want.count < count && seen.insert(c.genes).inserted { want.append(c.genes) }
+            #expect(distinctLeaders(population, count: count).map(\.genes) == want)
+            if Set(population.map(\.genes)).count < population.count { copiesSeen += 1 }
+        }
+        #expect(copiesSeen > 300, "\(copiesSeen) populations with copies: the test says something")
+    }
+}
