@@ -79,17 +79,21 @@ private func pairsAtLeast(_ threshold: Double, _ m: CorrelationMatrix) -> [NearD
 /// pairs (`scripts/neardup_screen_validation.py`: 5,000 and 100,000 rows, 5 to 300 rows replaced or
 /// flipped) a 2000-row sample missed none and a 256-row one (what wide files used to get) 16.
 ///
-/// When a device misses a value (on more rows: a value of the sample), the pairs are computed over
-/// the rows both measured (`correlationMatrix`), screened on a sample from
-/// `nearDuplicateScreenRows` rows on (`nearDuplicatesWithMissing`).
+/// A pair with a device that misses a value (on more rows: a value of the sample) is computed over
+/// the rows both measured, screened on a sample from `nearDuplicateScreenRows` rows on
+/// (`pairsWithMissing`); the other pairs as above.
 public func nearDuplicateDevicesScreened(_ d: Dataset, threshold: Double = 0.995, context: ComputeContext) throws -> [NearDuplicate] {
     let rows = d.rowCount, k = d.devices.count
     guard k >= 2, rows >= 3 else { return [] }   // (a pair needs 3 shared rows)
-    // (nil: a device misses a value that the route reads, found by its passes over the columns)
-    let candidates = rows > rankVectorLimit
+    // The pairs of devices the route reads whole, and the devices it cannot (a value missing).
+    let (ready, incomplete) = rows > rankVectorLimit
         ? try screenedPairs(d, threshold: threshold, context: context)
         : try rankDistancePairs(d, threshold: threshold, context: context)
-    guard let candidates else { return try nearDuplicatesWithMissing(d, threshold: threshold, context: context) }
+    var candidates = ready
+    if !incomplete.isEmpty {
+        candidates += try pairsWithMissing(d, incomplete, threshold: threshold, context: context)
+        candidates.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    }
     return try exactNearDuplicates(d, candidates, threshold: threshold, context: context)
 }
 
@@ -107,7 +111,7 @@ private func exactNearDuplicates(_ d: Dataset, _ candidates: [(Int, Int)], thres
 /// The pairs (i < j, in `pairsAtLeast`'s order) of complete columns of at most `rankVectorLimit` rows
 /// whose SRCC a prefix of the rows does not prove below `threshold`, by their binned rank vectors
 /// (`binnedRanks`; the exact rank vectors for a column with a value that is not finite).
-private func rankDistancePairs(_ d: Dataset, threshold: Double, context: ComputeContext) throws -> [(Int, Int)]? {
+private func rankDistancePairs(_ d: Dataset, threshold: Double, context: ComputeContext) throws -> (pairs: [(Int, Int)], incomplete: [Int]) {
     let k = d.devices.count
     let vectors = RankColumns(rows: d.rowCount, count: k)
     let columns = concurrentMap(k) { c -> BinnedRanks? in
@@ -118,15 +122,16 @@ private func rankDistancePairs(_ d: Dataset, threshold: Double, context: Compute
         return BinnedRanks(slack: 0, sumSquares: ss...ss)
     }
     try context.check()
-    guard columns.allSatisfy({ $0 != nil }) else { return nil }
-    let bins = columns.map { $0! }
+    let incomplete = columns.indices.filter { columns[$0] == nil }
+    // (A device with a value missing takes no pair here: its Σ v² is 0.)
+    let bins = columns.map { $0 ?? BinnedRanks(slack: 0, sumSquares: 0...0) }
     // ρ < t − 5e-10 (the margin `pairCorrelations` gives `atLeast`: far above any rounding of its
     // floating-point value) once the squared rank distance exceeds f(A, B) = A + B − 2(t − 5e-10)√(AB)
     // (A, B: the columns' Σ v²). f is convex, so over the ranges known for A and B it is largest at a
     // corner; a lower bound on the distance above that proves it.
     let t = threshold - 5e-10
     @Sendable func f(_ sa: Double, _ sb: Double) -> Double { sa + sb - 2 * t * (sa * sb).squareRoot() }
-    return try pairsKept(k, context: context) { i, j in
+    let pairs = try pairsKept(k, context: context) { i, j in
         let (a, b) = (bins[i].sumSquares, bins[j].sumSquares)
         guard a.upperBound > 0, b.upperBound > 0 else { return false }
         let limit = max(max(f(a.lowerBound, b.lowerBound), f(a.lowerBound, b.upperBound)),
@@ -134,12 +139,13 @@ private func rankDistancePairs(_ d: Dataset, threshold: Double, context: Compute
         return !rankDistanceExceeds(UnsafeBufferPointer(vectors.column(i)), UnsafeBufferPointer(vectors.column(j)),
                                     slack: bins[i].slack + bins[j].slack, limit: limit)
     }
+    return (pairs, incomplete)
 }
 
 /// The pairs (i < j, in order) of complete columns whose SRCC on `nearDuplicateScreenRows` evenly
 /// spaced rows reaches `threshold - nearDuplicateScreenMargin`, each from the exact integer sums of
 /// the sample's rank vectors.
-private func screenedPairs(_ d: Dataset, threshold: Double, context: ComputeContext) throws -> [(Int, Int)]? {
+private func screenedPairs(_ d: Dataset, threshold: Double, context: ComputeContext) throws -> (pairs: [(Int, Int)], incomplete: [Int]) {
     let k = d.devices.count, rows = d.rowCount
     let m = min(rows, nearDuplicateScreenRows)
     let sample = (0..<m).map { $0 * rows / m }
@@ -150,14 +156,15 @@ private func screenedPairs(_ d: Dataset, threshold: Double, context: ComputeCont
         return Double(rankVector(values, into: vectors.column(c)))
     }
     try context.check()
-    guard columns.allSatisfy({ $0 != nil }) else { return nil }
-    let sumSquares = columns.map { $0! }
+    let incomplete = columns.indices.filter { columns[$0] == nil }
+    let sumSquares = columns.map { $0 ?? 0 }   // (0: a device missing a sampled value takes no pair here)
     let lower = threshold - nearDuplicateScreenMargin
-    return try pairsKept(k, context: context) { i, j in
+    let pairs = try pairsKept(k, context: context) { i, j in
         guard sumSquares[i] > 0, sumSquares[j] > 0 else { return false }
         let p = Double(rankDot(UnsafeBufferPointer(vectors.column(i)), UnsafeBufferPointer(vectors.column(j)), maxAbs: m - 1))
         return p >= lower * (sumSquares[i] * sumSquares[j]).squareRoot()
     }
+    return (pairs, incomplete)
 }
 
 /// The pairs i < j of `count` columns (in order) that `keep` keeps; by rows i over the cores,
@@ -173,26 +180,27 @@ private func pairsKept(_ count: Int, context: ComputeContext, _ keep: @Sendable 
     return kept.enumerated().flatMap { i, js in js!.map { (i, $0) } }
 }
 
-/// The check when some device misses a value: on at most `nearDuplicateScreenRows` rows
-/// `nearDuplicateDevices` itself; on more, every pair's SRCC over its shared rows is first computed
-/// on a sample of evenly spaced rows (fewer than `nearDuplicateScreenRows` when there are many
-/// devices: about 2 x rows x devices products over all pairs, at least 256 rows), and only pairs
-/// reaching `threshold - nearDuplicateScreenMargin` on it are computed on all shared rows.
-private func nearDuplicatesWithMissing(_ d: Dataset, threshold: Double, context: ComputeContext) throws -> [NearDuplicate] {
+/// The candidate pairs that involve a device missing a value (`incomplete`, ascending), whose SRCC is
+/// over the rows both measured: on at most `nearDuplicateScreenRows` rows all of them; on more, those
+/// whose SRCC on a sample of evenly spaced rows reaches `threshold - nearDuplicateScreenMargin`. The
+/// sample has `nearDuplicateScreenRows` rows, fewer when these pairs are many (about 2 x rows x
+/// devices products over them, at least 256 rows: each pair ranks its own shared rows).
+private func pairsWithMissing(_ d: Dataset, _ incomplete: [Int], threshold: Double, context: ComputeContext) throws -> [(Int, Int)] {
     let rows = d.rowCount, k = d.devices.count
-    guard rows > nearDuplicateScreenRows else { return try nearDuplicateDevices(d, threshold: threshold, context: context) }
-    let pairs = k * (k - 1) / 2
-    let sampleCount = max(256, min(nearDuplicateScreenRows, 2 * rows * k / pairs))
+    let isIncomplete = Set(incomplete)
+    var pairs: [(Int, Int)] = []
+    for i in 0..<k {
+        for j in (i + 1)..<max(i + 1, k) where isIncomplete.contains(i) || isIncomplete.contains(j) { pairs.append((i, j)) }
+    }
+    guard rows > nearDuplicateScreenRows else { return pairs }
+    let sampleCount = max(256, min(nearDuplicateScreenRows, 2 * rows * k / max(1, pairs.count)))
     let sample = (0..<sampleCount).map { $0 * rows / sampleCount }
     let columns = d.devices.map { dev in sample.map { dev.latencies[$0] } }
-    let screen = try correlationMatrix(names: d.deviceNames, columns: columns, method: .spearman, context: context)
-    var candidates: [(Int, Int)] = []
-    for i in 0..<k {
-        for j in (i + 1)..<max(i + 1, k) {
-            if let v = screen.values[i][j], screen.counts[i][j] >= 3, v >= threshold - nearDuplicateScreenMargin { candidates.append((i, j)) }
-        }
+    let screen = try pairCorrelations(columns: columns, pairs: pairs, method: .spearman, context: context)
+    return zip(pairs, screen).compactMap { pair, r in
+        guard let v = r.value, r.n >= 3, v >= threshold - nearDuplicateScreenMargin else { return nil }
+        return pair
     }
-    return try exactNearDuplicates(d, candidates, threshold: threshold, context: context)
 }
 
 /// Rows of the sample the near-duplicate check screens on (`nearDuplicateDevicesScreened`).

@@ -19,7 +19,7 @@ import Testing
         var zeros: [Double] = []                                             // −0.0 beside 0.0
         for i in 0..<n { zeros.append(i % 5 == 0 ? -0.0 : (i % 5 == 1 ? 0.0 : Double(i % 7))) }
         let constant = [Double](repeating: 2.5, count: n)
-        let subnormal: [Double] = (0..<n).map { _ in Double(g.index(below: 1000)) * 1e-320 }   // (binned: refused)
+        let subnormal: [Double] = (0..<n).map { _ in Double(g.index(below: 1000)) * Double.leastNonzeroMagnitude }   // (binned: refused)
         return [distinct, ties, three, bunched, zeros, constant, subnormal]
     }
 
