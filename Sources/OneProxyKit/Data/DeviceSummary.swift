@@ -66,9 +66,9 @@ private func pairsAtLeast(_ threshold: Double, _ m: CorrelationMatrix) -> [NearD
 /// The load's near-duplicate check: the pairs, values and counts of `nearDuplicateDevices`, at a cost
 /// that stays a small part of reading the file however tall or wide it is.
 ///
-/// When every device is complete (no missing value) and there are at most `rankVectorLimit` rows,
-/// it is exact: each device's ranks are put in a 16-bit vector once (`binnedRanks`: bins of value,
-/// no sort), and a pair is set aside as soon as its rank distance summed over a prefix of the rows
+/// On at most `rankVectorLimit` rows it is exact for the pairs of complete devices (no missing
+/// value): each device's ranks are put in a 16-bit vector once (`binnedRanks`: bins of value, no
+/// sort), and a pair is set aside as soon as its rank distance summed over a prefix of the rows
 /// proves its SRCC below `threshold` (most pairs in a few hundred rows); the pairs left are computed
 /// as `nearDuplicateDevices` computes them, bit for bit.
 ///
