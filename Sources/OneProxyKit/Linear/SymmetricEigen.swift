@@ -37,13 +37,7 @@ extension Matrix {
             }
         }
         // descending, vectors with them (rows of vt are the eigenvectors)
-        let order = (0..<n).sorted { d[$0] > d[$1] || (d[$0] == d[$1] && $0 < $1) }
-        var values = [Double](repeating: 0, count: n)
-        var vectors = [Double](repeating: 0, count: n * n)
-        for (k, i) in order.enumerated() {
-            values[k] = d[i]
-            for j in 0..<n { vectors[k * n + j] = vt[i * n + j] }
-        }
+        let (values, vectors) = descending(d, rows: vt, width: n)
         return SymmetricEigen(values: values, vectors: vectors, n: n)
     }
 }
@@ -99,13 +93,7 @@ extension Matrix {
                 }
             }
         }
-        let order = (0..<n).sorted { d[$0] > d[$1] || (d[$0] == d[$1] && $0 < $1) }
-        var values = [Double](repeating: 0, count: n)
-        var projected = [Double](repeating: 0, count: n * c)
-        for (k, i) in order.enumerated() {
-            values[k] = d[i]
-            for j in 0..<c { projected[k * c + j] = py[i * c + j] }
-        }
+        let (values, projected) = descending(d, rows: py, width: c)
         return (values, projected)
     }
 }
@@ -116,6 +104,19 @@ extension Matrix {
 /// With `accumulate` false the transformations are not accumulated: W keeps T's diagonal on its
 /// diagonal, row i of W holds the reflection's vector uᵢ in its first i entries and d[i] its h
 /// (i >= 1); e as above.
+/// The eigenvalues `d` in descending order (ties by index), and the rows of `rows` (`width` values
+/// each, row i belonging to d[i]) in the same order.
+private func descending(_ d: [Double], rows: [Double], width: Int) -> (values: [Double], rows: [Double]) {
+    let order = d.indices.sorted { d[$0] > d[$1] || (d[$0] == d[$1] && $0 < $1) }
+    var values = [Double](repeating: 0, count: d.count)
+    var sorted = [Double](repeating: 0, count: d.count * width)
+    for (k, i) in order.enumerated() {
+        values[k] = d[i]
+        for j in 0..<width { sorted[k * width + j] = rows[i * width + j] }
+    }
+    return (values, sorted)
+}
+
 private func tridiagonalize(_ W: UnsafeMutablePointer<Double>, _ n: Int, _ d: UnsafeMutablePointer<Double>, _ e: UnsafeMutablePointer<Double>,
                             accumulate: Bool = true) {
     @inline(__always) func col(_ j: Int) -> UnsafeMutablePointer<Double> { W + j &* n }  // column j of V
