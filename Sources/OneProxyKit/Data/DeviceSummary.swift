@@ -151,7 +151,8 @@ private func screenedPairs(_ d: Dataset, threshold: Double, context: ComputeCont
     let sample = (0..<m).map { $0 * rows / m }
     let vectors = RankColumns(rows: m, count: k)
     let columns = concurrentMap(k) { c -> Double? in
-        let values = sample.map { d.devices[c].latencies[$0] }
+        let column = d.devices[c].latencies
+        let values = sample.map { column[$0] }
         if values.contains(where: \.isNaN) { return nil }
         return Double(rankVector(values, into: vectors.column(c)))
     }
