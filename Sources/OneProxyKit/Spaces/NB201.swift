@@ -96,41 +96,44 @@ extension NB201 {
 
     /// Fast strict parse of an arch string's UTF-8 bytes to its `codeID`; nil when the bytes are not
     /// exactly a canonical arch string (then call `parse` for the reason).
+    ///
+    /// Each edge with the `|` before it, `|op~input|`, is compared whole with the five spellings
+    /// it can have, as 8-byte words: 8 bytes for `none`, 16 for the others. Those compares pick the
+    /// operation with no branch (the operations of a file's rows follow no pattern a branch
+    /// predictor could learn). A second word is read only where 16 bytes remain, so no read passes
+    /// the string's end.
     static func fastCodeID(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = b.count
-        guard n > 0, b[0] == 0x7C else { return nil }
-        var i = 1
+        guard n > 0, b[0] == 0x7C, let base = b.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        @inline(__always) func bit(_ c: Bool) -> Int { c ? 1 : 0 }
+        var bar = 0  // the offset of the `|` before the edge
         var id = 0
-        for node in 0..<3 {
-            if node > 0 {
-                guard i + 1 < n, b[i] == 0x2B, b[i + 1] == 0x7C else { return nil }
-                i += 2
+        for edge in 0..<6 {
+            if edge == 1 || edge == 3 {
+                // `|+|` between nodes: `bar` is at the first `|`.
+                guard bar + 2 < n, b[bar + 1] == 0x2B, b[bar + 2] == 0x7C else { return nil }
+                bar += 2
             }
-            for input in 0...node {
-                // Each edge is `op~input|`; the first byte tells the operation apart but for `n...`.
-                guard i < n else { return nil }
-                let op: Int
-                switch b[i] {
-                case 0x6E:  // n
-                    if matches(b, i, "none~") { op = 0; i += 5 }
-                    else if matches(b, i, "nor_conv_1x1~") { op = 2; i += 13 }
-                    else if matches(b, i, "nor_conv_3x3~") { op = 3; i += 13 }
-                    else { return nil }
-                case 0x73:  // s
-                    guard matches(b, i, "skip_connect~") else { return nil }
-                    op = 1; i += 13
-                case 0x61:  // a
-                    guard matches(b, i, "avg_pool_3x3~") else { return nil }
-                    op = 4; i += 13
-                default:
-                    return nil
-                }
-                guard i + 1 < n, b[i] == UInt8(0x30 + input), b[i + 1] == 0x7C else { return nil }
-                i += 2
-                id = id * 5 + op
-            }
+            guard bar + 8 <= n else { return nil }
+            // The input node's digit, at byte 6 of the edge's last word (edgeInputs, a byte each).
+            let digit: UInt64 = (0x30 + (0x02_01_00_01_00_00 >> UInt64(8 * edge)) & 0xFF) << 48
+            let w = word(bar)
+            let w2 = word(bar + 16 <= n ? bar + 8 : bar)
+            // `|op~` + digit 0 + `|` as little-endian words (checked against the names by
+            // `fastArchParserAgreesWithParseOnTheWholeSpace`).
+            let none = bit(w == 0x7C00_7E65_6E6F_6E7C | digit)
+            let skip = bit(w == 0x6F63_5F70_696B_737C) & bit(w2 == 0x7C00_7E74_6365_6E6E | digit)
+            let nor = bit(w == 0x6E6F_635F_726F_6E7C)
+            let conv1 = nor & bit(w2 == 0x7C00_7E31_7831_5F76 | digit)
+            let conv3 = nor & bit(w2 == 0x7C00_7E33_7833_5F76 | digit)
+            let avg = bit(w == 0x6F6F_705F_6776_617C) & bit(w2 == 0x7C00_7E33_7833_5F6C | digit)
+            guard none | skip | conv1 | conv3 | avg != 0 else { return nil }
+            id = id * 5 + skip + 2 * conv1 + 3 * conv3 + 4 * avg
+            bar += 15 - 8 * none
         }
-        return i == n ? id : nil
+        return bar == n - 1 ? id : nil
     }
 
     /// The codes of an arch string given as bytes, throwing `parse`'s located error when invalid.

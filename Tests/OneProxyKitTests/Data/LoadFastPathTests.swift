@@ -87,6 +87,70 @@ import Testing
         }
     }
 
+    /// Every one-byte change, deletion and insertion of 300 arch strings: the fast parser accepts a
+    /// string only when it is exactly the canonical spelling of the id it returns.
+    @Test func fastArchParserAcceptsOnlyCanonicalStrings() {
+        var rng = SeededGenerator(seed: 23)
+        let alphabet: [UInt8] = Array("|+~0123nonerskip_cavgx".utf8) + [0, 0xFF]
+        var checked = 0
+        for _ in 0..<300 {
+            let id = Int(rng.next() % UInt64(NB201.architectureCount))
+            let s = Array(NB201.archString(NB201.codes(codeID: id)).utf8)
+            var variants: [[UInt8]] = []
+            for i in s.indices {
+                for c in alphabet where c != s[i] { var m = s; m[i] = c; variants.append(m) }
+                var d = s; d.remove(at: i); variants.append(d)
+                for c in alphabet { var m = s; m.insert(c, at: i); variants.append(m) }
+            }
+            for m in variants {
+                let fast = m.withUnsafeBufferPointer { NB201.fastCodeID($0) }
+                if let f = fast {
+                    let canonical = Array(NB201.archString(NB201.codes(codeID: f)).utf8) == m
+                    #expect(canonical, "accepted as \(f): \(String(decoding: m, as: UTF8.self))")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 300 * 95 * 20)
+    }
+
+    /// The vector check of a column against its scalar definition (x > 0 and x <= the bound, false
+    /// for NaN), at every length to 40 and with one bad value at each position.
+    @Test func allLatenciesAgreesWithItsDefinition() {
+        let top = maximumLatencyMilliseconds
+        let bad: [Double] = [0, -0.0, -1, .nan, .infinity, -.infinity, top.nextUp, top * 2]
+        let good: [Double] = [1e-300, .leastNonzeroMagnitude, 0.5, 10.7544, top, top.nextDown]
+        var rng = SeededGenerator(seed: 7)
+        for n in 0...40 {
+            let base = (0..<n).map { _ in good[Int(rng.next() % UInt64(good.count))] }
+            #expect(base.withUnsafeBufferPointer { allLatencies($0) }, "n = \(n)")
+            for k in 0..<n {
+                for b in bad {
+                    var v = base
+                    v[k] = b
+                    #expect(!v.withUnsafeBufferPointer { allLatencies($0) }, "n = \(n), \(b) at \(k)")
+                }
+            }
+        }
+    }
+
+    /// A file holding every architecture in index order shares the table's key arrays; the same rows
+    /// shuffled get the same key and index on every row.
+    @Test func nb201KeysInIndexOrderAndShuffled() throws {
+        let table = try NB201Table.shared()
+        var rng = SeededGenerator(seed: 11)
+        let order = Array(0..<NB201.architectureCount)
+        for rows in [order, order.shuffled(using: &rng), Array(order.prefix(100).reversed())] {
+            var text = "nb201_index,arch_str,x_ms\n"
+            for (r, i) in rows.enumerated() { text += "\(i),\(try table.archString(index: i)),\(r + 1)\n" }
+            let t = try CSVTable(bytes: Array(text.utf8), file: "t.csv")
+            let (d, _) = try buildDataset(t, name: "t", source: "t", unit: .ms, findNearDuplicates: false)
+            #expect(d.nb201Index == rows)
+            #expect(d.keys == (try rows.map { try table.archString(index: $0) }))
+            #expect(d.devices[0].latencies == rows.indices.map { Double($0 + 1) })
+        }
+    }
+
     @Test func malformedArchGetsTheSameErrorOnBothRoutes() throws {
         let a0 = "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"
         let texts = [
