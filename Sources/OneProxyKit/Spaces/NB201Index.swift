@@ -15,6 +15,10 @@ public struct NB201Table: Sendable {
     /// For each `NB201.codeID`, its canonical arch string: the keys of every NB201 dataset share
     /// these (a load made one 95-byte String per row).
     public let archStrings: [String]
+    /// The same strings in official index order, and the indices 0..<15625: a file holding every
+    /// architecture in index order (the bundled ones) shares these two arrays whole.
+    public let archStringsByIndex: [String]
+    public let allIndices: [Int]
 
     /// The shared table (built on first use; later calls are free).
     public static func shared() throws -> NB201Table { try sharedTable.get() }
@@ -71,7 +75,9 @@ public struct NB201Table: Sendable {
             for r in 0..<n { byIndex[Int(idx[r])] = v[r] }
             accs.append(AccuracyColumn(name: name, values: byIndex))
         }
-        return NB201Table(codeIDOfIndex: codeOf, indexOfCodeID: indexOf, accuracies: accs, archStrings: strings)
+        return NB201Table(
+            codeIDOfIndex: codeOf, indexOfCodeID: indexOf, accuracies: accs, archStrings: strings,
+            archStringsByIndex: codeOf.map { strings[$0] }, allIndices: Array(0..<n))
     }
 }
 
@@ -88,8 +94,7 @@ private let sharedTable: Result<NB201Table, OneProxyError> = {
 /// the whole space; `encodingMatrix` of it is 15625 x 31.
 public func nb201AllArchitectures() throws -> Dataset {
     let t = try NB201Table.shared()
-    let keys = t.codeIDOfIndex.map { t.archStrings[$0] }
     return Dataset(
-        name: "nb201-all", source: "bundled:nb201_accuracy.csv", space: .nb201, keyName: "arch_str", keys: keys,
-        nb201Index: Array(0..<NB201.architectureCount), devices: [], accuracies: t.accuracies)
+        name: "nb201-all", source: "bundled:nb201_accuracy.csv", space: .nb201, keyName: "arch_str", keys: t.archStringsByIndex,
+        nb201Index: t.allIndices, devices: [], accuracies: t.accuracies)
 }

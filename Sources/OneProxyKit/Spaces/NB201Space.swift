@@ -43,28 +43,21 @@ public struct NB201Space: SearchSpace {
         let archCol = columns[0], idxCol = columns[1]
         let keyName = archCol.map { t.header[$0] } ?? "nb201_index"
         let table = try NB201Table.shared()
-        var keys: [String] = []
         var ids = [Int](repeating: 0, count: t.rowCount)
         if let ac = archCol {
-            // One parse per arch string: its id, and its key (the file's string when canonical, which
-            // it is exactly when the fast parser accepts it: then the table's copy of it, taken after
-            // the parallel pass, where two cores retaining the table's array cost more than the
-            // parse; else the canonical spelling). In parallel; Ctrl-C is checked every 4096 rows of
-            // each piece.
-            let read = try t.mapColumn(ac) { r, b, _ -> (Int, String?) in
-                if fastPaths, let id = NB201.fastCodeID(b) { return (id, nil) }
+            // One parse per arch string, to its id, in parallel; Ctrl-C is checked every 4096 rows of
+            // each piece. The key is the canonical string of the id: the file's own when the fast
+            // parser accepts it, which it does exactly for the canonical spelling.
+            ids = try t.mapColumn(ac) { r, b, _ -> Int in
+                if fastPaths, let id = NB201.fastCodeID(b) { return id }
                 do {
-                    let codes = try NB201.parse(String(decoding: b, as: UTF8.self))
-                    return (NB201.codeID(codes), NB201.archString(codes))
+                    return NB201.codeID(try NB201.parse(String(decoding: b, as: UTF8.self)))
                 } catch let e as OneProxyError {
                     throw t.error("unknown NB201 architecture: \(e.message)", row: r, column: ac, offsetInField: (e.column ?? 1) - 1)
                 }
             }
-            ids = read.map(\.0)
-            let strings = table.archStrings
-            keys = read.map { $0.1 ?? strings[$0.0] }
         }
-        let nb201Index: [Int]
+        var nb201Index: [Int]
         if let ic = idxCol {
             var idx = [Int](repeating: 0, count: t.rowCount)
             let v = t.doubles(column: ic).values
@@ -98,8 +91,15 @@ public struct NB201Space: SearchSpace {
             }
             firstRow[id] = Int32(r)
         }
-        if archCol == nil {
-            keys = ids.map { table.archStrings[$0] }
+        // Every architecture in index order (the bundled files): the table's arrays, shared whole;
+        // else one shared string per row.
+        let keys: [String]
+        if nb201Index == table.allIndices {
+            keys = table.archStringsByIndex
+            nb201Index = table.allIndices
+        } else {
+            let strings = table.archStrings
+            keys = ids.map { strings[$0] }
         }
         return CSVKeys(keyName: keyName, keys: keys, nb201Index: nb201Index, checkedUnique: true, column: archCol ?? idxCol!)
     }
