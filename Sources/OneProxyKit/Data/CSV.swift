@@ -658,7 +658,10 @@ public struct CSVTable: Sendable {
     func mapColumn<T: Sendable>(_ column: Int, _ body: @Sendable (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> T) throws -> [T] {
         let rows = rowCount
         if rows == 0 { return [] }
-        let pieces = min(rows, max(1, min(64, rows / 4096)))
+        // At least four pieces a core from 4096 rows on: the cores take pieces as they finish, so
+        // three pieces on two cores would leave one core two of them.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let pieces = rows < 4096 ? 1 : min(64, rows / 1024, max(rows / 4096, 4 * cores))
         let pages = PageRelease(text: bytes, origin: origin)
         let parts: [Result<[T], Error>] = withText { whole in
             let text = SharedText(whole)

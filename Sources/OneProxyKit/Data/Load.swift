@@ -323,6 +323,8 @@ func buildDataset(
 func keepLatencies(_ lat: inout [Double], scale: Double, cancellation: Cancellation) throws -> [Int] {
     let n = lat.count
     if n == 0 { return [] }
+    // Milliseconds already and all in range (the common case): one vector pass that writes nothing.
+    if scale == 1, n < 1 << 16, lat.withUnsafeBufferPointer({ allLatencies($0) }) { return [] }
     let pieces = max(1, min(64, n >> 16))
     let rejected: [[Int]?] = lat.withUnsafeMutableBufferPointer { b in
         let column = DisjointColumns([b.baseAddress!])
@@ -348,6 +350,26 @@ func keepLatencies(_ lat: inout [Double], scale: Double, cancellation: Cancellat
         all += part
     }
     return all
+}
+
+/// Whether every value is a latency in milliseconds: positive and at most
+/// `maximumLatencyMilliseconds` (false for NaN). Eight values a step, with no branch but the loop's.
+@inline(__always)
+func allLatencies(_ b: UnsafeBufferPointer<Double>) -> Bool {
+    let n = b.count
+    guard let base = b.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    let zero = SIMD8<Double>(repeating: 0), top = SIMD8<Double>(repeating: maximumLatencyMilliseconds)
+    var good = SIMDMask<SIMD8<Int64>>(repeating: true)
+    var i = 0
+    while i + 8 <= n {
+        let v = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
+        good = good .& (v .> zero) .& (v .<= top)
+        i += 8
+    }
+    var ok = all(good)
+    while i < n { let x = base[i]; ok = ok && x > 0 && x <= maximumLatencyMilliseconds; i += 1 }
+    return ok
 }
 
 /// The first row whose key equals an earlier row's (as Swift's `==` on strings), with that earlier
