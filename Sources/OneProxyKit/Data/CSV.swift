@@ -36,6 +36,10 @@ public struct CSVTable: Sendable {
     // Per row: the offset where its record starts (before any leading blanks), and its 1-based line.
     let rowStarts: [Int32]
     let rowLines: [Int32]
+    /// The one-pass route's record of the column `recordFor` named (the loader names a space's
+    /// first key column): each row's field start and end, interleaved, so `mapColumn` need not find
+    /// the field again. Nil on the other routes.
+    let recordedField: (column: Int, bounds: [Int32])?
     /// The cancellation given to `init`, for the loader's later passes over the rows (the keys).
     let cancellation: Cancellation
 
@@ -63,11 +67,33 @@ public struct CSVTable: Sendable {
         }
         let size = Int(st.st_size)
         if size == 0 { return [] }
+        // From 1 MB on, one `pread` a core, each on its own part: the copy from the page cache is
+        // most of a read, and two cores copy twice as fast. A part that comes back short (the file
+        // shrank) sends the whole read to the sequential loop.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if size >= 1 << 20, cores > 1 {
+            let parts = min(cores, 8)
+            let whole = [UInt8](unsafeUninitializedCapacity: size) { b, n in
+                let slots = ReadTarget(base: b.baseAddress!)
+                let complete = concurrentMap(parts) { k -> Bool in
+                    let from = size * k / parts, to = size * (k + 1) / parts
+                    var got = from
+                    while got < to {
+                        let r = pread(fd, slots.base + got, to - got, off_t(got))
+                        if r <= 0 { return false }
+                        got += r
+                    }
+                    return true
+                }
+                n = complete.allSatisfy { $0 } ? size : 0
+            }
+            if whole.count == size { return whole }
+        }
         var failed = false
         let out = [UInt8](unsafeUninitializedCapacity: size) { b, n in
             var got = 0
             while got < size {
-                let r = read(fd, b.baseAddress! + got, size - got)
+                let r = pread(fd, b.baseAddress! + got, size - got, off_t(got))
                 if r < 0 { failed = true; break }
                 if r == 0 { break }
                 got += r
@@ -93,11 +119,16 @@ public struct CSVTable: Sendable {
     /// end at LF or CRLF the numbers are read in the same pass that checks the records (one walk
     /// over the bytes, spread over the cores); otherwise by `doubles(columns:)` after the check.
     init(bytes raw: [UInt8], file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?, numbers: inout [Int: ColumnNumbers]) throws {
-        try self.init(text: CSVText(raw), file: file, context: context, numbersFor: numbersFor, numbers: &numbers)
+        try self.init(text: CSVText(raw), file: file, context: context, numbersFor: numbersFor, recordFor: nil, numbers: &numbers)
     }
 
     /// The same on a `CSVText`; a mapped text's pages are given back after each pass over them.
-    init(text raw: CSVText, file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?, numbers: inout [Int: ColumnNumbers]) throws {
+    /// `recordFor(header)`: a column (not read as numbers) whose fields' bounds the one-pass route
+    /// records for `mapColumn` (`recordedField`).
+    init(
+        text raw: CSVText, file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?, recordFor: (([String]) -> Int?)? = nil,
+        numbers: inout [Int: ColumnNumbers]
+    ) throws {
         self.file = file
         let origin = raw.withUnsafeBufferPointer { b in b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0 }
         guard raw.count - origin < Int(Int32.max) else { throw OneProxyError("file too large (2 GB limit)", file: file) }
@@ -111,7 +142,7 @@ public struct CSVTable: Sendable {
                 throw OneProxyError("not a CSV text file (a NUL byte, as in binary data)", file: file, line: loc.line, column: loc.column)
             }
             try context.check()
-            return try Self.scan(buf, file: file, cancellation: context.cancellation, numbersFor: numbersFor, pages: pages, facts: facts)
+            return try Self.scan(buf, file: file, cancellation: context.cancellation, numbersFor: numbersFor, recordFor: recordFor, pages: pages, facts: facts)
         }
         guard !scanned.header.isEmpty else { throw OneProxyError("the file is empty (no header line)", file: file, line: 1, column: 1) }
         self.bytes = raw
@@ -119,6 +150,7 @@ public struct CSVTable: Sendable {
         self.header = scanned.header
         self.rowStarts = scanned.rowStarts
         self.rowLines = scanned.rowLines
+        self.recordedField = scanned.recordedField
         self.rowCount = scanned.rowLines.count
         self.cancellation = context.cancellation
         numbers = scanned.numbers
@@ -149,6 +181,8 @@ public struct CSVTable: Sendable {
         var rowStarts: [Int32] = [], rowLines: [Int32] = []
         /// Columns read as numbers in the same pass (the fused route), by column.
         var numbers: [Int: ColumnNumbers] = [:]
+        /// The fused route's `recordedField`.
+        var recordedField: (column: Int, bounds: [Int32])?
     }
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
@@ -255,7 +289,7 @@ public struct CSVTable: Sendable {
     /// The tokenizer: the header, then every record checked against its width.
     static func scan(
         _ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never, numbersFor: (([String]) -> [Int])? = nil,
-        pages: PageRelease = PageRelease(text: nil, origin: 0), facts: TextFacts? = nil
+        recordFor: (([String]) -> Int?)? = nil, pages: PageRelease = PageRelease(text: nil, origin: 0), facts: TextFacts? = nil
     ) throws -> Scanned {
         var i = 0
         var line: Int32 = 1
@@ -292,8 +326,10 @@ public struct CSVTable: Sendable {
         // Quote-free text whose lines end at LF or CRLF, with columns to read as numbers: one pass.
         if quoteFree, let numbersFor {
             let wanted = numbersFor(header)
-            if !wanted.isEmpty, let fused = try fusedScan(buf, cuts: bounds, startLine: startLine, width: width, wanted: wanted, file: file, cancellation: cancellation, pages: pages) {
-                return Scanned(header: header, rowStarts: fused.rowStarts, rowLines: fused.rowLines, numbers: fused.numbers)
+            let record = recordFor?(header) ?? -1
+            if !wanted.isEmpty, let fused = try fusedScan(
+                buf, cuts: bounds, startLine: startLine, width: width, wanted: wanted, record: record, file: file, cancellation: cancellation, pages: pages) {
+                return Scanned(header: header, rowStarts: fused.rowStarts, rowLines: fused.rowLines, numbers: fused.numbers, recordedField: fused.recordedField)
             }
         }
         let text = SharedText(buf), cuts = bounds
@@ -395,6 +431,7 @@ public struct CSVTable: Sendable {
     struct Fused {
         var rowStarts: [Int32], rowLines: [Int32]
         var numbers: [Int: ColumnNumbers]
+        var recordedField: (column: Int, bounds: [Int32])?
     }
 
     /// The one-pass route, for text without quotes whose lines end at LF or CRLF (a record is then a
@@ -405,8 +442,8 @@ public struct CSVTable: Sendable {
     /// in file order winning. Nil if a piece's count and check disagree (they cannot; the caller
     /// then takes the two-pass route).
     static func fusedScan(
-        _ buf: UnsafeBufferPointer<UInt8>, cuts: [Int], startLine: Int32, width: Int, wanted: [Int], file: String, cancellation: Cancellation,
-        pages: PageRelease
+        _ buf: UnsafeBufferPointer<UInt8>, cuts: [Int], startLine: Int32, width: Int, wanted: [Int], record: Int = -1, file: String,
+        cancellation: Cancellation, pages: PageRelease
     ) throws -> Fused? {
         var group: [Int] = []
         var slot = [Int](repeating: -1, count: width)
@@ -428,15 +465,22 @@ public struct CSVTable: Sendable {
         var columns: [[Double]] = []
         var fusedLines: [Int32] = []
         let slots = slot, u = group.count, firstRows = rowBase, firstLines = lineBase
+        // A column not read as numbers may have its fields' bounds recorded.
+        let recordColumn = record >= 0 && record < width && slot[record] < 0 ? record : -1
+        var bounds = [Int32](repeating: 0, count: recordColumn >= 0 ? 2 * rows : 0)
         let rowStarts = [Int32](unsafeUninitializedCapacity: rows) { startsBuffer, startsCount in
             let rowLines = [Int32](unsafeUninitializedCapacity: rows) { linesBuffer, linesCount in
                 let out = RowSlots(starts: startsBuffer.baseAddress, lines: linesBuffer.baseAddress)
-                columns = makeColumns(u, rows: rows) { pointers in
-                    let cols = DisjointColumns(pointers)
-                    results = concurrentMap(pieces) { k in
-                        defer { pages.release(cuts[k]..<cuts[k + 1]) }
-                        return fusedPiece(text.buf, from: cuts[k], to: cuts[k + 1], rows: firstRows[k]..<firstRows[k + 1], lineBase: firstLines[k],
-                                   width: width, slots: slots, columns: cols, out: out, file: file, cancellation: cancellation)
+                bounds.withUnsafeMutableBufferPointer { boundsBuffer in
+                    let recorded = RecordedBounds(column: recordColumn, bounds: boundsBuffer.baseAddress)
+                    columns = makeColumns(u, rows: rows) { pointers in
+                        let cols = DisjointColumns(pointers)
+                        results = concurrentMap(pieces) { k in
+                            defer { pages.release(cuts[k]..<cuts[k + 1]) }
+                            return fusedPiece(
+                                text.buf, from: cuts[k], to: cuts[k + 1], rows: firstRows[k]..<firstRows[k + 1], lineBase: firstLines[k],
+                                width: width, slots: slots, columns: cols, out: out, recorded: recorded, file: file, cancellation: cancellation)
+                        }
                     }
                 }
                 linesCount = rows
@@ -451,7 +495,7 @@ public struct CSVTable: Sendable {
         }
         var numbers: [Int: ColumnNumbers] = [:]
         for j in 0..<u { numbers[group[j]] = (columns[j], results.reduce(0) { $0 + $1.bad[j] }) }
-        return Fused(rowStarts: rowStarts, rowLines: fusedLines, numbers: numbers)
+        return Fused(rowStarts: rowStarts, rowLines: fusedLines, numbers: numbers, recordedField: recordColumn >= 0 ? (recordColumn, bounds) : nil)
     }
 
     /// Records and line ends in `buf[from..<to]` (which starts at a line start), as `skipToRecord`
@@ -493,7 +537,7 @@ public struct CSVTable: Sendable {
     /// empty extra fields passes, after its `width` fields were read).
     static func fusedPiece(
         _ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int, rows: Range<Int>, lineBase: Int32, width: Int, slots: [Int],
-        columns: DisjointColumns, out: RowSlots, file: String, cancellation: Cancellation
+        columns: DisjointColumns, out: RowSlots, recorded: RecordedBounds, file: String, cancellation: Cancellation
     ) -> FusedPiece {
         var result = FusedPiece()
         let n = buf.count, base = buf.baseAddress!
@@ -520,7 +564,14 @@ public struct CSVTable: Sendable {
                             cols[j][r] = v
                             i = end
                         } else if j < 0, i < n, !isBlank(buf[i]) {
+                            let s = i
                             i = separator(buf, from: i)
+                            if c == recorded.column {
+                                var e = i
+                                while e > s, isBlank(buf[e - 1]) { e -= 1 }
+                                recorded.bounds![2 &* r] = Int32(truncatingIfNeeded: s)
+                                recorded.bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: e)
+                            }
                         } else {
                             // No quotes in this text, so `field` cannot throw.
                             let f = try field(buf, &i, &line, file: file)
@@ -528,6 +579,9 @@ public struct CSVTable: Sendable {
                                 if f.s == f.e { cols[j][r] = .nan } else if let v = parseDouble(buf, f.s, f.e) { cols[j][r] = v } else {
                                     cols[j][r] = .nan; bad[j] += 1
                                 }
+                            } else if c == recorded.column {
+                                recorded.bounds![2 &* r] = Int32(truncatingIfNeeded: f.s)
+                                recorded.bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: f.e)
                             }
                         }
                         if c == width - 1 {
@@ -663,6 +717,7 @@ public struct CSVTable: Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let pieces = rows < 4096 ? 1 : min(64, rows / 1024, max(rows / 4096, 4 * cores))
         let pages = PageRelease(text: bytes, origin: origin)
+        let recorded = recordedField
         let parts: [Result<[T], Error>] = withText { whole in
             let text = SharedText(whole)
             return concurrentMap(pieces) { piece -> Result<[T], Error> in
@@ -672,6 +727,15 @@ public struct CSVTable: Sendable {
                 out.reserveCapacity(r1 - r0)
                 defer { pages.release(Int(rowStarts[r0])..<(r1 < rows ? Int(rowStarts[r1]) : buf.count)) }
                 do {
+                    if let recorded, recorded.column == column {
+                        // The one-pass route's bounds: quote-free text, so never escaped.
+                        for r in r0..<r1 {
+                            if (r - r0) & 0xFFF == 0xFFF { try cancellation.check() }
+                            let s = Int(recorded.bounds[2 &* r]), e = Int(recorded.bounds[2 &* r &+ 1])
+                            out.append(try body(r, UnsafeBufferPointer(rebasing: buf[s..<e]), false))
+                        }
+                        return .success(out)
+                    }
                     for r in r0..<r1 {
                         if (r - r0) & 0xFFF == 0xFFF { try cancellation.check() }
                         let f = fieldRange(buf, row: r, column: column)
@@ -878,6 +942,18 @@ struct PageRelease: Sendable {
     let text: CSVText?
     let origin: Int
     func release(_ range: Range<Int>) { text?.release(range.lowerBound + origin..<range.upperBound + origin) }
+}
+
+/// Where the one-pass route records one column's field bounds (start, end per row); column -1
+/// records none.
+struct RecordedBounds: @unchecked Sendable {
+    let column: Int
+    let bounds: UnsafeMutablePointer<Int32>?
+}
+
+/// The buffer the parts of a parallel read fill, each its own bytes.
+struct ReadTarget: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
 }
 
 /// The row tables concurrent pieces write, each piece its own rows.

@@ -42,6 +42,30 @@ import Testing
         }
     }
 
+    /// The one-pass route records its first non-numeric column's field bounds; `mapColumn` reads
+    /// them instead of finding the field again, and must give every row the same field as the
+    /// table's own `string(row:column:)`: with blanks around fields, CRLF, comments, blank lines,
+    /// an empty field, extra empty fields at a row's end, and on the bundled files.
+    @Test func recordedKeyBoundsGiveTheSameFields() throws {
+        // (`arch_str` names a key column, which the pass does not read as numbers; readTable does
+        // not check the keys themselves.)
+        let texts = [
+            "id,arch_str,x_ms,note\n1, a b ,2.5,n1\r\n2,\tb\t,3,n2\n# comment\n\n3,,4,\n4,d,5,n4,,\n  5,e ,6,n5\n",
+            "arch_str,x_ms\nalpha  ,1\nbeta,2\n",
+            "x_ms,y_ms,arch_str\n1,2,k1\t\n3,4,k2",
+        ] + (try Self.bundledFiles.map { String(decoding: try Data(contentsOf: try BundledFiles.url($0)), as: UTF8.self) })
+        for text in texts {
+            let (t, _) = try readTable(bytes: Array(text.utf8), file: "t.csv")
+            // Every one of these texts names a registered space's key column: its first is recorded.
+            guard let rec = t.recordedField else { Issue.record("no recorded column: \(t.header)"); continue }
+            #expect(["arch_str", "ArchitectureString", "op_idx_list", "ks"].contains(t.header[rec.column]))
+            let viaBounds = try t.mapColumn(rec.column) { _, b, _ in String(decoding: b, as: UTF8.self) }
+            let direct = (0..<t.rowCount).map { t.string(row: $0, column: rec.column) }
+            let name = t.header[rec.column]
+            #expect(viaBounds == direct, "\(name)")
+        }
+    }
+
     @Test func rowMajorNumbersOnOddFields() throws {
         let t = try CSVTable(bytes: Array("a,b,c\n1,,x\n\"2.5\", -3 ,1e3\n".utf8), file: "t.csv")
         let v = t.doubles(columns: [2, 0, 1])
