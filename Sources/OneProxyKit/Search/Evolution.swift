@@ -182,8 +182,7 @@ private func evolve<Space: SearchSpace>(
         }
         generations: for generation in stride(from: 1, through: stopped ? 0 : s.generations, by: 1) {
             if context.isCancelled { stopped = true; break }
-            population.sort { $0.ranksBefore($1) }
-            var parents = s.distinctParents ? distinctLeaders(population, count: parentCount) : Array(population.prefix(parentCount))
+            var parents = leaders(population, count: parentCount, distinct: s.distinctParents)
             // A population that stopped finding new architectures has converged on a few: its
             // weaker parents make way for random immigrants, so the search keeps exploring.
             if s.immigrants, generation > 1, run.evaluations == evaluationsBefore {
@@ -288,6 +287,33 @@ func distinctLeaders(_ sorted: [Individual], count: Int) -> [Individual] {
     out.reserveCapacity(count)
     for c in sorted where out.count < count && out.last?.genes != c.genes { out.append(c) }
     return out
+}
+
+/// The first `count` individuals of `population` in `ranksBefore` order (with `distinct`, the
+/// first `count` distinct architectures): what sorting the whole population and taking its
+/// leaders (`distinctLeaders`, or a prefix) gives, found without sorting it. The leaders are kept
+/// sorted; a candidate that does not rank before the last of a full list costs one comparison
+/// (most children), else it goes in at its place found by bisection, unless it repeats the
+/// architecture there (copies are memoised, so equal in accuracy and latency: bisection finds the
+/// copy already kept).
+func leaders(_ population: [Individual], count: Int, distinct: Bool) -> [Individual] {
+    var top: [Individual] = []
+    top.reserveCapacity(count + 1)
+    if count <= 0 { return top }
+    for c in population {
+        if top.count == count, !c.ranksBefore(top[count - 1]) { continue }
+        var lo = 0, hi = top.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if top[mid].ranksBefore(c) { lo = mid + 1 } else { hi = mid }
+        }
+        if distinct, lo < top.count, top[lo].genes == c.genes { continue }
+        // (Without `distinct`, a copy goes after the copies kept, as a stable sort puts it.)
+        if !distinct { while lo < top.count, !c.ranksBefore(top[lo]) { lo += 1 } }
+        top.insert(c, at: lo)
+        if top.count > count { top.removeLast() }
+    }
+    return top
 }
 
 /// Thrown inside a search when the next accuracy evaluation would exceed the limit.

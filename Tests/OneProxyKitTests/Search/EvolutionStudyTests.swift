@@ -108,6 +108,10 @@ struct EvolutionStudyTests {
             var want: [[Int]] = []
             for c in population where want.count < count && seen.insert(c.genes).inserted { want.append(c.genes) }
             #expect(distinctLeaders(population, count: count).map(\.genes) == want)
+            // `leaders` finds the same without the sort, from the population in any order.
+            let shuffled = population.shuffled(using: &g)
+            #expect(leaders(shuffled, count: count, distinct: true).map(\.genes) == want)
+            #expect(leaders(shuffled, count: count, distinct: false).map(\.genes) == Array(population.prefix(count)).map(\.genes))
             if Set(population.map(\.genes)).count < population.count { copiesSeen += 1 }
         }
         #expect(copiesSeen > 300, "\(copiesSeen) populations with copies: the test says something")
