@@ -278,20 +278,9 @@ private func drawRandomly<Space: SearchSpace>(
                           limit: run.evaluations >= maxEvaluations)
 }
 
-/// The first `count` distinct architectures of a population sorted by `Individual.ranksBefore`.
-/// Sorted so, the copies of one architecture (memoised, so with one accuracy and latency) lie next to
-/// each other: a candidate is new unless it repeats the one taken just before it. (A set of genes
-/// did the same, hashing every gene list.)
-func distinctLeaders(_ sorted: [Individual], count: Int) -> [Individual] {
-    var out: [Individual] = []
-    out.reserveCapacity(count)
-    for c in sorted where out.count < count && out.last?.genes != c.genes { out.append(c) }
-    return out
-}
-
 /// The first `count` individuals of `population` in `ranksBefore` order (with `distinct`, the
 /// first `count` distinct architectures): what sorting the whole population and taking its
-/// leaders (`distinctLeaders`, or a prefix) gives, found without sorting it. The leaders are kept
+/// first `count` (distinct) members gives, found without sorting it. The leaders are kept
 /// sorted; a candidate that does not rank before the last of a full list costs one comparison
 /// (most children), else it goes in at its place found by bisection, unless it repeats the
 /// architecture there (copies are memoised, so equal in accuracy and latency: bisection finds the
