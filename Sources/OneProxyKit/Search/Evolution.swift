@@ -198,16 +198,17 @@ private func evolve<Space: SearchSpace>(
             for child in 0..<s.population {
                 if context.isCancelled { stopped = true; break generations }
                 let byMutation = child < mutationCount
-                let p1 = parents[g.nextBounded(parents.count)]
-                let p2 = byMutation ? p1 : parents[g.nextBounded(parents.count)]
-                var made = p1
+                // (Indices, not copies: a copy of an individual retains its genes.)
+                let i1 = g.nextBounded(parents.count)
+                let i2 = byMutation ? i1 : g.nextBounded(parents.count)
+                var made: Individual?
                 for _ in 0..<s.maxTries {
                     let genes = byMutation
-                        ? space.mutate(p1.genes, probability: s.mutationProbability, using: &g)
-                        : space.crossover(p1.genes, p2.genes, using: &g)
+                        ? space.mutate(parents[i1].genes, probability: s.mutationProbability, using: &g)
+                        : space.crossover(parents[i1].genes, parents[i2].genes, using: &g)
                     if let c = try run.evaluate(genes) { made = c; break }
                 }
-                population.append(made)
+                population.append(made ?? parents[i1])
             }
             generationsDone = generation
             history.append(run.best!.accuracy)
@@ -289,7 +290,15 @@ func leaders(_ population: [Individual], count: Int, distinct: Bool) -> [Individ
     var top: [Individual] = []
     top.reserveCapacity(count + 1)
     if count <= 0 { return top }
-    for c in population {
+    // The last kept's accuracy and latency: most candidates fall below them, and are passed over
+    // on these two numbers (reading an individual whole retains its genes).
+    var worst = (accuracy: Double.infinity, latency: -Double.infinity)
+    for k in population.indices {
+        if top.count == count {
+            let a = population[k].accuracy, l = population[k].latency
+            if a < worst.accuracy || (a == worst.accuracy && l > worst.latency) { continue }
+        }
+        let c = population[k]
         if top.count == count, !c.ranksBefore(top[count - 1]) { continue }
         var lo = 0, hi = top.count
         while lo < hi {
@@ -301,6 +310,7 @@ func leaders(_ population: [Individual], count: Int, distinct: Bool) -> [Individ
         if !distinct { while lo < top.count, !c.ranksBefore(top[lo]) { lo += 1 } }
         top.insert(c, at: lo)
         if top.count > count { top.removeLast() }
+        if top.count == count { worst = (top[count - 1].accuracy, top[count - 1].latency) }
     }
     return top
 }
