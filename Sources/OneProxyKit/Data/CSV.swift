@@ -38,8 +38,22 @@ public struct CSVTable: Sendable {
     let rowLines: [Int32]
     /// The one-pass route's record of the column `recordFor` named (the loader names a space's
     /// first key column): each row's field start and end, interleaved, so `mapColumn` need not find
-    /// the field again. Nil on the other routes.
-    let recordedField: (column: Int, bounds: [Int32])?
+    /// the field again, and with a `code`, each field's code. Nil on the other routes.
+    let recordedField: RecordedField?
+
+    /// A column for the one-pass route to record, and the code to compute of each of its fields.
+    struct FieldRecording: Sendable {
+        let column: Int
+        let code: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)?
+    }
+
+    /// What the one-pass route recorded of a column: `bounds` (start, end per row) and `codes`
+    /// (one per row, when a code was asked for).
+    struct RecordedField: Sendable {
+        let column: Int
+        let bounds: [Int32]
+        let codes: [Int32]?
+    }
     /// The cancellation given to `init`, for the loader's later passes over the rows (the keys).
     let cancellation: Cancellation
 
@@ -124,9 +138,10 @@ public struct CSVTable: Sendable {
 
     /// The same on a `CSVText`; a mapped text's pages are given back after each pass over them.
     /// `recordFor(header)`: a column (not read as numbers) whose fields' bounds the one-pass route
-    /// records for `mapColumn` (`recordedField`).
+    /// records for `mapColumn`, and codes for the caller (`recordedField`).
     init(
-        text raw: CSVText, file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?, recordFor: (([String]) -> Int?)? = nil,
+        text raw: CSVText, file: String, context: ComputeContext, numbersFor: (([String]) -> [Int])?,
+        recordFor: (([String]) -> FieldRecording?)? = nil,
         numbers: inout [Int: ColumnNumbers]
     ) throws {
         self.file = file
@@ -182,7 +197,7 @@ public struct CSVTable: Sendable {
         /// Columns read as numbers in the same pass (the fused route), by column.
         var numbers: [Int: ColumnNumbers] = [:]
         /// The fused route's `recordedField`.
-        var recordedField: (column: Int, bounds: [Int32])?
+        var recordedField: RecordedField?
     }
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
@@ -289,7 +304,7 @@ public struct CSVTable: Sendable {
     /// The tokenizer: the header, then every record checked against its width.
     static func scan(
         _ buf: UnsafeBufferPointer<UInt8>, file: String, cancellation: Cancellation = .never, numbersFor: (([String]) -> [Int])? = nil,
-        recordFor: (([String]) -> Int?)? = nil, pages: PageRelease = PageRelease(text: nil, origin: 0), facts: TextFacts? = nil
+        recordFor: (([String]) -> FieldRecording?)? = nil, pages: PageRelease = PageRelease(text: nil, origin: 0), facts: TextFacts? = nil
     ) throws -> Scanned {
         var i = 0
         var line: Int32 = 1
@@ -326,7 +341,7 @@ public struct CSVTable: Sendable {
         // Quote-free text whose lines end at LF or CRLF, with columns to read as numbers: one pass.
         if quoteFree, let numbersFor {
             let wanted = numbersFor(header)
-            let record = recordFor?(header) ?? -1
+            let record = recordFor?(header)
             if !wanted.isEmpty, let fused = try fusedScan(
                 buf, cuts: bounds, startLine: startLine, width: width, wanted: wanted, record: record, file: file, cancellation: cancellation, pages: pages) {
                 return Scanned(header: header, rowStarts: fused.rowStarts, rowLines: fused.rowLines, numbers: fused.numbers, recordedField: fused.recordedField)
@@ -431,7 +446,7 @@ public struct CSVTable: Sendable {
     struct Fused {
         var rowStarts: [Int32], rowLines: [Int32]
         var numbers: [Int: ColumnNumbers]
-        var recordedField: (column: Int, bounds: [Int32])?
+        var recordedField: RecordedField?
     }
 
     /// The one-pass route, for text without quotes whose lines end at LF or CRLF (a record is then a
@@ -442,7 +457,7 @@ public struct CSVTable: Sendable {
     /// in file order winning. Nil if a piece's count and check disagree (they cannot; the caller
     /// then takes the two-pass route).
     static func fusedScan(
-        _ buf: UnsafeBufferPointer<UInt8>, cuts: [Int], startLine: Int32, width: Int, wanted: [Int], record: Int = -1, file: String,
+        _ buf: UnsafeBufferPointer<UInt8>, cuts: [Int], startLine: Int32, width: Int, wanted: [Int], record: FieldRecording? = nil, file: String,
         cancellation: Cancellation, pages: PageRelease
     ) throws -> Fused? {
         var group: [Int] = []
@@ -465,14 +480,16 @@ public struct CSVTable: Sendable {
         var columns: [[Double]] = []
         var fusedLines: [Int32] = []
         let slots = slot, u = group.count, firstRows = rowBase, firstLines = lineBase
-        // A column not read as numbers may have its fields' bounds recorded.
-        let recordColumn = record >= 0 && record < width && slot[record] < 0 ? record : -1
+        // A column not read as numbers may have its fields' bounds (and codes) recorded.
+        let recordColumn = record.map { $0.column >= 0 && $0.column < width && slot[$0.column] < 0 ? $0.column : -1 } ?? -1
+        let code = recordColumn >= 0 ? record?.code : nil
         var bounds = [Int32](repeating: 0, count: recordColumn >= 0 ? 2 * rows : 0)
+        var codes = [Int32](repeating: -1, count: code != nil ? rows : 0)
         let rowStarts = [Int32](unsafeUninitializedCapacity: rows) { startsBuffer, startsCount in
             let rowLines = [Int32](unsafeUninitializedCapacity: rows) { linesBuffer, linesCount in
                 let out = RowSlots(starts: startsBuffer.baseAddress, lines: linesBuffer.baseAddress)
-                bounds.withUnsafeMutableBufferPointer { boundsBuffer in
-                    let recorded = RecordedBounds(column: recordColumn, bounds: boundsBuffer.baseAddress)
+                bounds.withUnsafeMutableBufferPointer { boundsBuffer in codes.withUnsafeMutableBufferPointer { codesBuffer in
+                    let recorded = RecordedBounds(column: recordColumn, bounds: boundsBuffer.baseAddress, code: code, codes: codesBuffer.baseAddress)
                     columns = makeColumns(u, rows: rows) { pointers in
                         let cols = DisjointColumns(pointers)
                         results = concurrentMap(pieces) { k in
@@ -482,7 +499,7 @@ public struct CSVTable: Sendable {
                                 width: width, slots: slots, columns: cols, out: out, recorded: recorded, file: file, cancellation: cancellation)
                         }
                     }
-                }
+                } }
                 linesCount = rows
             }
             fusedLines = rowLines
@@ -495,7 +512,7 @@ public struct CSVTable: Sendable {
         }
         var numbers: [Int: ColumnNumbers] = [:]
         for j in 0..<u { numbers[group[j]] = (columns[j], results.reduce(0) { $0 + $1.bad[j] }) }
-        return Fused(rowStarts: rowStarts, rowLines: fusedLines, numbers: numbers, recordedField: recordColumn >= 0 ? (recordColumn, bounds) : nil)
+        return Fused(rowStarts: rowStarts, rowLines: fusedLines, numbers: numbers, recordedField: recordColumn >= 0 ? RecordedField(column: recordColumn, bounds: bounds, codes: code != nil ? codes : nil) : nil)
     }
 
     /// Records and line ends in `buf[from..<to]` (which starts at a line start), as `skipToRecord`
@@ -569,8 +586,7 @@ public struct CSVTable: Sendable {
                             if c == recorded.column {
                                 var e = i
                                 while e > s, isBlank(buf[e - 1]) { e -= 1 }
-                                recorded.bounds![2 &* r] = Int32(truncatingIfNeeded: s)
-                                recorded.bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: e)
+                                recorded.record(row: r, s, e, buf)
                             }
                         } else {
                             // No quotes in this text, so `field` cannot throw.
@@ -580,8 +596,7 @@ public struct CSVTable: Sendable {
                                     cols[j][r] = .nan; bad[j] += 1
                                 }
                             } else if c == recorded.column {
-                                recorded.bounds![2 &* r] = Int32(truncatingIfNeeded: f.s)
-                                recorded.bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: f.e)
+                                recorded.record(row: r, f.s, f.e, buf)
                             }
                         }
                         if c == width - 1 {
@@ -949,6 +964,16 @@ struct PageRelease: Sendable {
 struct RecordedBounds: @unchecked Sendable {
     let column: Int
     let bounds: UnsafeMutablePointer<Int32>?
+    let code: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)?
+    let codes: UnsafeMutablePointer<Int32>?
+
+    /// Row `r`'s field is `buf[s..<e]`.
+    @inline(__always)
+    func record(row r: Int, _ s: Int, _ e: Int, _ buf: UnsafeBufferPointer<UInt8>) {
+        bounds![2 &* r] = Int32(truncatingIfNeeded: s)
+        bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: e)
+        if let code { codes![r] = code(UnsafeBufferPointer(rebasing: buf[s..<e])) }
+    }
 }
 
 /// The buffer the parts of a parallel read fill, each its own bytes.

@@ -69,15 +69,18 @@ func readTable(bytes: [UInt8], file: String, context: ComputeContext = .none) th
 
 func readTable(text: CSVText, file: String, context: ComputeContext = .none) throws -> (CSVTable, [Int: CSVTable.ColumnNumbers]) {
     var numbers: [Int: CSVTable.ColumnNumbers] = [:]
-    let table = try CSVTable(text: text, file: file, context: context, numbersFor: plannedNumberColumns, recordFor: plannedKeyColumn, numbers: &numbers)
+    let table = try CSVTable(text: text, file: file, context: context, numbersFor: plannedNumberColumns, recordFor: plannedKeyRecording, numbers: &numbers)
     return (table, numbers)
 }
 
 /// The first key column of the registered space the header names (`arch_str` for NB201,
-/// `op_idx_list` for FBNet, `ks` for OFA), whose fields the one-pass route records; nil for none.
-func plannedKeyColumn(_ header: [String]) -> Int? {
+/// `op_idx_list` for FBNet, `ks` for OFA), whose fields the one-pass route records, with the
+/// space's `keyFieldCode`; nil for none.
+func plannedKeyRecording(_ header: [String]) -> CSVTable.FieldRecording? {
     for s in SpaceRegistry.all {
-        if let keys = s.keyColumns({ headerColumn(header, $0) }) { return keys.compactMap { $0 }.first }
+        if let keys = s.keyColumns({ headerColumn(header, $0) }) {
+            return keys.compactMap { $0 }.first.map { CSVTable.FieldRecording(column: $0, code: s.keyFieldCode) }
+        }
     }
     return nil
 }

@@ -39,12 +39,20 @@ public struct NB201Space: SearchSpace {
         return arch == nil && idx == nil ? nil : [arch, idx]
     }
 
+    /// The arch string's `NB201.codeID` when it is canonical (`fastCodeID`), else -1.
+    public var keyFieldCode: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)? {
+        { NB201.fastCodeID($0).map { Int32($0) } ?? -1 }
+    }
+
     public func readKeys(_ t: CSVTable, columns: [Int?], fastPaths: Bool) throws -> CSVKeys {
         let archCol = columns[0], idxCol = columns[1]
         let keyName = archCol.map { t.header[$0] } ?? "nb201_index"
         let table = try NB201Table.shared()
         var ids = [Int](repeating: 0, count: t.rowCount)
-        if let ac = archCol {
+        if let ac = archCol, fastPaths, let rec = t.recordedField, rec.column == ac, let codes = rec.codes, !codes.contains(-1) {
+            // Every arch string canonical, parsed by the one-pass route (`keyFieldCode`).
+            ids = codes.map { Int($0) }
+        } else if let ac = archCol {
             // One parse per arch string, to its id, in parallel; Ctrl-C is checked every 4096 rows of
             // each piece. The key is the canonical string of the id: the file's own when the fast
             // parser accepts it, which it does exactly for the canonical spelling.
