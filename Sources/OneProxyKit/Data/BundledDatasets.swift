@@ -67,8 +67,10 @@ public func withNB201Accuracies(_ d: Dataset) throws -> Dataset {
     }
     let table = try NB201Table.shared()
     var out = d
+    // Every architecture in index order (the bundled files): the table's columns, shared.
+    let inOrder = idx == table.allIndices
     for acc in table.accuracies where d.accuracy(named: acc.name) == nil {
-        out.accuracies.append(AccuracyColumn(name: acc.name, values: idx.map { acc.values[$0] }))
+        out.accuracies.append(inOrder ? acc : AccuracyColumn(name: acc.name, values: idx.map { acc.values[$0] }))
     }
     return out
 }

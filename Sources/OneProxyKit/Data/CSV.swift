@@ -56,6 +56,9 @@ public struct CSVTable: Sendable {
     }
     /// The cancellation given to `init`, for the loader's later passes over the rows (the keys).
     let cancellation: Cancellation
+    /// Columns already read as numbers (by the one pass), which `doubles(column:)` answers from:
+    /// the loader sets the key columns' before `readKeys`.
+    var knownNumbers: [Int: ColumnNumbers] = [:]
 
     /// Reads a file: the Kit's own bundled resources only (internal: a user's files are read by the
     /// shell's file access, and the Kit is given their bytes). `displayName` (default: the path)
@@ -84,7 +87,7 @@ public struct CSVTable: Sendable {
         // From 1 MB on, one `pread` a core, each on its own part: the copy from the page cache is
         // most of a read, and two cores copy twice as fast. A part that comes back short (the file
         // shrank) sends the whole read to the sequential loop.
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = activeCores
         if size >= 1 << 20, cores > 1 {
             let parts = min(cores, 8)
             let whole = [UInt8](unsafeUninitializedCapacity: size) { b, n in
@@ -329,7 +332,7 @@ public struct CSVTable: Sendable {
         // Pieces split at line ends when no quote can hide one (then a record is a line).
         let bodyBytes = buf.count - i
         let quoteFree = !(facts ?? TextFacts(buf)).hasQuote(buf, from: i)
-        let pieces = quoteFree ? min(64, max(1, bodyBytes >> 18), ProcessInfo.processInfo.activeProcessorCount * 8) : 1
+        let pieces = quoteFree ? min(64, max(1, bodyBytes >> 18), activeCores * 8) : 1
         var bounds = [i]
         for k in 1..<max(pieces, 1) {
             var b = max(i + bodyBytes * k / pieces, bounds.last!)
@@ -729,7 +732,7 @@ public struct CSVTable: Sendable {
         if rows == 0 { return [] }
         // At least four pieces a core from 4096 rows on: the cores take pieces as they finish, so
         // three pieces on two cores would leave one core two of them.
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = activeCores
         let pieces = rows < 4096 ? 1 : min(64, rows / 1024, max(rows / 4096, 4 * cores))
         let pages = PageRelease(text: bytes, origin: origin)
         let recorded = recordedField
@@ -798,7 +801,7 @@ public struct CSVTable: Sendable {
     /// A whole column parsed as numbers: `Double.nan` where a field is empty or not a number, and
     /// the count of non-empty fields that were not numbers.
     public func doubles(column: Int) -> (values: [Double], nonNumeric: Int) {
-        doubles(columns: [column])[0]
+        knownNumbers[column] ?? doubles(columns: [column])[0]
     }
 
     /// Several columns parsed as numbers in one pass over the rows, spread over the cores; entry k is

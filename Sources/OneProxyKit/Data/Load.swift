@@ -86,15 +86,17 @@ func plannedKeyRecording(_ header: [String]) -> CSVTable.FieldRecording? {
 }
 
 /// The columns `buildDataset` reads as numbers, known from the header alone: every column but
-/// `row`, unnamed ones and a registered space's key columns (a custom key column is parsed too:
-/// its first field fails at once, and whether it is the key is only known from its values).
+/// `row`, unnamed ones and a registered space's first key column (a custom key column is parsed
+/// too: its first field fails at once, and whether it is the key is only known from its values).
 func plannedNumberColumns(_ header: [String]) -> [Int] {
     var skip = Set<Int>()
     if let r = headerColumn(header, ["row"]) { skip.insert(r) }
     for (c, h) in header.enumerated() where h.isEmpty || h.hasPrefix("Unnamed:") { skip.insert(c) }
+    // A space's first key column is text (its fields' bounds are recorded instead); the others
+    // (NB201's nb201_index) may be numbers, read in the same pass for `readKeys`.
     for s in SpaceRegistry.all {
         if let keys = s.keyColumns({ headerColumn(header, $0) }) {
-            for case let k? in keys { skip.insert(k) }
+            if let first = keys.compactMap({ $0 }).first { skip.insert(first) }
             break
         }
     }
@@ -206,9 +208,14 @@ func buildDataset(
     }
     let (spaceDescriptor, keyColumns) = detected!
     let space = spaceDescriptor.id
-    for case let c? in keyColumns { used.insert(c); parsed[c] = nil }
+    // The key columns' numbers read in the one pass (NB201's nb201_index) go to readKeys.
+    var keyTable = t
+    for case let c? in keyColumns {
+        used.insert(c)
+        if let v = parsed[c] { keyTable.knownNumbers[c] = v; parsed[c] = nil }
+    }
     try context.check()
-    let read = try spaceDescriptor.readKeys(t, columns: keyColumns, fastPaths: fastPaths)
+    let read = try spaceDescriptor.readKeys(keyTable, columns: keyColumns, fastPaths: fastPaths)
     try context.check()
     let keyName = read.keyName, keys = read.keys, nb201Index = read.nb201Index
     if space == .custom, let hint = knownSpaceHint(keyName: keyName, keys: keys) { warnings.append(hint) }
@@ -394,7 +401,7 @@ func allLatencies(_ b: UnsafeBufferPointer<Double>) -> Bool {
 /// canonical equivalence.
 func firstRepeat(_ keys: [String], partitions: Int? = nil, cancellation: Cancellation = .never) throws -> (first: Int, again: Int)? {
     let n = keys.count
-    let parts = max(1, partitions ?? (n >= 65_536 ? ProcessInfo.processInfo.activeProcessorCount : 1))
+    let parts = max(1, partitions ?? (n >= 65_536 ? activeCores : 1))
     // Hashes, or nil for a piece holding a non-ASCII key.
     let pieces = max(1, min(64, n >> 14))
     let hashed: [[UInt64]?] = concurrentMap(pieces) { piece -> [UInt64]? in

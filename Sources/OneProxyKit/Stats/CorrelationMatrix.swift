@@ -243,7 +243,7 @@ private func pairRuns(
     _ prepared: [PreparedColumn], slots: [Int], columns: [[Double]], pairs: [(Int, Int)], method: CorrelationMethod,
     atLeast: Double?, counter: PairCounter?, cancellation: Cancellation
 ) throws -> [(value: Double?, n: Int)] {
-    let runs = min(pairs.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 32))
+    let runs = min(pairs.count, max(1, activeCores * 32))
     let computed = concurrentMap(runs) { run -> [(value: Double?, n: Int)]? in
         let k0 = pairs.count * run / runs, k1 = pairs.count * (run + 1) / runs
         var out: [(value: Double?, n: Int)] = []

@@ -54,6 +54,21 @@ import Testing
         #expect(e?.message == "arch_str does not match nb201_index 1, which is \(a1)")
     }
 
+    /// nb201_index is read in the one pass (its numbers reach readKeys); a value that is no index
+    /// is named with its line and column, whether or not the arch string is there too.
+    @Test func badIndexIsNamedWhereItIs() {
+        for (text, value) in [
+            ("nb201_index,arch_str,x_ms\n0,\(a0),1\n2.5,\(a1),2\n", "2.5"),
+            ("nb201_index,x_ms\n0,1\n15625,2\n", "15625"),
+            ("x_ms,nb201_index\n1,0\n2,abc\n", "abc"),
+            ("nb201_index,x_ms\n0,1\n,2\n", ""),
+        ] {
+            let e = oneProxyError { _ = try loadText(text) }
+            #expect(e?.message == "nb201_index '\(value)' is not an integer in 0...15624", "\(text)")
+            #expect(e?.line == 3 && e?.column == (text.hasPrefix("x_ms") ? 3 : 1), "\(text)")
+        }
+    }
+
     @Test func noDeviceColumnsNoRowsAndRaggedRows() {
         #expect(oneProxyError { _ = try loadText("arch_str,comment\n\(a0),hello\n") }
             == OneProxyError("no device columns (latency columns end in _ms, _s or _us, or hold numbers)", file: "t.csv", line: 1, column: 1))
