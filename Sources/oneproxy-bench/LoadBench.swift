@@ -15,11 +15,21 @@ func benchLoad() throws {
         report("load \(info.name) (\(rows) rows)", seconds: s, python: python, key: info.name)
     }
     // Goal (issue 23): help-nb201 in <= 10 ms and >= 10x numpy.loadtxt of its 27 latency columns,
-    // numpy timed now by bench/load_large.py (median of 15 after a warm-up, as here).
-    if let np = runPythonReference(["bench/load_large.py", "--help-nb201"]), let m = np["numpy_loadtxt_median"] {
+    // numpy timed now by bench/load_large.py (median of 15 after a warm-up, as here). On a shared
+    // machine whose speed swings within seconds, one numpy block and one Swift block can land in
+    // different minutes: five rounds alternate them, and the verdict takes the median ratio.
+    var ratios: [Double] = []
+    for round in 1...5 {
+        guard let np = runPythonReference(["bench/load_large.py", "--help-nb201"]), let m = np["numpy_loadtxt_median"] else { break }
         let s = try medianSeconds { _ = try BundledDatasets.load("help-nb201") }
-        print(String(format: "load help-nb201 %.2f ms (median of 15) vs numpy loadtxt %.1f ms in this run: x%.1f (target >= 10x: %@; <= 10 ms: %@)",
-                     s * 1e3, m * 1e3, m / s, m / s >= 10 ? "met" : "missed", s <= 0.010 ? "met" : "missed"))
+        ratios.append(m / s)
+        print(String(format: "load help-nb201 round %d: %.2f ms (median of 15) vs numpy loadtxt %.1f ms just before: x%.1f",
+                     round, s * 1e3, m * 1e3, m / s))
+    }
+    if !ratios.isEmpty {
+        let median = ratios.sorted()[ratios.count / 2]
+        print(String(format: "load help-nb201 vs numpy loadtxt, median of %d alternating rounds: x%.1f (target >= 10x: %@)",
+                     ratios.count, median, median >= 10 ? "met" : "missed"))
     }
     let helpPath = try BundledFiles.url("nb201_help_latency.csv").path
     let csvOnly = try medianSeconds { _ = try CSVTable(bytes: try fileBytes(helpPath), file: helpPath) }
