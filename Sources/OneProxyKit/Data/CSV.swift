@@ -332,7 +332,9 @@ public struct CSVTable: Sendable {
         // Pieces split at line ends when no quote can hide one (then a record is a line).
         let bodyBytes = buf.count - i
         let quoteFree = !(facts ?? TextFacts(buf)).hasQuote(buf, from: i)
-        let pieces = quoteFree ? min(64, max(1, bodyBytes >> 18), activeCores * 8) : 1
+        // (A multiple of the cores where there are several, so that none is left the last one alone.)
+        let cut = min(64, max(1, bodyBytes >> 18), activeCores * 8)
+        let pieces = quoteFree ? (cut > 1 ? min(64, (cut + activeCores - 1) / activeCores * activeCores) : 1) : 1
         var bounds = [i]
         for k in 1..<max(pieces, 1) {
             var b = max(i + bodyBytes * k / pieces, bounds.last!)
@@ -927,15 +929,18 @@ struct SharedText: @unchecked Sendable {
 /// chunks in parallel: the loader's first look at a file (a NUL means binary data; no quote after
 /// the header means the one-pass route).
 struct TextFacts {
-    static let chunk = 4 << 20
     let firstNUL: Int?
     private let firstQuotes: [Int?]
+    /// The chunks' size: at most 4 MB, and from 1 MB on one chunk a core at least, all of a size.
+    let chunk: Int
 
     init(_ buf: UnsafeBufferPointer<UInt8>) {
         let text = SharedText(buf), n = buf.count
-        let chunks = max(1, (n + Self.chunk - 1) / Self.chunk)
+        let chunks = n < 1 << 20 ? 1 : max(activeCores, (n + (4 << 20) - 1) >> 22)
+        let size = max(1, (n + chunks - 1) / chunks)
+        chunk = size
         let found = concurrentMap(chunks) { c -> (Int?, Int?) in
-            let s = c * Self.chunk, e = min(n, s + Self.chunk)
+            let s = min(n, c * size), e = min(n, s + size)
             return (CSVTable.find(0, text.buf, from: s, to: e), CSVTable.find(0x22, text.buf, from: s, to: e))
         }
         firstNUL = found.lazy.compactMap { $0.0 }.first
@@ -944,11 +949,11 @@ struct TextFacts {
 
     /// Whether a quote lies at or after `from`.
     func hasQuote(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
-        for (c, q) in firstQuotes.enumerated() where (c + 1) * Self.chunk > from {
+        for (c, q) in firstQuotes.enumerated() where (c + 1) * chunk > from {
             guard let q else { continue }
             if q >= from { return true }
             // The chunk holding `from` has a quote before it: look on from `from` in that chunk.
-            if CSVTable.find(0x22, buf, from: from, to: (c + 1) * Self.chunk) != nil { return true }
+            if CSVTable.find(0x22, buf, from: from, to: (c + 1) * chunk) != nil { return true }
         }
         return false
     }

@@ -149,16 +149,19 @@ import Testing
     /// The first look at a text (first NUL; any quote from a point on), found by chunks in
     /// parallel, against a scan of every byte: quotes and NULs on both sides of chunk boundaries.
     @Test func textFactsMatchAScanOfEveryByte() {
-        let chunk = TextFacts.chunk
         var g = SeededGenerator(seed: 9)
-        for _ in 0..<12 {
-            var bytes = [UInt8](repeating: 0x61, count: 2 * chunk + g.index(below: chunk))
+        for k in 0..<12 {
+            // Below 1 MB (one chunk), 1 to 4 MB (a chunk a core) and 8 to 12 MB (4 MB chunks or less).
+            let size = [g.index(below: 1 << 20), (1 << 20) + g.index(below: 3 << 20), (8 << 20) + g.index(below: 4 << 20)][k % 3]
+            var bytes = [UInt8](repeating: 0x61, count: max(1, size))
             for _ in 0..<g.index(below: 4) { bytes[g.index(below: bytes.count)] = 0x22 }
             if g.index(below: 2) == 0 { bytes[g.index(below: bytes.count)] = 0 }
             bytes.withUnsafeBufferPointer { b in
                 let facts = TextFacts(b)
+                let chunk = facts.chunk
+                #expect(chunk <= 4 << 20 && (bytes.count + chunk - 1) / chunk >= (bytes.count < 1 << 20 ? 1 : activeCores))
                 #expect(facts.firstNUL == bytes.firstIndex(of: 0))
-                for from in [0, chunk - 1, chunk, chunk + 1, g.index(below: bytes.count), bytes.count - 1] {
+                for from in [0, chunk - 1, chunk, chunk + 1, g.index(below: bytes.count), bytes.count - 1] where from >= 0 && from < bytes.count {
                     #expect(facts.hasQuote(b, from: from) == bytes[from...].contains(0x22), "from \(from)")
                 }
             }
