@@ -143,8 +143,8 @@ func strtodField(_ buf: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Doubl
 
 /// The common shape of a measured value, read without loops: `digits[.digits]` (at most 7 digits
 /// on each side of the point, at least one in all) directly followed by `,`, LF or CR, from
-/// `p[i...]` where 16 bytes can be read. Each run of digits is found and valued eight bytes at a
-/// time (SWAR), and the value is exact in one IEEE division (Clinger's path: at most 14 digits, so
+/// `p[i...]` where 16 bytes can be read. Each run of digits is found eight bytes at a time (SWAR),
+/// and valued so too, both runs in one word when they fit; the value is exact in one IEEE division (Clinger's path: at most 14 digits, so
 /// below 2^53, over an exact power of ten), so it equals `scanDouble`'s bit for bit. Nil for any
 /// other shape (a sign, an exponent, a longer run, text): the caller then takes `scanDouble`.
 @inline(__always)
@@ -153,19 +153,28 @@ func shortDecimal(_ p: UnsafePointer<UInt8>, _ i: Int) -> (Double, Int)? {
     let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
     let k = digitRunLength(x)
     if k == 8 { return nil }
-    var w: UInt64 = k > 0 ? eightDigitValue(x, k) : 0
-    var j = i + k
-    var f = 0
-    if p[j] == 0x2E {
-        let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j + 1, as: UInt64.self))
-        f = digitRunLength(y)
-        if f == 8 { return nil }
-        if f > 0 { w = w &* powerOfTen(f) &+ eightDigitValue(y, f) }
-        j += 1 + f
+    // The byte after the integer digits, from the word already read.
+    let c = UInt8(truncatingIfNeeded: x &>> UInt64(8 &* k))
+    if c != 0x2E {
+        guard k > 0, c == 0x2C || c == 0x0A || c == 0x0D else { return nil }
+        return (Double(Int64(bitPattern: eightDigitValue(x, k))), i &+ k)
     }
-    let c = p[j]
-    guard k + f > 0, c == 0x2C || c == 0x0A || c == 0x0D else { return nil }
-    return (Double(w) / negativePowerDivisor(f), j)   // (f = 0: divided by 1, exact)
+    let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i &+ k &+ 1, as: UInt64.self))
+    let f = digitRunLength(y)
+    if f == 8 { return nil }
+    let j = i &+ k &+ 1 &+ f
+    let t = p[j]
+    guard k &+ f > 0, t == 0x2C || t == 0x0A || t == 0x0D else { return nil }
+    let w: UInt64
+    if k &+ f <= 8 {
+        // Both runs' digits side by side in one word (the point dropped), valued at once.
+        let low = (UInt64(1) &<< UInt64(8 &* k)) &- 1
+        w = eightDigitValue((x & low) | (y &<< UInt64(8 &* k)), k &+ f)
+    } else {
+        w = eightDigitValue(x, k) &* powerOfTen(f) &+ eightDigitValue(y, f)
+    }
+    // (Below 2^53, so the signed conversion is exact and shorter than the unsigned one.)
+    return (Double(Int64(bitPattern: w)) / negativePowerDivisor(f), j)   // (f = 0: divided by 1, exact)
 }
 
 /// How many of the eight bytes of `x` (first byte in the low lane) are ASCII digits before the

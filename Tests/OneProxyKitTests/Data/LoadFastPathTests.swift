@@ -75,6 +75,33 @@ import Testing
         #expect(t.doubles(columns: []).isEmpty)
     }
 
+    /// The one pass's loop-free reader of `digits[.digits]` against its contract and strtod: on
+    /// 200,000 random fields (0 to 9 digits each side, with or without a point, then a separator
+    /// or another byte), it takes exactly those with at most 7 digits each side, at least one in
+    /// all, directly followed by `,`, LF or CR, and gives strtod's value bit for bit.
+    @Test func shortDecimalKeepsItsContract() {
+        var g = SeededGenerator(seed: 29)
+        let after: [UInt8] = Array(",\n\r".utf8) + Array("xe-.+ 5".utf8)
+        var taken = 0
+        for _ in 0..<200_000 {
+            let k = g.index(below: 10), f = g.index(below: 10), point = g.index(below: 4) != 0
+            var field: [UInt8] = (0..<k).map { _ in UInt8(0x30 + g.index(below: 10)) }
+            if point { field.append(0x2E); field += (0..<f).map { _ in UInt8(0x30 + g.index(below: 10)) } }
+            let next = after[g.index(below: after.count)]
+            let bytes = field + [next] + [UInt8](repeating: 0x39, count: 16)
+            let got = bytes.withUnsafeBufferPointer { shortDecimal($0.baseAddress!, 0) }
+            let digitsAfter = point ? f : 0
+            let inContract = k <= 7 && digitsAfter <= 7 && k + digitsAfter > 0 && [0x2C, 0x0A, 0x0D].contains(next)
+            #expect((got != nil) == inContract, "\(String(decoding: field, as: UTF8.self)) then \(next)")
+            if let (v, end) = got {
+                taken += 1
+                #expect(end == field.count)
+                #expect(v.bitPattern == Double(String(decoding: field, as: UTF8.self))?.bitPattern, "\(String(decoding: field, as: UTF8.self))")
+            }
+        }
+        #expect(taken > 30_000)
+    }
+
     @Test func numberParserAcceptsTheDecimalSpellingsOnly() {
         // Swift's Double(String) (strtod) is the reference for what parses; it also takes spellings
         // the loader refuses (nan, inf, hex, a leading "."), and "1." and ".5" are taken by both.
