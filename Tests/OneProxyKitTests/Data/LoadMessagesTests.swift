@@ -31,6 +31,12 @@ struct LoadMessagesTests {
         #expect(report.warnings.contains { $0.contains("b: median latency 0.004 ms") && $0.contains("is the column in seconds? name it b_s or load with unit=s") })
         let (_, inSeconds) = try loadUserCSV(path: path, unit: .s, name: "t")
         #expect(!inSeconds.warnings.contains { $0.contains("median latency") })
+        // Microseconds read as milliseconds: a median over 100 s.
+        let micro = try write("arch_str,c\n" + archs.enumerated().map { "\($1),\(200_000 + 1000 * $0)\n" }.joined())
+        let (_, inMicro) = try loadUserCSV(path: micro, name: "t")
+        #expect(inMicro.warnings.contains { $0.contains("c: median latency") && $0.contains("is the column in microseconds? name it c_us") })
+        let (_, asMicro) = try loadUserCSV(path: micro, unit: .us, name: "t")
+        #expect(!asMicro.warnings.contains { $0.contains("median latency") })
     }
 
     @Test func aSemicolonSeparatedFileIsNamedAsSuch() throws {
