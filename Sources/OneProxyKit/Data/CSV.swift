@@ -577,10 +577,13 @@ public struct CSVTable: Sendable {
                     out.lines![r] = recordLine + lineBase
                     var c = 0
                     var simple = true
+                    let last = width - 1
                     while true {
                         let j = slots[c]
                         if j >= 0, i + 16 <= n, let (v, end) = shortDecimal(base, i) {
                             cols[j][r] = v
+                            // A comma before the last field (most fields): on to the next.
+                            if c < last, base[end] == 0x2C { i = end &+ 1; c &+= 1; continue }
                             i = end
                         } else if j >= 0, i < n, let (v, end) = scanDouble(buf, i, n), end == n || buf[end] == 0x2C || buf[end] == 0x0A || buf[end] == 0x0D {
                             cols[j][r] = v
