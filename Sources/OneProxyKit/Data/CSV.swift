@@ -91,7 +91,7 @@ public struct CSVTable: Sendable {
         if size >= 1 << 20, cores > 1 {
             let parts = min(cores, 8)
             let whole = [UInt8](unsafeUninitializedCapacity: size) { b, n in
-                let slots = ReadTarget(base: b.baseAddress!)
+                let slots = DisjointSlots(base: b.baseAddress!)
                 let complete = concurrentMap(parts) { k -> Bool in
                     let from = size * k / parts, to = size * (k + 1) / parts
                     var got = from
@@ -750,18 +750,12 @@ public struct CSVTable: Sendable {
                 out.reserveCapacity(r1 - r0)
                 defer { pages.release(Int(rowStarts[r0])..<(r1 < rows ? Int(rowStarts[r1]) : buf.count)) }
                 do {
-                    if let recorded, recorded.column == column {
-                        // The one-pass route's bounds: quote-free text, so never escaped.
-                        for r in r0..<r1 {
-                            if (r - r0) & 0xFFF == 0xFFF { try cancellation.check() }
-                            let s = Int(recorded.bounds[2 &* r]), e = Int(recorded.bounds[2 &* r &+ 1])
-                            out.append(try body(r, UnsafeBufferPointer(rebasing: buf[s..<e]), false))
-                        }
-                        return .success(out)
-                    }
+                    // The one-pass route's bounds when it recorded this column (quote-free text, so
+                    // never escaped), else the field found in its row.
+                    let bounds = recorded?.column == column ? recorded?.bounds : nil
                     for r in r0..<r1 {
                         if (r - r0) & 0xFFF == 0xFFF { try cancellation.check() }
-                        let f = fieldRange(buf, row: r, column: column)
+                        let f = bounds.map { (s: Int($0[2 &* r]), e: Int($0[2 &* r &+ 1]), flags: UInt8(0)) } ?? fieldRange(buf, row: r, column: column)
                         out.append(try body(r, UnsafeBufferPointer(rebasing: buf[f.s..<f.e]), f.flags & 1 != 0))
                     }
                 } catch {
@@ -985,11 +979,6 @@ struct RecordedBounds: @unchecked Sendable {
         bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: e)
         if let code { codes![r] = code(UnsafeBufferPointer(rebasing: buf[s..<e])) }
     }
-}
-
-/// The buffer the parts of a parallel read fill, each its own bytes.
-struct ReadTarget: @unchecked Sendable {
-    let base: UnsafeMutablePointer<UInt8>
 }
 
 /// The row tables concurrent pieces write, each piece its own rows.

@@ -5,8 +5,8 @@ import Foundation
 /// cgroup's CPU limit from a file at every call (about 40 µs, several times a load).
 let activeCores = ProcessInfo.processInfo.activeProcessorCount
 
-/// A pointer handed to concurrent workers that each write one distinct, uninitialised slot.
-private struct DisjointSlots<T>: @unchecked Sendable {
+/// A pointer handed to concurrent workers that each write their own, distinct slots.
+struct DisjointSlots<T>: @unchecked Sendable {
     let base: UnsafeMutablePointer<T>
 }
 
