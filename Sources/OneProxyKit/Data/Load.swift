@@ -73,16 +73,18 @@ func readTable(text: CSVText, file: String, context: ComputeContext = .none) thr
     return (table, numbers)
 }
 
-/// The first key column of the registered space the header names (`arch_str` for NB201,
-/// `op_idx_list` for FBNet, `ks` for OFA), whose fields the one-pass route records, with the
-/// space's `keyFieldCode`; nil for none.
-func plannedKeyRecording(_ header: [String]) -> CSVTable.FieldRecording? {
+/// The registered space the header names and its first key column (`arch_str` for NB201,
+/// `op_idx_list` for FBNet, `ks` for OFA), known from the header alone; nil for none.
+func plannedFirstKey(_ header: [String]) -> (space: any ArchitectureSpace, column: Int)? {
     for s in SpaceRegistry.all {
-        if let keys = s.keyColumns({ headerColumn(header, $0) }) {
-            return keys.compactMap { $0 }.first.map { CSVTable.FieldRecording(column: $0, code: s.keyFieldCode) }
-        }
+        if let keys = s.keyColumns({ headerColumn(header, $0) }) { return keys.compactMap { $0 }.first.map { (s, $0) } }
     }
     return nil
+}
+
+/// The first key column, whose fields the one-pass route records, with the space's `keyFieldCode`.
+func plannedKeyRecording(_ header: [String]) -> CSVTable.FieldRecording? {
+    plannedFirstKey(header).map { CSVTable.FieldRecording(column: $0.column, code: $0.space.keyFieldCode) }
 }
 
 /// The columns `buildDataset` reads as numbers, known from the header alone: every column but
@@ -94,12 +96,7 @@ func plannedNumberColumns(_ header: [String]) -> [Int] {
     for (c, h) in header.enumerated() where h.isEmpty || h.hasPrefix("Unnamed:") { skip.insert(c) }
     // A space's first key column is text (its fields' bounds are recorded instead); the others
     // (NB201's nb201_index) may be numbers, read in the same pass for `readKeys`.
-    for s in SpaceRegistry.all {
-        if let keys = s.keyColumns({ headerColumn(header, $0) }) {
-            if let first = keys.compactMap({ $0 }).first { skip.insert(first) }
-            break
-        }
-    }
+    if let first = plannedFirstKey(header) { skip.insert(first.column) }
     return header.indices.filter { !skip.contains($0) }
 }
 
