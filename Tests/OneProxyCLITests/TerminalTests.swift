@@ -36,6 +36,16 @@ struct TerminalTests {
         return text
     }
 
+    /// Ends the tmux server and waits (up to 5 s) for its process to exit: it takes most of a
+    /// second, and a `new-session` in that time reaches the dying server and fails ("server exited
+    /// unexpectedly"), which made a restart flaky.
+    func stopServer() {
+        let pid = pid_t(((try? tmux("display-message", "-p", "-t", session, "#{pid}")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        _ = try? tmux("kill-server")
+        guard let pid, pid > 0 else { return }
+        for _ in 0..<500 where kill(pid, 0) == 0 { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
     func start(history: URL, directory: URL) throws {
         let binary = try oneproxyBinary().path
         // No LANG: the shell must still take UTF-8 input.
@@ -107,7 +117,7 @@ struct TerminalTests {
         #expect(saved.contains("vars"))
 
         // A new run recalls the history with the Up arrow.
-        _ = try? tmux("kill-server")
+        stopServer()
         try start(history: history, directory: dir)
         // (history, newest first: show é, show c, c = srcc …, the line Ctrl-R ran again, vars)
         try tmux("send-keys", "-t", session, "Up", "Up", "Up", "Up", "Up")
