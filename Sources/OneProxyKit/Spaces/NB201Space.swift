@@ -49,14 +49,18 @@ public struct NB201Space: SearchSpace {
         let keyName = archCol.map { t.header[$0] } ?? "nb201_index"
         let table = try NB201Table.shared()
         var ids = [Int](repeating: 0, count: t.rowCount)
-        if let ac = archCol, fastPaths, let rec = t.recordedField, rec.column == ac, let codes = rec.codes, !codes.contains(-1) {
-            // Every arch string canonical, parsed by the one-pass route (`keyFieldCode`).
+        // The one-pass route's codes (`keyFieldCode`), when it coded this column: -1 where a string
+        // was not canonical.
+        let codes = fastPaths && t.recordedField?.column == archCol ? t.recordedField?.codes : nil
+        if let codes, !codes.contains(-1) {
             ids = codes.map { Int($0) }
         } else if let ac = archCol {
-            // One parse per arch string, to its id, in parallel; Ctrl-C is checked every 4096 rows of
-            // each piece. The key is the canonical string of the id: the file's own when the fast
-            // parser accepts it, which it does exactly for the canonical spelling.
+            // Otherwise one parse per arch string not coded yet, to its id, in parallel; Ctrl-C is
+            // checked every 4096 rows of each piece. The key is the canonical string of the id: the
+            // file's own when the fast parser accepts it, which it does exactly for the canonical
+            // spelling.
             ids = try t.mapColumn(ac) { r, b, _ -> Int in
+                if let codes, codes[r] >= 0 { return Int(codes[r]) }
                 if fastPaths, let id = NB201.fastCodeID(b) { return id }
                 do {
                     return NB201.codeID(try NB201.parse(String(decoding: b, as: UTF8.self)))
