@@ -565,10 +565,13 @@ public struct CSVTable: Sendable {
         let n = buf.count, base = buf.baseAddress!
         var bad = [Int](repeating: 0, count: columns.columns.count)
         var i = from, line: Int32 = 1, r = rows.lowerBound
+        // Each field's column (nil: not read as a number), for the runs of short numbers.
+        let targets = slots.map { $0 >= 0 ? columns.columns[$0] : nil }
         do {
             // (Both tables through buffer pointers: the array of column pointers, read with a bounds
             // check at every number, was a tenth of help-nb201's load.)
-            try slots.withUnsafeBufferPointer { slots in try columns.columns.withUnsafeBufferPointer { cols in
+            try slots.withUnsafeBufferPointer { slots in try columns.columns.withUnsafeBufferPointer { cols in try targets.withUnsafeBufferPointer { targets in
+                let last = width - 1, safe = n - 16
                 while skipToRecord(buf, &i, &line, end: to) {
                     if (r - rows.lowerBound) & 0xFFF == 0, cancellation.isCancelled() { result.cancelled = true; return }
                     if r >= rows.upperBound { result.mismatch = true; return }
@@ -577,8 +580,9 @@ public struct CSVTable: Sendable {
                     out.lines![r] = recordLine + lineBase
                     var c = 0
                     var simple = true
-                    let last = width - 1
                     while true {
+                        // Most fields: a short number and a comma, before the row's last field.
+                        shortNumberRun(base, &i, &c, row: r, last: last, safe: safe, targets: targets.baseAddress!)
                         let j = slots[c]
                         if j >= 0, i + 16 <= n, let (v, end) = shortDecimal(base, i) {
                             cols[j][r] = v
@@ -622,7 +626,7 @@ public struct CSVTable: Sendable {
                     }
                     r += 1
                 }
-            } }
+            } } }
         } catch {
             result.error = error as? OneProxyError
             return result
@@ -630,6 +634,25 @@ public struct CSVTable: Sendable {
         if !result.cancelled, r != rows.upperBound { result.mismatch = true }
         result.bad = bad
         return result
+    }
+
+    /// From field `c` at `i` on: the fields that are a column's short number (`shortDecimal`)
+    /// followed by a comma, before the row's last field, stored in row `r`; stops at the first that
+    /// is not (or is past `safe`, the last offset `shortDecimal` may read at), `c` and `i` then at it.
+    /// A loop of its own, with the little state it needs kept in registers.
+    @inline(__always)
+    static func shortNumberRun(
+        _ base: UnsafePointer<UInt8>, _ i: inout Int, _ c: inout Int, row r: Int, last: Int, safe: Int,
+        targets: UnsafePointer<UnsafeMutablePointer<Double>?>
+    ) {
+        var p = i, k = c
+        while k < last, p <= safe, let column = targets[k], let (v, end) = shortDecimal(base, p), base[end] == 0x2C {
+            column[r] = v
+            p = end &+ 1
+            k &+= 1
+        }
+        i = p
+        c = k
     }
 
     /// `k` arrays of `rows` doubles, made around `body`, which is given their buffers and must
