@@ -97,43 +97,45 @@ extension NB201 {
     /// Fast strict parse of an arch string's UTF-8 bytes to its `codeID`; nil when the bytes are not
     /// exactly a canonical arch string (then call `parse` for the reason).
     ///
-    /// Each edge with the `|` before it, `|op~input|`, is compared whole with the five spellings
-    /// it can have, as 8-byte words: 8 bytes for `none`, 16 for the others. Those compares pick the
-    /// operation with no branch (the operations of a file's rows follow no pattern a branch
-    /// predictor could learn). A second word is read only where 16 bytes remain, so no read passes
-    /// the string's end.
+    /// Each edge with the `|` before it, `|op~input|`, is read as two 8-byte words (8 bytes for
+    /// `none`, 16 for the others). Two of its bytes name the only operation it can be (the fourth:
+    /// n, i, r, g; the eleventh, for `nor_conv`: 1 or 3), and the words are then compared whole
+    /// with that operation's spelling (`edgeSpellings`): one compare each, with no branch on the
+    /// operation (a file's operations follow no pattern a branch predictor could learn). A second
+    /// word is read only where 16 bytes remain, so no read passes the string's end.
     static func fastCodeID(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = b.count
         guard n > 0, b[0] == 0x7C, let base = b.baseAddress else { return nil }
         let raw = UnsafeRawPointer(base)
         @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        @inline(__always) func bit(_ c: Bool) -> Int { c ? 1 : 0 }
-        var bar = 0  // the offset of the `|` before the edge
-        var id = 0
-        for edge in 0..<6 {
-            if edge == 1 || edge == 3 {
-                // `|+|` between nodes: `bar` is at the first `|`.
-                guard bar + 2 < n, b[bar + 1] == 0x2B, b[bar + 2] == 0x7C else { return nil }
-                bar += 2
+        return edgeSpellings.withUnsafeBufferPointer { spellings -> Int? in
+            edgeOperationByKey.withUnsafeBufferPointer { operations -> Int? in
+                var bar = 0  // the offset of the `|` before the edge
+                var id = 0
+                for edge in 0..<6 {
+                    if edge == 1 || edge == 3 {
+                        // `|+|` between nodes: `bar` is at the first `|`.
+                        guard bar + 2 < n, b[bar + 1] == 0x2B, b[bar + 2] == 0x7C else { return nil }
+                        bar += 2
+                    }
+                    guard bar + 8 <= n else { return nil }
+                    // The input node's digit, at byte 6 of the edge's last word (edgeInputs, a byte each).
+                    let digit: UInt64 = (0x30 + (0x02_01_00_01_00_00 >> UInt64(8 * edge)) & 0xFF) << 48
+                    let w = word(bar)
+                    let w2 = word(bar + 16 <= n ? bar + 8 : bar)
+                    // The key: the edge's fourth byte's low five bits, and bit 1 of its eleventh
+                    // (byte 2 of the second word) as bit 5.
+                    let key = Int(truncatingIfNeeded: (w &>> 24) & 0x1F | (w2 &>> 12) & 0x20)
+                    let op = Int(operations[key])
+                    let spelling = spellings[op]
+                    guard op < 5, w == spelling.first | (digit & spelling.digitInFirst),
+                          (w2 ^ (spelling.second | digit)) & spelling.secondMask == 0 else { return nil }
+                    id = id &* 5 &+ op
+                    bar &+= spelling.length
+                }
+                return bar == n - 1 ? id : nil
             }
-            guard bar + 8 <= n else { return nil }
-            // The input node's digit, at byte 6 of the edge's last word (edgeInputs, a byte each).
-            let digit: UInt64 = (0x30 + (0x02_01_00_01_00_00 >> UInt64(8 * edge)) & 0xFF) << 48
-            let w = word(bar)
-            let w2 = word(bar + 16 <= n ? bar + 8 : bar)
-            // `|op~` + digit 0 + `|` as little-endian words (checked against the names by
-            // `fastArchParserAgreesWithParseOnTheWholeSpace`).
-            let none = bit(w == 0x7C00_7E65_6E6F_6E7C | digit)
-            let skip = bit(w == 0x6F63_5F70_696B_737C) & bit(w2 == 0x7C00_7E74_6365_6E6E | digit)
-            let nor = bit(w == 0x6E6F_635F_726F_6E7C)
-            let conv1 = nor & bit(w2 == 0x7C00_7E31_7831_5F76 | digit)
-            let conv3 = nor & bit(w2 == 0x7C00_7E33_7833_5F76 | digit)
-            let avg = bit(w == 0x6F6F_705F_6776_617C) & bit(w2 == 0x7C00_7E33_7833_5F6C | digit)
-            guard none | skip | conv1 | conv3 | avg != 0 else { return nil }
-            id = id * 5 + skip + 2 * conv1 + 3 * conv3 + 4 * avg
-            bar += 15 - 8 * none
         }
-        return bar == n - 1 ? id : nil
     }
 
     /// The codes of an arch string given as bytes, throwing `parse`'s located error when invalid.
@@ -150,3 +152,36 @@ extension NB201 {
         return Array(row)
     }
 }
+
+/// An edge's canonical spelling, `|op~d|`, as `fastCodeID` compares it: its first word (holding the
+/// input digit, at byte 6, where `digitInFirst` says: `none`), its second word where `secondMask`
+/// says (the digit at byte 6), and how far the next edge's `|` is.
+struct EdgeSpelling {
+    let first: UInt64, digitInFirst: UInt64, second: UInt64, secondMask: UInt64, length: Int
+}
+
+/// By operation code (`NB201.operations`' order), then one that matches nothing (code 5). The
+/// words are the spellings' bytes little-endian, digit 0 (checked against the names by
+/// `fastArchParserAgreesWithParseOnTheWholeSpace`).
+let edgeSpellings: [EdgeSpelling] = [
+    EdgeSpelling(first: 0x7C00_7E65_6E6F_6E7C, digitInFirst: 0xFF << 48, second: 0, secondMask: 0, length: 7),   // |none~d|
+    EdgeSpelling(first: 0x6F63_5F70_696B_737C, digitInFirst: 0, second: 0x7C00_7E74_6365_6E6E, secondMask: ~0, length: 15),   // |skip_connect~d|
+    EdgeSpelling(first: 0x6E6F_635F_726F_6E7C, digitInFirst: 0, second: 0x7C00_7E31_7831_5F76, secondMask: ~0, length: 15),   // |nor_conv_1x1~d|
+    EdgeSpelling(first: 0x6E6F_635F_726F_6E7C, digitInFirst: 0, second: 0x7C00_7E33_7833_5F76, secondMask: ~0, length: 15),   // |nor_conv_3x3~d|
+    EdgeSpelling(first: 0x6F6F_705F_6776_617C, digitInFirst: 0, second: 0x7C00_7E33_7833_5F6C, secondMask: ~0, length: 15),   // |avg_pool_3x3~d|
+    EdgeSpelling(first: 0, digitInFirst: 0, second: 0, secondMask: 0, length: 0),
+]
+
+/// The only operation an edge can be, by `fastCodeID`'s key (its fourth byte's low five bits: n 14,
+/// i 9, r 18, g 7; plus 32 when bit 1 of its eleventh byte is set: 3, not 1, in `nor_conv_?x?`);
+/// 5 for none.
+let edgeOperationByKey: [UInt8] = (0..<64).map { key -> UInt8 in
+    switch key & 0x1F {
+    case 14: return 0
+    case 9: return 1
+    case 18: return key & 0x20 == 0 ? 2 : 3
+    case 7: return 4
+    default: return 5
+    }
+}
+
