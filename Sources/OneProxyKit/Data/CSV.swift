@@ -44,7 +44,7 @@ public struct CSVTable: Sendable {
     /// A column for the one-pass route to record, and the code to compute of each of its fields.
     struct FieldRecording: Sendable {
         let column: Int
-        let code: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)?
+        let code: (@Sendable (UnsafeBufferPointer<UInt8>) -> (code: Int32, length: Int)?)?
     }
 
     /// What the one-pass route recorded of a column: `bounds` (start, end per row) and `codes`
@@ -594,8 +594,14 @@ public struct CSVTable: Sendable {
                             i = end
                         } else if j < 0, i < n, !isBlank(buf[i]) {
                             let s = i
-                            i = separator(buf, from: i)
-                            if c == recorded.column {
+                            if c != recorded.column {
+                                i = separator(buf, from: i)
+                            } else if let e = recorded.recordKey(row: r, s, buf) {
+                                // A key the space codes, with a separator after it: the field's
+                                // end, found without reading the field again.
+                                i = e
+                            } else {
+                                i = separator(buf, from: i)
                                 var e = i
                                 while e > s, isBlank(buf[e - 1]) { e -= 1 }
                                 recorded.record(row: r, s, e, buf)
@@ -992,15 +998,33 @@ struct PageRelease: Sendable {
 struct RecordedBounds: @unchecked Sendable {
     let column: Int
     let bounds: UnsafeMutablePointer<Int32>?
-    let code: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)?
+    let code: (@Sendable (UnsafeBufferPointer<UInt8>) -> (code: Int32, length: Int)?)?
     let codes: UnsafeMutablePointer<Int32>?
 
-    /// Row `r`'s field is `buf[s..<e]`.
+    /// Row `r`'s field is `buf[s..<e]`: its code, when the key coded from its start is the whole
+    /// field, else -1.
     @inline(__always)
     func record(row r: Int, _ s: Int, _ e: Int, _ buf: UnsafeBufferPointer<UInt8>) {
         bounds![2 &* r] = Int32(truncatingIfNeeded: s)
         bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: e)
-        if let code { codes![r] = code(UnsafeBufferPointer(rebasing: buf[s..<e])) }
+        if let code {
+            let key = code(UnsafeBufferPointer(rebasing: buf[s..<e]))
+            codes![r] = key.flatMap { $0.length == e - s ? $0.code : nil } ?? -1
+        }
+    }
+
+    /// Codes the key that row `r`'s field starts with (at `s`, the text from there given to the
+    /// code) and records it, when a separator (`,`, LF, CR) or the end of the text follows it:
+    /// then the field's end; nil (nothing recorded) otherwise, or when there is no code.
+    @inline(__always)
+    func recordKey(row r: Int, _ s: Int, _ buf: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let code, let key = code(UnsafeBufferPointer(rebasing: buf[s...])) else { return nil }
+        let e = s &+ key.length
+        guard e == buf.count || buf[e] == 0x2C || buf[e] == 0x0A || buf[e] == 0x0D else { return nil }
+        bounds![2 &* r] = Int32(truncatingIfNeeded: s)
+        bounds![2 &* r &+ 1] = Int32(truncatingIfNeeded: e)
+        codes![r] = key.code
+        return e
     }
 }
 

@@ -69,9 +69,12 @@ public protocol ArchitectureSpace: Sendable {
     /// file, line and column. `fastPaths: false` takes the general parse everywhere.
     func readKeys(_ t: CSVTable, columns: [Int?], fastPaths: Bool) throws -> CSVKeys
     /// A code for a field of the first key column, computed by the one-pass CSV route while the
-    /// row is in cache (`CSVTable.recordedField`'s `codes`), -1 for a field it cannot code (then
-    /// `readKeys` takes its general parse). Default nil: none.
-    var keyFieldCode: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)? { get }
+    /// row is in cache (`CSVTable.recordedField`'s `codes`; -1 for a field it cannot code: then
+    /// `readKeys` takes its general parse). Given the bytes from the field's first byte to the end
+    /// of the text, the code of the key the field starts with and its length in bytes, or nil; the
+    /// pass keeps the code only when the field ends there (so it also finds the field's end without
+    /// reading it again). Default nil: none.
+    var keyFieldCode: (@Sendable (UnsafeBufferPointer<UInt8>) -> (code: Int32, length: Int)?)? { get }
     /// The header of the key columns `exportCSV` writes for a dataset of this space.
     func exportHeader(_ d: Dataset) -> [String]
     /// The (unquoted) key fields of row `r` that `exportCSV` writes.
@@ -114,7 +117,7 @@ public protocol ArchitectureSpace: Sendable {
 
 extension ArchitectureSpace {
     public func addingKnownAccuracies(_ d: Dataset) throws -> Dataset { d }
-    public var keyFieldCode: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)? { nil }
+    public var keyFieldCode: (@Sendable (UnsafeBufferPointer<UInt8>) -> (code: Int32, length: Int)?)? { nil }
     public func allArchitectures() throws -> Dataset? { nil }
     public func enumerate() -> [[Int]]? { nil }
     public func isDegenerate(_ genes: [Int]) -> Bool { false }

@@ -104,12 +104,19 @@ extension NB201 {
     /// operation (a file's operations follow no pattern a branch predictor could learn). A second
     /// word is read only where 16 bytes remain, so no read passes the string's end.
     static func fastCodeID(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let (id, length) = fastCodePrefix(b), length == b.count else { return nil }
+        return id
+    }
+
+    /// `fastCodeID` of the canonical arch string `b` starts with, and its length (the bytes after
+    /// it are not read past the next 15); nil when `b` does not start with one.
+    static func fastCodePrefix(_ b: UnsafeBufferPointer<UInt8>) -> (id: Int, length: Int)? {
         let n = b.count
         guard n > 0, b[0] == 0x7C, let base = b.baseAddress else { return nil }
         let raw = UnsafeRawPointer(base)
         @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        return edgeSpellings.withUnsafeBufferPointer { spellings -> Int? in
-            edgeOperationByKey.withUnsafeBufferPointer { operations -> Int? in
+        return edgeSpellings.withUnsafeBufferPointer { spellings -> (id: Int, length: Int)? in
+            edgeOperationByKey.withUnsafeBufferPointer { operations -> (id: Int, length: Int)? in
                 var bar = 0  // the offset of the `|` before the edge
                 var id = 0
                 for edge in 0..<6 {
@@ -133,7 +140,7 @@ extension NB201 {
                     id = id &* 5 &+ op
                     bar &+= spelling.length
                 }
-                return bar == n - 1 ? id : nil
+                return (id, bar + 1)
             }
         }
     }

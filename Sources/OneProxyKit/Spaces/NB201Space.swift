@@ -39,9 +39,10 @@ public struct NB201Space: SearchSpace {
         return arch == nil && idx == nil ? nil : [arch, idx]
     }
 
-    /// The arch string's `NB201.codeID` when it is canonical (`fastCodeID`), else -1.
-    public var keyFieldCode: (@Sendable (UnsafeBufferPointer<UInt8>) -> Int32)? {
-        { NB201.fastCodeID($0).map { Int32($0) } ?? -1 }
+    /// The `NB201.codeID` and length of the canonical arch string the bytes start with
+    /// (`NB201.fastCodePrefix`), else nil.
+    public var keyFieldCode: (@Sendable (UnsafeBufferPointer<UInt8>) -> (code: Int32, length: Int)?)? {
+        { NB201.fastCodePrefix($0).map { (Int32($0.id), $0.length) } }
     }
 
     public func readKeys(_ t: CSVTable, columns: [Int?], fastPaths: Bool) throws -> CSVKeys {

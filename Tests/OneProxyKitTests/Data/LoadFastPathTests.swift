@@ -66,6 +66,40 @@ import Testing
         }
     }
 
+    /// The one pass codes an arch string from its start and takes the code (and the field's end)
+    /// only when a separator follows the canonical string; each row's recorded code must be
+    /// `fastCodeID` of its whole trimmed field (-1 when there is none) and its bounds that field:
+    /// canonical strings followed by a comma, CRLF, LF, the end of the text, blanks, or more text
+    /// (`|...|x`, `|...|+|`), blanks before, a canonical prefix cut short, an empty field.
+    @Test func recordedCodesAreThoseOfTheWholeFields() throws {
+        let a = NB201.archString([1, 2, 3, 4, 0, 1]), b = NB201.archString([0, 0, 0, 0, 0, 0]), c = NB201.archString([4, 4, 4, 4, 4, 4])
+        let fields = [a, b, c, "\(a) ", " \(b)", "\(a)x", "\(c)+|", String(a.dropLast()), "", "\t\(c)\t", "|none~0|", b]
+        var g = SeededGenerator(seed: 41)
+        for ending in ["\n", "\r\n"] {
+            for archLast in [false, true] {
+                var rows: [String] = []
+                for f in fields {
+                    let number = "\(g.index(below: 1000)).\(g.index(below: 100))"
+                    rows.append(archLast ? "\(number),\(f)" : "\(f),\(number)")
+                }
+                // (The last row without a line end: the canonical string then ends the text.)
+                let text = (archLast ? "x_ms,arch_str" : "arch_str,x_ms") + ending + rows.joined(separator: ending)
+                let (t, _) = try readTable(bytes: Array(text.utf8), file: "t.csv")
+                let rec = try #require(t.recordedField)
+                let codes = try #require(rec.codes)
+                #expect(codes.count == fields.count)
+                for (r, f) in fields.enumerated() {
+                    let trimmed = f.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+                    let want = Array(trimmed.utf8).withUnsafeBufferPointer { NB201.fastCodeID($0) }.map(Int32.init) ?? -1
+                    #expect(codes[r] == want, "row \(r) '\(f)' \(ending == "\n" ? "LF" : "CRLF") arch last: \(archLast)")
+                    #expect(t.string(row: r, column: rec.column) == trimmed)
+                    let s = Int(rec.bounds[2 * r]), e = Int(rec.bounds[2 * r + 1])
+                    #expect(String(decoding: Array(text.utf8)[s..<e], as: UTF8.self) == trimmed, "row \(r)")
+                }
+            }
+        }
+    }
+
     @Test func rowMajorNumbersOnOddFields() throws {
         let t = try CSVTable(bytes: Array("a,b,c\n1,,x\n\"2.5\", -3 ,1e3\n".utf8), file: "t.csv")
         let v = t.doubles(columns: [2, 0, 1])
