@@ -119,28 +119,35 @@ extension NB201 {
             edgeOperationByKey.withUnsafeBufferPointer { operations -> (id: Int, length: Int)? in
                 var bar = 0  // the offset of the `|` before the edge
                 var id = 0
-                for edge in 0..<6 {
-                    if edge == 1 || edge == 3 {
-                        // `|+|` between nodes: `bar` is at the first `|`.
-                        guard bar + 2 < n, b[bar + 1] == 0x2B, b[bar + 2] == 0x7C else { return nil }
-                        bar += 2
-                    }
-                    guard bar + 8 <= n else { return nil }
-                    // The input node's digit, at byte 6 of the edge's last word (edgeInputs, a byte each).
-                    let digit: UInt64 = (0x30 + (0x02_01_00_01_00_00 >> UInt64(8 * edge)) & 0xFF) << 48
+                // One edge whose input node is `input`; false when it is not spelled canonically.
+                // (Written out for each of the six edges, so the digit and the checks between
+                // nodes are constants.)
+                @inline(__always) func edge(_ input: UInt64) -> Bool {
+                    guard bar &+ 8 <= n else { return false }
+                    // The input node's digit, at byte 6 of the edge's last word.
+                    let digit: UInt64 = (0x30 &+ input) &<< 48
                     let w = word(bar)
-                    let w2 = word(bar + 16 <= n ? bar + 8 : bar)
+                    let w2 = word(bar &+ 16 <= n ? bar &+ 8 : bar)
                     // The key: the edge's fourth byte's low five bits, and bit 1 of its eleventh
                     // (byte 2 of the second word) as bit 5.
                     let key = Int(truncatingIfNeeded: (w &>> 24) & 0x1F | (w2 &>> 12) & 0x20)
                     let op = Int(operations[key])
                     let spelling = spellings[op]
                     guard op < 5, w == spelling.first | (digit & spelling.digitInFirst),
-                          (w2 ^ (spelling.second | digit)) & spelling.secondMask == 0 else { return nil }
+                          (w2 ^ (spelling.second | digit)) & spelling.secondMask == 0 else { return false }
                     id = id &* 5 &+ op
                     bar &+= spelling.length
+                    return true
                 }
-                return (id, bar + 1)
+                // `|+|` between nodes: `bar` is at the first `|`.
+                @inline(__always) func nextNode() -> Bool {
+                    guard bar &+ 2 < n, b[bar &+ 1] == 0x2B, b[bar &+ 2] == 0x7C else { return false }
+                    bar &+= 2
+                    return true
+                }
+                // (NB201.edgeInputs: 0; 0 1; 0 1 2.)
+                guard edge(0), nextNode(), edge(0), edge(1), nextNode(), edge(0), edge(1), edge(2) else { return nil }
+                return (id, bar &+ 1)
             }
         }
     }
