@@ -585,9 +585,8 @@ public struct CSVTable: Sendable {
                         shortNumberRun(base, &i, &c, row: r, last: last, safe: safe, targets: targets.baseAddress!)
                         let j = slots[c]
                         if j >= 0, i + 16 <= n, let (v, end) = shortDecimal(base, i) {
+                            // (The row's last field, or one followed by LF or CR.)
                             cols[j][r] = v
-                            // A comma before the last field (most fields): on to the next.
-                            if c < last, base[end] == 0x2C { i = end &+ 1; c &+= 1; continue }
                             i = end
                         } else if j >= 0, i < n, let (v, end) = scanDouble(buf, i, n), end == n || buf[end] == 0x2C || buf[end] == 0x0A || buf[end] == 0x0D {
                             cols[j][r] = v

@@ -108,8 +108,8 @@ extension NB201 {
         return id
     }
 
-    /// `fastCodeID` of the canonical arch string `b` starts with, and its length (the bytes after
-    /// it are not read past the next 15); nil when `b` does not start with one.
+    /// `fastCodeID` of the canonical arch string `b` starts with, and its length (of the bytes after
+    /// it, at most the next 8 are read); nil when `b` does not start with one.
     static func fastCodePrefix(_ b: UnsafeBufferPointer<UInt8>) -> (id: Int, length: Int)? {
         let n = b.count
         guard n > 0, b[0] == 0x7C, let base = b.baseAddress else { return nil }
@@ -198,4 +198,3 @@ let edgeOperationByKey: [UInt8] = (0..<64).map { key -> UInt8 in
     default: return 5
     }
 }
-
